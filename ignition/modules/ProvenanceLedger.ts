@@ -1,0 +1,31 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+import { ROLE_IDS } from "../../ledger/roles.js";
+
+/** A week, the default public-notice window (公示期) of a registration. */
+const DEFAULT_NOTICE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * Deploys the ledger: one AccessManager holding every role, the registry (certificates, parties,
+ * evidence chains) and the grant registry, wired together. The deployer is the first admin; it grants
+ * the other roles afterwards (AccessManager `grantRole`), so the same module serves any network.
+ */
+export default buildModule("ProvenanceLedger", (m) => {
+  const admin = m.getAccount(0);
+  const noticePeriod = m.getParameter("noticePeriodSeconds", DEFAULT_NOTICE_PERIOD_SECONDS);
+  const certificateBaseURI = m.getParameter("certificateBaseURI", "");
+
+  const accessManager = m.contract("LedgerAccessManager", [admin]);
+  const registry = m.contract("AssetRegistry", [accessManager, noticePeriod]);
+  const grants = m.contract("GrantRegistry", [accessManager, registry]);
+
+  m.call(registry, "setGrantRegistry", [grants]);
+  m.call(registry, "setEvidenceWriter", [grants, true]);
+  m.call(registry, "setCertificateBaseURI", [certificateBaseURI]);
+  for (const [label, roleId] of Object.entries(ROLE_IDS)) {
+    if (roleId === 0n) continue; // ADMIN_ROLE is labelled by AccessManager itself
+    m.call(accessManager, "labelRole", [roleId, label], { id: `labelRole_${label}` });
+  }
+
+  return { accessManager, registry, grants };
+});

@@ -1,0 +1,38 @@
+/**
+ * Enums and bit sets of the contracts (`contracts/types/LedgerTypes.sol`, `GrantRights.sol`), by value.
+ * Solidity enums are ABI-encoded as uint8 in declaration order.
+ */
+export const PartyKind = {
+  NONE: 0,
+  ENTERPRISE: 1,
+  STATE_OWNED_ENTERPRISE: 2,
+  PUBLIC_INSTITUTION: 3,
+  INDIVIDUAL: 4,
+  PUBLIC_DATA_AUTHORITY: 5,
+} as const;
+export const AssetKind = { RESOURCE: 0, PRODUCT: 1 } as const;
+export const DataCategory = { PUBLIC: 0, ENTERPRISE: 1, PERSONAL: 2 } as const;
+export const Classification = { GENERAL: 0, IMPORTANT: 1, CORE: 2 } as const;
+export const AssetStatus = {
+  NONE: 0,
+  APPLIED: 1,
+  IN_NOTICE: 2,
+  ISSUED: 3,
+  REFUSED: 4,
+  CANCELLED: 5,
+  DESTROYED: 6,
+} as const;
+export const ReviewKind = { AUTHENTICITY: 0, COMPLIANCE: 1, AUDIT: 2, VALUATION: 3, DESENSITIZATION: 4 } as const;
+export const TransferReason = {
+  SALE: 0,
+  SUCCESSION: 1,
+  COURT_ORDER: 2,
+  GIFT: 3,
+  OBJECTION_UPHELD: 4,
+  OTHER: 5,
+} as const;
+export const ObjectionStatus = { NONE: 0, OPEN: 1, DISMISSED: 2, UPHELD: 3 } as const;
+export const ScopeKind = { WHOLE: 0, DOMAIN: 1, SCENARIO: 2 } as const;
+export const UsageMode = { DELIVERY: 0, API: 1, COMPUTE_IN_DOMAIN: 2 } as const;
+export const GrantStatus = { NONE: 0, ACTIVE: 1, SUSPENDED: 2, REVOKED: 3 } as const;
+export const Rights = { USE: 1, PROCESS: 2, OPERATE: 4, SUBLICENSE: 8, ALL: 15 } as const;

@@ -1,0 +1,201 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import ProvenanceLedgerModule from "../../ignition/modules/ProvenanceLedger.js";
+import { ROLE_IDS } from "../../ledger/roles.js";
+import { AssetKind, Classification, DataCategory, PartyKind, ScopeKind, UsageMode } from "../../ledger/types.js";
+import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../../types/ethers-contracts/index.js";
+
+export const NOTICE_PERIOD = 7n * 24n * 3600n;
+export const DAY = 24n * 3600n;
+
+/** A recognisable non-zero hash for a label: tests read better with `h("card-v1")` than hex. */
+export function h(label: string): string {
+  return "0x" + Buffer.from(label.padEnd(32, "\0").slice(0, 32)).toString("hex");
+}
+
+export interface LedgerActors {
+  admin: HardhatEthersSigner;
+  registrar: HardhatEthersSigner;
+  reviewer: HardhatEthersSigner;
+  authority: HardhatEthersSigner;
+  arbitrator: HardhatEthersSigner;
+  settler: HardhatEthersSigner;
+  /** Enterprises A, B and C, a public institution, an individual: registered parties. */
+  alice: HardhatEthersSigner;
+  bob: HardhatEthersSigner;
+  carol: HardhatEthersSigner;
+  institution: HardhatEthersSigner;
+  individual: HardhatEthersSigner;
+  /** Registered as nothing and holding no role. */
+  outsider: HardhatEthersSigner;
+}
+
+export interface Ledger extends LedgerActors {
+  accessManager: LedgerAccessManager;
+  registry: AssetRegistry;
+  grants: GrantRegistry;
+  actors: LedgerActors;
+}
+
+type Connection = NetworkConnection<"generic">;
+
+/**
+ * The ledger as deployed by its Ignition module, with every role held by its own account and five
+ * registered parties (the authority is a registered public-data authority too).
+ */
+export async function deployLedger(connection: Connection): Promise<Ledger> {
+  const { ethers, ignition } = connection;
+  const [admin, registrar, reviewer, authority, arbitrator, settler, alice, bob, carol, institution, individual, outsider] =
+    await ethers.getSigners();
+  const deployed = await ignition.deploy(ProvenanceLedgerModule, {
+    parameters: { ProvenanceLedger: { noticePeriodSeconds: Number(NOTICE_PERIOD) } },
+  });
+  const accessManager = (await ethers.getContractAt(
+    "LedgerAccessManager",
+    await deployed.accessManager.getAddress(),
+  )) as unknown as LedgerAccessManager;
+  const registry = (await ethers.getContractAt(
+    "AssetRegistry",
+    await deployed.registry.getAddress(),
+  )) as unknown as AssetRegistry;
+  const grants = (await ethers.getContractAt(
+    "GrantRegistry",
+    await deployed.grants.getAddress(),
+  )) as unknown as GrantRegistry;
+
+  for (const [roleId, account] of [
+    [ROLE_IDS.REGISTRAR, registrar],
+    [ROLE_IDS.REVIEWER, reviewer],
+    [ROLE_IDS.DATA_AUTHORITY, authority],
+    [ROLE_IDS.ARBITRATOR, arbitrator],
+    [ROLE_IDS.SETTLER, settler],
+  ] as const) {
+    await (await accessManager.connect(admin).grantRole(roleId, account.address, 0)).wait();
+  }
+  for (const [account, kind] of [
+    [alice, PartyKind.ENTERPRISE],
+    [bob, PartyKind.ENTERPRISE],
+    [carol, PartyKind.STATE_OWNED_ENTERPRISE],
+    [institution, PartyKind.PUBLIC_INSTITUTION],
+    [individual, PartyKind.INDIVIDUAL],
+    [authority, PartyKind.PUBLIC_DATA_AUTHORITY],
+  ] as const) {
+    await (await registry.connect(registrar).registerParty(account.address, kind, h(`profile:${account.address}`))).wait();
+  }
+  const actors: LedgerActors = {
+    admin,
+    registrar,
+    reviewer,
+    authority,
+    arbitrator,
+    settler,
+    alice,
+    bob,
+    carol,
+    institution,
+    individual,
+    outsider,
+  };
+  return { ...actors, actors, accessManager, registry, grants };
+}
+
+export interface ApplicationInput {
+  kind: number;
+  category: number;
+  classification: number;
+  fingerprint: string;
+  cardHash: string;
+  cardURI: string;
+  parents: { assetId: bigint; grantId: bigint }[];
+}
+
+let applicationCounter = 0;
+
+/** A valid application for a data resource; override what the test is about. */
+export function application(overrides: Partial<ApplicationInput> = {}): ApplicationInput {
+  applicationCounter += 1;
+  return {
+    kind: AssetKind.RESOURCE,
+    category: DataCategory.ENTERPRISE,
+    classification: Classification.GENERAL,
+    fingerprint: h(`data-${applicationCounter}`),
+    cardHash: h(`card-${applicationCounter}`),
+    cardURI: `ipfs://card/${applicationCounter}`,
+    parents: [],
+    ...overrides,
+  };
+}
+
+/** Files an application from `applicant` and returns its registration number. */
+export async function fileApplication(
+  ledger: Ledger,
+  applicant: HardhatEthersSigner,
+  overrides: Partial<ApplicationInput> = {},
+): Promise<bigint> {
+  const tx = await ledger.registry.connect(applicant).fileApplication(application(overrides));
+  await tx.wait();
+  return ledger.registry.assetCount();
+}
+
+/** Files, accepts, waits out the notice window and issues: a certificate held by `applicant`. */
+export async function issueAsset(
+  connection: Connection,
+  ledger: Ledger,
+  applicant: HardhatEthersSigner,
+  overrides: Partial<ApplicationInput> = {},
+): Promise<bigint> {
+  const assetId = await fileApplication(ledger, applicant, overrides);
+  await (await ledger.registry.connect(ledger.registrar).acceptApplication(assetId)).wait();
+  await connection.networkHelpers.time.increase(NOTICE_PERIOD);
+  await (await ledger.registry.connect(ledger.registrar).issueCertificate(assetId)).wait();
+  return assetId;
+}
+
+export interface GrantTermsInput {
+  grantee: string;
+  assetId: bigint;
+  rights: number;
+  scopeKind: number;
+  scopeData: string;
+  purposeHash: string;
+  usageMode: number;
+  validFrom: bigint;
+  validUntil: bigint;
+  royaltyBps: number;
+}
+
+export const ZERO_HASH = "0x" + "00".repeat(32);
+
+/** Valid terms for a grant of `rights` on `assetId` to `grantee`, for a year from `now`. */
+export function grantTerms(
+  grantee: string,
+  assetId: bigint,
+  rights: number,
+  now: bigint,
+  overrides: Partial<GrantTermsInput> = {},
+): GrantTermsInput {
+  return {
+    grantee,
+    assetId,
+    rights,
+    scopeKind: ScopeKind.WHOLE,
+    scopeData: ZERO_HASH,
+    purposeHash: h("purpose"),
+    usageMode: UsageMode.DELIVERY,
+    validFrom: now,
+    validUntil: now + 365n * DAY,
+    royaltyBps: 0,
+    ...overrides,
+  };
+}
+
+/** Makes a grant from `grantor` and returns its id. */
+export async function makeGrant(
+  ledger: Ledger,
+  grantor: HardhatEthersSigner,
+  terms: GrantTermsInput,
+): Promise<bigint> {
+  await (await ledger.grants.connect(grantor).grant(terms)).wait();
+  return ledger.grants.grantCount();
+}
