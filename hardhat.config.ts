@@ -7,8 +7,16 @@ const require = createRequire(import.meta.url);
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
+    // Pinned to the contracts' pragma; compiled by the npm package `solc` (no compiler download here).
     version: "0.8.28",
     path: require.resolve("solc/soljson.js"),
     settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+  },
+  paths: {
+    tests: { mocha: "test", solidity: "test/solidity" },
+  },
+  networks: {
+    // The embedded chain `npm start` serves over JSON-RPC on 127.0.0.1.
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
   },
 });

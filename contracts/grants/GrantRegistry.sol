@@ -110,7 +110,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
             terms.validFrom < parent.validFrom ||
             terms.validUntil > parent.validUntil ||
             uint8(terms.usageMode) < uint8(parent.usageMode) ||
-            !_covers(parent.scopeKind, parent.scopeData, terms.scopeKind, terms.scopeData)
+            !_covers(parent, terms.scopeKind, terms.scopeData)
         ) revert GrantRegistryNotNarrower(parentId);
         return _store(msg.sender, terms, parentId, parent.depth + 1);
     }
@@ -213,10 +213,9 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (record.status == GrantStatus.NONE || record.assetId != assetId || !record.rights.includes(rights)) {
             return false;
         }
-        if (!_covers(record.scopeKind, record.scopeData, scopeKind, scopeData)) return false;
-        if (!_isValidAt(record, at)) return false;
-        if (_parties().resolveParty(record.grantee) != party) return false;
-        return _assets().assetStatus(assetId) == AssetStatus.ISSUED;
+        if (!_covers(record, scopeKind, scopeData) || !_isValidAt(record, at)) return false;
+        (AssetStatus status, address grantee) = _assets().authorizationContext(assetId, record.grantee);
+        return status == AssetStatus.ISSUED && grantee == party;
     }
 
     /// @inheritdoc IGrantRegistry
@@ -340,15 +339,11 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         return false;
     }
 
-    /// @dev Whether a grant of scope (`heldKind`, `heldData`) covers the scope (`kind`, `data`):
-    /// WHOLE covers everything; DOMAIN and SCENARIO cover only themselves.
-    function _covers(
-        ScopeKind heldKind,
-        bytes32 heldData,
-        ScopeKind kind,
-        bytes32 data
-    ) private pure returns (bool) {
-        return heldKind == ScopeKind.WHOLE || (heldKind == kind && heldData == data);
+    /// @dev Whether the grant's scope covers (`kind`, `data`): WHOLE covers everything; DOMAIN and SCENARIO
+    /// cover only themselves. Reads the scope data slot only when it matters.
+    function _covers(GrantRecord storage record, ScopeKind kind, bytes32 data) private view returns (bool) {
+        ScopeKind held = record.scopeKind;
+        return held == ScopeKind.WHOLE || (held == kind && record.scopeData == data);
     }
 
     function _existing(uint256 grantId) private view returns (GrantRecord storage record) {

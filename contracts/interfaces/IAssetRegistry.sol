@@ -254,6 +254,13 @@ interface IAssetRegistry {
         uint256 assetId
     ) external view returns (AssetStatus status, DataCategory category, address holder, bool underObjection);
 
+    /// @notice The status of `assetId` and the live party `account` resolves to: what an authorization check
+    /// needs from the registry, in one call.
+    function authorizationContext(
+        uint256 assetId,
+        address account
+    ) external view returns (AssetStatus status, address resolvedAccount);
+
     /// @notice Just the status of `assetId` (NONE when unknown): the cheapest check for other contracts.
     function assetStatus(uint256 assetId) external view returns (AssetStatus);
 

@@ -428,7 +428,9 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     /// @inheritdoc IEvidenceLedger
     function appendEvidence(uint256 assetId, bytes32 kind, bytes32 payloadHash, address actor) external {
         if (!_evidenceWriters[msg.sender]) revert EvidenceLedgerUnauthorizedWriter(msg.sender);
-        _appendEvidence(assetId, _touch(assetId), kind, payloadHash, actor);
+        // No succession sync here: the writer's domain event was just emitted, and its entry must follow
+        // it directly. Grants resolve succession when checked; the holding moves on the next registry touch.
+        _appendEvidence(assetId, _existing(assetId), kind, payloadHash, actor);
     }
 
     /// @inheritdoc IEvidenceLedger
@@ -512,6 +514,14 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         status = record.status;
         if (status == AssetStatus.NONE) return (status, category, address(0), false);
         return (status, record.category, _holder(assetId, record), record.openObjections != 0);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function authorizationContext(
+        uint256 assetId,
+        address account
+    ) external view returns (AssetStatus status, address resolvedAccount) {
+        return (_assets[assetId].status, resolveParty(account));
     }
 
     /// @inheritdoc IAssetRegistry

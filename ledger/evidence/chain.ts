@@ -1,0 +1,103 @@
+import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
+
+/**
+ * The TypeScript twin of `contracts/libraries/EvidenceChain.sol`; the encoding is specified once, in
+ * `contracts/interfaces/IEvidenceLedger.sol`. Tests prove both produce the same heads for every kind.
+ */
+
+/** One entry of an asset's evidence chain, as carried by the `EvidenceAppended` event. */
+export interface EvidenceEntry {
+  seq: number;
+  /** The selector (topic0) of the domain event that caused the entry. */
+  kind: Hex;
+  /** keccak256 of the ABI encoding of that domain event's arguments. */
+  payloadHash: Hex;
+  actor: Address;
+  timestamp: bigint;
+  /** The head the contract computed after this entry. */
+  head: Hex;
+}
+
+/** The fields of an entry that go into its head: everything but the head itself. */
+export type EvidenceLink = Omit<EvidenceEntry, "head">;
+
+/** head_0: binds a chain to one asset of one registry on one network. */
+export function genesisHead(chainId: bigint, registry: Address, assetId: bigint): Hex {
+  return keccak256(
+    encodeAbiParameters([{ type: "uint256" }, { type: "address" }, { type: "uint256" }], [chainId, registry, assetId]),
+  );
+}
+
+/** head_n = keccak256(abi.encode(head_{n-1}, n, kind, payloadHash, actor, timestamp)). */
+export function nextHead(previousHead: Hex, link: EvidenceLink): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "bytes32" },
+        { type: "uint32" },
+        { type: "bytes32" },
+        { type: "bytes32" },
+        { type: "address" },
+        { type: "uint64" },
+      ],
+      [previousHead, link.seq, link.kind, link.payloadHash, link.actor, link.timestamp],
+    ),
+  );
+}
+
+/** Builds the entries (with their heads) of a chain from its links: what the contract would emit. */
+export function buildChain(genesis: Hex, links: readonly EvidenceLink[]): EvidenceEntry[] {
+  let head = genesis;
+  return links.map((link) => {
+    head = nextHead(head, link);
+    return { ...link, head };
+  });
+}
+
+/** What can be wrong with a chain, found by {@link checkChain}. */
+export type ChainProblem =
+  | { kind: "gap"; seq: number; expectedSeq: number }
+  | { kind: "head-mismatch"; seq: number; expected: Hex; recorded: Hex }
+  | { kind: "head-differs-from-chain"; seq: number; expected: Hex; onChain: Hex }
+  | { kind: "length-differs-from-chain"; length: number; onChainSeq: number };
+
+export interface ChainCheck {
+  ok: boolean;
+  /** The head recomputed from the entries (the genesis head for an empty chain). */
+  head: Hex;
+  length: number;
+  problems: ChainProblem[];
+}
+
+/**
+ * Recomputes every head from `genesis` and the entries in order, and compares with each recorded head and,
+ * if given, with the head the contract reports now. Any inserted, dropped, reordered or altered entry shows
+ * as a gap or a head mismatch from that entry on. Recomputation goes on from the recorded head, so one
+ * altered entry is reported once, not at every later entry.
+ */
+export function checkChain(
+  genesis: Hex,
+  entries: readonly EvidenceEntry[],
+  onChain?: { seq: number; head: Hex },
+): ChainCheck {
+  const problems: ChainProblem[] = [];
+  let recomputed = genesis;
+  let previousRecorded = genesis;
+  entries.forEach((entry, index) => {
+    const expectedSeq = index + 1;
+    if (entry.seq !== expectedSeq) problems.push({ kind: "gap", seq: entry.seq, expectedSeq });
+    const expected = nextHead(previousRecorded, entry);
+    if (expected !== entry.head) problems.push({ kind: "head-mismatch", seq: entry.seq, expected, recorded: entry.head });
+    recomputed = nextHead(recomputed, entry);
+    previousRecorded = entry.head;
+  });
+  if (onChain !== undefined) {
+    if (onChain.seq !== entries.length) {
+      problems.push({ kind: "length-differs-from-chain", length: entries.length, onChainSeq: onChain.seq });
+    }
+    if (onChain.head !== recomputed) {
+      problems.push({ kind: "head-differs-from-chain", seq: entries.length, expected: recomputed, onChain: onChain.head });
+    }
+  }
+  return { ok: problems.length === 0, head: recomputed, length: entries.length, problems };
+}

@@ -1,0 +1,3 @@
+export * from "./chain.js";
+export * from "./replay.js";
+export * from "./kinds.js";

@@ -1,0 +1,146 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { id } from "ethers";
+
+import { ROLE_IDS } from "../../ledger/roles.js";
+import {
+  AssetKind,
+  Classification,
+  DataCategory,
+  PartyKind,
+  ReviewKind,
+  Rights,
+  ScopeKind,
+  UsageMode,
+} from "../../ledger/types.js";
+import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../../types/ethers-contracts/index.js";
+
+export interface DemoContracts {
+  accessManager: LedgerAccessManager;
+  registry: AssetRegistry;
+  grants: GrantRegistry;
+}
+
+export interface DemoResult {
+  parties: Record<string, string>;
+  assets: Record<string, bigint>;
+  grants: Record<string, bigint>;
+}
+
+const ZERO = "0x" + "00".repeat(32);
+
+/**
+ * Seeds a small, realistic ledger: a municipal data authority authorizes an operator, by scenario, on a
+ * public traffic data set; an enterprise registers its own logistics data; the operator registers a
+ * product derived from both, reviewed, publicly noticed and issued.
+ * The notice window must be zero or already elapsed: the embedded chain's clock is moved with `advance`.
+ */
+export async function seedDemo(
+  contracts: DemoContracts,
+  signers: HardhatEthersSigner[],
+  advance: (seconds: number) => Promise<void>,
+  log: (line: string) => void = () => {},
+): Promise<DemoResult> {
+  const { accessManager, registry, grants } = contracts;
+  const [admin, registrar, reviewer, authority, arbitrator, operator, logistics] = signers as [
+    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
+    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
+  ];
+  const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => {
+    await (await tx).wait();
+  };
+
+  log("granting roles: registrar, reviewer, data authority, arbitrator");
+  for (const [role, account] of [
+    [ROLE_IDS.REGISTRAR, registrar],
+    [ROLE_IDS.REVIEWER, reviewer],
+    [ROLE_IDS.DATA_AUTHORITY, authority],
+    [ROLE_IDS.ARBITRATOR, arbitrator],
+  ] as const) {
+    await send(accessManager.connect(admin).grantRole(role, account.address, 0));
+  }
+
+  log("registering parties");
+  for (const [account, kind, name] of [
+    [authority, PartyKind.PUBLIC_DATA_AUTHORITY, "Changsha Municipal Data Bureau"],
+    [operator, PartyKind.STATE_OWNED_ENTERPRISE, "Xiangjiang Data Operations Co."],
+    [logistics, PartyKind.ENTERPRISE, "Furong Logistics Ltd."],
+  ] as const) {
+    await send(registry.connect(registrar).registerParty(account.address, kind, id(`profile:${name}`)));
+  }
+
+  const register = async (
+    applicant: HardhatEthersSigner,
+    kind: number,
+    category: number,
+    label: string,
+    parents: { assetId: bigint; grantId: bigint }[] = [],
+  ): Promise<bigint> => {
+    await send(
+      registry.connect(applicant).fileApplication({
+        kind,
+        category,
+        classification: Classification.GENERAL,
+        fingerprint: id(`data:${label}`),
+        cardHash: id(`card:${label}`),
+        cardURI: `ipfs://demo/${encodeURIComponent(label)}/card.json`,
+        parents,
+      }),
+    );
+    const assetId = await registry.assetCount();
+    await send(registry.connect(reviewer).attachReview(assetId, ReviewKind.COMPLIANCE, id(`review:${label}`), `ipfs://demo/review/${assetId}`));
+    await send(registry.connect(registrar).acceptApplication(assetId));
+    await advance(Number(await registry.noticePeriod()));
+    await send(registry.connect(registrar).issueCertificate(assetId));
+    log(`issued certificate #${assetId}: ${label}`);
+    return assetId;
+  };
+
+  const traffic = await register(authority, AssetKind.RESOURCE, DataCategory.PUBLIC, "Changsha road traffic flow 2025");
+  const shipments = await register(logistics, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Furong shipment records");
+
+  const latest = await registry.runner!.provider!.getBlock("latest");
+  const now = BigInt(latest!.timestamp);
+  const year = 365n * 24n * 3600n;
+  await send(
+    grants.connect(authority).grant({
+      grantee: operator.address,
+      assetId: traffic,
+      rights: Rights.USE | Rights.PROCESS | Rights.OPERATE,
+      scopeKind: ScopeKind.SCENARIO,
+      scopeData: id("scenario:urban-logistics-routing"),
+      purposeHash: id("purpose:route optimisation for city logistics"),
+      usageMode: UsageMode.COMPUTE_IN_DOMAIN,
+      validFrom: now,
+      validUntil: now + 3n * year,
+      royaltyBps: 1_500,
+    }),
+  );
+  const publicGrant = await grants.grantCount();
+  log(`authority granted the operator scenario-scoped authorized operation (grant #${publicGrant})`);
+  await send(
+    grants.connect(logistics).grant({
+      grantee: operator.address,
+      assetId: shipments,
+      rights: Rights.USE | Rights.PROCESS,
+      scopeKind: ScopeKind.WHOLE,
+      scopeData: ZERO,
+      purposeHash: id("purpose:route optimisation"),
+      usageMode: UsageMode.API,
+      validFrom: now,
+      validUntil: now + year,
+      royaltyBps: 2_000,
+    }),
+  );
+  const enterpriseGrant = await grants.grantCount();
+
+  const product = await register(operator, AssetKind.PRODUCT, DataCategory.PUBLIC, "Urban logistics routing index", [
+    { assetId: traffic, grantId: publicGrant },
+    { assetId: shipments, grantId: enterpriseGrant },
+  ]);
+
+  return {
+    parties: { authority: authority.address, operator: operator.address, logistics: logistics.address },
+    assets: { traffic, shipments, product },
+    grants: { publicGrant, enterpriseGrant },
+  };
+}

@@ -1,0 +1,186 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { Address, Hex } from "viem";
+
+import { checkChain, EVIDENCE_EVENTS, genesisHead, replayEvidence, type RawLog } from "../../ledger/evidence/index.js";
+import { AssetKind, Classification, ReviewKind, Rights, ScopeKind, TransferReason } from "../../ledger/types.js";
+import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD, type Ledger } from "../helpers/ledger.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+interface Scenario {
+  ledger: Ledger;
+  /** Assets whose chains the scenario built, between them covering every evidence kind. */
+  assetIds: bigint[];
+  logs: RawLog[];
+}
+
+/** Drives every kind of evidence-producing action through the real contracts. */
+async function everyEvidenceKind(): Promise<Scenario> {
+  const ledger = await deployLedger(connection);
+  const { registry, grants, registrar, reviewer, arbitrator, alice, bob, carol } = ledger;
+  const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+
+  // A resource through review, notice, a dismissed objection and issue.
+  const resource = await fileApplication(ledger, alice);
+  await send(registry.connect(reviewer).attachReview(resource, ReviewKind.AUTHENTICITY, h("report"), "ipfs://report"));
+  await send(registry.connect(registrar).acceptApplication(resource));
+  await send(registry.connect(bob).fileObjection(resource, h("grounds"), "ipfs://grounds"));
+  await send(registry.connect(arbitrator).resolveObjection(1n, false, h("dismissed")));
+  await networkHelpers.time.increase(NOTICE_PERIOD);
+  await send(registry.connect(registrar).issueCertificate(resource));
+  await send(registry.connect(registrar).changeCard(resource, h("card-v2"), "ipfs://card/v2"));
+  await send(registry.connect(registrar).reclassify(resource, Classification.IMPORTANT, 0n));
+
+  // Grants, a sub-grant, their status changes and metered use.
+  const now = BigInt(await networkHelpers.time.latest());
+  const direct = await makeGrant(
+    ledger,
+    alice,
+    grantTerms(bob.address, resource, Rights.PROCESS | Rights.SUBLICENSE | Rights.USE, now, { royaltyBps: 500 }),
+  );
+  await send(
+    grants
+      .connect(bob)
+      .subGrant(direct, grantTerms(carol.address, resource, Rights.USE, now, { scopeKind: ScopeKind.SCENARIO, scopeData: h("scenario") })),
+  );
+  const sub = await grants.grantCount();
+  await send(grants.connect(alice).suspend(direct, h("audit")));
+  await send(grants.connect(alice).resume(direct, h("audit-ok")));
+  await networkHelpers.time.increase(DAY);
+  const after = BigInt(await networkHelpers.time.latest());
+  await send(grants.connect(bob).recordUsage(direct, 1200n, now, after, h("usage")));
+  await send(grants.connect(bob).revoke(sub, h("ended")));
+
+  // A product derived under the grant, pledged, released, transferred, then its holder succeeded.
+  const product = await issueAsset(connection, ledger, bob, {
+    kind: AssetKind.PRODUCT,
+    parents: [{ assetId: resource, grantId: direct }],
+  });
+  await send(registry.connect(bob).pledge(product, carol.address, h("pledge-contract")));
+  await send(registry.connect(carol).releasePledge(product));
+  await send(registry.connect(registrar).transferHolding(product, carol.address, TransferReason.SALE, h("sale")));
+  await send(registry.connect(registrar).recordSuccession(carol.address, alice.address, h("merger")));
+  await send(registry.connect(alice).syncSuccession(product));
+  await send(registry.connect(registrar).cancel(product, h("worthless")));
+  await send(registry.connect(registrar).recordDestruction(product, h("destruction-report")));
+
+  // An application refused by the registrar, and one refused by an upheld objection.
+  const refused = await fileApplication(ledger, alice);
+  await send(registry.connect(registrar).refuseApplication(refused, h("incomplete")));
+  const objected = await fileApplication(ledger, bob);
+  await send(registry.connect(alice).fileObjection(objected, h("stolen-data"), "ipfs://stolen"));
+  await send(registry.connect(arbitrator).resolveObjection(2n, true, h("upheld")));
+
+  const raw = await ethers.provider.getLogs({
+    address: [await registry.getAddress(), await grants.getAddress()],
+    fromBlock: 0,
+    toBlock: "latest",
+  });
+  const logs: RawLog[] = raw.map((log) => ({
+    address: log.address as Address,
+    topics: log.topics as Hex[],
+    data: log.data as Hex,
+    blockNumber: BigInt(log.blockNumber),
+    transactionHash: log.transactionHash as Hex,
+    logIndex: log.index,
+  }));
+  return { ledger, assetIds: [resource, product, refused, objected], logs };
+}
+
+/** Changes one hex digit of `data` at character `at`. */
+function flipNibble(data: Hex, at: number): Hex {
+  const digit = data[at] === "0" ? "1" : "0";
+  return (data.slice(0, at) + digit + data.slice(at + 1)) as Hex;
+}
+
+async function replay(scenario: Scenario, assetId: bigint, logs: readonly RawLog[] = scenario.logs) {
+  const { registry, grants } = scenario.ledger;
+  const [seq, head] = await registry.evidenceHead(assetId);
+  return replayEvidence({
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    registry: (await registry.getAddress()) as Address,
+    contracts: [(await grants.getAddress()) as Address],
+    assetId,
+    logs,
+    onChain: { seq: Number(seq), head: head as Hex },
+  });
+}
+
+describe("evidence chain: the TypeScript twin", () => {
+  it("reproduces the on-chain head of every asset, entry by entry, for every kind of event", async () => {
+    const scenario = await networkHelpers.loadFixture(everyEvidenceKind);
+    const seen = new Set<string>();
+    for (const assetId of scenario.assetIds) {
+      const result = await replay(scenario, assetId);
+      expect(result.problems, `asset ${assetId}`).to.deep.equal([]);
+      expect(result.ok).to.equal(true);
+      const [seq, head] = await scenario.ledger.registry.evidenceHead(assetId);
+      expect(result.entries.length).to.equal(Number(seq));
+      expect(result.head).to.equal(head);
+      result.entries.forEach((entry, index) => expect(entry.seq).to.equal(index + 1));
+      for (const entry of result.entries) seen.add(entry.eventName ?? "?");
+    }
+    const allKinds = [...EVIDENCE_EVENTS.AssetRegistry, ...EVIDENCE_EVENTS.GrantRegistry];
+    expect([...seen].sort()).to.deep.equal([...allKinds].sort());
+  });
+
+  it("starts every chain at the genesis head of its asset", async () => {
+    const scenario = await networkHelpers.loadFixture(everyEvidenceKind);
+    const { registry } = scenario.ledger;
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const unknown = (await registry.assetCount()) + 1n;
+    const [seq, head] = await registry.evidenceHead(unknown);
+    expect(seq).to.equal(0n);
+    expect(head).to.equal(genesisHead(chainId, (await registry.getAddress()) as Address, unknown));
+  });
+
+  it("detects an altered domain event", async () => {
+    const scenario = await networkHelpers.loadFixture(everyEvidenceKind);
+    const [resource] = scenario.assetIds;
+    const cardChanged = (await replay(scenario, resource!)).entries.find((e) => e.eventName === "CardChanged")!;
+    const tampered = scenario.logs.map((log) =>
+      log.transactionHash === cardChanged.transactionHash && log.logIndex === cardChanged.logIndex - 1
+        ? { ...log, data: flipNibble(log.data, 2 + 64 + 10) } // inside the second word: the card hash
+        : log,
+    );
+    const result = await replay(scenario, resource!, tampered);
+    expect(result.ok).to.equal(false);
+    expect(result.problems.map((p) => p.kind)).to.include("payload-mismatch");
+  });
+
+  it("detects a dropped entry and an inserted one", async () => {
+    const scenario = await networkHelpers.loadFixture(everyEvidenceKind);
+    const [resource] = scenario.assetIds;
+    const clean = await replay(scenario, resource!);
+    const victim = clean.entries[3]!;
+    const dropped = scenario.logs.filter(
+      (log) => !(log.transactionHash === victim.transactionHash && log.logIndex === victim.logIndex),
+    );
+    const droppedResult = await replay(scenario, resource!, dropped);
+    expect(droppedResult.ok).to.equal(false);
+    expect(droppedResult.problems.map((p) => p.kind)).to.include.members(["gap", "length-differs-from-chain"]);
+
+    const duplicated = [...scenario.logs, ...scenario.logs.filter((log) => log.transactionHash === victim.transactionHash).map((log) => ({ ...log, blockNumber: log.blockNumber + 1_000_000n }))];
+    const insertedResult = await replay(scenario, resource!, duplicated);
+    expect(insertedResult.ok).to.equal(false);
+    expect(insertedResult.problems.map((p) => p.kind)).to.include("gap");
+  });
+
+  it("detects an altered entry even when its own head was recomputed to match", async () => {
+    const scenario = await networkHelpers.loadFixture(everyEvidenceKind);
+    const [resource] = scenario.assetIds;
+    const clean = await replay(scenario, resource!);
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const genesis = genesisHead(chainId, (await scenario.ledger.registry.getAddress()) as Address, resource!);
+    // Forge entry 2's actor and fix up every later head: the result no longer ends at the on-chain head.
+    const forged = clean.entries.map((e) => ({ ...e }));
+    forged[1]!.actor = scenario.ledger.outsider.address as Address;
+    const rebuilt = checkChain(genesis, forged);
+    const [seq, head] = await scenario.ledger.registry.evidenceHead(resource!);
+    expect(checkChain(genesis, clean.entries, { seq: Number(seq), head: head as Hex }).ok).to.equal(true);
+    expect(rebuilt.head).to.not.equal(head);
+    expect(checkChain(genesis, forged, { seq: Number(seq), head: head as Hex }).ok).to.equal(false);
+  });
+});

@@ -1,0 +1,175 @@
+import type { ContractTransactionResponse } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { AssetKind, Classification, DataCategory, PartyKind, ReviewKind, Rights, ScopeKind, TransferReason } from "../../ledger/types.js";
+import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD } from "../helpers/ledger.js";
+
+/** Gas per operation: full-transaction gasUsed, except where the name says otherwise. */
+export type GasReport = Record<string, number>;
+
+/**
+ * Budgets from the issues, checked by the gas test. The first registration is filing plus issuing
+ * (the two calls of the applicant and the registrar); acceptance, which opens the notice window, is
+ * reported on its own.
+ */
+export const GAS_BUDGETS: Record<string, number> = {
+  "registration.fileAndIssue": 200_000,
+  "grant.direct": 150_000,
+  "grant.isAuthorized(direct, execution gas)": 15_000,
+};
+
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("no receipt");
+  return Number(receipt.gasUsed);
+}
+
+/** The intrinsic gas of a call with `data`: 21,000 plus 4 per zero and 16 per non-zero calldata byte. */
+function intrinsicGas(data: string): number {
+  let gas = 21_000;
+  for (let i = 2; i < data.length; i += 2) gas += data.slice(i, i + 2) === "00" ? 4 : 16;
+  return gas;
+}
+
+/** Runs one fixed scenario on a fresh in-process chain and returns the gas of each operation. */
+export async function measureGas(connection: NetworkConnection<"generic">): Promise<GasReport> {
+  const ledger = await deployLedger(connection);
+  const { ethers, networkHelpers } = connection;
+  const { registry, grants, registrar, reviewer, arbitrator, alice, bob, carol, individual } = ledger;
+  const report: GasReport = {};
+
+  // Warm-up: alice, bob and carol each hold one certificate already, as any party does after its first.
+  await issueAsset(connection, ledger, alice);
+  await issueAsset(connection, ledger, bob);
+  await issueAsset(connection, ledger, carol);
+
+  // Parties.
+  const [, , , , , , , , , , , , newcomer, successor] = await ethers.getSigners();
+  report["party.register"] = await gasOf(registry.connect(registrar).registerParty(newcomer!.address, PartyKind.ENTERPRISE, h("p")));
+  await (await registry.connect(registrar).registerParty(successor!.address, PartyKind.ENTERPRISE, h("p2"))).wait();
+
+  // First registration of a resource.
+  const fileTx = registry.connect(alice).fileApplication({
+    kind: AssetKind.RESOURCE,
+    category: DataCategory.ENTERPRISE,
+    classification: Classification.IMPORTANT,
+    fingerprint: h("fingerprint"),
+    cardHash: h("card"),
+    cardURI: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+    parents: [],
+  });
+  report["registration.file"] = await gasOf(fileTx);
+  const resource = await registry.assetCount();
+  report["registration.review"] = await gasOf(
+    registry.connect(reviewer).attachReview(resource, ReviewKind.DESENSITIZATION, h("report"), "ipfs://report"),
+  );
+  report["registration.accept"] = await gasOf(registry.connect(registrar).acceptApplication(resource));
+  report["objection.file"] = await gasOf(registry.connect(bob).fileObjection(resource, h("grounds"), "ipfs://grounds"));
+  report["objection.resolve"] = await gasOf(registry.connect(arbitrator).resolveObjection(1n, false, h("ruling")));
+  await networkHelpers.time.increase(NOTICE_PERIOD);
+  report["registration.issue"] = await gasOf(registry.connect(registrar).issueCertificate(resource));
+  report["registration.fileAndIssue"] = report["registration.file"] + report["registration.issue"];
+  report["registration.fileAcceptAndIssue"] = report["registration.fileAndIssue"] + report["registration.accept"];
+
+  // Change registrations.
+  report["registration.changeCard"] = await gasOf(registry.connect(registrar).changeCard(resource, h("card-2"), "ipfs://card/2"));
+  report["registration.reclassify"] = await gasOf(registry.connect(registrar).reclassify(resource, Classification.GENERAL, 1n));
+
+  // Grants.
+  const now = BigInt(await networkHelpers.time.latest());
+  const grantTx = grants
+    .connect(alice)
+    .grant(grantTerms(bob.address, resource, Rights.PROCESS | Rights.SUBLICENSE, now, { royaltyBps: 1_000 }));
+  report["grant.direct"] = await gasOf(grantTx);
+  const direct = await grants.grantCount();
+  report["grant.scoped"] = await gasOf(
+    grants.connect(alice).grant(grantTerms(carol.address, resource, Rights.USE, now, { scopeKind: ScopeKind.DOMAIN, scopeData: h("domain:traffic") })),
+  );
+  report["grant.sub"] = await gasOf(grants.connect(bob).subGrant(direct, grantTerms(carol.address, resource, Rights.PROCESS, now)));
+  const sub = await grants.grantCount();
+
+  const deadline = now + DAY;
+  const signedTerms = grantTerms(individual.address, resource, Rights.USE, now);
+  const network = await ethers.provider.getNetwork();
+  const signature = await alice.signTypedData(
+    { name: "ProvenanceLedger GrantRegistry", version: "1", chainId: network.chainId, verifyingContract: await grants.getAddress() },
+    {
+      Grant: [
+        { name: "grantor", type: "address" },
+        { name: "grantee", type: "address" },
+        { name: "assetId", type: "uint256" },
+        { name: "rights", type: "uint8" },
+        { name: "scopeKind", type: "uint8" },
+        { name: "scopeData", type: "bytes32" },
+        { name: "purposeHash", type: "bytes32" },
+        { name: "usageMode", type: "uint8" },
+        { name: "validFrom", type: "uint64" },
+        { name: "validUntil", type: "uint64" },
+        { name: "royaltyBps", type: "uint16" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    { grantor: alice.address, ...signedTerms, nonce: 0n, deadline },
+  );
+  report["grant.bySignature"] = await gasOf(grants.connect(bob).grantBySig(signedTerms, alice.address, deadline, signature));
+
+  const probe = await ethers.deployContract("GasProbe");
+  const authorizedCall = grants.interface.encodeFunctionData("isAuthorized", [
+    bob.address,
+    Rights.PROCESS,
+    resource,
+    ScopeKind.WHOLE,
+    "0x" + "00".repeat(32),
+    now + 1n,
+    direct,
+  ]);
+  report["grant.isAuthorized(direct, from a contract)"] = Number(
+    await probe.measure.staticCall(await grants.getAddress(), authorizedCall),
+  );
+  // The same check as a transaction's execution gas: the grant registry is the (warm) call target.
+  const checkTx = await ledger.outsider.sendTransaction({ to: await grants.getAddress(), data: authorizedCall });
+  report["grant.isAuthorized(direct, execution gas)"] = Number((await checkTx.wait())!.gasUsed) - intrinsicGas(authorizedCall);
+  const subCall = grants.interface.encodeFunctionData("isAuthorized", [
+    carol.address, Rights.PROCESS, resource, ScopeKind.WHOLE, "0x" + "00".repeat(32), now + 1n, sub,
+  ]);
+  report["grant.isAuthorized(sub-grant, from a contract)"] = Number(await probe.measure.staticCall(await grants.getAddress(), subCall));
+
+  await networkHelpers.time.increase(DAY);
+  const later = BigInt(await networkHelpers.time.latest());
+  report["grant.recordUsage"] = await gasOf(grants.connect(bob).recordUsage(direct, 1_000n, now, later, h("usage")));
+  report["grant.suspend"] = await gasOf(grants.connect(alice).suspend(direct, h("s")));
+  report["grant.resume"] = await gasOf(grants.connect(alice).resume(direct, h("r")));
+
+  // A product derived from the resource under the grant.
+  const productFile = await gasOf(
+    registry.connect(bob).fileApplication({
+      kind: AssetKind.PRODUCT,
+      category: DataCategory.ENTERPRISE,
+      classification: Classification.GENERAL,
+      fingerprint: h("product"),
+      cardHash: h("product-card"),
+      cardURI: "ipfs://product",
+      parents: [{ assetId: resource, grantId: direct }],
+    }),
+  );
+  report["registration.file(product, 1 parent by grant)"] = productFile;
+  report["grant.revoke"] = await gasOf(grants.connect(bob).revoke(sub, h("x")));
+
+  // Pledge, transfer, succession, cancellation, destruction on alice's resource.
+  report["pledge.pledge"] = await gasOf(registry.connect(alice).pledge(resource, carol.address, h("pledge")));
+  report["pledge.release"] = await gasOf(registry.connect(carol).releasePledge(resource));
+  report["registration.transfer"] = await gasOf(
+    registry.connect(registrar).transferHolding(resource, carol.address, TransferReason.SALE, h("sale")),
+  );
+  report["party.succession"] = await gasOf(registry.connect(registrar).recordSuccession(carol.address, successor!.address, h("merger")));
+  report["registration.syncSuccession"] = await gasOf(registry.connect(bob).syncSuccession(resource));
+  report["registration.cancel"] = await gasOf(registry.connect(registrar).cancel(resource, h("c")));
+  report["registration.destroy"] = await gasOf(registry.connect(registrar).recordDestruction(resource, h("d")));
+
+  // Refusal of an application.
+  const refused = await fileApplication(ledger, alice);
+  report["registration.refuse"] = await gasOf(registry.connect(registrar).refuseApplication(refused, h("no")));
+
+  return Object.fromEntries(Object.entries(report).sort(([a], [b]) => a.localeCompare(b)));
+}
