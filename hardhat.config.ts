@@ -12,6 +12,10 @@ export default defineConfig({
     path: require.resolve("solc/soljson.js"),
     settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
   },
+  test: {
+    // Fuzz deeper in CI than locally, as v4-core's profiles do.
+    solidity: { fuzz: { runs: process.env.CI ? 5_000 : 512 } },
+  },
   paths: {
     tests: { mocha: "test", solidity: "test/solidity" },
   },

@@ -206,8 +206,8 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         uint256 grantId
     ) external view returns (bool) {
         if (grantId == 0) {
-            (AssetStatus status, , address holder, ) = _assets().assetState(assetId);
-            return status == AssetStatus.ISSUED && holder == party && party != address(0);
+            (AssetStatus heldStatus, , address holder, ) = _assets().assetState(assetId);
+            return heldStatus == AssetStatus.ISSUED && holder == party && party != address(0);
         }
         GrantRecord storage record = _grants[grantId];
         if (record.status == GrantStatus.NONE || record.assetId != assetId || !record.rights.includes(rights)) {
