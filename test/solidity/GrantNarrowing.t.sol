@@ -19,7 +19,7 @@ import {
 } from "../../contracts/types/LedgerTypes.sol";
 
 /// @dev The few cheatcodes these tests use (forge-std is not available here).
-interface Vm {
+interface IVm {
     function prank(address sender) external;
     function warp(uint256 timestamp) external;
 }
@@ -27,7 +27,11 @@ interface Vm {
 /// @dev Sub-grants can only narrow: a sub-grant is accepted exactly when its terms are inside the parent's,
 /// and whatever a sub-grant authorizes, its parent authorizes too.
 contract GrantNarrowingTest {
-    Vm private constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    error AcceptedSubGrantThatIsNotNarrower();
+    error RefusedNarrowerSubGrant();
+    error SubGrantAuthorizedMoreThanItsParent();
+
+    IVm private constant VM = IVm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     address private constant HOLDER = address(0x1001);
     address private constant GRANTEE = address(0x1002);
@@ -107,9 +111,9 @@ contract GrantNarrowingTest {
 
         VM.prank(GRANTEE);
         try grants.subGrant(parentId, terms) {
-            require(wellFormed && narrower, "accepted a sub-grant that is not narrower");
+            if (!(wellFormed && narrower)) revert AcceptedSubGrantThatIsNotNarrower();
         } catch {
-            require(!(wellFormed && narrower), "refused a narrower sub-grant");
+            if (wellFormed && narrower) revert RefusedNarrowerSubGrant();
         }
     }
 
@@ -135,10 +139,9 @@ contract GrantNarrowingTest {
         bytes32 queryData = queryScope == ScopeKind.WHOLE ? bytes32(0) : (queryOwnDomain ? DOMAIN : keccak256("other"));
         uint64 at = START + (queryOffset % (END - START + 10 days));
         if (grants.isAuthorized(SUBGRANTEE, queryRights, assetId, queryScope, queryData, at, subId)) {
-            require(
-                grants.isAuthorized(GRANTEE, queryRights, assetId, queryScope, queryData, at, parentId),
-                "a sub-grant authorized more than its parent"
-            );
+            if (!grants.isAuthorized(GRANTEE, queryRights, assetId, queryScope, queryData, at, parentId)) {
+                revert SubGrantAuthorizedMoreThanItsParent();
+            }
         }
     }
 
