@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
@@ -22,5 +22,13 @@ export default defineConfig({
   networks: {
     // The embedded chain `npm start` serves over JSON-RPC on 127.0.0.1.
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any other EVM network, consortium or public: the RPC URL and the deployer's key come from the
+    // environment or Hardhat's keystore (`npx hardhat keystore set LEDGER_DEPLOYER_KEY`), never from files.
+    ledger: {
+      type: "http",
+      chainType: "generic",
+      url: configVariable("LEDGER_RPC_URL"),
+      accounts: [configVariable("LEDGER_DEPLOYER_KEY")],
+    },
   },
 });

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @dev Legal form of a party. It decides what the party may do: administrative and public
+/// institutions (and public-data authorities, which are administrative bodies) may not pledge data
+/// assets (001 §18, 004 §11).
+enum PartyKind {
+    NONE,
+    ENTERPRISE,
+    STATE_OWNED_ENTERPRISE,
+    PUBLIC_INSTITUTION,
+    INDIVIDUAL,
+    PUBLIC_DATA_AUTHORITY
+}
+
+/// @dev One registration unit is a data resource or a data product (derived through processing).
+enum AssetKind {
+    RESOURCE,
+    PRODUCT
+}
+
+/// @dev Where the data comes from. Public data may also be granted by a public-data authority.
+enum DataCategory {
+    PUBLIC,
+    ENTERPRISE,
+    PERSONAL
+}
+
+/// @dev 分类分级. CORE data is never registrable (003 §3).
+enum Classification {
+    GENERAL,
+    IMPORTANT,
+    CORE
+}
+
+/// @dev Life cycle of a registration: APPLIED -> IN_NOTICE -> ISSUED -> CANCELLED -> DESTROYED,
+/// or APPLIED / IN_NOTICE -> REFUSED.
+enum AssetStatus {
+    NONE,
+    APPLIED,
+    IN_NOTICE,
+    ISSUED,
+    REFUSED,
+    CANCELLED,
+    DESTROYED
+}
+
+/// @dev Reports a third-party reviewer attaches; DESENSITIZATION unlocks IMPORTANT -> GENERAL.
+enum ReviewKind {
+    AUTHENTICITY,
+    COMPLIANCE,
+    AUDIT,
+    VALUATION,
+    DESENSITIZATION
+}
+
+/// @dev Why the holding right moved in a transfer registration.
+enum TransferReason {
+    SALE,
+    SUCCESSION,
+    COURT_ORDER,
+    GIFT,
+    OBJECTION_UPHELD,
+    OTHER
+}
+
+enum ObjectionStatus {
+    NONE,
+    OPEN,
+    DISMISSED,
+    UPHELD
+}
+
+/// @dev 整体 / 分领域 / 依场景授权 (002 §9). WHOLE covers every DOMAIN and SCENARIO; a DOMAIN or
+/// SCENARIO grant covers only its own code.
+enum ScopeKind {
+    WHOLE,
+    DOMAIN,
+    SCENARIO
+}
+
+/// @dev How the grantee may use the data, from least to most restrictive: raw delivery, access
+/// through an API, or computation inside the provider's domain ("usable but not visible", 001 §8).
+/// A sub-grant's mode must be at least as restrictive as its parent's.
+enum UsageMode {
+    DELIVERY,
+    API,
+    COMPUTE_IN_DOMAIN
+}
+
+/// @dev Stored status of a grant. Expiry is not stored: a grant outside its window is simply not valid.
+enum GrantStatus {
+    NONE,
+    ACTIVE,
+    SUSPENDED,
+    REVOKED
+}
+
+/// @dev A parent a product is derived from, and the authorization the applicant derives it under:
+/// `grantId == 0` means the applicant holds the parent itself.
+struct ParentLink {
+    uint256 assetId;
+    uint256 grantId;
+}
+
+/// @dev Everything an applicant files for a first registration.
+struct Application {
+    AssetKind kind;
+    DataCategory category;
+    Classification classification;
+    bytes32 fingerprint;
+    bytes32 cardHash;
+    string cardURI;
+    ParentLink[] parents;
+}
+
+/// @dev The terms of an authorization grant; every field is disclosed in the `Granted` event (002 §11).
+struct GrantTerms {
+    address grantee;
+    uint256 assetId;
+    uint8 rights;
+    ScopeKind scopeKind;
+    bytes32 scopeData;
+    bytes32 purposeHash;
+    UsageMode usageMode;
+    uint64 validFrom;
+    uint64 validUntil;
+    uint16 royaltyBps;
+}
