@@ -3,10 +3,11 @@ import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 
 import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
-import { replayEvidence, type RawLog } from "../ledger/evidence/index.js";
+import { replayEvidence } from "../ledger/evidence/index.js";
 import { AssetStatus, Rights, ScopeKind } from "../ledger/types.js";
 import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../types/ethers-contracts/index.js";
 import { seedDemo } from "../scripts/demo/seed.js";
+import { toRawLogs } from "./helpers/logs.js";
 
 const connection = await network.create();
 const { ethers, ignition, networkHelpers } = connection;
@@ -33,14 +34,7 @@ describe("the demo `npm start` seeds", () => {
       await grants.isAuthorized(demo.parties.operator!, Rights.PROCESS, demo.assets.traffic!, ScopeKind.SCENARIO, ethers.id("scenario:urban-logistics-routing"), now, demo.grants.publicGrant!),
     ).to.equal(true);
 
-    const logs: RawLog[] = (await ethers.provider.getLogs({ fromBlock: 0, toBlock: "latest" })).map((log) => ({
-      address: log.address as Address,
-      topics: log.topics as Hex[],
-      data: log.data as Hex,
-      blockNumber: BigInt(log.blockNumber),
-      transactionHash: log.transactionHash as Hex,
-      logIndex: log.index,
-    }));
+    const logs = toRawLogs(await ethers.provider.getLogs({ fromBlock: 0, toBlock: "latest" }));
     for (const assetId of Object.values(demo.assets)) {
       const [seq, head] = await registry.evidenceHead(assetId);
       const replay = replayEvidence({

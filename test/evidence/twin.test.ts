@@ -4,6 +4,7 @@ import type { Address, Hex } from "viem";
 
 import { checkChain, EVIDENCE_EVENTS, genesisHead, replayEvidence, type RawLog } from "../../ledger/evidence/index.js";
 import { AssetKind, Classification, ReviewKind, Rights, ScopeKind, TransferReason } from "../../ledger/types.js";
+import { toRawLogs } from "../helpers/logs.js";
 import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD, type Ledger } from "../helpers/ledger.js";
 
 const connection = await network.create();
@@ -73,19 +74,13 @@ async function everyEvidenceKind(): Promise<Scenario> {
   await send(registry.connect(alice).fileObjection(objected, h("stolen-data"), "ipfs://stolen"));
   await send(registry.connect(arbitrator).resolveObjection(2n, true, h("upheld")));
 
-  const raw = await ethers.provider.getLogs({
-    address: [await registry.getAddress(), await grants.getAddress()],
-    fromBlock: 0,
-    toBlock: "latest",
-  });
-  const logs: RawLog[] = raw.map((log) => ({
-    address: log.address as Address,
-    topics: log.topics as Hex[],
-    data: log.data as Hex,
-    blockNumber: BigInt(log.blockNumber),
-    transactionHash: log.transactionHash as Hex,
-    logIndex: log.index,
-  }));
+  const logs = toRawLogs(
+    await ethers.provider.getLogs({
+      address: [await registry.getAddress(), await grants.getAddress()],
+      fromBlock: 0,
+      toBlock: "latest",
+    }),
+  );
   return { ledger, assetIds: [resource, product, refused, objected], logs };
 }
 

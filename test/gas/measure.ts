@@ -1,6 +1,9 @@
 import type { ContractTransactionResponse } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
+import type { Address } from "viem";
+
+import { GRANT_EIP712_TYPES, grantEip712Domain } from "../../ledger/grants/signing.js";
 import { AssetKind, Classification, DataCategory, PartyKind, ReviewKind, Rights, ScopeKind, TransferReason } from "../../ledger/types.js";
 import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD } from "../helpers/ledger.js";
 
@@ -92,24 +95,8 @@ export async function measureGas(connection: NetworkConnection<"generic">): Prom
   const signedTerms = grantTerms(individual.address, resource, Rights.USE, now);
   const network = await ethers.provider.getNetwork();
   const signature = await alice.signTypedData(
-    { name: "ProvenanceLedger GrantRegistry", version: "1", chainId: network.chainId, verifyingContract: await grants.getAddress() },
-    {
-      Grant: [
-        { name: "grantor", type: "address" },
-        { name: "grantee", type: "address" },
-        { name: "assetId", type: "uint256" },
-        { name: "rights", type: "uint8" },
-        { name: "scopeKind", type: "uint8" },
-        { name: "scopeData", type: "bytes32" },
-        { name: "purposeHash", type: "bytes32" },
-        { name: "usageMode", type: "uint8" },
-        { name: "validFrom", type: "uint64" },
-        { name: "validUntil", type: "uint64" },
-        { name: "royaltyBps", type: "uint16" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    grantEip712Domain(network.chainId, (await grants.getAddress()) as Address),
+    { Grant: [...GRANT_EIP712_TYPES.Grant] },
     { grantor: alice.address, ...signedTerms, nonce: 0n, deadline },
   );
   report["grant.bySignature"] = await gasOf(grants.connect(bob).grantBySig(signedTerms, alice.address, deadline, signature));
