@@ -310,6 +310,17 @@ export const assetRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "reviewId",
+        "type": "uint256"
+      }
+    ],
+    "name": "AssetRegistryUnknownReview",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "sender",
         "type": "address"
@@ -2195,6 +2206,11 @@ export const assetRegistryAbi = [
             "internalType": "enum ReviewKind",
             "name": "kind",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "evidenceSeq",
+            "type": "uint32"
           }
         ],
         "internalType": "struct IAssetRegistry.Review",

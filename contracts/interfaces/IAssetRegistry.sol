@@ -46,6 +46,8 @@ interface IAssetRegistry {
         uint256 assetId;
         address reviewer;
         ReviewKind kind;
+        /// @dev The evidence-chain entry that recorded the report.
+        uint32 evidenceSeq;
     }
 
     struct Objection {
@@ -150,6 +152,7 @@ interface IAssetRegistry {
     error AssetRegistryInvalidReclassification(uint256 assetId, Classification from, Classification to);
     error AssetRegistryDesensitizationReviewRequired(uint256 assetId, uint256 reviewId);
     error AssetRegistryUnknownObjection(uint256 objectionId);
+    error AssetRegistryUnknownReview(uint256 reviewId);
     error AssetRegistryObjectionNotOpen(uint256 objectionId);
     error AssetRegistryTransferByRegistrationOnly(uint256 assetId);
     error AssetRegistryGrantRegistryAlreadySet();
@@ -204,7 +207,8 @@ interface IAssetRegistry {
 
     /// @notice Reclassifies an issued asset. Registrar only.
     /// @dev Never to CORE (cancel instead). IMPORTANT -> GENERAL needs a DESENSITIZATION review of this
-    /// asset (003 §3), cited by `reviewId`; otherwise pass 0.
+    /// asset (003 §3), cited by `reviewId`, attached after the asset last became IMPORTANT (a report on the
+    /// data as it was before does not count); otherwise pass 0.
     function reclassify(uint256 assetId, Classification to, uint256 reviewId) external;
 
     /// @notice Transfer registration: moves the holding right to `to`. Registrar only.
@@ -264,8 +268,10 @@ interface IAssetRegistry {
     /// @notice Just the status of `assetId` (NONE when unknown): the cheapest check for other contracts.
     function assetStatus(uint256 assetId) external view returns (AssetStatus);
 
+    /// @notice The review `reviewId`; reverts for an unknown id.
     function review(uint256 reviewId) external view returns (Review memory);
 
+    /// @notice The objection `objectionId`; reverts for an unknown id.
     function objection(uint256 objectionId) external view returns (Objection memory);
 
     /// @notice The number of registrations filed so far (the last registration number).

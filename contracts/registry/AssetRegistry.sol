@@ -47,12 +47,15 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         address pledgee;
         uint32 cardVersion;
         uint16 openObjections;
+        /// @dev Evidence entry at which the asset last became IMPORTANT (0 when filed so).
+        uint32 importantSinceSeq;
     }
 
     struct ReviewRecord {
-        uint64 assetId;
+        uint56 assetId;
         address reviewer;
         ReviewKind kind;
+        uint32 evidenceSeq;
     }
 
     struct ObjectionRecord {
@@ -157,7 +160,12 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (reportHash == bytes32(0)) revert AssetRegistryEmptyHash();
 
         reviewId = ++_counters.reviews;
-        _reviews[reviewId] = ReviewRecord({assetId: uint64(assetId), reviewer: msg.sender, kind: kind});
+        _reviews[reviewId] = ReviewRecord({
+            assetId: uint56(assetId),
+            reviewer: msg.sender,
+            kind: kind,
+            evidenceSeq: record.evidenceSeq + 1
+        });
         emit ReviewAttached(assetId, reviewId, msg.sender, kind, reportHash, reportURI);
         _appendEvidence(
             assetId,
@@ -174,6 +182,9 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         _requireStatus(assetId, record, AssetStatus.APPLIED);
 
         uint64 noticeEndsAt = uint64(block.timestamp) + _counters.noticePeriod;
+        // The record keeps the end in 32 bits: saturate rather than wrap, so that a window never ends early
+        // and the event announces the end that is enforced.
+        if (noticeEndsAt > type(uint32).max) noticeEndsAt = type(uint32).max;
         record.noticeEndsAt = uint32(noticeEndsAt);
         record.status = AssetStatus.IN_NOTICE;
         emit ApplicationAccepted(assetId, msg.sender, noticeEndsAt);
@@ -305,9 +316,11 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (from == Classification.IMPORTANT) {
             // 003 §3: important data becomes general only after desensitization, with a reviewer's evidence.
             ReviewRecord storage report = _reviews[reviewId];
-            if (report.assetId != assetId || report.kind != ReviewKind.DESENSITIZATION) {
-                revert AssetRegistryDesensitizationReviewRequired(assetId, reviewId);
-            }
+            if (
+                report.assetId != assetId ||
+                report.kind != ReviewKind.DESENSITIZATION ||
+                report.evidenceSeq <= record.importantSinceSeq
+            ) revert AssetRegistryDesensitizationReviewRequired(assetId, reviewId);
         }
 
         record.classification = to;
@@ -318,6 +331,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
             AssetReclassified.selector,
             keccak256(abi.encode(assetId, from, to, reviewId, msg.sender))
         );
+        if (to == Classification.IMPORTANT) record.importantSinceSeq = record.evidenceSeq;
     }
 
     /// @inheritdoc IAssetRegistry
@@ -532,12 +546,20 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     /// @inheritdoc IAssetRegistry
     function review(uint256 reviewId) external view returns (Review memory) {
         ReviewRecord storage record = _reviews[reviewId];
-        return Review({assetId: record.assetId, reviewer: record.reviewer, kind: record.kind});
+        if (record.reviewer == address(0)) revert AssetRegistryUnknownReview(reviewId);
+        return
+            Review({
+                assetId: record.assetId,
+                reviewer: record.reviewer,
+                kind: record.kind,
+                evidenceSeq: record.evidenceSeq
+            });
     }
 
     /// @inheritdoc IAssetRegistry
     function objection(uint256 objectionId) external view returns (Objection memory) {
         ObjectionRecord storage record = _objections[objectionId];
+        if (record.status == ObjectionStatus.NONE) revert AssetRegistryUnknownObjection(objectionId);
         return Objection({assetId: record.assetId, objector: record.objector, status: record.status});
     }
 
@@ -612,7 +634,12 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
             } else {
                 IGrantRegistry grants = _grantRegistry;
                 if (address(grants) == address(0)) revert AssetRegistryGrantRegistryNotSet();
-                IGrantRegistry.Grant memory derivationGrant = grants.getGrant(grantId);
+                IGrantRegistry.Grant memory derivationGrant;
+                try grants.getGrant(grantId) returns (IGrantRegistry.Grant memory found) {
+                    derivationGrant = found;
+                } catch {
+                    revert AssetRegistryUnauthorizedSource(parentId, grantId); // no such grant
+                }
                 // Derivation needs PROCESS within the grant's own scope: the product's card states the scope.
                 if (
                     !grants.isAuthorized(
