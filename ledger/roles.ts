@@ -6,6 +6,7 @@ export const ROLE_IDS = {
   DATA_AUTHORITY: 3n,
   ARBITRATOR: 4n,
   SETTLER: 5n,
+  COURT: 6n,
 } as const;
 
 export type RoleName = keyof typeof ROLE_IDS;

@@ -36,3 +36,7 @@ export const ScopeKind = { WHOLE: 0, DOMAIN: 1, SCENARIO: 2 } as const;
 export const UsageMode = { DELIVERY: 0, API: 1, COMPUTE_IN_DOMAIN: 2 } as const;
 export const GrantStatus = { NONE: 0, ACTIVE: 1, SUSPENDED: 2, REVOKED: 3 } as const;
 export const Rights = { USE: 1, PROCESS: 2, OPERATE: 4, SUBLICENSE: 8, ALL: 15 } as const;
+export const Stage = { COLLECTION: 0, PROCESSING: 1, CIRCULATION: 2, APPLICATION: 3 } as const;
+export const ContributionRole = { HOLDER: 0, PROCESSOR: 1, OPERATOR: 2, PROVIDER: 3 } as const;
+export const ContributionStatus = { NONE: 0, RECORDED: 1, CONFIRMED: 2, DISPUTED: 3, VOIDED: 4 } as const;
+export const EmptyStageRule = { TO_HOLDER: 0, PRO_RATA: 1 } as const;

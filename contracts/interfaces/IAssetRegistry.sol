@@ -265,6 +265,9 @@ interface IAssetRegistry {
         address account
     ) external view returns (AssetStatus status, address resolvedAccount);
 
+    /// @notice Whether `parentId` is one of the assets `productId` was registered as derived from.
+    function isParentOf(uint256 productId, uint256 parentId) external view returns (bool);
+
     /// @notice Just the status of `assetId` (NONE when unknown): the cheapest check for other contracts.
     function assetStatus(uint256 assetId) external view returns (AssetStatus);
 

@@ -17,4 +17,6 @@ library Roles {
     uint64 internal constant ARBITRATOR = 4;
     /// @dev Posts revenue settlements (revenue vault).
     uint64 internal constant SETTLER = 5;
+    /// @dev Held by the dispute court contract only: marks records disputed and carries out rulings.
+    uint64 internal constant COURT = 6;
 }

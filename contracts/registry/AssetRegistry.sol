@@ -80,6 +80,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     mapping(uint256 reviewId => ReviewRecord) private _reviews;
     mapping(uint256 objectionId => ObjectionRecord) private _objections;
     mapping(address writer => bool) private _evidenceWriters;
+    mapping(uint256 productId => mapping(uint256 parentId => bool)) private _isParent;
 
     constructor(
         IAccessManager accessManager_,
@@ -112,6 +113,9 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         record.category = application.category;
         record.classification = application.classification;
         record.status = AssetStatus.APPLIED;
+        for (uint256 i = 0; i < application.parents.length; ++i) {
+            _isParent[assetId][application.parents[i].assetId] = true;
+        }
 
         emit AssetApplied(
             assetId,
@@ -536,6 +540,11 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         address account
     ) external view returns (AssetStatus status, address resolvedAccount) {
         return (_assets[assetId].status, resolveParty(account));
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function isParentOf(uint256 productId, uint256 parentId) external view returns (bool) {
+        return _isParent[productId][parentId];
     }
 
     /// @inheritdoc IAssetRegistry

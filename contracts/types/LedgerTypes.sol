@@ -127,3 +127,49 @@ struct GrantTerms {
     uint64 validUntil;
     uint16 royaltyBps;
 }
+
+/// @dev The stages of a data product's value formation whose investment earns revenue (001 §6).
+enum Stage {
+    COLLECTION,
+    PROCESSING,
+    CIRCULATION,
+    APPLICATION
+}
+
+/// @dev The capacity in which a party contributed, and the right it must hold on the product to record it:
+/// HOLDER the holding right; PROCESSOR a grant with PROCESS; OPERATOR a grant with OPERATE; PROVIDER the
+/// holding of one of the product's parents (it supplied source data).
+enum ContributionRole {
+    HOLDER,
+    PROCESSOR,
+    OPERATOR,
+    PROVIDER
+}
+
+/// @dev RECORDED by the contributor -> CONFIRMED by the product's holder or a reviewer. Disputes and
+/// rulings come with the dispute court. Only CONFIRMED records count in a split.
+enum ContributionStatus {
+    NONE,
+    RECORDED,
+    CONFIRMED,
+    DISPUTED,
+    VOIDED
+}
+
+/// @dev What happens to the weight of a stage that has no confirmed contribution.
+enum EmptyStageRule {
+    TO_HOLDER,
+    PRO_RATA
+}
+
+/// @dev One contribution as its contributor records it. `authorization` is the grant id that gives a
+/// PROCESSOR or OPERATOR its right, the parent asset id of a PROVIDER, and 0 for a HOLDER.
+struct ContributionInput {
+    uint256 productId;
+    Stage stage;
+    ContributionRole role;
+    uint256 measure;
+    uint256 authorization;
+    bytes32 evidenceHash;
+    string evidenceURI;
+}

@@ -7,7 +7,7 @@ const DEFAULT_NOTICE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * Deploys the ledger: one AccessManager holding every role, the registry (certificates, parties,
- * evidence chains) and the grant registry, wired together. The deployer is the first admin; it grants
+ * evidence chains), the grant registry and the contribution ledger, wired together. The deployer is the first admin; it grants
  * the other roles afterwards (AccessManager `grantRole`), so the same module serves any network.
  */
 export default buildModule("ProvenanceLedger", (m) => {
@@ -18,14 +18,16 @@ export default buildModule("ProvenanceLedger", (m) => {
   const accessManager = m.contract("LedgerAccessManager", [admin]);
   const registry = m.contract("AssetRegistry", [accessManager, noticePeriod]);
   const grants = m.contract("GrantRegistry", [accessManager, registry]);
+  const contributions = m.contract("ContributionLedger", [accessManager, registry, grants]);
 
   m.call(registry, "setGrantRegistry", [grants]);
-  m.call(registry, "setEvidenceWriter", [grants, true]);
+  m.call(registry, "setEvidenceWriter", [grants, true], { id: "setEvidenceWriter_grants" });
+  m.call(registry, "setEvidenceWriter", [contributions, true], { id: "setEvidenceWriter_contributions" });
   m.call(registry, "setCertificateBaseURI", [certificateBaseURI]);
   for (const [label, roleId] of Object.entries(ROLE_IDS)) {
     if (roleId === 0n) continue; // ADMIN_ROLE is labelled by AccessManager itself
     m.call(accessManager, "labelRole", [roleId, label], { id: `labelRole_${label}` });
   }
 
-  return { accessManager, registry, grants };
+  return { accessManager, registry, grants, contributions };
 });

@@ -21,6 +21,7 @@ export const EVIDENCE_EVENTS = {
     "PledgeReleased",
   ],
   GrantRegistry: ["Granted", "GrantSuspended", "GrantResumed", "GrantRevoked", "UsageRecorded"],
+  ContributionLedger: ["ContributionRecorded", "ContributionConfirmed", "SplitPolicySet"],
 } as const;
 
 export type EvidenceEventName = (typeof EVIDENCE_EVENTS)[keyof typeof EVIDENCE_EVENTS][number];

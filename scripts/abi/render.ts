@@ -5,6 +5,7 @@
 export const EXPORTED_CONTRACTS = {
   assetRegistryAbi: "AssetRegistry",
   grantRegistryAbi: "GrantRegistry",
+  contributionLedgerAbi: "ContributionLedger",
   accessManagerAbi: "LedgerAccessManager",
 } as const;
 

@@ -3,7 +3,17 @@ import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 
 import { checkChain, EVIDENCE_EVENTS, genesisHead, replayEvidence, type RawLog } from "../../ledger/evidence/index.js";
-import { AssetKind, Classification, ReviewKind, Rights, ScopeKind, TransferReason } from "../../ledger/types.js";
+import {
+  AssetKind,
+  Classification,
+  ContributionRole,
+  EmptyStageRule,
+  ReviewKind,
+  Rights,
+  ScopeKind,
+  Stage,
+  TransferReason,
+} from "../../ledger/types.js";
 import { toRawLogs } from "../helpers/logs.js";
 import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD, type Ledger } from "../helpers/ledger.js";
 
@@ -59,6 +69,21 @@ async function everyEvidenceKind(): Promise<Scenario> {
     kind: AssetKind.PRODUCT,
     parents: [{ assetId: resource, grantId: direct }],
   });
+  // Contributions to the product by its holder and the processor, confirmed, under a split policy.
+  const { contributions } = ledger;
+  const contribution = (role: number, stage: number, authorization: bigint) => ({
+    productId: product,
+    stage,
+    role,
+    measure: 1_000n,
+    authorization,
+    evidenceHash: h(`invoice-${role}`),
+    evidenceURI: `ipfs://invoice/${role}`,
+  });
+  await send(contributions.connect(bob).record([contribution(ContributionRole.HOLDER, Stage.APPLICATION, 0n)]));
+  await send(contributions.connect(alice).record([contribution(ContributionRole.PROVIDER, Stage.COLLECTION, resource)]));
+  await send(contributions.connect(bob).confirm([1n, 2n]));
+  await send(contributions.connect(bob).setSplitPolicy(product, [2_000, 5_000, 1_000, 2_000], EmptyStageRule.PRO_RATA));
   await send(registry.connect(bob).pledge(product, carol.address, h("pledge-contract")));
   await send(registry.connect(carol).releasePledge(product));
   await send(registry.connect(registrar).transferHolding(product, carol.address, TransferReason.SALE, h("sale")));
@@ -76,7 +101,7 @@ async function everyEvidenceKind(): Promise<Scenario> {
 
   const logs = toRawLogs(
     await ethers.provider.getLogs({
-      address: [await registry.getAddress(), await grants.getAddress()],
+      address: [await registry.getAddress(), await grants.getAddress(), await ledger.contributions.getAddress()],
       fromBlock: 0,
       toBlock: "latest",
     }),
@@ -96,7 +121,7 @@ async function replay(scenario: Scenario, assetId: bigint, logs: readonly RawLog
   return replayEvidence({
     chainId: (await ethers.provider.getNetwork()).chainId,
     registry: (await registry.getAddress()) as Address,
-    contracts: [(await grants.getAddress()) as Address],
+    contracts: [(await grants.getAddress()) as Address, (await scenario.ledger.contributions.getAddress()) as Address],
     assetId,
     logs,
     onChain: { seq: Number(seq), head: head as Hex },
@@ -117,7 +142,7 @@ describe("evidence chain: the TypeScript twin", () => {
       result.entries.forEach((entry, index) => expect(entry.seq).to.equal(index + 1));
       for (const entry of result.entries) seen.add(entry.eventName ?? "?");
     }
-    const allKinds = [...EVIDENCE_EVENTS.AssetRegistry, ...EVIDENCE_EVENTS.GrantRegistry];
+    const allKinds = Object.values(EVIDENCE_EVENTS).flat();
     expect([...seen].sort()).to.deep.equal([...allKinds].sort());
   });
 

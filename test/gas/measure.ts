@@ -4,14 +4,26 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { Address } from "viem";
 
 import { GRANT_EIP712_TYPES, grantEip712Domain } from "../../ledger/grants/signing.js";
-import { AssetKind, Classification, DataCategory, PartyKind, ReviewKind, Rights, ScopeKind, TransferReason } from "../../ledger/types.js";
+import {
+  AssetKind,
+  Classification,
+  ContributionRole,
+  DataCategory,
+  EmptyStageRule,
+  PartyKind,
+  ReviewKind,
+  Rights,
+  ScopeKind,
+  TransferReason,
+} from "../../ledger/types.js";
 import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD } from "../helpers/ledger.js";
 
 /** Gas per operation: full-transaction gasUsed, except where the name says otherwise. */
 export type GasReport = Record<string, number>;
 
 /**
- * Budgets from the issues, checked by the gas test. The first registration is filing plus issuing
+ * Budgets from the issues, checked by the gas test. (The contribution ledger's, 80k for a record and 40k
+ * per record in a batch of 50, are not met yet: 89.9k and 40.8k; see the issue's notes.) The first registration is filing plus issuing
  * (the two calls of the applicant and the registrar); acceptance, which opens the notice window, is
  * reported on its own.
  */
@@ -38,7 +50,7 @@ function intrinsicGas(data: string): number {
 export async function measureGas(connection: NetworkConnection<"generic">): Promise<GasReport> {
   const ledger = await deployLedger(connection);
   const { ethers, networkHelpers } = connection;
-  const { registry, grants, registrar, reviewer, arbitrator, alice, bob, carol, individual } = ledger;
+  const { registry, grants, contributions, registrar, reviewer, arbitrator, alice, bob, carol, individual } = ledger;
   const report: GasReport = {};
 
   // Warm-up: alice, bob and carol each hold one certificate already, as any party does after its first.
@@ -142,6 +154,35 @@ export async function measureGas(connection: NetworkConnection<"generic">): Prom
   );
   report["registration.file(product, 1 parent by grant)"] = productFile;
   report["grant.revoke"] = await gasOf(grants.connect(bob).revoke(sub, h("x")));
+
+  // Contributions to the product, once issued: by its holder, single and in a batch of 50.
+  const product = await registry.assetCount();
+  await (await registry.connect(registrar).acceptApplication(product)).wait();
+  await networkHelpers.time.increase(NOTICE_PERIOD);
+  await (await registry.connect(registrar).issueCertificate(product)).wait();
+  const contribution = (n: number) => ({
+    productId: product,
+    stage: n % 4,
+    role: ContributionRole.HOLDER,
+    measure: 1_000n + BigInt(n),
+    authorization: 0n,
+    evidenceHash: h(`invoice-${n}`),
+    evidenceURI: `ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/invoice-${n}.json`,
+  });
+  const batch = Array.from({ length: 50 }, (_, n) => contribution(n + 1));
+  report["contribution.record(per record, batch of 50)"] = Math.ceil(
+    (await gasOf(contributions.connect(bob).record(batch))) / 50,
+  );
+  // A single record once the ledger has records (the very first one also creates the counter: +17k).
+  report["contribution.record"] = await gasOf(contributions.connect(bob).record([contribution(0)]));
+  report["contribution.confirm"] = await gasOf(contributions.connect(bob).confirm([51n]));
+  const batchIds = Array.from({ length: 50 }, (_, n) => BigInt(n + 1));
+  report["contribution.confirm(per record, batch of 50)"] = Math.ceil(
+    (await gasOf(contributions.connect(bob).confirm(batchIds))) / 50,
+  );
+  report["contribution.setSplitPolicy"] = await gasOf(
+    contributions.connect(bob).setSplitPolicy(product, [2_000, 4_000, 2_000, 2_000], EmptyStageRule.PRO_RATA),
+  );
 
   // Pledge, transfer, succession, cancellation, destruction on alice's resource.
   report["pledge.pledge"] = await gasOf(registry.connect(alice).pledge(resource, carol.address, h("pledge")));

@@ -4,7 +4,12 @@ import type { NetworkConnection } from "hardhat/types/network";
 import ProvenanceLedgerModule from "../../ignition/modules/ProvenanceLedger.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
 import { AssetKind, Classification, DataCategory, PartyKind, ScopeKind, UsageMode } from "../../ledger/types.js";
-import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../../types/ethers-contracts/index.js";
+import type {
+  AssetRegistry,
+  ContributionLedger,
+  GrantRegistry,
+  LedgerAccessManager,
+} from "../../types/ethers-contracts/index.js";
 
 export const NOTICE_PERIOD = 7n * 24n * 3600n;
 export const DAY = 24n * 3600n;
@@ -35,6 +40,7 @@ export interface Ledger extends LedgerActors {
   accessManager: LedgerAccessManager;
   registry: AssetRegistry;
   grants: GrantRegistry;
+  contributions: ContributionLedger;
   actors: LedgerActors;
 }
 
@@ -63,6 +69,10 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
     "GrantRegistry",
     await deployed.grants.getAddress(),
   )) as unknown as GrantRegistry;
+  const contributions = (await ethers.getContractAt(
+    "ContributionLedger",
+    await deployed.contributions.getAddress(),
+  )) as unknown as ContributionLedger;
 
   for (const [roleId, account] of [
     [ROLE_IDS.REGISTRAR, registrar],
@@ -97,7 +107,7 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
     individual,
     outsider,
   };
-  return { ...actors, actors, accessManager, registry, grants };
+  return { ...actors, actors, accessManager, registry, grants, contributions };
 }
 
 export interface ApplicationInput {

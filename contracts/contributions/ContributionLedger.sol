@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IContributionLedger} from "../interfaces/IContributionLedger.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
+import {IGrantRegistry} from "../interfaces/IGrantRegistry.sol";
+import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
+import {
+    AssetStatus,
+    Stage,
+    ContributionRole,
+    ContributionStatus,
+    EmptyStageRule,
+    ContributionInput
+} from "../types/LedgerTypes.sol";
+import {LedgerAccess} from "../access/LedgerAccess.sol";
+import {Roles} from "../libraries/Roles.sol";
+import {GrantRights} from "../libraries/GrantRights.sol";
+
+/// @title ContributionLedger
+/// @notice Contribution records and split policies of data products. See {IContributionLedger}.
+contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces {
+    /// @dev keccak256("ConfirmContributions(uint256[] contributionIds,uint256 nonce,uint256 deadline)")
+    bytes32 public constant CONFIRM_TYPEHASH =
+        keccak256("ConfirmContributions(uint256[] contributionIds,uint256 nonce,uint256 deadline)");
+
+    /// @dev One slot per record: a batch of records writes one new slot each. The measure, evidence and
+    /// authorization are in the `ContributionRecorded` event, which the evidence chain commits to.
+    struct ContributionRecord {
+        address contributor;
+        uint56 productId;
+        Stage stage;
+        ContributionRole role;
+        ContributionStatus status;
+    }
+
+    /// @dev One slot per policy version.
+    struct PolicyRecord {
+        uint16[4] stageWeightsBps;
+        EmptyStageRule emptyStageRule;
+        uint64 effectiveFrom;
+    }
+
+    address private immutable _REGISTRY;
+    IGrantRegistry private immutable _GRANTS;
+
+    uint256 private _contributionCount;
+    mapping(uint256 contributionId => ContributionRecord) private _contributions;
+    mapping(uint256 productId => uint32) private _policyVersions;
+    mapping(uint256 productId => mapping(uint32 version => PolicyRecord)) private _policies;
+
+    constructor(
+        IAccessManager accessManager_,
+        address registry_,
+        IGrantRegistry grants_
+    ) LedgerAccess(accessManager_) EIP712("ProvenanceLedger Contributions", "1") {
+        if (registry_ == address(0) || address(grants_) == address(0)) revert LedgerAccessZeroAddress();
+        _REGISTRY = registry_;
+        _GRANTS = grants_;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Records
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IContributionLedger
+    function record(ContributionInput[] calldata inputs) external returns (uint256 firstId) {
+        uint256 count = inputs.length;
+        if (count == 0) revert ContributionLedgerEmptyBatch();
+        firstId = _contributionCount + 1;
+        // A batch usually repeats one product and one authorization: check each distinct combination once.
+        bytes32 checked;
+        for (uint256 i = 0; i < count; ++i) {
+            ContributionInput calldata input = inputs[i];
+            bytes32 key = keccak256(abi.encode(input.productId, input.role, input.authorization));
+            if (key != checked) {
+                _checkRight(input);
+                checked = key;
+            }
+            _record(firstId + i, input);
+        }
+        _contributionCount = firstId + count - 1;
+    }
+
+    /// @inheritdoc IContributionLedger
+    function confirm(uint256[] calldata contributionIds) external {
+        if (contributionIds.length == 0) revert ContributionLedgerEmptyBatch();
+        bool reviewer = _hasRole(Roles.REVIEWER, msg.sender);
+        for (uint256 i = 0; i < contributionIds.length; ++i) {
+            _confirm(contributionIds[i], msg.sender, reviewer);
+        }
+    }
+
+    /// @inheritdoc IContributionLedger
+    function confirmBySig(
+        uint256[] calldata contributionIds,
+        address holder,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        if (contributionIds.length == 0) revert ContributionLedgerEmptyBatch();
+        if (block.timestamp > deadline) revert ContributionLedgerExpiredSignature(deadline);
+        bytes32 digest = _confirmationDigest(contributionIds, _useNonce(holder), deadline);
+        if (!SignatureChecker.isValidSignatureNow(holder, digest, signature)) {
+            revert ContributionLedgerInvalidSignature(holder);
+        }
+        for (uint256 i = 0; i < contributionIds.length; ++i) {
+            _confirm(contributionIds[i], holder, false);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Split policy
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IContributionLedger
+    function setSplitPolicy(
+        uint256 productId,
+        uint16[4] calldata stageWeightsBps,
+        EmptyStageRule emptyStageRule
+    ) external returns (uint32 version) {
+        if (_registry().assetStatus(productId) != AssetStatus.ISSUED) {
+            revert ContributionLedgerProductNotActive(productId);
+        }
+        if (_registry().holderOf(productId) != msg.sender) revert ContributionLedgerNotHolder(productId, msg.sender);
+        uint256 total = uint256(stageWeightsBps[0]) + stageWeightsBps[1] + stageWeightsBps[2] + stageWeightsBps[3];
+        if (total != 10_000) revert ContributionLedgerInvalidWeights(total);
+
+        version = ++_policyVersions[productId];
+        _policies[productId][version] = PolicyRecord({
+            stageWeightsBps: stageWeightsBps,
+            emptyStageRule: emptyStageRule,
+            effectiveFrom: uint64(block.timestamp)
+        });
+        emit SplitPolicySet(productId, version, stageWeightsBps, emptyStageRule, msg.sender);
+        _appendEvidence(
+            productId,
+            SplitPolicySet.selector,
+            keccak256(abi.encode(productId, version, stageWeightsBps, emptyStageRule, msg.sender)),
+            msg.sender
+        );
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IContributionLedger
+    function contribution(uint256 contributionId) external view returns (Contribution memory) {
+        ContributionRecord storage stored = _existing(contributionId);
+        return
+            Contribution({
+                productId: stored.productId,
+                contributor: stored.contributor,
+                stage: stored.stage,
+                role: stored.role,
+                status: stored.status
+            });
+    }
+
+    /// @inheritdoc IContributionLedger
+    function contributionCount() external view returns (uint256) {
+        return _contributionCount;
+    }
+
+    /// @inheritdoc IContributionLedger
+    function splitPolicy(uint256 productId) external view returns (SplitPolicy memory) {
+        return splitPolicyVersion(productId, _policyVersions[productId]);
+    }
+
+    /// @inheritdoc IContributionLedger
+    function splitPolicyVersion(uint256 productId, uint32 version) public view returns (SplitPolicy memory) {
+        PolicyRecord storage stored = _policies[productId][version];
+        return
+            SplitPolicy({
+                version: version,
+                stageWeightsBps: stored.stageWeightsBps,
+                emptyStageRule: stored.emptyStageRule,
+                effectiveFrom: stored.effectiveFrom
+            });
+    }
+
+    /// @inheritdoc IContributionLedger
+    function confirmationDigest(
+        uint256[] calldata contributionIds,
+        address holder,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        return _confirmationDigest(contributionIds, nonces(holder), deadline);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------------
+
+    /// @dev The product is issued and the caller holds the right the role names, now.
+    function _checkRight(ContributionInput calldata input) private view {
+        uint256 productId = input.productId;
+        (AssetStatus status, , address holder, ) = _registry().assetState(productId);
+        if (status != AssetStatus.ISSUED) revert ContributionLedgerProductNotActive(productId);
+        if (!_holdsRoleRight(msg.sender, holder, productId, input.role, input.authorization)) {
+            revert ContributionLedgerUnauthorizedRole(productId, msg.sender, input.role, input.authorization);
+        }
+    }
+
+    function _record(uint256 contributionId, ContributionInput calldata input) private {
+        uint256 productId = input.productId;
+        if (input.measure == 0) revert ContributionLedgerZeroMeasure();
+        if (input.evidenceHash == bytes32(0)) revert ContributionLedgerEmptyEvidence();
+
+        _contributions[contributionId] = ContributionRecord({
+            contributor: msg.sender,
+            productId: SafeCast.toUint56(productId),
+            stage: input.stage,
+            role: input.role,
+            status: ContributionStatus.RECORDED
+        });
+        emit ContributionRecorded(
+            contributionId,
+            productId,
+            msg.sender,
+            input.stage,
+            input.role,
+            input.measure,
+            input.authorization,
+            input.evidenceHash,
+            input.evidenceURI
+        );
+        _appendEvidence(
+            productId,
+            ContributionRecorded.selector,
+            keccak256(
+                abi.encode(
+                    contributionId,
+                    productId,
+                    msg.sender,
+                    input.stage,
+                    input.role,
+                    input.measure,
+                    input.authorization,
+                    input.evidenceHash,
+                    input.evidenceURI
+                )
+            ),
+            msg.sender
+        );
+    }
+
+    /// @dev The right a role needs, held now: HOLDER the holding; PROCESSOR and OPERATOR a valid grant with
+    /// PROCESS or OPERATE (in the grant's own scope); PROVIDER the holding of one of the product's parents.
+    function _holdsRoleRight(
+        address contributor,
+        address productHolder,
+        uint256 productId,
+        ContributionRole role,
+        uint256 authorization
+    ) private view returns (bool) {
+        IAssetRegistry registry = _registry();
+        if (role == ContributionRole.HOLDER) return authorization == 0 && productHolder == contributor;
+        if (role == ContributionRole.PROVIDER) {
+            return registry.isParentOf(productId, authorization) && registry.holderOf(authorization) == contributor;
+        }
+        uint8 right = role == ContributionRole.PROCESSOR ? GrantRights.PROCESS : GrantRights.OPERATE;
+        if (authorization == 0) return false;
+        try _GRANTS.getGrant(authorization) returns (IGrantRegistry.Grant memory found) {
+            return
+                _GRANTS.isAuthorized(
+                    contributor,
+                    right,
+                    productId,
+                    found.scopeKind,
+                    found.scopeData,
+                    uint64(block.timestamp),
+                    authorization
+                );
+        } catch {
+            return false; // no such grant
+        }
+    }
+
+    function _confirm(uint256 contributionId, address confirmer, bool isReviewer) private {
+        ContributionRecord storage stored = _existing(contributionId);
+        if (stored.status != ContributionStatus.RECORDED) {
+            revert ContributionLedgerNotConfirmable(contributionId, stored.status);
+        }
+        uint256 productId = stored.productId;
+        if (!isReviewer && _registry().holderOf(productId) != confirmer) {
+            revert ContributionLedgerNotHolderOrReviewer(productId, confirmer);
+        }
+        stored.status = ContributionStatus.CONFIRMED;
+        emit ContributionConfirmed(contributionId, productId, confirmer);
+        _appendEvidence(
+            productId,
+            ContributionConfirmed.selector,
+            keccak256(abi.encode(contributionId, productId, confirmer)),
+            confirmer
+        );
+    }
+
+    function _existing(uint256 contributionId) private view returns (ContributionRecord storage stored) {
+        stored = _contributions[contributionId];
+        if (stored.status == ContributionStatus.NONE) revert ContributionLedgerUnknownContribution(contributionId);
+    }
+
+    function _confirmationDigest(
+        uint256[] calldata contributionIds,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (bytes32) {
+        // EIP-712 encodes a uint256[] member as the keccak256 of its packed elements.
+        return
+            _hashTypedDataV4(
+                keccak256(abi.encode(CONFIRM_TYPEHASH, keccak256(abi.encodePacked(contributionIds)), nonce, deadline))
+            );
+    }
+
+    function _appendEvidence(uint256 productId, bytes32 kind, bytes32 payloadHash, address actor) private {
+        IEvidenceLedger(_REGISTRY).appendEvidence(productId, kind, payloadHash, actor);
+    }
+
+    function _registry() private view returns (IAssetRegistry) {
+        return IAssetRegistry(_REGISTRY);
+    }
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Stage, ContributionRole, ContributionStatus, EmptyStageRule, ContributionInput} from "../types/LedgerTypes.sol";
+
+/// @title IContributionLedger
+/// @notice 贡献存证: each party's actual contribution to a data product's value formation, recorded on chain
+/// (000 §(三)), by stage of investment — collection, processing, circulation, application (001 §6) — and
+/// the product's split policy (收益分配约定) that turns confirmed contributions into revenue shares.
+///
+/// A contribution is recorded by its contributor, who must hold the right its role names (see
+/// {ContributionRole}), and confirmed by the product's holder or a reviewer — one by one, in batches, or by
+/// the holder's EIP-712 signature relayed by anyone. Only confirmed records count in a split. Measures are
+/// integers in the product's agreed unit; they live in events (the split is computed off chain by
+/// `ledger/` from events, reproducibly), and storage keeps only what the rules check.
+///
+/// A split policy is versioned per product and set by its holder: stage weights in basis points summing
+/// to 10,000, and what happens to the weight of a stage without confirmed contributions. A new version
+/// applies to revenue deposited after it. Upstream royalties are not part of the policy: they are the
+/// parents' grants' `royaltyBps`, fixed when the product was registered (and refused there above 100%).
+///
+/// Every record, confirmation and policy version extends the product's evidence chain.
+interface IContributionLedger {
+    /// @dev What storage keeps of a contribution.
+    struct Contribution {
+        uint256 productId;
+        address contributor;
+        Stage stage;
+        ContributionRole role;
+        ContributionStatus status;
+    }
+
+    struct SplitPolicy {
+        uint32 version;
+        /// @dev Indexed by {Stage}.
+        uint16[4] stageWeightsBps;
+        EmptyStageRule emptyStageRule;
+        uint64 effectiveFrom;
+    }
+
+    event ContributionRecorded(
+        uint256 indexed contributionId,
+        uint256 indexed productId,
+        address indexed contributor,
+        Stage stage,
+        ContributionRole role,
+        uint256 measure,
+        uint256 authorization,
+        bytes32 evidenceHash,
+        string evidenceURI
+    );
+    event ContributionConfirmed(uint256 indexed contributionId, uint256 indexed productId, address indexed confirmer);
+    event SplitPolicySet(
+        uint256 indexed productId,
+        uint32 indexed version,
+        uint16[4] stageWeightsBps,
+        EmptyStageRule emptyStageRule,
+        address indexed holder
+    );
+
+    error ContributionLedgerEmptyBatch();
+    error ContributionLedgerProductNotActive(uint256 productId);
+    error ContributionLedgerZeroMeasure();
+    error ContributionLedgerEmptyEvidence();
+    error ContributionLedgerUnauthorizedRole(uint256 productId, address contributor, ContributionRole role, uint256 authorization);
+    error ContributionLedgerUnknownContribution(uint256 contributionId);
+    error ContributionLedgerNotConfirmable(uint256 contributionId, ContributionStatus status);
+    error ContributionLedgerNotHolderOrReviewer(uint256 productId, address account);
+    error ContributionLedgerNotHolder(uint256 productId, address account);
+    error ContributionLedgerInvalidWeights(uint256 totalBps);
+    error ContributionLedgerExpiredSignature(uint256 deadline);
+    error ContributionLedgerInvalidSignature(address holder);
+
+    /// @notice Records contributions of the caller, in one transaction. Each product must be issued (not
+    /// cancelled); the caller must hold the right its role names, now.
+    /// @return firstId The id of the first record; the others follow in order.
+    function record(ContributionInput[] calldata inputs) external returns (uint256 firstId);
+
+    /// @notice Confirms RECORDED contributions. The caller must be the holder of each one's product, or a
+    /// reviewer.
+    function confirm(uint256[] calldata contributionIds) external;
+
+    /// @notice Confirms contributions that `holder` signed off chain (EIP-712); anyone may relay.
+    /// @dev `holder` must hold every one's product. The signature covers the ids, a nonce and the deadline.
+    function confirmBySig(
+        uint256[] calldata contributionIds,
+        address holder,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice Sets a new version of the product's split policy. Its holder only.
+    /// @return version The new version (the first is 1).
+    function setSplitPolicy(
+        uint256 productId,
+        uint16[4] calldata stageWeightsBps,
+        EmptyStageRule emptyStageRule
+    ) external returns (uint32 version);
+
+    /// @notice The contribution `contributionId`; reverts for an unknown id.
+    function contribution(uint256 contributionId) external view returns (Contribution memory);
+
+    /// @notice The number of contributions recorded so far (the last id).
+    function contributionCount() external view returns (uint256);
+
+    /// @notice The current split policy of `productId` (version 0 before the first).
+    function splitPolicy(uint256 productId) external view returns (SplitPolicy memory);
+
+    /// @notice Version `version` of the split policy of `productId`.
+    function splitPolicyVersion(uint256 productId, uint32 version) external view returns (SplitPolicy memory);
+
+    /// @notice The EIP-712 digest `holder` signs for {confirmBySig}, with its current nonce.
+    function confirmationDigest(
+        uint256[] calldata contributionIds,
+        address holder,
+        uint256 deadline
+    ) external view returns (bytes32);
+}
