@@ -22,8 +22,8 @@ import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGran
 export type GasReport = Record<string, number>;
 
 /**
- * Budgets from the issues, checked by the gas test. (The contribution ledger's, 80k for a record and 40k
- * per record in a batch of 50, are not met yet: 89.9k and 40.8k; see the issue's notes.) The first registration is filing plus issuing
+ * Budgets from the issues, checked by the gas test. (A single contribution record, budget 80k, is not
+ * met yet: 88.8k; see the issue's notes.) The first registration is filing plus issuing
  * (the two calls of the applicant and the registrar); acceptance, which opens the notice window, is
  * reported on its own.
  */
@@ -31,6 +31,7 @@ export const GAS_BUDGETS: Record<string, number> = {
   "registration.fileAndIssue": 200_000,
   "grant.direct": 150_000,
   "grant.isAuthorized(direct, execution gas)": 15_000,
+  "contribution.record(per record, batch of 50)": 40_000,
 };
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
