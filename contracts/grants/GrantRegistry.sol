@@ -10,7 +10,15 @@ import {IGrantRegistry} from "../interfaces/IGrantRegistry.sol";
 import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
 import {IPartyRegistry} from "../interfaces/IPartyRegistry.sol";
 import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
-import {AssetStatus, DataCategory, ScopeKind, UsageMode, GrantStatus, GrantTerms} from "../types/LedgerTypes.sol";
+import {
+    AssetStatus,
+    DataCategory,
+    PartyKind,
+    ScopeKind,
+    UsageMode,
+    GrantStatus,
+    GrantTerms
+} from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
 import {GrantRights} from "../libraries/GrantRights.sol";
@@ -98,9 +106,9 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     function subGrant(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId) {
         GrantRecord storage parent = _existing(parentId);
         if (_parties().resolveParty(parent.grantee) != msg.sender) revert GrantRegistryNotGrantee(parentId, msg.sender);
-        if (!_isValidAt(parent, uint64(block.timestamp)) || _assets().assetStatus(parent.assetId) != AssetStatus.ISSUED) {
-            revert GrantRegistryGrantNotValid(parentId);
-        }
+        if (!_isValidAt(parent, uint64(block.timestamp))) revert GrantRegistryGrantNotValid(parentId);
+        (AssetStatus status, , , bool underObjection) = _assets().assetState(parent.assetId);
+        if (status != AssetStatus.ISSUED || underObjection) revert GrantRegistryAssetNotGrantable(parent.assetId);
         if (!parent.rights.includes(GrantRights.SUBLICENSE)) revert GrantRegistryNotSublicensable(parentId);
         if (parent.depth + 1 > MAX_GRANT_DEPTH) revert GrantRegistryTooDeep(parentId);
         _validateTerms(msg.sender, terms);
@@ -171,9 +179,8 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         GrantRecord storage record = _existing(grantId);
         if (_parties().resolveParty(record.grantee) != msg.sender) revert GrantRegistryNotGrantee(grantId, msg.sender);
         uint256 assetId = record.assetId;
-        if (!_isValidAt(record, uint64(block.timestamp)) || _assets().assetStatus(assetId) != AssetStatus.ISSUED) {
-            revert GrantRegistryGrantNotValid(grantId);
-        }
+        // Usage is reported after the fact: any past period inside the window counts, even once the grant has
+        // ended, been suspended or revoked (the report is evidence of use while it was valid).
         if (units == 0) revert GrantRegistryZeroUnits();
         if (
             periodStart >= periodEnd ||
@@ -205,6 +212,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         uint64 at,
         uint256 grantId
     ) external view returns (bool) {
+        if (!rights.isValid()) return false;
         if (grantId == 0) {
             (AssetStatus heldStatus, , address holder, ) = _assets().assetState(assetId);
             return heldStatus == AssetStatus.ISSUED && holder == party && party != address(0);
@@ -273,9 +281,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (status != AssetStatus.ISSUED || underObjection) revert GrantRegistryAssetNotGrantable(terms.assetId);
         if (
             grantor != holder &&
-            !(category == DataCategory.PUBLIC &&
-                _hasRole(Roles.DATA_AUTHORITY, grantor) &&
-                _parties().isLiveParty(grantor))
+            !(category == DataCategory.PUBLIC && _hasRole(Roles.DATA_AUTHORITY, grantor) && _isLiveAuthority(grantor))
         ) revert GrantRegistryNotGrantor(terms.assetId, grantor);
         _validateTerms(grantor, terms);
         return _store(grantor, terms, 0, 0);
@@ -344,6 +350,12 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     function _covers(GrantRecord storage record, ScopeKind kind, bytes32 data) private view returns (bool) {
         ScopeKind held = record.scopeKind;
         return held == ScopeKind.WHOLE || (held == kind && record.scopeData == data);
+    }
+
+    /// @dev A live party registered as a public-data authority (the role alone is not enough).
+    function _isLiveAuthority(address account) private view returns (bool) {
+        IPartyRegistry.Party memory record = _parties().party(account);
+        return record.kind == PartyKind.PUBLIC_DATA_AUTHORITY && record.successor == address(0);
     }
 
     function _existing(uint256 grantId) private view returns (GrantRecord storage record) {

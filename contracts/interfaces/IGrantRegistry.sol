@@ -77,8 +77,9 @@ interface IGrantRegistry {
     error GrantRegistryZeroUnits();
 
     /// @notice Grants rights on `terms.assetId` to `terms.grantee`, from the caller.
-    /// @dev The caller must be the asset's holder, or hold DATA_AUTHORITY for a PUBLIC asset. The asset must
-    /// be issued and not under objection; the window must end in the future.
+    /// @dev The caller must be the asset's holder, or — for a PUBLIC asset — a live party registered as a
+    /// public-data authority that holds the DATA_AUTHORITY role. The asset must be issued and not under
+    /// objection; the window must end in the future (it may start in the past: a retroactive license).
     /// @return grantId The new grant's id.
     function grant(GrantTerms calldata terms) external returns (uint256 grantId);
 
@@ -96,10 +97,12 @@ interface IGrantRegistry {
     ) external returns (uint256 grantId);
 
     /// @notice Sub-grants part of `parentId` to `terms.grantee`. Only the parent's grantee, holding
-    /// SUBLICENSE, and only narrower than the parent.
+    /// SUBLICENSE, while the parent is valid and its asset issued and not under objection, and only narrower.
     function subGrant(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId);
 
-    /// @notice Suspends an active grant (and so every sub-grant below it). Its grantor or an arbitrator.
+    /// @notice Suspends an active grant (and so every sub-grant below it). Its grantor or an arbitrator: a
+    /// grantor acts on its own grants only (an upstream grantor suspends its own grant to cut everything
+    /// below it), and a grantor keeps its grants after transferring the asset.
     function suspend(uint256 grantId, bytes32 reasonHash) external;
 
     /// @notice Resumes a suspended grant. Its grantor or an arbitrator.
@@ -108,7 +111,8 @@ interface IGrantRegistry {
     /// @notice Revokes a grant for good (and so every sub-grant below it). Its grantor or an arbitrator.
     function revoke(uint256 grantId, bytes32 reasonHash) external;
 
-    /// @notice Records a usage receipt against a valid grant. Its grantee only.
+    /// @notice Records a usage receipt against a grant. Its grantee only. The period must lie inside the
+    /// grant's window and be over; the grant need not be valid any more (usage is reported after the fact).
     function recordUsage(
         uint256 grantId,
         uint64 units,
@@ -120,6 +124,7 @@ interface IGrantRegistry {
     /// @notice Is `party` authorized for every right in `rights` on `assetId`, within scope
     /// (`scopeKind`, `scopeData`), at time `at`, by grant `grantId`?
     /// @dev `grantId == 0` asks whether `party` holds the asset (the holding right carries every right).
+    /// An empty or unknown `rights` set is never authorized.
     /// The grant's window is judged at `at`; statuses (its own, its ancestors', the asset's) as they are
     /// now. A succeeded party is never authorized: its successor is.
     function isAuthorized(
