@@ -3896,6 +3896,22 @@ export const contributionLedgerAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "productId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint32",
+        "name": "version",
+        "type": "uint32"
+      }
+    ],
+    "name": "ContributionLedgerUnknownPolicyVersion",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ContributionLedgerZeroMeasure",
     "type": "error"

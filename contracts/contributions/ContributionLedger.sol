@@ -175,6 +175,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
 
     /// @inheritdoc IContributionLedger
     function splitPolicyVersion(uint256 productId, uint32 version) public view returns (SplitPolicy memory) {
+        if (version > _policyVersions[productId]) revert ContributionLedgerUnknownPolicyVersion(productId, version);
         PolicyRecord storage stored = _policies[productId][version];
         return
             SplitPolicy({

@@ -20,6 +20,11 @@ import {Stage, ContributionRole, ContributionStatus, EmptyStageRule, Contributio
 /// parents' grants' `royaltyBps`, fixed when the product was registered (and refused there above 100%).
 ///
 /// Every record, confirmation and policy version extends the product's evidence chain.
+///
+/// "Product" here is any issued asset: a data resource earns too (through its grants) and its collection
+/// and processing are contributions. A PROVIDER's right rests on holding a parent, whatever became of the
+/// parent since: the data was supplied. Confirmation is allowed after cancellation (it states a past fact);
+/// recording and new policies are not.
 interface IContributionLedger {
     /// @dev What storage keeps of a contribution.
     struct Contribution {
@@ -70,6 +75,7 @@ interface IContributionLedger {
     error ContributionLedgerInvalidWeights(uint256 totalBps);
     error ContributionLedgerExpiredSignature(uint256 deadline);
     error ContributionLedgerInvalidSignature(address holder);
+    error ContributionLedgerUnknownPolicyVersion(uint256 productId, uint32 version);
 
     /// @notice Records contributions of the caller, in one transaction. Each product must be issued (not
     /// cancelled); the caller must hold the right its role names, now.
@@ -106,7 +112,8 @@ interface IContributionLedger {
     /// @notice The current split policy of `productId` (version 0 before the first).
     function splitPolicy(uint256 productId) external view returns (SplitPolicy memory);
 
-    /// @notice Version `version` of the split policy of `productId`.
+    /// @notice Version `version` of the split policy of `productId` (0: none set yet); reverts for a
+    /// version not set.
     function splitPolicyVersion(uint256 productId, uint32 version) external view returns (SplitPolicy memory);
 
     /// @notice The EIP-712 digest `holder` signs for {confirmBySig}, with its current nonce.
