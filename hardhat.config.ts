@@ -15,7 +15,12 @@ export default defineConfig({
   },
   test: {
     // Fuzz deeper in CI than locally, as v4-core's profiles do.
-    solidity: { fuzz: { runs: process.env.CI ? 5_000 : 512 } },
+    // Invariants (the vault's conservation): 10,000 random sequences of 50 steps per invariant in CI,
+    // about two minutes on two cores.
+    solidity: {
+      fuzz: { runs: process.env.CI ? 5_000 : 512 },
+      invariant: { runs: process.env.CI ? 10_000 : 256, depth: 50 },
+    },
   },
   paths: {
     tests: { mocha: "test", solidity: "test/solidity" },

@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import { network } from "hardhat";
 
 import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
+import TestTokenModule from "../ignition/modules/TestToken.js";
 import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../types/ethers-contracts/index.js";
 import { seedDemo } from "./demo/seed.js";
 
@@ -28,9 +29,13 @@ console.log(`embedded chain: ${rpcUrl}`);
 await rm(new URL("../ignition/deployments/chain-31337", import.meta.url), { recursive: true, force: true });
 const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
 const { ethers, ignition, provider } = connection;
+// The embedded chain settles revenue in a test token; other networks pass their own token's address.
+const { token } = await ignition.deploy(TestTokenModule, { displayUi: false });
 const deployed = await ignition.deploy(ProvenanceLedgerModule, {
   // A one-minute public-notice window keeps the demo quick; real deployments keep the module's week.
-  parameters: { ProvenanceLedger: { noticePeriodSeconds: seed ? 60 : 7 * 24 * 3600 } },
+  parameters: {
+    ProvenanceLedger: { noticePeriodSeconds: seed ? 60 : 7 * 24 * 3600, settlementToken: await token.getAddress() },
+  },
   displayUi: false,
 });
 const contracts = {

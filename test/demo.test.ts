@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 
 import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
+import TestTokenModule from "../ignition/modules/TestToken.js";
 import { replayEvidence } from "../ledger/evidence/index.js";
 import { AssetStatus, Rights, ScopeKind } from "../ledger/types.js";
 import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../types/ethers-contracts/index.js";
@@ -14,8 +15,9 @@ const { ethers, ignition, networkHelpers } = connection;
 
 describe("the demo `npm start` seeds", () => {
   it("registers a product derived under a public-data authorization, with verifiable evidence", async () => {
+    const { token } = await ignition.deploy(TestTokenModule);
     const deployed = await ignition.deploy(ProvenanceLedgerModule, {
-      parameters: { ProvenanceLedger: { noticePeriodSeconds: 60 } },
+      parameters: { ProvenanceLedger: { noticePeriodSeconds: 60, settlementToken: await token.getAddress() } },
     });
     const contracts = {
       accessManager: (await ethers.getContractAt("LedgerAccessManager", await deployed.accessManager.getAddress())) as unknown as LedgerAccessManager,

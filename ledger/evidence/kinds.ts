@@ -22,6 +22,7 @@ export const EVIDENCE_EVENTS = {
   ],
   GrantRegistry: ["Granted", "GrantSuspended", "GrantResumed", "GrantRevoked", "UsageRecorded"],
   ContributionLedger: ["ContributionRecorded", "ContributionConfirmed", "SplitPolicySet"],
+  RevenueVault: ["RevenueDeposited", "SettlementPosted", "SettlementRejected", "SettlementPaused", "SettlementResumed"],
 } as const;
 
 export type EvidenceEventName = (typeof EVIDENCE_EVENTS)[keyof typeof EVIDENCE_EVENTS][number];

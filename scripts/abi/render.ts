@@ -6,6 +6,7 @@ export const EXPORTED_CONTRACTS = {
   assetRegistryAbi: "AssetRegistry",
   grantRegistryAbi: "GrantRegistry",
   contributionLedgerAbi: "ContributionLedger",
+  revenueVaultAbi: "RevenueVault",
   accessManagerAbi: "LedgerAccessManager",
 } as const;
 

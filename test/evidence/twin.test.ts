@@ -14,7 +14,11 @@ import {
   Stage,
   TransferReason,
 } from "../../ledger/types.js";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+
+import { ROLE_IDS } from "../../ledger/roles.js";
 import { toRawLogs } from "../helpers/logs.js";
+import { LEAF_TYPES } from "../helpers/vault.js";
 import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD, type Ledger } from "../helpers/ledger.js";
 
 const connection = await network.create();
@@ -84,6 +88,19 @@ async function everyEvidenceKind(): Promise<Scenario> {
   await send(contributions.connect(alice).record([contribution(ContributionRole.PROVIDER, Stage.COLLECTION, resource)]));
   await send(contributions.connect(bob).confirm([1n, 2n]));
   await send(contributions.connect(bob).setSplitPolicy(product, [2_000, 5_000, 1_000, 2_000], EmptyStageRule.PRO_RATA));
+  // Revenue: a deposit, a settlement rejected in its window, a second one paused and resumed by the court.
+  const { vault, token, accessManager, admin, settler } = ledger;
+  await send(accessManager.connect(admin).grantRole(ROLE_IDS.COURT, arbitrator.address, 0));
+  await send(token.mint(carol.address, 10_000n));
+  await send(token.connect(carol).approve(await vault.getAddress(), 10_000n));
+  await send(vault.connect(carol).deposit(product, 10_000n, h("order-1")));
+  const tree = StandardMerkleTree.of([[0n, bob.address, 6_000n], [1n, alice.address, 4_000n]], [...LEAF_TYPES]);
+  const stateBlock = BigInt(await ethers.provider.getBlockNumber());
+  await send(vault.connect(settler).settle(product, 1, 10_000n, tree.root, stateBlock, h("inputs")));
+  await send(vault.connect(arbitrator).reject(1n, h("wrong-split")));
+  await send(vault.connect(settler).settle(product, 1, 10_000n, tree.root, stateBlock, h("inputs-2")));
+  await send(vault.connect(arbitrator).pause(2n, h("disputed")));
+  await send(vault.connect(arbitrator).resume(2n, h("dismissed")));
   await send(registry.connect(bob).pledge(product, carol.address, h("pledge-contract")));
   await send(registry.connect(carol).releasePledge(product));
   await send(registry.connect(registrar).transferHolding(product, carol.address, TransferReason.SALE, h("sale")));
@@ -101,7 +118,12 @@ async function everyEvidenceKind(): Promise<Scenario> {
 
   const logs = toRawLogs(
     await ethers.provider.getLogs({
-      address: [await registry.getAddress(), await grants.getAddress(), await ledger.contributions.getAddress()],
+      address: [
+        await registry.getAddress(),
+        await grants.getAddress(),
+        await ledger.contributions.getAddress(),
+        await ledger.vault.getAddress(),
+      ],
       fromBlock: 0,
       toBlock: "latest",
     }),
@@ -121,7 +143,11 @@ async function replay(scenario: Scenario, assetId: bigint, logs: readonly RawLog
   return replayEvidence({
     chainId: (await ethers.provider.getNetwork()).chainId,
     registry: (await registry.getAddress()) as Address,
-    contracts: [(await grants.getAddress()) as Address, (await scenario.ledger.contributions.getAddress()) as Address],
+    contracts: [
+      (await grants.getAddress()) as Address,
+      (await scenario.ledger.contributions.getAddress()) as Address,
+      (await scenario.ledger.vault.getAddress()) as Address,
+    ],
     assetId,
     logs,
     onChain: { seq: Number(seq), head: head as Hex },

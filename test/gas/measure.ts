@@ -1,9 +1,11 @@
 import type { ContractTransactionResponse } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Address } from "viem";
 
 import { GRANT_EIP712_TYPES, grantEip712Domain } from "../../ledger/grants/signing.js";
+import { LEAF_TYPES } from "../helpers/vault.js";
 import {
   AssetKind,
   Classification,
@@ -16,7 +18,7 @@ import {
   ScopeKind,
   TransferReason,
 } from "../../ledger/types.js";
-import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD } from "../helpers/ledger.js";
+import { CHALLENGE_WINDOW, DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD } from "../helpers/ledger.js";
 
 /** Gas per operation: full-transaction gasUsed, except where the name says otherwise. */
 export type GasReport = Record<string, number>;
@@ -32,6 +34,8 @@ export const GAS_BUDGETS: Record<string, number> = {
   "grant.direct": 150_000,
   "grant.isAuthorized(direct, execution gas)": 15_000,
   "contribution.record(per record, batch of 50)": 40_000,
+  "vault.settle": 150_000,
+  "vault.claim(1 epoch; bitmap word touched, recipient with balance)": 70_000,
 };
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
@@ -183,6 +187,40 @@ export async function measureGas(connection: NetworkConnection<"generic">): Prom
   );
   report["contribution.setSplitPolicy"] = await gasOf(
     contributions.connect(bob).setSplitPolicy(product, [2_000, 4_000, 2_000, 2_000], EmptyStageRule.PRO_RATA),
+  );
+
+  // Revenue of the product: a deposit, a settlement of four parties, claims once the window is over.
+  const { vault, token, settler } = ledger;
+  await (await token.mint(carol.address, 1_000_000n)).wait();
+  await (await token.connect(carol).approve(await vault.getAddress(), 1_000_000n)).wait();
+  report["vault.deposit"] = await gasOf(vault.connect(carol).deposit(product, 400_000n, h("order")));
+  const leaves: [bigint, string, bigint][] = [
+    [0n, alice.address, 100_000n],
+    [1n, bob.address, 100_000n],
+    [2n, carol.address, 100_000n],
+    [3n, individual.address, 100_000n],
+  ];
+  const tree = StandardMerkleTree.of(leaves, [...LEAF_TYPES]);
+  const stateBlock = BigInt(await ethers.provider.getBlockNumber());
+  const policyVersion = Number((await contributions.splitPolicy(product)).version);
+  report["vault.settle"] = await gasOf(
+    vault.connect(settler).settle(product, policyVersion, 400_000n, tree.root, stateBlock, h("inputs")),
+  );
+  await networkHelpers.time.increase(CHALLENGE_WINDOW);
+  const claimOf = (i: number) => ({
+    epochId: 1n,
+    index: leaves[i]![0],
+    account: leaves[i]![1],
+    amount: leaves[i]![2],
+    proof: tree.getProof(i),
+  });
+  // The first claim of an epoch sets a fresh bitmap word; individual has never held the token.
+  report["vault.claim(1 epoch; new bitmap word, recipient without balance)"] = await gasOf(
+    vault.connect(individual).claim([claimOf(3)], individual.address),
+  );
+  // Later claims share the word; carol already holds tokens.
+  report["vault.claim(1 epoch; bitmap word touched, recipient with balance)"] = await gasOf(
+    vault.connect(carol).claim([claimOf(2)], carol.address),
   );
 
   // Pledge, transfer, succession, cancellation, destruction on alice's resource.

@@ -2,6 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { NetworkConnection } from "hardhat/types/network";
 
 import ProvenanceLedgerModule from "../../ignition/modules/ProvenanceLedger.js";
+import TestTokenModule from "../../ignition/modules/TestToken.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
 import { AssetKind, Classification, DataCategory, PartyKind, ScopeKind, UsageMode } from "../../ledger/types.js";
 import type {
@@ -9,10 +10,13 @@ import type {
   ContributionLedger,
   GrantRegistry,
   LedgerAccessManager,
+  RevenueVault,
+  TestToken,
 } from "../../types/ethers-contracts/index.js";
 
 export const NOTICE_PERIOD = 7n * 24n * 3600n;
 export const DAY = 24n * 3600n;
+export const CHALLENGE_WINDOW = 3n * DAY;
 
 /** A recognisable non-zero hash for a label: tests read better with `h("card-v1")` than hex. */
 export function h(label: string): string {
@@ -41,6 +45,9 @@ export interface Ledger extends LedgerActors {
   registry: AssetRegistry;
   grants: GrantRegistry;
   contributions: ContributionLedger;
+  vault: RevenueVault;
+  /** The settlement token (a mintable test token). */
+  token: TestToken;
   actors: LedgerActors;
 }
 
@@ -54,8 +61,15 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
   const { ethers, ignition } = connection;
   const [admin, registrar, reviewer, authority, arbitrator, settler, alice, bob, carol, institution, individual, outsider] =
     await ethers.getSigners();
+  const { token: deployedToken } = await ignition.deploy(TestTokenModule);
   const deployed = await ignition.deploy(ProvenanceLedgerModule, {
-    parameters: { ProvenanceLedger: { noticePeriodSeconds: Number(NOTICE_PERIOD) } },
+    parameters: {
+      ProvenanceLedger: {
+        noticePeriodSeconds: Number(NOTICE_PERIOD),
+        settlementToken: await deployedToken.getAddress(),
+        challengeWindowSeconds: Number(CHALLENGE_WINDOW),
+      },
+    },
   });
   const accessManager = (await ethers.getContractAt(
     "LedgerAccessManager",
@@ -73,6 +87,8 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
     "ContributionLedger",
     await deployed.contributions.getAddress(),
   )) as unknown as ContributionLedger;
+  const vault = (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault;
+  const token = (await ethers.getContractAt("TestToken", await deployedToken.getAddress())) as unknown as TestToken;
 
   for (const [roleId, account] of [
     [ROLE_IDS.REGISTRAR, registrar],
@@ -107,7 +123,7 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
     individual,
     outsider,
   };
-  return { ...actors, actors, accessManager, registry, grants, contributions };
+  return { ...actors, actors, accessManager, registry, grants, contributions, vault, token };
 }
 
 export interface ApplicationInput {

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
+import {IContributionLedger} from "../interfaces/IContributionLedger.sol";
+import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
+import {IPartyRegistry} from "../interfaces/IPartyRegistry.sol";
+import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
+import {AssetStatus} from "../types/LedgerTypes.sol";
+import {LedgerAccess} from "../access/LedgerAccess.sol";
+import {Roles} from "../libraries/Roles.sol";
+
+/// @title RevenueVault
+/// @notice Revenue of data products, settled in Merkle epochs and paid by pull. See {IRevenueVault}.
+contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @dev A settlement: three slots written once by {settle}, whatever the number of parties. A claim
+    /// reads slot 0 and the root and writes only slot 0.
+    struct EpochRecord {
+        // slot 0: what a claim checks (besides the root) and updates. `unclaimed` (amount - claimed) rather
+        // than `claimed`, so that the check `claimed + leaf <= amount` needs no other slot.
+        uint128 unclaimed;
+        uint56 productId;
+        uint64 challengeEndsAt;
+        EpochStatus status;
+        // slot 1
+        bytes32 merkleRoot;
+        // slot 2: read by views, rejections and the overdrawn error only
+        uint128 amount;
+        uint32 policyVersion;
+    }
+
+    /// @dev The registry: assets (IAssetRegistry), parties (IPartyRegistry) and evidence (IEvidenceLedger).
+    address private immutable _REGISTRY;
+    IContributionLedger private immutable _CONTRIBUTIONS;
+    IERC20 private immutable _TOKEN;
+
+    // One slot: settle reads the window and bumps the epoch count in one write; deposit bumps its count.
+    uint32 private _challengeWindow;
+    uint64 private _epochCount;
+    uint64 private _depositCount;
+
+    // The books, in two slots chosen so that a claim writes one (`_deposited`, `_paidOut`) and a settlement
+    // or rejection writes one (`_unsettledTotal`, `_settled`); only a deposit writes both. Both slots are
+    // non-zero once anything was deposited (`_deposited > 0`, `_unsettledTotal + _settled = _deposited`),
+    // so their writes never pay for a zero-to-non-zero store.
+    // `_settled` is what was settled minus what rejections returned: every payment came out of it, so
+    // settled-unpaid is `_settled - _paidOut` and `deposited = paidOut + settledUnpaid + unsettled` holds
+    // as `_deposited = _settled + _unsettledTotal`, between independently updated counters.
+    uint128 private _deposited;
+    uint128 private _paidOut;
+    uint128 private _unsettledTotal;
+    uint128 private _settled;
+
+    mapping(uint256 productId => mapping(uint32 policyVersion => uint256)) private _unsettled;
+    mapping(uint256 epochId => EpochRecord) private _epochs;
+    /// @dev 256 leaves per word: claims of neighbouring leaves share a slot.
+    mapping(uint256 epochId => mapping(uint256 word => uint256 bits)) private _claimedBits;
+
+    constructor(
+        IAccessManager accessManager_,
+        address registry_,
+        IContributionLedger contributions_,
+        IERC20 settlementToken_,
+        uint32 challengeWindow_
+    ) LedgerAccess(accessManager_) {
+        if (
+            registry_ == address(0) ||
+            address(contributions_) == address(0) ||
+            address(settlementToken_) == address(0)
+        ) revert LedgerAccessZeroAddress();
+        _REGISTRY = registry_;
+        _CONTRIBUTIONS = contributions_;
+        _TOKEN = settlementToken_;
+        _challengeWindow = challengeWindow_;
+        emit ChallengeWindowSet(challengeWindow_);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Revenue in
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenueVault
+    function deposit(
+        uint256 productId,
+        uint256 amount,
+        bytes32 payerRef
+    ) external nonReentrant returns (uint256 depositId) {
+        if (amount == 0) revert RevenueVaultZeroAmount();
+        if (IAssetRegistry(_REGISTRY).assetStatus(productId) != AssetStatus.ISSUED) {
+            revert RevenueVaultProductNotActive(productId);
+        }
+        uint32 policyVersion = _CONTRIBUTIONS.splitPolicy(productId).version;
+
+        // What arrived, not what was asked: a fee-on-transfer token must not create revenue out of nothing.
+        uint256 balanceBefore = _TOKEN.balanceOf(address(this));
+        _TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = _TOKEN.balanceOf(address(this)) - balanceBefore;
+        if (received == 0) revert RevenueVaultZeroAmount();
+
+        uint128 received128 = SafeCast.toUint128(received);
+        depositId = ++_depositCount;
+        _deposited += received128;
+        _unsettledTotal += received128;
+        _unsettled[productId][policyVersion] += received;
+        emit RevenueDeposited(depositId, productId, msg.sender, received, policyVersion, payerRef);
+        _appendEvidence(
+            productId,
+            RevenueDeposited.selector,
+            keccak256(abi.encode(depositId, productId, msg.sender, received, policyVersion, payerRef))
+        );
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Settlements
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenueVault
+    function settle(
+        uint256 productId,
+        uint32 policyVersion,
+        uint256 amount,
+        bytes32 merkleRoot,
+        uint64 stateBlock,
+        bytes32 inputsHash
+    ) external returns (uint256 epochId) {
+        _checkRole(Roles.SETTLER);
+        _checkSettlement(amount, merkleRoot, stateBlock);
+        _takeUnsettled(productId, policyVersion, amount);
+
+        uint128 amount128 = SafeCast.toUint128(amount);
+        uint64 challengeEndsAt = uint64(block.timestamp) + _challengeWindow;
+        epochId = ++_epochCount;
+        _epochs[epochId] = EpochRecord({
+            unclaimed: amount128,
+            productId: SafeCast.toUint56(productId),
+            challengeEndsAt: challengeEndsAt,
+            status: EpochStatus.POSTED,
+            merkleRoot: merkleRoot,
+            amount: amount128,
+            policyVersion: policyVersion
+        });
+        _unsettledTotal -= amount128;
+        _settled += amount128;
+        emit SettlementPosted(
+            epochId,
+            productId,
+            policyVersion,
+            amount,
+            merkleRoot,
+            stateBlock,
+            inputsHash,
+            challengeEndsAt,
+            msg.sender
+        );
+        _appendEvidence(
+            productId,
+            SettlementPosted.selector,
+            _settlementPayload(
+                epochId,
+                productId,
+                policyVersion,
+                amount,
+                merkleRoot,
+                stateBlock,
+                inputsHash,
+                challengeEndsAt
+            )
+        );
+    }
+
+    /// @inheritdoc IRevenueVault
+    function reject(uint256 epochId, bytes32 reasonHash) external {
+        bool byCourt = _hasRole(Roles.COURT, msg.sender);
+        if (!byCourt && !_hasRole(Roles.ARBITRATOR, msg.sender)) {
+            revert LedgerAccessUnauthorized(msg.sender, Roles.ARBITRATOR);
+        }
+        EpochRecord storage record = _existingEpoch(epochId);
+        EpochStatus status = record.status;
+        if (status == EpochStatus.PAUSED) {
+            if (!byCourt) revert LedgerAccessUnauthorized(msg.sender, Roles.COURT);
+        } else if (status != EpochStatus.POSTED) {
+            revert RevenueVaultInvalidEpochStatus(epochId, status);
+        } else if (block.timestamp >= record.challengeEndsAt) {
+            revert RevenueVaultChallengeWindowOver(epochId, record.challengeEndsAt);
+        }
+
+        // `unclaimed` stays as it is, so that the epoch still tells what was claimed before the rejection.
+        uint128 returned = record.unclaimed;
+        uint256 productId = record.productId;
+        record.status = EpochStatus.REJECTED;
+        _unsettled[productId][record.policyVersion] += returned;
+        _unsettledTotal += returned;
+        _settled -= returned;
+        emit SettlementRejected(epochId, productId, msg.sender, reasonHash);
+        _appendEvidence(
+            productId,
+            SettlementRejected.selector,
+            keccak256(abi.encode(epochId, productId, msg.sender, reasonHash))
+        );
+    }
+
+    /// @inheritdoc IRevenueVault
+    function pause(uint256 epochId, bytes32 reasonHash) external {
+        _checkRole(Roles.COURT);
+        EpochRecord storage record = _existingEpoch(epochId);
+        if (record.status != EpochStatus.POSTED) revert RevenueVaultInvalidEpochStatus(epochId, record.status);
+        record.status = EpochStatus.PAUSED;
+        uint256 productId = record.productId;
+        emit SettlementPaused(epochId, productId, msg.sender, reasonHash);
+        _appendEvidence(
+            productId,
+            SettlementPaused.selector,
+            keccak256(abi.encode(epochId, productId, msg.sender, reasonHash))
+        );
+    }
+
+    /// @inheritdoc IRevenueVault
+    function resume(uint256 epochId, bytes32 reasonHash) external {
+        _checkRole(Roles.COURT);
+        EpochRecord storage record = _existingEpoch(epochId);
+        if (record.status != EpochStatus.PAUSED) revert RevenueVaultInvalidEpochStatus(epochId, record.status);
+        record.status = EpochStatus.POSTED;
+        uint256 productId = record.productId;
+        emit SettlementResumed(epochId, productId, msg.sender, reasonHash);
+        _appendEvidence(
+            productId,
+            SettlementResumed.selector,
+            keccak256(abi.encode(epochId, productId, msg.sender, reasonHash))
+        );
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Revenue out
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenueVault
+    function claim(Claim[] calldata claims, address recipient) external nonReentrant returns (uint256 total) {
+        _requireRecipient(recipient);
+        uint256 count = claims.length;
+        if (count == 0) revert RevenueVaultEmptyBatch();
+        address entitled;
+        for (uint256 i = 0; i < count; ++i) {
+            Claim calldata leaf = claims[i];
+            address account = leaf.account;
+            // Consecutive leaves of one account (its epochs, or its products) resolve it once.
+            if (i == 0 || account != entitled) {
+                if (IPartyRegistry(_REGISTRY).resolveParty(account) != msg.sender) {
+                    revert RevenueVaultNotEntitled(account, msg.sender);
+                }
+                entitled = account;
+            }
+            uint256 productId = _spend(leaf.epochId, leaf.index, account, leaf.amount, leaf.proof, false);
+            emit RevenueClaimed(leaf.epochId, productId, account, leaf.index, leaf.amount, recipient);
+            total += leaf.amount;
+        }
+        // Each leaf fits its epoch's uint128 amount, so the sum of a batch is far below 2^256; the cast
+        // and the sum with `_paidOut` are checked anyway.
+        _paidOut += SafeCast.toUint128(total);
+        _TOKEN.safeTransfer(recipient, total);
+    }
+
+    /// @inheritdoc IRevenueVault
+    function releaseEscrow(
+        uint256 epochId,
+        uint256 index,
+        uint256 disputeId,
+        uint256 amount,
+        bytes32[] calldata proof,
+        address[] calldata recipients,
+        uint256[] calldata amounts
+    ) external nonReentrant {
+        _checkRole(Roles.COURT);
+        uint256 count = recipients.length;
+        if (count != amounts.length) revert RevenueVaultLengthMismatch(count, amounts.length);
+        uint256 released = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            _requireRecipient(recipients[i]);
+            released += amounts[i];
+        }
+        if (released != amount) revert RevenueVaultInvalidRelease(amount, released);
+
+        uint256 productId = _spend(epochId, index, escrowAccount(disputeId), amount, proof, true);
+        _paidOut += SafeCast.toUint128(amount);
+        emit EscrowReleased(epochId, productId, disputeId, index, recipients, amounts);
+        for (uint256 i = 0; i < count; ++i) {
+            if (amounts[i] != 0) _TOKEN.safeTransfer(recipients[i], amounts[i]);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Configuration
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenueVault
+    function setChallengeWindow(uint32 challengeWindow_) external {
+        _checkRole(Roles.ADMIN);
+        _challengeWindow = challengeWindow_;
+        emit ChallengeWindowSet(challengeWindow_);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenueVault
+    function escrowAccount(uint256 disputeId) public pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encode("provenance-ledger.escrow", disputeId)))));
+    }
+
+    /// @inheritdoc IRevenueVault
+    function epoch(uint256 epochId) external view returns (Epoch memory) {
+        EpochRecord storage record = _existingEpoch(epochId);
+        return
+            Epoch({
+                productId: record.productId,
+                policyVersion: record.policyVersion,
+                status: record.status,
+                challengeEndsAt: record.challengeEndsAt,
+                amount: record.amount,
+                claimed: record.amount - record.unclaimed,
+                merkleRoot: record.merkleRoot
+            });
+    }
+
+    /// @inheritdoc IRevenueVault
+    function unsettled(uint256 productId, uint32 policyVersion) external view returns (uint256) {
+        return _unsettled[productId][policyVersion];
+    }
+
+    /// @inheritdoc IRevenueVault
+    function isClaimed(uint256 epochId, uint256 index) external view returns (bool) {
+        return _claimedBits[epochId][index >> 8] & (1 << (index & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IRevenueVault
+    function totals()
+        external
+        view
+        returns (uint256 deposited, uint256 paidOut, uint256 settledUnpaid, uint256 unsettledTotal)
+    {
+        return (_deposited, _paidOut, _settled - _paidOut, _unsettledTotal);
+    }
+
+    /// @inheritdoc IRevenueVault
+    function settlementToken() external view returns (address) {
+        return address(_TOKEN);
+    }
+
+    /// @inheritdoc IRevenueVault
+    function challengeWindow() external view returns (uint32) {
+        return _challengeWindow;
+    }
+
+    /// @inheritdoc IRevenueVault
+    function depositCount() external view returns (uint256) {
+        return _depositCount;
+    }
+
+    /// @inheritdoc IRevenueVault
+    function epochCount() external view returns (uint256) {
+        return _epochCount;
+    }
+
+    /// @notice The registry this vault serves (assets, parties and evidence).
+    function registry() external view returns (address) {
+        return _REGISTRY;
+    }
+
+    /// @notice The contribution ledger whose split-policy versions tag deposits.
+    function contributions() external view returns (IContributionLedger) {
+        return _CONTRIBUTIONS;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------------
+
+    /// @dev Pays leaf (`index`, `account`, `amount`) out of epoch `epochId` in the books (the caller
+    /// transfers): the one place where a leaf is checked and marked, for claims and escrow releases alike.
+    /// @param byCourt Whether the court acts, which may pay out of a paused epoch.
+    /// @return productId The epoch's product.
+    function _spend(
+        uint256 epochId,
+        uint256 index,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof,
+        bool byCourt
+    ) private returns (uint256 productId) {
+        EpochRecord storage record = _existingEpoch(epochId);
+        EpochStatus status = record.status;
+        if (
+            !(status == EpochStatus.POSTED || (byCourt && status == EpochStatus.PAUSED)) ||
+            block.timestamp < record.challengeEndsAt
+        ) revert RevenueVaultNotClaimable(epochId);
+
+        uint256 word = index >> 8;
+        uint256 bit = 1 << (index & 0xff);
+        uint256 bits = _claimedBits[epochId][word];
+        if (bits & bit != 0) revert RevenueVaultAlreadyClaimed(epochId, index);
+        // OpenZeppelin StandardMerkleTree leaf: the double hash keeps a leaf from passing as an inner node.
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(index, account, amount))));
+        if (!MerkleProof.verifyCalldata(proof, record.merkleRoot, leaf)) {
+            revert RevenueVaultInvalidProof(epochId, index);
+        }
+        uint128 unclaimed = record.unclaimed;
+        if (amount > unclaimed) {
+            uint256 claimed = record.amount - unclaimed;
+            revert RevenueVaultEpochOverdrawn(epochId, Math.saturatingAdd(claimed, amount), record.amount);
+        }
+
+        _claimedBits[epochId][word] = bits | bit;
+        record.unclaimed = unclaimed - uint128(amount);
+        return record.productId;
+    }
+
+    function _checkSettlement(uint256 amount, bytes32 merkleRoot, uint64 stateBlock) private view {
+        if (amount == 0) revert RevenueVaultZeroAmount();
+        if (merkleRoot == bytes32(0)) revert RevenueVaultEmptyRoot();
+        if (stateBlock >= block.number) revert RevenueVaultInvalidStateBlock(stateBlock);
+    }
+
+    /// @dev Takes `amount` out of the unsettled revenue of `productId` under `policyVersion`, or explains why not.
+    function _takeUnsettled(uint256 productId, uint32 policyVersion, uint256 amount) private {
+        uint256 available = _unsettled[productId][policyVersion];
+        if (amount > available) {
+            // Revenue exists only under versions that existed when it was deposited, so a version with
+            // unsettled revenue is known: the contribution ledger is asked only to explain a refusal.
+            if (policyVersion > _CONTRIBUTIONS.splitPolicy(productId).version) {
+                revert RevenueVaultUnknownPolicyVersion(productId, policyVersion);
+            }
+            revert RevenueVaultExceedsUnsettled(productId, policyVersion, amount, available);
+        }
+        _unsettled[productId][policyVersion] = available - amount;
+    }
+
+    function _existingEpoch(uint256 epochId) private view returns (EpochRecord storage record) {
+        record = _epochs[epochId];
+        if (record.status == EpochStatus.NONE) revert RevenueVaultUnknownEpoch(epochId);
+    }
+
+    function _requireRecipient(address recipient) private view {
+        // Paying the vault itself would count as paid out while the tokens stay: the books would break.
+        if (recipient == address(0) || recipient == address(this)) revert RevenueVaultInvalidRecipient(recipient);
+    }
+
+    /// @dev The evidence payload of {SettlementPosted}, apart so that its nine words fit the stack.
+    function _settlementPayload(
+        uint256 epochId,
+        uint256 productId,
+        uint32 policyVersion,
+        uint256 amount,
+        bytes32 merkleRoot,
+        uint64 stateBlock,
+        bytes32 inputsHash,
+        uint64 challengeEndsAt
+    ) private view returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    epochId,
+                    productId,
+                    policyVersion,
+                    amount,
+                    merkleRoot,
+                    stateBlock,
+                    inputsHash,
+                    challengeEndsAt,
+                    msg.sender
+                )
+            );
+    }
+
+    /// @dev The actor of every vault entry is the caller: the payer, the settler, the arbitrator or court.
+    function _appendEvidence(uint256 productId, bytes32 kind, bytes32 payloadHash) private {
+        IEvidenceLedger(_REGISTRY).appendEvidence(productId, kind, payloadHash, msg.sender);
+    }
+}
