@@ -3,7 +3,14 @@ import { network } from "hardhat";
 
 import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
 import TestTokenModule from "../ignition/modules/TestToken.js";
-import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../types/ethers-contracts/index.js";
+import type {
+  AssetRegistry,
+  ContributionLedger,
+  GrantRegistry,
+  LedgerAccessManager,
+  RevenueVault,
+  TestToken,
+} from "../types/ethers-contracts/index.js";
 import { seedDemo } from "./demo/seed.js";
 
 /**
@@ -42,6 +49,9 @@ const contracts = {
   accessManager: (await ethers.getContractAt("LedgerAccessManager", await deployed.accessManager.getAddress())) as unknown as LedgerAccessManager,
   registry: (await ethers.getContractAt("AssetRegistry", await deployed.registry.getAddress())) as unknown as AssetRegistry,
   grants: (await ethers.getContractAt("GrantRegistry", await deployed.grants.getAddress())) as unknown as GrantRegistry,
+  contributions: (await ethers.getContractAt("ContributionLedger", await deployed.contributions.getAddress())) as unknown as ContributionLedger,
+  vault: (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault,
+  token: (await ethers.getContractAt("TestToken", await token.getAddress())) as unknown as TestToken,
 };
 const chainId = (await ethers.provider.getNetwork()).chainId;
 console.log(`chain id ${chainId}; contracts (recorded in ignition/deployments/chain-${chainId}/):`);

@@ -6,7 +6,14 @@ import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
 import TestTokenModule from "../ignition/modules/TestToken.js";
 import { replayEvidence } from "../ledger/evidence/index.js";
 import { AssetStatus, Rights, ScopeKind } from "../ledger/types.js";
-import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../types/ethers-contracts/index.js";
+import type {
+  AssetRegistry,
+  ContributionLedger,
+  GrantRegistry,
+  LedgerAccessManager,
+  RevenueVault,
+  TestToken,
+} from "../types/ethers-contracts/index.js";
 import { seedDemo } from "../scripts/demo/seed.js";
 import { toRawLogs } from "./helpers/logs.js";
 
@@ -23,6 +30,9 @@ describe("the demo `npm start` seeds", () => {
       accessManager: (await ethers.getContractAt("LedgerAccessManager", await deployed.accessManager.getAddress())) as unknown as LedgerAccessManager,
       registry: (await ethers.getContractAt("AssetRegistry", await deployed.registry.getAddress())) as unknown as AssetRegistry,
       grants: (await ethers.getContractAt("GrantRegistry", await deployed.grants.getAddress())) as unknown as GrantRegistry,
+      contributions: (await ethers.getContractAt("ContributionLedger", await deployed.contributions.getAddress())) as unknown as ContributionLedger,
+      vault: (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault,
+      token: (await ethers.getContractAt("TestToken", await token.getAddress())) as unknown as TestToken,
     };
     const demo = await seedDemo(contracts, await ethers.getSigners(), (s) => networkHelpers.time.increase(s).then(() => {}));
     const { registry, grants } = contracts;
@@ -31,6 +41,11 @@ describe("the demo `npm start` seeds", () => {
       expect((await registry.asset(assetId)).status).to.equal(BigInt(AssetStatus.ISSUED));
     }
     expect(await registry.holderOf(demo.assets.product!)).to.equal(demo.parties.operator);
+    // Five confirmed contributions, a policy, and the revenue in the vault's books.
+    expect(await contracts.contributions.contributionCount()).to.equal(5n);
+    expect((await contracts.contributions.splitPolicy(demo.assets.product!)).version).to.equal(1n);
+    const [deposited, , , unsettled] = await contracts.vault.totals();
+    expect([deposited, unsettled]).to.deep.equal([1_280_000n, 1_280_000n]);
     const now = BigInt(await networkHelpers.time.latest());
     expect(
       await grants.isAuthorized(demo.parties.operator!, Rights.PROCESS, demo.assets.traffic!, ScopeKind.SCENARIO, ethers.id("scenario:urban-logistics-routing"), now, demo.grants.publicGrant!),
@@ -42,7 +57,7 @@ describe("the demo `npm start` seeds", () => {
       const replay = replayEvidence({
         chainId: (await ethers.provider.getNetwork()).chainId,
         registry: (await registry.getAddress()) as Address,
-        contracts: [(await grants.getAddress()) as Address],
+        contracts: [grants, contracts.contributions, contracts.vault].map((c) => c.target as Address),
         assetId,
         logs,
         onChain: { seq: Number(seq), head: head as Hex },

@@ -5,19 +5,33 @@ import { ROLE_IDS } from "../../ledger/roles.js";
 import {
   AssetKind,
   Classification,
+  ContributionRole,
   DataCategory,
+  EmptyStageRule,
   PartyKind,
   ReviewKind,
   Rights,
   ScopeKind,
+  Stage,
   UsageMode,
 } from "../../ledger/types.js";
-import type { AssetRegistry, GrantRegistry, LedgerAccessManager } from "../../types/ethers-contracts/index.js";
+import type {
+  AssetRegistry,
+  ContributionLedger,
+  GrantRegistry,
+  LedgerAccessManager,
+  RevenueVault,
+  TestToken,
+} from "../../types/ethers-contracts/index.js";
 
 export interface DemoContracts {
   accessManager: LedgerAccessManager;
   registry: AssetRegistry;
   grants: GrantRegistry;
+  contributions: ContributionLedger;
+  vault: RevenueVault;
+  /** A settlement token the demo may mint (the embedded chain's test token). */
+  token: TestToken;
 }
 
 export interface DemoResult {
@@ -40,7 +54,7 @@ export async function seedDemo(
   advance: (seconds: number) => Promise<void>,
   log: (line: string) => void = () => {},
 ): Promise<DemoResult> {
-  const { accessManager, registry, grants } = contracts;
+  const { accessManager, registry, grants, contributions, vault, token } = contracts;
   const [admin, registrar, reviewer, authority, arbitrator, operator, logistics] = signers as [
     HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
     HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
@@ -137,6 +151,42 @@ export async function seedDemo(
     { assetId: traffic, grantId: publicGrant },
     { assetId: shipments, grantId: enterpriseGrant },
   ]);
+
+  // Contributions to the product at each stage, by the operator (its holder) and by the logistics
+  // enterprise (provider of a parent); the operator confirms them all.
+  const contribution = (stage: number, role: number, measure: bigint, authorization: bigint, label: string) => ({
+    productId: product,
+    stage,
+    role,
+    measure,
+    authorization,
+    evidenceHash: id(`evidence:${label}`),
+    evidenceURI: `ipfs://demo/contributions/${encodeURIComponent(label)}.json`,
+  });
+  await send(
+    contributions.connect(logistics).record([
+      contribution(Stage.COLLECTION, ContributionRole.PROVIDER, 120_000n, shipments, "shipment data collection"),
+    ]),
+  );
+  await send(
+    contributions.connect(operator).record([
+      contribution(Stage.COLLECTION, ContributionRole.HOLDER, 80_000n, 0n, "sensor feed integration"),
+      contribution(Stage.PROCESSING, ContributionRole.HOLDER, 250_000n, 0n, "routing model training"),
+      contribution(Stage.CIRCULATION, ContributionRole.HOLDER, 40_000n, 0n, "listing on the data exchange"),
+      contribution(Stage.APPLICATION, ContributionRole.HOLDER, 60_000n, 0n, "dispatch integration"),
+    ]),
+  );
+  const recorded = await contributions.contributionCount();
+  await send(contributions.connect(operator).confirm(Array.from({ length: 5 }, (_, i) => recorded - 4n + BigInt(i))));
+  await send(contributions.connect(operator).setSplitPolicy(product, [2_500, 4_000, 1_500, 2_000], EmptyStageRule.PRO_RATA));
+  log(`recorded and confirmed 5 contributions at all four stages; split policy v1 set`);
+
+  // Revenue from a customer (¥ 12,800.00 in the test token's fen).
+  const customer = signers[7]!;
+  await send(token.mint(customer.address, 1_280_000n));
+  await send(token.connect(customer).approve(await vault.getAddress(), 1_280_000n));
+  await send(vault.connect(customer).deposit(product, 1_280_000n, id("order:2026-0001")));
+  log(`deposited 12,800.00 LTY of revenue for certificate #${product}`);
 
   return {
     parties: { authority: authority.address, operator: operator.address, logistics: logistics.address },
