@@ -1277,19 +1277,6 @@ export const assetRegistryAbi = [
   },
   {
     "inputs": [],
-    "name": "MAX_PARENTS",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "MAX_SUCCESSION_DEPTH",
     "outputs": [
       {
@@ -1728,6 +1715,40 @@ export const assetRegistryAbi = [
         "type": "uint256"
       },
       {
+        "internalType": "address",
+        "name": "objector",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "groundsHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "groundsURI",
+        "type": "string"
+      }
+    ],
+    "name": "fileDisputeObjection",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "objectionId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
         "internalType": "bytes32",
         "name": "groundsHash",
         "type": "bytes32"
@@ -1951,6 +1972,11 @@ export const assetRegistryAbi = [
             "internalType": "enum ObjectionStatus",
             "name": "status",
             "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "byCourt",
+            "type": "bool"
           }
         ],
         "internalType": "struct IAssetRegistry.Objection",
@@ -3780,6 +3806,17 @@ export const contributionLedgerAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "contributionId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ContributionLedgerInvalidRuling",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "holder",
         "type": "address"
@@ -3813,6 +3850,33 @@ export const contributionLedgerAbi = [
       }
     ],
     "name": "ContributionLedgerNotConfirmable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "contributionId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum ContributionStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "ContributionLedgerNotDisputable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "contributionId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ContributionLedgerNotDisputed",
     "type": "error"
   },
   {
@@ -4027,6 +4091,37 @@ export const contributionLedgerAbi = [
       },
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum ContributionStatus",
+        "name": "priorStatus",
+        "type": "uint8"
+      }
+    ],
+    "name": "ContributionDisputed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "contributionId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "productId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
         "internalType": "address",
         "name": "contributor",
         "type": "address"
@@ -4069,6 +4164,43 @@ export const contributionLedgerAbi = [
       }
     ],
     "name": "ContributionRecorded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "contributionId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "productId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum ContributionStatus",
+        "name": "status",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "measure",
+        "type": "uint256"
+      }
+    ],
+    "name": "ContributionRuled",
     "type": "event"
   },
   {
@@ -4315,6 +4447,24 @@ export const contributionLedgerAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "contributionId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "markDisputed",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "owner",
         "type": "address"
@@ -4384,6 +4534,34 @@ export const contributionLedgerAbi = [
         "type": "uint256"
       }
     ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "contributionId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "voided",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "adjustedMeasure",
+        "type": "uint256"
+      }
+    ],
+    "name": "resolveDispute",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -5605,6 +5783,801 @@ export const revenueVaultAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
+export const disputeCourtAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "contract IAccessManager",
+        "name": "accessManager_",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IAssetRegistry",
+        "name": "registry_",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IGrantRegistry",
+        "name": "grants_",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IContributionLedger",
+        "name": "contributions_",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IRevenueVault",
+        "name": "vault_",
+        "type": "address"
+      },
+      {
+        "internalType": "uint32",
+        "name": "rulingPeriod_",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [],
+    "name": "DisputeCourtEmptyHash",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "enum Remedy",
+        "name": "remedy",
+        "type": "uint8"
+      }
+    ],
+    "name": "DisputeCourtInvalidRemedy",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum Remedy",
+        "name": "remedy",
+        "type": "uint8"
+      }
+    ],
+    "name": "DisputeCourtInvalidRuling",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "rulingPeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "DisputeCourtInvalidRulingPeriod",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtNoEscrow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "DisputeCourtNotLiveParty",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum DisputeStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "DisputeCourtNotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "DisputeCourtNotParty",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "rulingDeadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "DisputeCourtRulingPeriodNotOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "rulingDeadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "DisputeCourtRulingPeriodOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "DisputeCourtSelfDispute",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtStillOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "subjectId",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtSubjectMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtUnknownDispute",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "roleId",
+        "type": "uint64"
+      }
+    ],
+    "name": "LedgerAccessUnauthorized",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "LedgerAccessZeroAddress",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SafeERC20FailedOperation",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "submitter",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "evidenceHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
+      }
+    ],
+    "name": "DisputeEvidenceSubmitted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      }
+    ],
+    "name": "DisputeLapsed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "claimant",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "subjectId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "respondent",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "groundsHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "groundsURI",
+        "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "rulingDeadline",
+        "type": "uint64"
+      }
+    ],
+    "name": "DisputeOpened",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "arbitrator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum Remedy",
+        "name": "remedy",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "adjustedMeasure",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "transferTo",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "bondForfeited",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "rulingHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "rulingURI",
+        "type": "string"
+      }
+    ],
+    "name": "DisputeRuled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "rulingPeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "RulingPeriodSet",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "LAPSED_RULING",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "accessManager",
+    "outputs": [
+      {
+        "internalType": "contract IAccessManager",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "bondToken",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "dispute",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "enum DisputeKind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum DisputeStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum Remedy",
+            "name": "remedy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256",
+            "name": "assetId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "subjectId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "claimant",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "respondent",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "bond",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint64",
+            "name": "rulingDeadline",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct IDisputeCourt.Dispute",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "disputeCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "lapse",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "subjectId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "groundsHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "groundsURI",
+        "type": "string"
+      }
+    ],
+    "name": "openDispute",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "epochId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "proof",
+        "type": "bytes32[]"
+      },
+      {
+        "internalType": "address[]",
+        "name": "recipients",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "amounts",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "releaseEscrow",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "enum Remedy",
+            "name": "remedy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256",
+            "name": "adjustedMeasure",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "transferTo",
+            "type": "address"
+          },
+          {
+            "internalType": "bool",
+            "name": "forfeitBond",
+            "type": "bool"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "rulingHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "rulingURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct Ruling",
+        "name": "ruling",
+        "type": "tuple"
+      }
+    ],
+    "name": "rule",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "rulingPeriod",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "rulingPeriod_",
+        "type": "uint32"
+      }
+    ],
+    "name": "setRulingPeriod",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "evidenceHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "evidenceURI",
+        "type": "string"
+      }
+    ],
+    "name": "submitEvidence",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   }
 ] as const;

@@ -40,3 +40,16 @@ export const Stage = { COLLECTION: 0, PROCESSING: 1, CIRCULATION: 2, APPLICATION
 export const ContributionRole = { HOLDER: 0, PROCESSOR: 1, OPERATOR: 2, PROVIDER: 3 } as const;
 export const ContributionStatus = { NONE: 0, RECORDED: 1, CONFIRMED: 2, DISPUTED: 3, VOIDED: 4 } as const;
 export const EmptyStageRule = { TO_HOLDER: 0, PRO_RATA: 1 } as const;
+export const DisputeKind = { OBJECTION: 0, GRANT: 1, CONTRIBUTION: 2, SETTLEMENT: 3, POLICY: 4 } as const;
+export const DisputeStatus = { NONE: 0, OPEN: 1, RULED: 2, LAPSED: 3 } as const;
+export const Remedy = {
+  NONE: 0,
+  DISMISS: 1,
+  UPHOLD: 2,
+  REVOKE_CERTIFICATE: 3,
+  TRANSFER_HOLDING: 4,
+  REVOKE_GRANT: 5,
+  VOID_CONTRIBUTION: 6,
+  ADJUST_CONTRIBUTION: 7,
+  REJECT_SETTLEMENT: 8,
+} as const;

@@ -6,6 +6,7 @@ import TestTokenModule from "../ignition/modules/TestToken.js";
 import type {
   AssetRegistry,
   ContributionLedger,
+  DisputeCourt,
   GrantRegistry,
   LedgerAccessManager,
   RevenueVault,
@@ -51,6 +52,7 @@ const contracts = {
   grants: (await ethers.getContractAt("GrantRegistry", await deployed.grants.getAddress())) as unknown as GrantRegistry,
   contributions: (await ethers.getContractAt("ContributionLedger", await deployed.contributions.getAddress())) as unknown as ContributionLedger,
   vault: (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault,
+  court: (await ethers.getContractAt("DisputeCourt", await deployed.court.getAddress())) as unknown as DisputeCourt,
   token: (await ethers.getContractAt("TestToken", await token.getAddress())) as unknown as TestToken,
 };
 const chainId = (await ethers.provider.getNetwork()).chainId;

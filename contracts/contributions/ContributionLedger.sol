@@ -37,6 +37,8 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         Stage stage;
         ContributionRole role;
         ContributionStatus status;
+        /// @dev What a dismissed dispute restores.
+        ContributionStatus statusBeforeDispute;
     }
 
     /// @dev One slot per policy version.
@@ -112,6 +114,34 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         for (uint256 i = 0; i < contributionIds.length; ++i) {
             _confirm(contributionIds[i], holder, false);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Disputes (the dispute court's hooks)
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IContributionLedger
+    function markDisputed(uint256 contributionId, uint256 disputeId) external {
+        _checkRole(Roles.COURT);
+        ContributionRecord storage stored = _existing(contributionId);
+        ContributionStatus status = stored.status;
+        if (status != ContributionStatus.RECORDED && status != ContributionStatus.CONFIRMED) {
+            revert ContributionLedgerNotDisputable(contributionId, status);
+        }
+        stored.statusBeforeDispute = status;
+        stored.status = ContributionStatus.DISPUTED;
+        emit ContributionDisputed(contributionId, stored.productId, disputeId, status);
+    }
+
+    /// @inheritdoc IContributionLedger
+    function resolveDispute(uint256 contributionId, uint256 disputeId, bool voided, uint256 adjustedMeasure) external {
+        _checkRole(Roles.COURT);
+        ContributionRecord storage stored = _existing(contributionId);
+        if (stored.status != ContributionStatus.DISPUTED) revert ContributionLedgerNotDisputed(contributionId);
+        if (voided && adjustedMeasure != 0) revert ContributionLedgerInvalidRuling(contributionId);
+        ContributionStatus status = voided ? ContributionStatus.VOIDED : stored.statusBeforeDispute;
+        stored.status = status;
+        emit ContributionRuled(contributionId, stored.productId, disputeId, status, adjustedMeasure);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -214,13 +244,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         if (input.measure == 0) revert ContributionLedgerZeroMeasure();
         if (input.evidenceHash == bytes32(0)) revert ContributionLedgerEmptyEvidence();
 
-        _contributions[contributionId] = ContributionRecord({
-            contributor: msg.sender,
-            productId: SafeCast.toUint56(productId),
-            stage: input.stage,
-            role: input.role,
-            status: ContributionStatus.RECORDED
-        });
+        _storeNewRecord(_contributions[contributionId], productId, input.stage, input.role);
         emit ContributionRecorded(
             contributionId,
             productId,
@@ -250,6 +274,26 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
             ),
             msg.sender
         );
+    }
+
+    /// @dev Writes a new RECORDED record in one SSTORE, in the layout of {ContributionRecord} (members packed
+    /// from the low-order end): the compiler writes a struct literal member by member, reading the fresh slot
+    /// first, which costs a cold read and two more writes per record.
+    function _storeNewRecord(
+        ContributionRecord storage stored,
+        uint256 productId,
+        Stage stage,
+        ContributionRole role
+    ) private {
+        uint256 packed = uint256(uint160(msg.sender)) |
+            (uint256(SafeCast.toUint56(productId)) << 160) |
+            (uint256(stage) << 216) |
+            (uint256(role) << 224) |
+            (uint256(ContributionStatus.RECORDED) << 232);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(stored.slot, packed)
+        }
     }
 
     /// @dev The right a role needs, held now: HOLDER the holding; PROCESSOR and OPERATOR a valid grant with

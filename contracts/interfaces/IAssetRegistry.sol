@@ -54,6 +54,8 @@ interface IAssetRegistry {
         uint256 assetId;
         address objector;
         ObjectionStatus status;
+        /// @dev Filed through the dispute court (a dispute of kind OBJECTION), which alone resolves it.
+        bool byCourt;
     }
 
     // --- events, each followed by an `EvidenceAppended` for the asset ---
@@ -161,7 +163,7 @@ interface IAssetRegistry {
     // --- registration ---
 
     /// @notice Files a first registration. Any live party may apply.
-    /// @dev Refused for core data, a resource with parents, more than {MAX_PARENTS} parents, duplicate
+    /// @dev Refused for core data, a resource with parents, more than 16 parents, duplicate
     /// parents, a parent that is not issued, under objection, or not authorized for the applicant with
     /// PROCESS, and upstream royalties (the grants' `royaltyBps`) above 10,000.
     /// @param application What is filed; `parents` only for products.
@@ -193,7 +195,18 @@ interface IAssetRegistry {
         string calldata groundsURI
     ) external returns (uint256 objectionId);
 
-    /// @notice Dismisses or upholds an open objection. Registrar or arbitrator.
+    /// @notice Files an objection for `objector` as a dispute of the court: the same objection, resolved by
+    /// the court's ruling only. Dispute court only; `objector` must be a live party.
+    /// @return objectionId The objection's id.
+    function fileDisputeObjection(
+        uint256 assetId,
+        address objector,
+        bytes32 groundsHash,
+        string calldata groundsURI
+    ) external returns (uint256 objectionId);
+
+    /// @notice Dismisses or upholds an open objection. Registrar or arbitrator; the court only for one filed
+    /// through it.
     /// @dev Upholding an objection against an application refuses it. Upholding one against an issued
     /// certificate records the ruling; the remedy (transfer or cancellation) is registered separately.
     function resolveObjection(uint256 objectionId, bool upheld, bytes32 rulingHash) external;
@@ -283,7 +296,4 @@ interface IAssetRegistry {
     function noticePeriod() external view returns (uint32);
 
     function grantRegistry() external view returns (address);
-
-    // solhint-disable-next-line func-name-mixedcase
-    function MAX_PARENTS() external view returns (uint256);
 }

@@ -55,6 +55,23 @@ interface IContributionLedger {
         string evidenceURI
     );
     event ContributionConfirmed(uint256 indexed contributionId, uint256 indexed productId, address indexed confirmer);
+    /// @dev The dispute court opened dispute `disputeId` on the contribution; `priorStatus` is what a dismissal
+    /// restores. A disputed record that was CONFIRMED keeps its share in settlements, held in escrow.
+    event ContributionDisputed(
+        uint256 indexed contributionId,
+        uint256 indexed productId,
+        uint256 indexed disputeId,
+        ContributionStatus priorStatus
+    );
+    /// @dev The court's ruling on dispute `disputeId` took effect: the record's new `status`, and its new
+    /// `measure` when the ruling adjusted it (0: unchanged).
+    event ContributionRuled(
+        uint256 indexed contributionId,
+        uint256 indexed productId,
+        uint256 indexed disputeId,
+        ContributionStatus status,
+        uint256 measure
+    );
     event SplitPolicySet(
         uint256 indexed productId,
         uint32 indexed version,
@@ -76,6 +93,11 @@ interface IContributionLedger {
     error ContributionLedgerExpiredSignature(uint256 deadline);
     error ContributionLedgerInvalidSignature(address holder);
     error ContributionLedgerUnknownPolicyVersion(uint256 productId, uint32 version);
+    /// @dev Only RECORDED and CONFIRMED contributions can be disputed.
+    error ContributionLedgerNotDisputable(uint256 contributionId, ContributionStatus status);
+    error ContributionLedgerNotDisputed(uint256 contributionId);
+    /// @dev A ruling that both voids and adjusts.
+    error ContributionLedgerInvalidRuling(uint256 contributionId);
 
     /// @notice Records contributions of the caller, in one transaction. Each product must be issued (not
     /// cancelled); the caller must hold the right its role names, now.
@@ -94,6 +116,15 @@ interface IContributionLedger {
         uint256 deadline,
         bytes calldata signature
     ) external;
+
+    /// @notice Marks a RECORDED or CONFIRMED contribution DISPUTED under dispute `disputeId`. Dispute court only.
+    /// @dev These two court hooks emit plain events: the court's own dispute events are on the evidence chain.
+    function markDisputed(uint256 contributionId, uint256 disputeId) external;
+
+    /// @notice Carries out the court's ruling on a DISPUTED contribution: VOIDED when `voided`, otherwise
+    /// back to the status it had, with its measure set to `adjustedMeasure` unless that is 0. Dispute court
+    /// only.
+    function resolveDispute(uint256 contributionId, uint256 disputeId, bool voided, uint256 adjustedMeasure) external;
 
     /// @notice Sets a new version of the product's split policy. Its holder only.
     /// @return version The new version (the first is 1).

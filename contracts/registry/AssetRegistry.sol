@@ -28,8 +28,8 @@ import {EvidenceChain} from "../libraries/EvidenceChain.sol";
 /// @notice Registration certificates for data resources and products, the party book, and the evidence
 /// chain of every asset. See {IAssetRegistry}, {IPartyRegistry} and {IEvidenceLedger}.
 contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721 {
-    /// @inheritdoc IAssetRegistry
-    uint256 public constant MAX_PARENTS = 16;
+    /// @dev The most parents a product may be registered with.
+    uint256 internal constant MAX_PARENTS = 16;
 
     /// @dev Storage of one registration, packed so that filing writes two slots (record and head).
     struct AssetRecord {
@@ -62,6 +62,8 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         uint64 assetId;
         address objector;
         ObjectionStatus status;
+        /// @dev Filed through the dispute court, which alone resolves it.
+        bool byCourt;
     }
 
     /// @dev The counters and the notice period share one slot: filing updates it instead of creating it.
@@ -218,29 +220,19 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         string calldata groundsURI
     ) external returns (uint256 objectionId) {
         _requireLiveParty(msg.sender);
-        AssetRecord storage record = _touch(assetId);
-        AssetStatus status = record.status;
-        if (status == AssetStatus.IN_NOTICE) {
-            if (block.timestamp >= record.noticeEndsAt) revert AssetRegistryNoticeClosed(assetId);
-        } else if (status != AssetStatus.APPLIED && status != AssetStatus.ISSUED) {
-            revert AssetRegistryInvalidStatus(assetId, status);
-        }
-        if (groundsHash == bytes32(0)) revert AssetRegistryEmptyHash();
+        return _fileObjection(assetId, msg.sender, groundsHash, groundsURI, false);
+    }
 
-        objectionId = ++_counters.objections;
-        _objections[objectionId] = ObjectionRecord({
-            assetId: uint64(assetId),
-            objector: msg.sender,
-            status: ObjectionStatus.OPEN
-        });
-        ++record.openObjections;
-        emit ObjectionFiled(assetId, objectionId, msg.sender, groundsHash, groundsURI);
-        _appendEvidence(
-            assetId,
-            record,
-            ObjectionFiled.selector,
-            keccak256(abi.encode(assetId, objectionId, msg.sender, groundsHash, groundsURI))
-        );
+    /// @inheritdoc IAssetRegistry
+    function fileDisputeObjection(
+        uint256 assetId,
+        address objector,
+        bytes32 groundsHash,
+        string calldata groundsURI
+    ) external returns (uint256 objectionId) {
+        _checkRole(Roles.COURT);
+        _requireLiveParty(objector);
+        return _fileObjection(assetId, objector, groundsHash, groundsURI, true);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -251,6 +243,9 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         ObjectionRecord storage objectionRecord = _objections[objectionId];
         if (objectionRecord.status == ObjectionStatus.NONE) revert AssetRegistryUnknownObjection(objectionId);
         if (objectionRecord.status != ObjectionStatus.OPEN) revert AssetRegistryObjectionNotOpen(objectionId);
+        if (objectionRecord.byCourt && !_hasRole(Roles.COURT, msg.sender)) {
+            revert LedgerAccessUnauthorized(msg.sender, Roles.COURT);
+        }
 
         uint256 assetId = objectionRecord.assetId;
         AssetRecord storage record = _touch(assetId);
@@ -569,7 +564,13 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     function objection(uint256 objectionId) external view returns (Objection memory) {
         ObjectionRecord storage record = _objections[objectionId];
         if (record.status == ObjectionStatus.NONE) revert AssetRegistryUnknownObjection(objectionId);
-        return Objection({assetId: record.assetId, objector: record.objector, status: record.status});
+        return
+            Objection({
+                assetId: record.assetId,
+                objector: record.objector,
+                status: record.status,
+                byCourt: record.byCourt
+            });
     }
 
     /// @inheritdoc IAssetRegistry
@@ -692,6 +693,39 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         bytes32 payloadHash
     ) private {
         _appendEvidence(assetId, record, kind, payloadHash, msg.sender);
+    }
+
+    function _fileObjection(
+        uint256 assetId,
+        address objector,
+        bytes32 groundsHash,
+        string calldata groundsURI,
+        bool byCourt
+    ) private returns (uint256 objectionId) {
+        AssetRecord storage record = _touch(assetId);
+        AssetStatus status = record.status;
+        if (status == AssetStatus.IN_NOTICE) {
+            if (block.timestamp >= record.noticeEndsAt) revert AssetRegistryNoticeClosed(assetId);
+        } else if (status != AssetStatus.APPLIED && status != AssetStatus.ISSUED) {
+            revert AssetRegistryInvalidStatus(assetId, status);
+        }
+        if (groundsHash == bytes32(0)) revert AssetRegistryEmptyHash();
+
+        objectionId = ++_counters.objections;
+        _objections[objectionId] = ObjectionRecord({
+            assetId: uint64(assetId),
+            objector: objector,
+            status: ObjectionStatus.OPEN,
+            byCourt: byCourt
+        });
+        ++record.openObjections;
+        emit ObjectionFiled(assetId, objectionId, objector, groundsHash, groundsURI);
+        _appendEvidence(
+            assetId,
+            record,
+            ObjectionFiled.selector,
+            keccak256(abi.encode(assetId, objectionId, objector, groundsHash, groundsURI))
+        );
     }
 
     function _appendEvidence(

@@ -146,8 +146,10 @@ enum ContributionRole {
     PROVIDER
 }
 
-/// @dev RECORDED by the contributor -> CONFIRMED by the product's holder or a reviewer. Disputes and
-/// rulings come with the dispute court. Only CONFIRMED records count in a split.
+/// @dev RECORDED by the contributor -> CONFIRMED by the product's holder or a reviewer. A dispute in the
+/// court makes either DISPUTED; its ruling voids it (VOIDED) or restores the prior status, possibly with an
+/// adjusted measure. CONFIRMED records count in a split; DISPUTED ones that were CONFIRMED count too, their
+/// share held in escrow for the dispute.
 enum ContributionStatus {
     NONE,
     RECORDED,
@@ -172,4 +174,52 @@ struct ContributionInput {
     uint256 authorization;
     bytes32 evidenceHash;
     string evidenceURI;
+}
+
+/// @dev What a dispute in the court is about. OBJECTION covers registration objections and ownership of a
+/// certificate (the asset itself); the others name a grant, a contribution, a settlement epoch or a policy
+/// version of the asset.
+enum DisputeKind {
+    OBJECTION,
+    GRANT,
+    CONTRIBUTION,
+    SETTLEMENT,
+    POLICY
+}
+
+/// @dev OPEN until an arbitrator rules (RULED) or the ruling deadline passes without a ruling (LAPSED, which
+/// acts as a dismissal with the bond returned).
+enum DisputeStatus {
+    NONE,
+    OPEN,
+    RULED,
+    LAPSED
+}
+
+/// @dev What a ruling does. DISMISS restores what the dispute held (any kind); UPHOLD records the claim
+/// upheld without a further on-chain remedy (an objection against an application refuses it). The others
+/// are the remedies of their kind: REVOKE_CERTIFICATE and TRANSFER_HOLDING (OBJECTION on an issued asset),
+/// REVOKE_GRANT (GRANT), VOID_CONTRIBUTION and ADJUST_CONTRIBUTION (CONTRIBUTION), REJECT_SETTLEMENT
+/// (SETTLEMENT).
+enum Remedy {
+    NONE,
+    DISMISS,
+    UPHOLD,
+    REVOKE_CERTIFICATE,
+    TRANSFER_HOLDING,
+    REVOKE_GRANT,
+    VOID_CONTRIBUTION,
+    ADJUST_CONTRIBUTION,
+    REJECT_SETTLEMENT
+}
+
+/// @dev An arbitrator's ruling. `adjustedMeasure` for ADJUST_CONTRIBUTION, `transferTo` for TRANSFER_HOLDING
+/// (zero otherwise). `forfeitBond` pays the claimant's bond to the respondent instead of returning it.
+struct Ruling {
+    Remedy remedy;
+    uint256 adjustedMeasure;
+    address transferTo;
+    bool forfeitBond;
+    bytes32 rulingHash;
+    string rulingURI;
 }

@@ -6,10 +6,13 @@ import { ROLE_IDS } from "../../ledger/roles.js";
 const DEFAULT_NOTICE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
 /** Three days, the default window in which an arbitrator may reject a revenue settlement. */
 const DEFAULT_CHALLENGE_WINDOW_SECONDS = 3 * 24 * 60 * 60;
+/** Thirty days, the default time arbitrators have to rule on a dispute before it lapses. */
+const DEFAULT_RULING_PERIOD_SECONDS = 30 * 24 * 60 * 60;
 
 /**
  * Deploys the ledger: one AccessManager holding every role, the registry (certificates, parties,
- * evidence chains), the grant registry, the contribution ledger and the revenue vault, wired together.
+ * evidence chains), the grant registry, the contribution ledger, the revenue vault and the dispute court,
+ * wired together. The court gets the roles it carries rulings out with (COURT, ARBITRATOR, REGISTRAR).
  * The settlement token is a parameter (`settlementToken`: the ERC-20 revenue is paid in), required. The deployer is the first admin; it grants
  * the other roles afterwards (AccessManager `grantRole`), so the same module serves any network.
  */
@@ -19,22 +22,28 @@ export default buildModule("ProvenanceLedger", (m) => {
   const certificateBaseURI = m.getParameter("certificateBaseURI", "");
   const settlementToken = m.getParameter<string>("settlementToken");
   const challengeWindow = m.getParameter("challengeWindowSeconds", DEFAULT_CHALLENGE_WINDOW_SECONDS);
+  const rulingPeriod = m.getParameter("rulingPeriodSeconds", DEFAULT_RULING_PERIOD_SECONDS);
 
   const accessManager = m.contract("LedgerAccessManager", [admin]);
   const registry = m.contract("AssetRegistry", [accessManager, noticePeriod]);
   const grants = m.contract("GrantRegistry", [accessManager, registry]);
   const contributions = m.contract("ContributionLedger", [accessManager, registry, grants]);
   const vault = m.contract("RevenueVault", [accessManager, registry, contributions, settlementToken, challengeWindow]);
+  const court = m.contract("DisputeCourt", [accessManager, registry, grants, contributions, vault, rulingPeriod]);
 
   m.call(registry, "setGrantRegistry", [grants]);
   m.call(registry, "setEvidenceWriter", [grants, true], { id: "setEvidenceWriter_grants" });
   m.call(registry, "setEvidenceWriter", [contributions, true], { id: "setEvidenceWriter_contributions" });
   m.call(registry, "setEvidenceWriter", [vault, true], { id: "setEvidenceWriter_vault" });
+  m.call(registry, "setEvidenceWriter", [court, true], { id: "setEvidenceWriter_court" });
+  for (const role of ["COURT", "ARBITRATOR", "REGISTRAR"] as const) {
+    m.call(accessManager, "grantRole", [ROLE_IDS[role], court, 0], { id: `grantRole_court_${role}` });
+  }
   m.call(registry, "setCertificateBaseURI", [certificateBaseURI]);
   for (const [label, roleId] of Object.entries(ROLE_IDS)) {
     if (roleId === 0n) continue; // ADMIN_ROLE is labelled by AccessManager itself
     m.call(accessManager, "labelRole", [roleId, label], { id: `labelRole_${label}` });
   }
 
-  return { accessManager, registry, grants, contributions, vault };
+  return { accessManager, registry, grants, contributions, vault, court };
 });

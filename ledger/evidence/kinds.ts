@@ -23,6 +23,7 @@ export const EVIDENCE_EVENTS = {
   GrantRegistry: ["Granted", "GrantSuspended", "GrantResumed", "GrantRevoked", "UsageRecorded"],
   ContributionLedger: ["ContributionRecorded", "ContributionConfirmed", "SplitPolicySet"],
   RevenueVault: ["RevenueDeposited", "SettlementPosted", "SettlementRejected", "SettlementPaused", "SettlementResumed"],
+  DisputeCourt: ["DisputeOpened", "DisputeEvidenceSubmitted", "DisputeRuled", "DisputeLapsed"],
 } as const;
 
 export type EvidenceEventName = (typeof EVIDENCE_EVENTS)[keyof typeof EVIDENCE_EVENTS][number];

@@ -10,7 +10,7 @@ import {
   type Hex,
 } from "viem";
 
-import { assetRegistryAbi, contributionLedgerAbi, grantRegistryAbi, revenueVaultAbi } from "../abi.js";
+import { assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../abi.js";
 import { checkChain, genesisHead, type ChainProblem, type EvidenceEntry } from "./chain.js";
 
 /** A log as any JSON-RPC node returns it; the replay needs nothing else. */
@@ -25,7 +25,7 @@ export interface RawLog {
 
 /** Every event of the ledger's contracts, by selector. */
 const LEDGER_EVENTS: ReadonlyMap<Hex, AbiEvent> = new Map(
-  [...assetRegistryAbi, ...grantRegistryAbi, ...contributionLedgerAbi, ...revenueVaultAbi]
+  [...assetRegistryAbi, ...grantRegistryAbi, ...contributionLedgerAbi, ...revenueVaultAbi, ...disputeCourtAbi]
     .filter((item): item is Extract<typeof item, { type: "event" }> => item.type === "event")
     .map((event) => [toEventSelector(event as AbiEvent), event as AbiEvent]),
 );

@@ -7,6 +7,7 @@ export const EXPORTED_CONTRACTS = {
   grantRegistryAbi: "GrantRegistry",
   contributionLedgerAbi: "ContributionLedger",
   revenueVaultAbi: "RevenueVault",
+  disputeCourtAbi: "DisputeCourt",
   accessManagerAbi: "LedgerAccessManager",
 } as const;
 

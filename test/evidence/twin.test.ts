@@ -12,6 +12,8 @@ import {
   Rights,
   ScopeKind,
   Stage,
+  DisputeKind,
+  Remedy,
   TransferReason,
 } from "../../ledger/types.js";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
@@ -101,6 +103,25 @@ async function everyEvidenceKind(): Promise<Scenario> {
   await send(vault.connect(settler).settle(product, 1, 10_000n, tree.root, stateBlock, h("inputs-2")));
   await send(vault.connect(arbitrator).pause(2n, h("disputed")));
   await send(vault.connect(arbitrator).resume(2n, h("dismissed")));
+  // Disputes in the court: a contribution dispute with evidence from both sides, ruled with an adjusted
+  // measure; a policy dispute that lapses unruled.
+  const court = ledger.disputeCourt;
+  await send(court.connect(carol).openDispute(DisputeKind.CONTRIBUTION, product, 2n, 0n, h("inflated"), "ipfs://d1"));
+  await send(court.connect(carol).submitEvidence(1n, h("audit-report"), "ipfs://audit"));
+  await send(court.connect(alice).submitEvidence(1n, h("invoices"), "ipfs://invoices"));
+  await send(
+    court.connect(arbitrator).rule(1n, {
+      remedy: Remedy.ADJUST_CONTRIBUTION,
+      adjustedMeasure: 600n,
+      transferTo: ethers.ZeroAddress,
+      forfeitBond: false,
+      rulingHash: h("ruling-1"),
+      rulingURI: "ipfs://ruling/1",
+    }),
+  );
+  await send(court.connect(alice).openDispute(DisputeKind.POLICY, product, 1n, 0n, h("unfair"), "ipfs://d2"));
+  await networkHelpers.time.increase(31n * DAY);
+  await send(court.connect(carol).lapse(2n));
   await send(registry.connect(bob).pledge(product, carol.address, h("pledge-contract")));
   await send(registry.connect(carol).releasePledge(product));
   await send(registry.connect(registrar).transferHolding(product, carol.address, TransferReason.SALE, h("sale")));
@@ -123,6 +144,7 @@ async function everyEvidenceKind(): Promise<Scenario> {
         await grants.getAddress(),
         await ledger.contributions.getAddress(),
         await ledger.vault.getAddress(),
+        await ledger.disputeCourt.getAddress(),
       ],
       fromBlock: 0,
       toBlock: "latest",
@@ -147,6 +169,7 @@ async function replay(scenario: Scenario, assetId: bigint, logs: readonly RawLog
       (await grants.getAddress()) as Address,
       (await scenario.ledger.contributions.getAddress()) as Address,
       (await scenario.ledger.vault.getAddress()) as Address,
+      (await scenario.ledger.disputeCourt.getAddress()) as Address,
     ],
     assetId,
     logs,

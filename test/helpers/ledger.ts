@@ -8,6 +8,7 @@ import { AssetKind, Classification, DataCategory, PartyKind, ScopeKind, UsageMod
 import type {
   AssetRegistry,
   ContributionLedger,
+  DisputeCourt,
   GrantRegistry,
   LedgerAccessManager,
   RevenueVault,
@@ -17,6 +18,7 @@ import type {
 export const NOTICE_PERIOD = 7n * 24n * 3600n;
 export const DAY = 24n * 3600n;
 export const CHALLENGE_WINDOW = 3n * DAY;
+export const RULING_PERIOD = 30n * DAY;
 
 /** A recognisable non-zero hash for a label: tests read better with `h("card-v1")` than hex. */
 export function h(label: string): string {
@@ -46,6 +48,7 @@ export interface Ledger extends LedgerActors {
   grants: GrantRegistry;
   contributions: ContributionLedger;
   vault: RevenueVault;
+  disputeCourt: DisputeCourt;
   /** The settlement token (a mintable test token). */
   token: TestToken;
   actors: LedgerActors;
@@ -68,6 +71,7 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
         noticePeriodSeconds: Number(NOTICE_PERIOD),
         settlementToken: await deployedToken.getAddress(),
         challengeWindowSeconds: Number(CHALLENGE_WINDOW),
+        rulingPeriodSeconds: Number(RULING_PERIOD),
       },
     },
   });
@@ -88,6 +92,7 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
     await deployed.contributions.getAddress(),
   )) as unknown as ContributionLedger;
   const vault = (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault;
+  const disputeCourt = (await ethers.getContractAt("DisputeCourt", await deployed.court.getAddress())) as unknown as DisputeCourt;
   const token = (await ethers.getContractAt("TestToken", await deployedToken.getAddress())) as unknown as TestToken;
 
   for (const [roleId, account] of [
@@ -123,7 +128,7 @@ export async function deployLedger(connection: Connection): Promise<Ledger> {
     individual,
     outsider,
   };
-  return { ...actors, actors, accessManager, registry, grants, contributions, vault, token };
+  return { ...actors, actors, accessManager, registry, grants, contributions, vault, disputeCourt, token };
 }
 
 export interface ApplicationInput {
