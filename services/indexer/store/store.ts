@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 import { Level } from "level";
 import type { Address, Hex } from "viem";
 
@@ -17,11 +15,11 @@ import {
   META_WIPE,
   namespace,
   parseEventKey,
-  STATE,
   stateKey,
   UNDO,
   undoKey,
 } from "./keys.js";
+import { countEvents, digestState } from "./digest.js";
 
 /** The last block applied; `hash` is null before the first one. */
 export interface Cursor {
@@ -261,25 +259,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
     wipe,
 
-    async digestState() {
-      const hash = createHash("sha256");
-      const length = Buffer.alloc(4);
-      for await (const [key, value] of db.iterator({ ...namespace(STATE), keyEncoding: "buffer", valueEncoding: "buffer" })) {
-        const k = key as unknown as Buffer;
-        const v = value as unknown as Buffer;
-        length.writeUInt32BE(k.length - STATE.length);
-        hash.update(length).update(k.subarray(STATE.length));
-        length.writeUInt32BE(v.length);
-        hash.update(length).update(v);
-      }
-      return `0x${hash.digest("hex")}`;
-    },
-
-    async countEvents() {
-      let n = 0;
-      for await (const _ of db.keys(namespace(EVENT))) n++;
-      return n;
-    },
+    digestState: () => digestState(db),
+    countEvents: () => countEvents(db),
 
     async *events({ fromBlock = 0 } = {}) {
       for await (const [key, value] of db.iterator({ gte: EVENT + blockHex(fromBlock), lt: "e;" })) {
