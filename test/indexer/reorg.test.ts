@@ -74,4 +74,41 @@ describe("indexer: reorgs on a real Hardhat node", function () {
       await indexer.close();
     }
   });
+
+  it("follows the head in live mode through new blocks and reorgs, by the backfill's path", async () => {
+    const indexer = await tokenIndexer(chain, { pollIntervalMs: 10, range: { initial: 4, max: 8 } });
+    const stop = new AbortController();
+    const running = indexer.run({ signal: stop.signal });
+    try {
+      for (let round = 0; round < 4; round++) {
+        const snapshot = await chain.rpc<string>("evm_snapshot");
+        await mineActivity(chain, { blocks: 3, perBlock: 3, random });
+        await new Promise((resolve) => setTimeout(resolve, 30 * (1 + round)));
+        await chain.rpc("evm_revert", [snapshot]);
+        await mineActivity(chain, { blocks: 4, perBlock: 2, random });
+      }
+      const head = await chain.head();
+      const headHash = (await chain.rpc<{ hash: string }>("eth_getBlockByNumber", [`0x${head.toString(16)}`, false])).hash;
+      const deadline = Date.now() + 20_000;
+      while (indexer.store.cursor.hash !== headHash && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      stop.abort();
+      await running;
+      expect(indexer.store.cursor).to.deep.equal({ number: head, hash: headHash });
+      // The indexer saw (most of) the doomed branches before they were replaced.
+      expect(indexer.events.filter((e) => e.type === "reorg").length).to.be.at.least(1);
+      await expectCanonical(indexer);
+      // Each range applied once and in order: the ranges between reorgs tile the blocks.
+      let next = -1;
+      for (const event of indexer.events) {
+        if (event.type === "range") {
+          if (next >= 0) expect(event.from).to.equal(next);
+          next = event.to + 1;
+        } else if (event.type === "reorg") next = event.ancestor + 1;
+      }
+    } finally {
+      stop.abort();
+      await running.catch(() => {});
+      await indexer.close();
+    }
+  });
 });

@@ -17,7 +17,7 @@ export interface LogSourceOptions {
   readonly range?: AdaptiveRangeOptions;
   /** Per request, ms. */
   readonly timeoutMs?: number;
-  /** The largest answer read, bytes (viem's default: 10 MiB); a larger one splits the range. */
+  /** The largest `eth_getLogs` answer read, bytes (viem's default: 10 MiB); a larger one splits the range. */
   readonly maxResponseBytes?: number;
   /** Header requests sent in one JSON-RPC batch. */
   readonly headerBatchSize?: number;
@@ -66,13 +66,15 @@ export function createLogSource(options: LogSourceOptions): LogSource {
   const addresses = options.addresses.map((a) => a.toLowerCase() as Address);
   const addressSet = new Set<string>(addresses);
   const range = createAdaptiveRange(options.range ?? DEFAULT_RANGE_OPTIONS);
-  const transportOptions = {
-    retryCount: 0,
-    timeout: options.timeoutMs ?? 30_000,
-    ...(options.maxResponseBytes === undefined ? {} : { maxResponseBodySize: options.maxResponseBytes }),
-  };
-  // Logs go alone (a batch of heavy answers would share one size limit); headers go in batches.
-  const client = createPublicClient({ transport: http(options.rpcUrl, transportOptions) });
+  const transportOptions = { retryCount: 0, timeout: options.timeoutMs ?? 30_000 };
+  // Logs go alone, under the size limit that splits ranges (a batch of heavy answers would share
+  // one limit); headers go in batches, under viem's default limit.
+  const client = createPublicClient({
+    transport: http(options.rpcUrl, {
+      ...transportOptions,
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBodySize: options.maxResponseBytes }),
+    }),
+  });
   const headerClient = createPublicClient({
     transport: http(options.rpcUrl, { ...transportOptions, batch: { batchSize: options.headerBatchSize ?? 100, wait: 0 } }),
   });
@@ -105,7 +107,11 @@ export function createLogSource(options: LogSourceOptions): LogSource {
     );
   }
 
-  /** The logs of [from, to], splitting the range in two as often as the node refuses it. */
+  /**
+   * The logs of [from, to]. When the node refuses the range, it is fetched again in consecutive
+   * pieces, each as wide as the adaptive size is then (at most half the refused width), one after
+   * the other so that each piece uses what the refusals before it taught.
+   */
   async function getLogs(from: number, to: number): Promise<IndexedLog[]> {
     try {
       const raw = await call(
@@ -123,9 +129,14 @@ export function createLogSource(options: LogSourceOptions): LogSource {
       metrics?.rangeSplitsTotal.inc();
       metrics?.rangeSize.set(range.size);
       logger?.debug({ from, to, next: range.size }, "range refused; splitting");
-      const middle = from + Math.floor((to - from) / 2);
-      const [low, high] = await Promise.all([getLogs(from, middle), getLogs(middle + 1, to)]);
-      return low.concat(high);
+      const half = Math.ceil((to - from + 1) / 2);
+      const logs: IndexedLog[] = [];
+      for (let start = from; start <= to; ) {
+        const end = Math.min(to, start + Math.min(range.size, half) - 1);
+        for (const log of await getLogs(start, end)) logs.push(log);
+        start = end + 1;
+      }
+      return logs;
     }
   }
 
