@@ -27,9 +27,11 @@ export function createProgress(logger: Logger, metrics: IndexerMetrics, interval
 
   function report(final: boolean) {
     const t = now();
-    const seconds = Math.max((t - lastAt) / 1000, 1e-3);
-    const eventsPerSecond = (events - lastEvents) / seconds;
-    const blocksPerSecond = (block - lastBlock) / seconds;
+    // Progress lines give the rate of the last interval; the closing line the pass's average.
+    const since = final ? start : lastAt;
+    const seconds = Math.max((t - since) / 1000, 1e-3);
+    const eventsPerSecond = (events - (final ? 0 : lastEvents)) / seconds;
+    const blocksPerSecond = (block - (final ? startBlock : lastBlock)) / seconds;
     metrics.eventsPerSecond.set(Math.round(eventsPerSecond));
     const done = block - startBlock;
     const total = target - startBlock;
@@ -66,7 +68,7 @@ export function createProgress(logger: Logger, metrics: IndexerMetrics, interval
     advance(to, n) {
       block = to;
       events += n;
-      if (now() - lastAt >= intervalMs) report(false);
+      if (block < target && now() - lastAt >= intervalMs) report(false);
     },
     finish() {
       // A pass long enough to have reported progress says when it is done.
