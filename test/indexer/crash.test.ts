@@ -19,14 +19,22 @@ interface ChildRun {
   applied: number;
 }
 
+/** When to SIGKILL the child: ms after spawn, ms after it opened its store, or `delayMs` after it applied `atBlock`. */
+interface Kill {
+  afterMs?: number;
+  afterOpenMs?: number;
+  atBlock?: number;
+  delayMs?: number;
+}
+
 /**
  * Runs `services/indexer/main.ts` as its own process (as in production), synced to the head
- * (--until-head); `killWhen` decides, on each applied range or on a timer, when to SIGKILL it.
+ * (--until-head), and SIGKILLs it as `kill` says.
  */
 function runIndexer(
   chain: TestChain,
   dbPath: string,
-  kill: { afterMs?: number; atBlock?: number } = {},
+  kill: Kill = {},
 ): Promise<ChildRun> {
   const child = spawn(
     process.execPath,
@@ -65,17 +73,22 @@ function runIndexer(
     buffered = lines.pop()!;
     for (const line of lines) {
       const record = JSON.parse(line) as { msg: string; to?: number };
+      if (record.msg === "store opened" && kill.afterOpenMs !== undefined) killIn(kill.afterOpenMs);
       if (record.msg === "range applied" && record.to !== undefined) {
         applied = Math.max(applied, record.to);
-        if (kill.atBlock !== undefined && applied >= kill.atBlock) child.kill("SIGKILL");
+        if (kill.atBlock !== undefined && applied >= kill.atBlock) killIn(kill.delayMs ?? 0);
       }
     }
   });
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const timer = kill.afterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), kill.afterMs);
+  const timers: NodeJS.Timeout[] = [];
+  function killIn(ms: number) {
+    timers.push(setTimeout(() => child.kill("SIGKILL"), ms));
+  }
+  if (kill.afterMs !== undefined) killIn(kill.afterMs);
   return new Promise((resolve) =>
     child.on("exit", (code, signal) => {
-      clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
       resolve({ code, signal, stderr, applied });
     }),
   );
@@ -101,18 +114,21 @@ describe("indexer: kill -9 at random points of a sync", function () {
     const dbPath = join(chain.dir, "crash-db");
     let previousCursor = -1;
     let midSyncKills = 0;
-    for (let round = 0; round < 6; round++) {
-      // Half the kills land on a timer (anywhere: start-up, opening, fetching, a batch write),
-      // half right after a random block's range was applied (the next batch may be under way).
+    // Kills during start-up or the store's opening, just after it, and at random blocks of the
+    // sync, each plus a random few ms so that it lands anywhere in a fetch, a reduce or a batch write.
+    const plan = ["start", "block", "open", "block", "block", "open", "block"] as const;
+    for (const when of plan) {
       const remaining = head - Math.max(previousCursor, 0);
-      const kill =
-        round % 2 === 0
-          ? { afterMs: 800 + Math.floor(killRandom() * 700) }
-          : { atBlock: Math.max(previousCursor, 0) + Math.ceil(remaining * (0.1 + 0.3 * killRandom())) };
+      const kill: Kill =
+        when === "start"
+          ? { afterMs: 300 + Math.floor(killRandom() * 600) }
+          : when === "open"
+            ? { afterOpenMs: Math.floor(killRandom() * 30) }
+            : { atBlock: Math.max(previousCursor, 0) + Math.ceil(remaining * (0.1 + 0.3 * killRandom())), delayMs: Math.floor(killRandom() * 20) };
       const run = await runIndexer(chain, dbPath, kill);
       expect(run.stderr, `seed ${seed}: ${run.stderr}`).to.equal("");
       if (run.signal !== "SIGKILL") {
-        expect(run.code).to.equal(0);
+        expect(run.code, `seed ${seed}`).to.equal(0);
         break;
       }
       if (!existsSync(join(dbPath, "CURRENT"))) continue; // killed before the store was created
