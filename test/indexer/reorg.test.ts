@@ -111,4 +111,34 @@ describe("indexer: reorgs on a real Hardhat node", function () {
       await indexer.close();
     }
   });
+
+  it("undoes a reorg after a restart from the undo data it stored, and rebuilds when its configuration changes", async () => {
+    const first = await tokenIndexer(chain, { finalityDepth: 10 });
+    await first.syncOnce();
+    const snapshot = await chain.rpc<string>("evm_snapshot");
+    await mineActivity(chain, { blocks: 4, perBlock: 3, random });
+    await first.syncOnce();
+    await first.close();
+
+    await chain.rpc("evm_revert", [snapshot]);
+    await mineActivity(chain, { blocks: 5, perBlock: 3, random });
+    const second = await tokenIndexer(chain, { finalityDepth: 10, dbPath: first.dbPath });
+    try {
+      await second.syncOnce();
+      expect(second.events.filter((e) => e.type === "reorg").map((e) => e.type === "reorg" && e.depth)).to.deep.equal([4]);
+      await expectCanonical(second);
+    } finally {
+      await second.close();
+    }
+
+    // Another reducer version: the old state is not mixed with the new one, but rebuilt.
+    const third = await tokenIndexer(chain, { finalityDepth: 10, dbPath: first.dbPath, reducerVersion: "2" });
+    try {
+      expect(third.store.cursor.hash).to.equal(null);
+      await third.syncOnce();
+      await expectCanonical(third);
+    } finally {
+      await third.close();
+    }
+  });
 });
