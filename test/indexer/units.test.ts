@@ -1,7 +1,18 @@
 import { expect } from "chai";
-import { HttpRequestError, ResponseBodyTooLargeError, RpcRequestError, TimeoutError, type Hex } from "viem";
+import {
+  encodeAbiParameters,
+  erc20Abi,
+  HttpRequestError,
+  pad,
+  ResponseBodyTooLargeError,
+  RpcRequestError,
+  TimeoutError,
+  toEventSelector,
+  type Hex,
+} from "viem";
 
 import { InconsistentRpcDataError, RangeTooLargeError, RpcTransientError } from "../../services/indexer/errors.js";
+import { createDecoder } from "../../services/indexer/indexing/decode.js";
 import { RangeStateTx } from "../../services/indexer/indexing/stateTx.js";
 import { createAdaptiveRange } from "../../services/indexer/source/adaptiveRange.js";
 import { backoffDelay, classifyRpcError } from "../../services/indexer/source/retry.js";
@@ -115,5 +126,23 @@ describe("indexer units", () => {
       [8, new Map([["a", "3"]])],
     ]);
     expect([...tx.writes]).to.deep.equal([["a", null], ["b", "x"], ["c", "y"]]);
+  });
+
+  it("decodes known events, and tells unknown and undecodable ones apart without throwing", () => {
+    const decode = createDecoder([{ name: "Token", address, abi: erc20Abi, fromBlock: 0 }]);
+    const transfer = toEventSelector("Transfer(address,address,uint256)");
+    const from = pad("0x01", { size: 32 });
+    const to = pad("0x02", { size: 32 });
+    const good = { ...log(5, 3), topics: [transfer, from, to], data: encodeAbiParameters([{ type: "uint256" }], [42n]) };
+    const decoded = decode(good, 1_700_000_000n);
+    expect(decoded.kind).to.equal("decoded");
+    if (decoded.kind !== "decoded") return;
+    expect(decoded.event).to.deep.include({ contract: "Token", eventName: "Transfer", blockNumber: 5n, logIndex: 3, timestamp: 1_700_000_000n });
+    expect(decoded.event.args).to.deep.equal({ from: "0x0000000000000000000000000000000000000001", to: "0x0000000000000000000000000000000000000002", value: 42n });
+    expect(decode({ ...good, topics: [h(123)] }, 0n).kind).to.equal("unknown");
+    expect(decode({ ...good, topics: [] }, 0n).kind).to.equal("unknown");
+    expect(decode({ ...good, address: "0x00000000000000000000000000000000000000bb" }, 0n).kind).to.equal("unknown");
+    expect(decode({ ...good, data: "0x" }, 0n).kind).to.equal("undecodable");
+    expect(decode({ ...good, topics: [transfer, from] }, 0n).kind).to.equal("undecodable");
   });
 });
