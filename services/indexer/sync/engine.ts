@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { toEventSelector, type AbiEvent, type Hex } from "viem";
 
 import { parseIndexerSettings, type IndexerOptions, type IndexerSettings } from "../config.js";
-import { ConfigError, isRetryable, ReducerError } from "../errors.js";
+import { ConfigError, InconsistentRpcDataError, isRetryable, ReducerError } from "../errors.js";
 import { createDecoder } from "../indexing/decode.js";
 import { RangeStateTx } from "../indexing/stateTx.js";
 import { silentLogger, type Logger } from "../logger.js";
@@ -207,7 +207,7 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
    * undo everything after it; if none of the stored blocks (down to the safe block) is on the chain,
    * the reorg is deeper than the finality depth: wipe and rebuild from the first block.
    */
-  async function handleReorg(head: number): Promise<void> {
+  async function handleReorg(head: number): Promise<"rolledBack" | "rebuilt" | "nothing"> {
     const stored = [...store.hashes.entries()].filter(([n]) => n <= head).sort((a, b) => b[0] - a[0]);
     let ancestor: number | undefined;
     for (let i = 0; i < stored.length && ancestor === undefined; i += 16) {
@@ -227,19 +227,16 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
       await store.wipe("deep reorg");
       metrics.indexedBlock.set(store.cursor.number);
       emit({ type: "rebuild", reason: "deep reorg", from: firstBlock });
-      return;
+      return "rebuilt";
     }
     const { blocks, events } = await store.rollback(ancestor);
     metrics.indexedBlock.set(store.cursor.number);
-    if (blocks === 0) {
-      // The node contradicted itself (a lagging replica?): nothing to undo; fetch again.
-      logger.debug({ cursor: store.cursor.number }, "parent mismatch without a reorg; refetching");
-      return;
-    }
+    if (blocks === 0) return "nothing";
     metrics.reorgsTotal.inc();
     metrics.reorgedBlocksTotal.inc(blocks);
     logger.warn({ ancestor, depth: blocks, eventsUndone: events }, "reorg: rolled back to the common ancestor");
     emit({ type: "reorg", ancestor, depth: blocks, events });
+    return "rolledBack";
   }
 
   async function syncOnce(): Promise<SyncReport> {
@@ -262,10 +259,14 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
         return { head, cursor: store.cursor.number };
       }
       const outcome = await pipeline(head);
-      if (outcome === "reorg") {
-        await handleReorg(head);
-        continue;
+      if (outcome === "reorg" && (await handleReorg(head)) === "nothing") {
+        // The next block's parent is not the cursor's block, yet that block is still on the chain:
+        // the node contradicts itself (a lagging replica behind a load balancer?). Back off, refetch.
+        throw new InconsistentRpcDataError(`block ${store.cursor.number + 1} does not follow the stored block ${store.cursor.number}`, {
+          cursor: store.cursor.number,
+        });
       }
+      if (outcome === "reorg") continue;
       if (outcome === "done") emit({ type: "caughtUp", head });
       return { head, cursor: store.cursor.number };
     }
