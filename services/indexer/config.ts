@@ -1,0 +1,90 @@
+import { z } from "zod";
+
+import { ConfigError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import type { IndexerMetrics } from "./metrics.js";
+import { DEFAULT_RANGE_OPTIONS } from "./source/adaptiveRange.js";
+import { DEFAULT_RETRY_POLICY } from "./source/retry.js";
+import type { IndexedContract, Reducer } from "./types.js";
+import type { IndexerEvent } from "./sync/events.js";
+
+const positiveInt = z.number().int().positive();
+
+const contractSchema = z.object({
+  name: z.string().min(1),
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address"),
+  abi: z.array(z.object({ type: z.string() }).passthrough()),
+  fromBlock: z
+    .union([z.bigint(), z.number().int()])
+    .transform((n) => Number(n))
+    .refine((n) => n >= 0 && Number.isSafeInteger(n), "must be a block number"),
+});
+
+/** The indexer's settings, checked at start-up; every bad field is listed. */
+export const indexerSettingsSchema = z.object({
+  rpcUrl: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL"),
+  dbPath: z.string().min(1),
+  contracts: z
+    .array(contractSchema)
+    .min(1, "at least one contract")
+    .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, "contract names must be unique")
+    .refine((cs) => new Set(cs.map((c) => c.address.toLowerCase())).size === cs.length, "contract addresses must be unique"),
+  /** Bump when the reducer's logic changes: the state is rebuilt from the stored configuration's start. */
+  reducerVersion: z.string().default(""),
+  /** Blocks behind the head that may still reorganise; undo data and hashes are kept for them. */
+  finalityDepth: positiveInt.default(64),
+  /** Live mode: how often the head is polled. */
+  pollIntervalMs: z.number().int().min(1).default(2_000),
+  /** Block ranges fetched ahead of the one being applied. */
+  concurrency: positiveInt.max(64).default(4),
+  range: z
+    .object({ initial: positiveInt, min: positiveInt, max: positiveInt, targetLogs: positiveInt })
+    .partial()
+    .default({})
+    .transform((r) => ({ ...DEFAULT_RANGE_OPTIONS, ...r }))
+    .refine((r) => r.min <= r.initial && r.initial <= r.max, "range: min <= initial <= max"),
+  retry: z
+    .object({ retries: z.number().int().min(0), baseDelayMs: z.number().int().min(0), maxDelayMs: z.number().int().min(0) })
+    .partial()
+    .default({})
+    .transform((r) => ({ ...DEFAULT_RETRY_POLICY, ...r })),
+  /** Per RPC request. */
+  timeoutMs: positiveInt.default(30_000),
+  /** The largest RPC answer read; larger ones split the range. viem's default (10 MiB) when absent. */
+  maxResponseBytes: positiveInt.optional(),
+  headerBatchSize: positiveInt.max(1_000).default(100),
+  /** How often a long backfill logs its progress. */
+  progressIntervalMs: positiveInt.default(10_000),
+  /** Refuse to start against another chain. */
+  expectedChainId: positiveInt.optional(),
+  /** fsync every batch. */
+  syncWrites: z.boolean().default(false),
+});
+
+export type IndexerSettings = z.output<typeof indexerSettingsSchema>;
+
+/** What `createIndexer` takes: the settings plus the pluggable parts. */
+export type IndexerOptions = Omit<z.input<typeof indexerSettingsSchema>, "contracts"> & {
+  readonly contracts: readonly IndexedContract[];
+  /** Folds decoded events into the state; without one, logs are stored and nothing is reduced. */
+  readonly reducer?: Reducer;
+  readonly logger?: Logger;
+  readonly metrics?: IndexerMetrics;
+  /** Told of every applied range, reorg, rebuild and catch-up, in order. */
+  readonly onEvent?: (event: IndexerEvent) => void;
+};
+
+/** Lists every issue as `field: message`. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(settings)"}: ${issue.message}`);
+}
+
+export function parseIndexerSettings(options: IndexerOptions): IndexerSettings {
+  const { reducer: _r, logger: _l, metrics: _m, onEvent: _o, ...settings } = options;
+  const parsed = indexerSettingsSchema.safeParse(settings);
+  if (!parsed.success) throw new ConfigError("invalid indexer settings", formatIssues(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,180 @@
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+import { z } from "zod";
+
+import { formatIssues } from "./config.js";
+import { readIgnitionDeployment } from "./deployment.js";
+import { ConfigError, IndexerError } from "./errors.js";
+import { createLogger } from "./logger.js";
+import { createIndexer } from "./sync/engine.js";
+import type { Reducer } from "./types.js";
+
+/**
+ * The indexer service: follows a deployment's contracts on any EVM JSON-RPC endpoint into LevelDB.
+ *
+ *   node --import tsx services/indexer/main.ts --rpc-url http://127.0.0.1:8545 --db data/indexer \
+ *     --deployment chain-31337 [--reducer services/indexer/reducers/erc20.ts] [--until-head]
+ *
+ * Every flag has an environment variable (below); flags win. Exit codes: 0 stopped (SIGINT, SIGTERM,
+ * or caught up with --until-head), 2 bad configuration, 1 failure.
+ */
+const FLAGS = {
+  "rpc-url": { env: "INDEXER_RPC_URL", help: "JSON-RPC endpoint, http(s) (required)" },
+  db: { env: "INDEXER_DB", help: "LevelDB directory (required; created if missing)" },
+  deployment: { env: "INDEXER_DEPLOYMENT", help: "Ignition deployment: a directory, or an id under ignition/deployments/ (required)" },
+  contracts: { env: "INDEXER_CONTRACTS", help: "comma-separated contract names to follow (default: all of the deployment)" },
+  reducer: { env: "INDEXER_REDUCER", help: "module exporting `reducer` (default: store logs only)" },
+  "reducer-version": { env: "INDEXER_REDUCER_VERSION", help: "change it when the reducer changes: the state is rebuilt" },
+  "finality-depth": { env: "INDEXER_FINALITY_DEPTH", help: "blocks that may reorganise (default 64)" },
+  "poll-interval-ms": { env: "INDEXER_POLL_INTERVAL_MS", help: "head polling interval in live mode (default 2000)" },
+  concurrency: { env: "INDEXER_CONCURRENCY", help: "block ranges fetched ahead (default 4)" },
+  "initial-range": { env: "INDEXER_INITIAL_RANGE", help: "first eth_getLogs range, blocks (default 2000)" },
+  "max-range": { env: "INDEXER_MAX_RANGE", help: "widest eth_getLogs range, blocks (default 100000)" },
+  "timeout-ms": { env: "INDEXER_TIMEOUT_MS", help: "per RPC request (default 30000)" },
+  "progress-interval-ms": { env: "INDEXER_PROGRESS_INTERVAL_MS", help: "backfill progress log interval (default 10000)" },
+  "log-level": { env: "INDEXER_LOG_LEVEL", help: "trace, debug, info, warn, error (default info)" },
+  "until-head": { env: "INDEXER_UNTIL_HEAD", help: "exit once caught up with the head (flag, or env 1/true)" },
+} as const;
+
+type Flag = keyof typeof FLAGS;
+
+const optionalInt = (min: number) => z.coerce.number({ invalid_type_error: "must be a number" }).int("must be an integer").min(min).optional();
+
+const cliSchema = z.object({
+  "rpc-url": z.string({ required_error: "required" }).url("must be a URL"),
+  db: z.string({ required_error: "required" }).min(1),
+  deployment: z.string({ required_error: "required" }).min(1),
+  contracts: z
+    .string()
+    .transform((s) => s.split(",").map((name) => name.trim()).filter((name) => name !== ""))
+    .optional(),
+  reducer: z.string().min(1).optional(),
+  "reducer-version": z.string().optional(),
+  "finality-depth": optionalInt(1),
+  "poll-interval-ms": optionalInt(1),
+  concurrency: optionalInt(1),
+  "initial-range": optionalInt(1),
+  "max-range": optionalInt(1),
+  "timeout-ms": optionalInt(1),
+  "progress-interval-ms": optionalInt(1),
+  "log-level": z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  "until-head": z
+    .union([z.boolean(), z.enum(["1", "true", "0", "false", ""])])
+    .transform((v) => v === true || v === "1" || v === "true")
+    .default(false),
+});
+
+function usage(): string {
+  const lines = Object.entries(FLAGS).map(([flag, { env, help }]) => `  --${flag.padEnd(22)} ${env.padEnd(30)} ${help}`);
+  return `usage: node --import tsx services/indexer/main.ts [flags]\n${lines.join("\n")}`;
+}
+
+function readConfig(argv: string[], env: NodeJS.ProcessEnv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: flag === "until-head" ? "boolean" : "string" }])),
+      help: { type: "boolean" },
+    } as Record<string, { type: "string" | "boolean" }>,
+    strict: true,
+  });
+  if (values.help === true) {
+    console.log(usage());
+    process.exit(0);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [flag, { env: name }] of Object.entries(FLAGS) as [Flag, { env: string }][]) {
+    const value = values[flag] ?? env[name];
+    if (value !== undefined) raw[flag] = value;
+  }
+  const parsed = cliSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => {
+      const flag = String(issue.path[0]) as Flag;
+      return `--${flag} (${FLAGS[flag]?.env ?? "?"}): ${issue.message}`;
+    });
+    throw new ConfigError("invalid configuration", issues);
+  }
+  return parsed.data;
+}
+
+async function loadReducer(path: string): Promise<Reducer> {
+  const url = pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`cannot load the reducer module ${path}: ${(error as Error).message}`);
+  }
+  const reducer = module.reducer ?? module.default;
+  if (typeof reducer !== "function") throw new ConfigError(`${path} exports no \`reducer\` function`);
+  return reducer as Reducer;
+}
+
+async function main(): Promise<number> {
+  const config = readConfig(process.argv.slice(2), process.env);
+  const logger = createLogger(config["log-level"]);
+  const deploymentDir =
+    config.deployment.includes("/") || config.deployment.startsWith(".")
+      ? resolve(config.deployment)
+      : resolve("ignition", "deployments", config.deployment);
+  const deployment = await readIgnitionDeployment(deploymentDir, config.contracts === undefined ? {} : { only: config.contracts });
+  const reducer = config.reducer === undefined ? undefined : await loadReducer(config.reducer);
+  const range = {
+    ...(config["initial-range"] === undefined ? {} : { initial: config["initial-range"] }),
+    ...(config["max-range"] === undefined ? {} : { max: config["max-range"] }),
+  };
+  if (range.initial !== undefined && range.max !== undefined && range.initial > range.max) range.initial = range.max;
+  if (range.initial === undefined && range.max !== undefined) range.initial = Math.min(range.max, 2_000);
+
+  const indexer = await createIndexer({
+    rpcUrl: config["rpc-url"],
+    dbPath: resolve(config.db),
+    contracts: deployment.contracts,
+    ...(reducer === undefined ? {} : { reducer }),
+    ...(config["reducer-version"] === undefined ? {} : { reducerVersion: config["reducer-version"] }),
+    ...(deployment.chainId === undefined ? {} : { expectedChainId: deployment.chainId }),
+    ...(config["finality-depth"] === undefined ? {} : { finalityDepth: config["finality-depth"] }),
+    ...(config["poll-interval-ms"] === undefined ? {} : { pollIntervalMs: config["poll-interval-ms"] }),
+    ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
+    ...(config["timeout-ms"] === undefined ? {} : { timeoutMs: config["timeout-ms"] }),
+    ...(config["progress-interval-ms"] === undefined ? {} : { progressIntervalMs: config["progress-interval-ms"] }),
+    range,
+    logger,
+    onEvent(event) {
+      if (event.type === "range") logger.debug({ from: event.from, to: event.to, events: event.events }, "range applied");
+    },
+  });
+  logger.info(
+    { deployment: deploymentDir, contracts: deployment.contracts.map((c) => `${c.name}@${c.address} from ${c.fromBlock}`) },
+    "indexing",
+  );
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  process.once("SIGTERM", () => stop.abort());
+  try {
+    await indexer.run({ signal: stop.signal, untilHead: config["until-head"] });
+    logger.info({ cursor: indexer.store.cursor.number }, "stopped");
+  } finally {
+    await indexer.close();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`indexer: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`indexer: ${error instanceof IndexerError ? error.message : "failed"}`);
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,185 @@
+import { createPublicClient, http, numberToHex, type Address, type PublicClient } from "viem";
+
+import { InconsistentRpcDataError, RangeTooLargeError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { IndexerMetrics } from "../metrics.js";
+import type { BlockHeader, IndexedLog } from "../types.js";
+import { createAdaptiveRange, DEFAULT_RANGE_OPTIONS, type AdaptiveRangeOptions } from "./adaptiveRange.js";
+import { classifyRpcError, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from "./retry.js";
+import { checkRange, parseHeader, parseLogs } from "./validate.js";
+
+export interface LogSourceOptions {
+  /** Any EVM JSON-RPC endpoint over HTTP(S). */
+  readonly rpcUrl: string;
+  /** The contracts whose logs are read, all in one `eth_getLogs` per range. */
+  readonly addresses: readonly Address[];
+  readonly retry?: RetryPolicy;
+  readonly range?: AdaptiveRangeOptions;
+  /** Per request, ms. */
+  readonly timeoutMs?: number;
+  /** The largest `eth_getLogs` answer read, bytes (viem's default: 10 MiB); a larger one splits the range. */
+  readonly maxResponseBytes?: number;
+  /** Header requests sent in one JSON-RPC batch. */
+  readonly headerBatchSize?: number;
+  readonly metrics?: IndexerMetrics;
+  readonly logger?: Logger;
+  readonly signal?: AbortSignal;
+}
+
+/** One block range's logs with the headers they need, checked against each other. */
+export interface FetchedRange {
+  readonly from: number;
+  readonly to: number;
+  /** In (block, log index) order. */
+  readonly logs: readonly IndexedLog[];
+  /** The first and last blocks', every block with logs', and in a linked range every block's. */
+  readonly headers: ReadonlyMap<number, BlockHeader>;
+  /** Whether every header is there and each links to its parent. */
+  readonly linked: boolean;
+}
+
+export interface LogSource {
+  readonly client: PublicClient;
+  /** The width of the next range to ask for (adaptive). */
+  readonly rangeSize: number;
+  chainId(): Promise<number>;
+  blockNumber(): Promise<number>;
+  /** A block's header; `undefined` when the node has no such block (beyond its head). */
+  header(n: number): Promise<BlockHeader | undefined>;
+  /**
+   * The logs of [from, to] with their headers (every header and their links when `linked`).
+   * Splits the range when the node refuses it, retries transient errors and inconsistent answers;
+   * what it returns has passed `checkRange`.
+   */
+  fetchRange(from: number, to: number, options: { linked: boolean }): Promise<FetchedRange>;
+}
+
+/**
+ * Reads logs and headers from a JSON-RPC node through viem, and trusts none of it: every answer is
+ * parsed strictly and the logs are checked against the headers of their blocks (Ponder's
+ * `rpc/actions.ts` does the same), so a flaky or lagging node costs retries, never wrong data.
+ * viem's own retries are off: these are counted and jittered here.
+ */
+export function createLogSource(options: LogSourceOptions): LogSource {
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const { metrics, logger, signal } = options;
+  const addresses = options.addresses.map((a) => a.toLowerCase() as Address);
+  const addressSet = new Set<string>(addresses);
+  const range = createAdaptiveRange(options.range ?? DEFAULT_RANGE_OPTIONS);
+  const transportOptions = { retryCount: 0, timeout: options.timeoutMs ?? 30_000 };
+  // Logs go alone, under the size limit that splits ranges (a batch of heavy answers would share
+  // one limit); headers go in batches, under viem's default limit.
+  const client = createPublicClient({
+    transport: http(options.rpcUrl, {
+      ...transportOptions,
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBodySize: options.maxResponseBytes }),
+    }),
+  });
+  const headerClient = createPublicClient({
+    transport: http(options.rpcUrl, { ...transportOptions, batch: { batchSize: options.headerBatchSize ?? 100, wait: 0 } }),
+  });
+  metrics?.rangeSize.set(range.size);
+
+  async function call<T>(method: string, run: () => Promise<T>, context: { from?: number; to?: number } = {}): Promise<T> {
+    return withRetry(
+      async () => {
+        metrics?.rpcRequestsTotal.inc({ method });
+        try {
+          return await run();
+        } catch (error) {
+          throw classifyRpcError(error, { method, ...context });
+        }
+      },
+      policy,
+      {
+        signal,
+        onRetry(error, attempt, delayMs) {
+          metrics?.rpcRetriesTotal.inc({ method, reason: (error as Error).name });
+          logger?.debug({ method, attempt, delayMs, err: (error as Error).message, ...context }, "retrying an RPC call");
+        },
+      },
+    );
+  }
+
+  async function header(n: number): Promise<BlockHeader | undefined> {
+    return call("eth_getBlockByNumber", async () =>
+      parseHeader(await headerClient.request({ method: "eth_getBlockByNumber", params: [numberToHex(n), false] }), n),
+    );
+  }
+
+  /**
+   * The logs of [from, to]. When the node refuses the range, it is fetched again in consecutive
+   * pieces, each as wide as the adaptive size is then (at most half the refused width), one after
+   * the other so that each piece uses what the refusals before it taught.
+   */
+  async function getLogs(from: number, to: number): Promise<IndexedLog[]> {
+    try {
+      const raw = await call(
+        "eth_getLogs",
+        () => client.request({ method: "eth_getLogs", params: [{ address: addresses, fromBlock: numberToHex(from), toBlock: numberToHex(to) }] }),
+        { from, to },
+      );
+      const logs = parseLogs(raw);
+      range.succeeded(to - from + 1, logs.length);
+      metrics?.rangeSize.set(range.size);
+      return logs;
+    } catch (error) {
+      if (!(error instanceof RangeTooLargeError) || from === to) throw error;
+      range.refused(to - from + 1);
+      metrics?.rangeSplitsTotal.inc();
+      metrics?.rangeSize.set(range.size);
+      logger?.debug({ from, to, next: range.size }, "range refused; splitting");
+      const half = Math.ceil((to - from + 1) / 2);
+      const logs: IndexedLog[] = [];
+      for (let start = from; start <= to; ) {
+        const end = Math.min(to, start + Math.min(range.size, half) - 1);
+        for (const log of await getLogs(start, end)) logs.push(log);
+        start = end + 1;
+      }
+      return logs;
+    }
+  }
+
+  async function fetchOnce(from: number, to: number, linked: boolean): Promise<FetchedRange> {
+    const logs = await getLogs(from, to);
+    const wanted = new Set<number>([from, to]);
+    if (linked) for (let n = from; n <= to; n++) wanted.add(n);
+    else for (const log of logs) wanted.add(log.blockNumber);
+    const headers = new Map<number, BlockHeader>();
+    await Promise.all(
+      [...wanted].map(async (n) => {
+        const h = await header(n);
+        if (h !== undefined) headers.set(n, h);
+      }),
+    );
+    checkRange({ from, to, logs, headers, linked, addresses: addressSet });
+    return { from, to, logs, headers, linked };
+  }
+
+  return {
+    client: client as PublicClient,
+    get rangeSize() {
+      return range.size;
+    },
+    async chainId() {
+      return call("eth_chainId", async () => Number(await client.request({ method: "eth_chainId" })));
+    },
+    async blockNumber() {
+      return call("eth_blockNumber", async () => Number(await client.request({ method: "eth_blockNumber" })));
+    },
+    header,
+    async fetchRange(from, to, { linked }) {
+      // An inconsistent answer (a log whose block hash is not its block's, a missing header, a
+      // reorg between the calls) retries the whole range: logs and headers must come from one chain.
+      return withRetry(() => fetchOnce(from, to, linked), policy, {
+        signal,
+        // Transport errors were retried call by call already.
+        shouldRetry: (error) => error instanceof InconsistentRpcDataError,
+        onRetry(error, attempt, delayMs) {
+          metrics?.rpcRetriesTotal.inc({ method: "range", reason: (error as Error).name });
+          logger?.debug({ from, to, attempt, delayMs, err: (error as Error).message }, "retrying an inconsistent range");
+        },
+      });
+    },
+  };
+}

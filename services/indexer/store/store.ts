@@ -1,0 +1,281 @@
+import { Level } from "level";
+import type { Address, Hex } from "viem";
+
+import { StoreError } from "../errors.js";
+import type { IndexedLog } from "../types.js";
+import {
+  blockHex,
+  EVENT,
+  eventKey,
+  HASH,
+  hashKey,
+  META_CONFIG,
+  META_CURSOR,
+  META_SAFE,
+  META_WIPE,
+  namespace,
+  parseEventKey,
+  stateKey,
+  UNDO,
+  undoKey,
+} from "./keys.js";
+import { countEvents, digestState } from "./digest.js";
+
+/** The last block applied; `hash` is null before the first one. */
+export interface Cursor {
+  readonly number: number;
+  readonly hash: Hex | null;
+}
+
+/** A stored log with its block's timestamp. */
+export interface StoredEvent extends IndexedLog {
+  readonly timestamp: bigint;
+}
+
+/** Prior values of the state keys one block wrote (`null`: the key did not exist). */
+export type UndoRecord = ReadonlyMap<string, string | null>;
+
+/** Everything one block range changes, written in one atomic batch. */
+export interface RangeCommit {
+  readonly from: number;
+  readonly to: number;
+  readonly toHash: Hex;
+  readonly logs: readonly IndexedLog[];
+  /** Timestamps of the blocks that have logs. */
+  readonly timestamps: ReadonlyMap<number, bigint>;
+  /** The state writes of the range, last write per key (`null`: delete). */
+  readonly state: ReadonlyMap<string, string | null>;
+  /** Undo records of the blocks that may still reorganise. */
+  readonly undo: ReadonlyMap<number, UndoRecord>;
+  /** Hashes to remember: every block that may still reorganise. */
+  readonly hashes: ReadonlyMap<number, Hex>;
+  /** The new safe block: undo data and hashes below it are dropped. */
+  readonly safe: number;
+}
+
+export interface StoreOptions {
+  readonly path: string;
+  /**
+   * What the stored data was derived from (chain, contracts, ABIs, reducer version). A store written
+   * under another fingerprint is wiped and rebuilt, never mixed.
+   */
+  readonly fingerprint: string;
+  /** The cursor of an empty store: the block before the first deployment. */
+  readonly initialBlock: number;
+  /** fsync each batch (survives power loss, not only a killed process); slower. */
+  readonly sync?: boolean;
+}
+
+export interface Store {
+  readonly db: Level<string, string>;
+  readonly cursor: Cursor;
+  /**
+   * Blocks up to `safe` are final: no undo data is kept for them. Invariant: a hash is stored for
+   * every block in [safe, cursor] (except a `safe` before the first block), undo data for every
+   * block in (safe, cursor] that wrote state.
+   */
+  readonly safe: number;
+  /** Stored block hashes, by block number. */
+  readonly hashes: ReadonlyMap<number, Hex>;
+  /** Reads a state key (committed data; see `StateTx` for reads within a range). */
+  readState(key: string): string | undefined;
+  commitRange(commit: RangeCommit): Promise<void>;
+  /** Undoes every block after `ancestor` (its hash must be stored, or it must be `safe`), atomically. */
+  rollback(ancestor: number): Promise<{ blocks: number; events: number }>;
+  /** Drops all derived data (logs, state, undo, hashes) and resets the cursor. Crash-safe: a marker finishes it on the next open. */
+  wipe(reason: string): Promise<void>;
+  /** sha256 over the state namespace in key order (length-prefixed keys and values). */
+  digestState(): Promise<Hex>;
+  countEvents(): Promise<number>;
+  events(options?: { fromBlock?: number }): AsyncGenerator<StoredEvent>;
+  close(): Promise<void>;
+}
+
+interface LevelError extends Error {
+  code?: string;
+  cause?: unknown;
+}
+
+function isLocked(error: unknown): boolean {
+  for (let e = error as LevelError | undefined, i = 0; e !== undefined && i < 5; e = e.cause as LevelError | undefined, i++) {
+    if (e?.code === "LEVEL_LOCKED") return true;
+  }
+  return false;
+}
+
+type SyncGet = { getSync(key: string): string | undefined };
+
+/**
+ * Opens (creating it if needed) the indexer's LevelDB. LevelDB's LOCK file is held with an fcntl
+ * lock, which the OS releases when the process dies, even by SIGKILL: a restart needs no unlock.
+ * A second live process gets a clear `StoreError`.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const db = new Level<string, string>(options.path, { keyEncoding: "utf8", valueEncoding: "utf8" });
+  try {
+    await db.open();
+  } catch (error) {
+    if (isLocked(error)) {
+      throw new StoreError(`the store ${options.path} is in use by another process (LevelDB LOCK held)`, { cause: error });
+    }
+    throw new StoreError(`cannot open the store ${options.path}`, { cause: error });
+  }
+  // `level` resolves to classic-level on Node, which reads synchronously; reducers read per event.
+  const syncDb = db as unknown as Partial<SyncGet>;
+  if (typeof syncDb.getSync !== "function") throw new StoreError("the store needs classic-level's getSync");
+  const getSync = (key: string) => (syncDb as SyncGet).getSync(key);
+  const writeOptions = { sync: options.sync ?? false };
+  const initialCursor: Cursor = { number: options.initialBlock, hash: null };
+
+  let cursor: Cursor = initialCursor;
+  let safe = options.initialBlock;
+  const hashes = new Map<number, Hex>();
+  const undoBlocks = new Set<number>();
+
+  async function wipe(reason: string): Promise<void> {
+    await db.put(META_WIPE, reason, writeOptions);
+    await db.clear({ lt: "m:" });
+    await db.clear({ gt: "m;" });
+    await db.batch(
+      [
+        { type: "del", key: META_WIPE },
+        { type: "put", key: META_CONFIG, value: options.fingerprint },
+        { type: "put", key: META_CURSOR, value: JSON.stringify(initialCursor) },
+        { type: "put", key: META_SAFE, value: String(options.initialBlock) },
+      ],
+      writeOptions,
+    );
+    cursor = initialCursor;
+    safe = options.initialBlock;
+    hashes.clear();
+    undoBlocks.clear();
+  }
+
+  const unfinishedWipe = await db.get(META_WIPE);
+  const storedConfig = await db.get(META_CONFIG);
+  if (unfinishedWipe !== undefined || storedConfig !== options.fingerprint) {
+    await wipe(unfinishedWipe ?? (storedConfig === undefined ? "new store" : "configuration changed"));
+  } else {
+    cursor = JSON.parse((await db.get(META_CURSOR)) ?? JSON.stringify(initialCursor)) as Cursor;
+    safe = Number((await db.get(META_SAFE)) ?? options.initialBlock);
+    for await (const [key, value] of db.iterator(namespace(HASH))) hashes.set(Number.parseInt(key.slice(2), 16), value as Hex);
+    for await (const key of db.keys(namespace(UNDO))) undoBlocks.add(Number.parseInt(key.slice(2), 16));
+  }
+
+  return {
+    db,
+    get cursor() {
+      return cursor;
+    },
+    get safe() {
+      return safe;
+    },
+    hashes,
+    readState: (key) => getSync(stateKey(key)),
+
+    async commitRange(commit) {
+      if (commit.from !== cursor.number + 1) {
+        throw new StoreError(`range ${commit.from}-${commit.to} does not follow the cursor ${cursor.number}`);
+      }
+      type Op = { type: "put"; key: string; value: string } | { type: "del"; key: string };
+      const ops: Op[] = [];
+      for (const log of commit.logs) {
+        const value = JSON.stringify([
+          log.address,
+          log.topics,
+          log.data,
+          log.blockHash,
+          log.transactionHash,
+          String(commit.timestamps.get(log.blockNumber) ?? 0n),
+        ]);
+        ops.push({ type: "put", key: eventKey(log.blockNumber, log.transactionIndex, log.logIndex), value });
+      }
+      for (const [key, value] of commit.state) {
+        ops.push(value === null ? { type: "del", key: stateKey(key) } : { type: "put", key: stateKey(key), value });
+      }
+      for (const [block, record] of commit.undo) {
+        if (record.size > 0) ops.push({ type: "put", key: undoKey(block), value: JSON.stringify([...record]) });
+      }
+      for (const [block, hash] of commit.hashes) ops.push({ type: "put", key: hashKey(block), value: hash });
+      ops.push({ type: "put", key: hashKey(commit.to), value: commit.toHash });
+      const newSafe = Math.max(safe, commit.safe);
+      const prunedHashes = [...hashes.keys()].filter((n) => n < newSafe);
+      const prunedUndo = [...undoBlocks].filter((n) => n <= newSafe);
+      for (const n of prunedHashes) ops.push({ type: "del", key: hashKey(n) });
+      for (const n of prunedUndo) ops.push({ type: "del", key: undoKey(n) });
+      const newCursor: Cursor = { number: commit.to, hash: commit.toHash };
+      ops.push({ type: "put", key: META_CURSOR, value: JSON.stringify(newCursor) });
+      ops.push({ type: "put", key: META_SAFE, value: String(newSafe) });
+
+      await db.batch(ops, writeOptions);
+
+      cursor = newCursor;
+      safe = newSafe;
+      for (const [block, hash] of commit.hashes) hashes.set(block, hash);
+      hashes.set(commit.to, commit.toHash);
+      for (const [block, record] of commit.undo) if (record.size > 0) undoBlocks.add(block);
+      for (const n of prunedHashes) hashes.delete(n);
+      for (const n of prunedUndo) undoBlocks.delete(n);
+    },
+
+    async rollback(ancestor) {
+      if (ancestor >= cursor.number) return { blocks: 0, events: 0 };
+      if (ancestor < safe) throw new StoreError(`cannot roll back below the safe block ${safe} (to ${ancestor})`);
+      const ancestorHash = hashes.get(ancestor) ?? null;
+      if (ancestorHash === null && ancestor !== options.initialBlock) {
+        throw new StoreError(`no stored hash for the rollback target ${ancestor}`);
+      }
+      type Op = { type: "put"; key: string; value: string } | { type: "del"; key: string };
+      const ops: Op[] = [];
+      // Newest block first, so that a key written by several blocks ends at its value before the oldest.
+      const restore = new Map<string, string | null>();
+      const blocks = [...undoBlocks].filter((n) => n > ancestor).sort((a, b) => b - a);
+      for (const block of blocks) {
+        const record = JSON.parse(getSync(undoKey(block)) ?? "[]") as [string, string | null][];
+        for (const [key, prior] of record) restore.set(key, prior);
+        ops.push({ type: "del", key: undoKey(block) });
+      }
+      for (const [key, prior] of restore) {
+        ops.push(prior === null ? { type: "del", key: stateKey(key) } : { type: "put", key: stateKey(key), value: prior });
+      }
+      let events = 0;
+      for await (const key of db.keys({ gte: EVENT + blockHex(ancestor + 1), lt: "e;" })) {
+        ops.push({ type: "del", key });
+        events++;
+      }
+      const droppedHashes = [...hashes.keys()].filter((n) => n > ancestor);
+      for (const n of droppedHashes) ops.push({ type: "del", key: hashKey(n) });
+      const newCursor: Cursor = { number: ancestor, hash: ancestorHash };
+      ops.push({ type: "put", key: META_CURSOR, value: JSON.stringify(newCursor) });
+
+      await db.batch(ops, writeOptions);
+
+      const depth = cursor.number - ancestor;
+      cursor = newCursor;
+      for (const n of droppedHashes) hashes.delete(n);
+      for (const n of blocks) undoBlocks.delete(n);
+      return { blocks: depth, events };
+    },
+
+    wipe,
+
+    digestState: () => digestState(db),
+    countEvents: () => countEvents(db),
+
+    async *events({ fromBlock = 0 } = {}) {
+      for await (const [key, value] of db.iterator({ gte: EVENT + blockHex(fromBlock), lt: "e;" })) {
+        const [address, topics, data, blockHash, transactionHash, timestamp] = JSON.parse(value) as [
+          Address,
+          Hex[],
+          Hex,
+          Hex,
+          Hex,
+          string,
+        ];
+        yield { ...parseEventKey(key), address, topics, data, blockHash, transactionHash, timestamp: BigInt(timestamp) };
+      }
+    },
+
+    close: () => db.close(),
+  };
+}

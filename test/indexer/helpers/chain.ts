@@ -1,0 +1,127 @@
+import { mkdtemp, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { network } from "hardhat";
+import { encodeFunctionData, parseAbi, type Address, type Hex } from "viem";
+
+import TestTokenModule from "../../../ignition/modules/TestToken.js";
+import { readIgnitionDeployment } from "../../../services/indexer/deployment.js";
+import type { IndexedContract } from "../../../services/indexer/types.js";
+
+/** A real Hardhat node served over HTTP on 127.0.0.1, with the TestToken deployed by Ignition. */
+export interface TestChain {
+  readonly url: string;
+  readonly accounts: readonly Address[];
+  readonly token: IndexedContract;
+  /** The Ignition deployment record, moved out of the repository into a temporary directory. */
+  readonly deploymentDir: string;
+  /** A scratch directory removed by `close`. */
+  readonly dir: string;
+  rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+  head(): Promise<number>;
+  close(): Promise<void>;
+}
+
+let rpcId = 0;
+
+export async function jsonRpc<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return (await response.json()) as T;
+}
+
+export async function startChain(): Promise<TestChain> {
+  const server = await network.createServer("default", "127.0.0.1", 0);
+  const { address, port } = await server.listen();
+  const url = `http://${address}:${port}`;
+  const connection = await network.create({ network: "localhost", override: { url } });
+  const dir = await mkdtemp(join(tmpdir(), "indexer-test-"));
+  // Ignition writes the record under ignition/deployments/<id>; a unique id, moved out at once.
+  const deploymentId = `indexer-test-${process.pid}-${Date.now()}`;
+  await connection.ignition.deploy(TestTokenModule, { deploymentId, displayUi: false });
+  const deploymentDir = join(dir, "deployment");
+  await rename(join("ignition", "deployments", deploymentId), deploymentDir);
+  const { contracts } = await readIgnitionDeployment(deploymentDir);
+  const token = contracts.find((c) => c.name === "TestToken")!;
+
+  async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+    const answer = await jsonRpc<{ result?: T; error?: { message: string } }>(url, { jsonrpc: "2.0", id: ++rpcId, method, params });
+    if (answer.error !== undefined) throw new Error(`${method}: ${answer.error.message}`);
+    return answer.result as T;
+  }
+  const accounts = await rpc<Address[]>("eth_accounts");
+  return {
+    url,
+    accounts,
+    token,
+    deploymentDir,
+    dir,
+    rpc,
+    head: async () => Number(await rpc<Hex>("eth_blockNumber")),
+    async close() {
+      await connection.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const tokenAbi = parseAbi([
+  "function mint(address to, uint256 amount)",
+  "function transfer(address to, uint256 amount) returns (bool)",
+  "function approve(address spender, uint256 amount) returns (bool)",
+]);
+
+/** A small deterministic PRNG (mulberry32), so that a failing run can be replayed from its seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Mines `blocks` linked blocks (evm_mine, one at a time: `hardhat_mine` with a count leaves zero
+ * parent hashes) of `perBlock` token calls each — mints, transfers and approvals (some to zero)
+ * between the node's accounts — sent as one JSON-RPC batch per block with automine off. Every
+ * block holds at least one call, with amounts drawn from `random`, so two forks never share a block.
+ */
+export async function mineActivity(chain: TestChain, options: { blocks: number; perBlock: number; random: () => number }): Promise<void> {
+  const { accounts, token } = chain;
+  const pick = () => accounts[Math.floor(options.random() * accounts.length)]!;
+  await chain.rpc("evm_setAutomine", [false]);
+  try {
+    for (let b = 0; b < options.blocks; b++) {
+      const calls = [];
+      for (let i = 0; i < options.perBlock; i++) {
+        const r = options.random();
+        const amount = BigInt(1 + Math.floor(options.random() * 1_000));
+        const data =
+          r < 0.3
+            ? encodeFunctionData({ abi: tokenAbi, functionName: "mint", args: [pick(), amount * 1_000_000n] })
+            : r < 0.85
+              ? encodeFunctionData({ abi: tokenAbi, functionName: "transfer", args: [pick(), amount] })
+              : encodeFunctionData({ abi: tokenAbi, functionName: "approve", args: [pick(), r < 0.9 ? 0n : amount] });
+        calls.push({ jsonrpc: "2.0", id: ++rpcId, method: "eth_sendTransaction", params: [{ from: pick(), to: token.address, data, gas: "0x30000" }] });
+      }
+      if (calls.length > 0) {
+        const answers = await jsonRpc<{ error?: { message: string } }[]>(chain.url, calls);
+        const failed = answers.find((answer) => answer.error !== undefined);
+        if (failed !== undefined) throw new Error(`eth_sendTransaction: ${failed.error!.message}`);
+      }
+      await chain.rpc("evm_mine");
+    }
+  } finally {
+    await chain.rpc("evm_setAutomine", [true]);
+  }
+}
+
+/** Every log of the token on the node's chain, straight from one eth_getLogs. */
+export async function chainLogCount(chain: TestChain): Promise<number> {
+  const logs = await chain.rpc<unknown[]>("eth_getLogs", [{ address: chain.token.address, fromBlock: "0x0", toBlock: "latest" }]);
+  return logs.length;
+}

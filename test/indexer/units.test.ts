@@ -1,0 +1,148 @@
+import { expect } from "chai";
+import {
+  encodeAbiParameters,
+  erc20Abi,
+  HttpRequestError,
+  pad,
+  ResponseBodyTooLargeError,
+  RpcRequestError,
+  TimeoutError,
+  toEventSelector,
+  type Hex,
+} from "viem";
+
+import { InconsistentRpcDataError, RangeTooLargeError, RpcTransientError } from "../../services/indexer/errors.js";
+import { createDecoder } from "../../services/indexer/indexing/decode.js";
+import { RangeStateTx } from "../../services/indexer/indexing/stateTx.js";
+import { createAdaptiveRange } from "../../services/indexer/source/adaptiveRange.js";
+import { backoffDelay, classifyRpcError } from "../../services/indexer/source/retry.js";
+import { checkRange } from "../../services/indexer/source/validate.js";
+import { eventKey, parseEventKey } from "../../services/indexer/store/keys.js";
+import type { BlockHeader, IndexedLog } from "../../services/indexer/types.js";
+
+const h = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
+const address = "0x00000000000000000000000000000000000000aa";
+
+function header(n: number, parent = n - 1): BlockHeader {
+  return { number: n, hash: h(n), parentHash: h(parent), timestamp: BigInt(n) };
+}
+function log(block: number, logIndex: number, transactionIndex = logIndex): IndexedLog {
+  return { address, topics: [], data: "0x", blockNumber: block, blockHash: h(block), transactionHash: h(1_000 + logIndex), transactionIndex, logIndex };
+}
+
+describe("indexer units", () => {
+  it("event keys sort as (block, transaction index, log index)", () => {
+    const positions = [
+      [2, 0, 0],
+      [1, 5, 9],
+      [1, 10, 1],
+      [300, 0, 0],
+      [1, 5, 256],
+      [2 ** 40, 1, 1],
+    ] as const;
+    const keys = positions.map(([b, t, l]) => eventKey(b, t, l)).sort();
+    const sorted = [...positions].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    expect(keys.map(parseEventKey)).to.deep.equal(sorted.map(([blockNumber, transactionIndex, logIndex]) => ({ blockNumber, transactionIndex, logIndex })));
+  });
+
+  it("checks logs against their headers: block hash, order, duplicates, range, links", () => {
+    const headers = new Map([1, 2, 3].map((n) => [n, header(n)]));
+    const base = { from: 1, to: 3, headers, linked: true, addresses: new Set([address]) };
+    expect(() => checkRange({ ...base, logs: [log(1, 0), log(1, 1), log(3, 0)] })).not.to.throw();
+    const bad: [string, IndexedLog[], Partial<typeof base>?][] = [
+      ["wrong block hash", [{ ...log(2, 0), blockHash: h(99) }]],
+      ["duplicate", [log(1, 0), log(1, 0)]],
+      ["out of order", [log(2, 0), log(1, 3)]],
+      ["outside the range", [log(4, 0)]],
+      ["unasked address", [{ ...log(1, 0), address: "0x00000000000000000000000000000000000000bb" }]],
+      ["transactions out of order", [log(1, 0, 2), log(1, 1, 1)]],
+      ["broken link", [], { headers: new Map([...headers, [2, header(2, 7)]]) }],
+      ["missing header", [], { headers: new Map([[1, header(1)], [3, header(3)]]) }],
+    ];
+    for (const [why, logs, override] of bad) {
+      expect(() => checkRange({ ...base, ...override, logs }), why).to.throw(InconsistentRpcDataError);
+    }
+  });
+
+  it("classifies RPC failures: refused ranges, transient errors", () => {
+    const range = { method: "eth_getLogs", from: 1, to: 100 };
+    const refusals = [
+      new RpcRequestError({ body: {}, url: "u", error: { code: -32005, message: "query returned more than 10000 results" } }),
+      new RpcRequestError({ body: {}, url: "u", error: { code: -32000, message: "exceed maximum block range: 5000" } }),
+      new RpcRequestError({ body: {}, url: "u", error: { code: -32602, message: "Log response size exceeded." } }),
+      new ResponseBodyTooLargeError({ maxSize: 10, size: 11 }),
+    ];
+    for (const error of refusals) expect(classifyRpcError(error, range), error.message).to.be.instanceOf(RangeTooLargeError);
+    const transient = [
+      new HttpRequestError({ url: "u", status: 500, details: "upstream exploded" }),
+      new HttpRequestError({ url: "u", status: 429 }),
+      new HttpRequestError({ url: "u", cause: new SyntaxError("Unexpected end of JSON input") }),
+      new TimeoutError({ body: {}, url: "u" }),
+    ];
+    for (const error of transient) expect(classifyRpcError(error, range), error.message).to.be.instanceOf(RpcTransientError);
+    expect(classifyRpcError(refusals[0], { method: "eth_blockNumber" })).to.be.instanceOf(RpcTransientError);
+  });
+
+  it("backs off exponentially with full jitter, capped", () => {
+    const policy = { retries: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
+    expect(backoffDelay(0, policy, () => 0.999)).to.equal(99);
+    expect(backoffDelay(3, policy, () => 0.5)).to.equal(400);
+    expect(backoffDelay(20, policy, () => 0.999)).to.equal(999);
+  });
+
+  it("adapts the range: finds a node's limit in few refusals, grows on light answers, shrinks on heavy ones", () => {
+    const range = createAdaptiveRange({ initial: 1_000, min: 1, max: 10_000, targetLogs: 1_000 });
+    let refusals = 0;
+    for (let i = 0; i < 40; i++) {
+      const width = range.size;
+      if (width > 37) {
+        range.refused(width);
+        refusals++;
+      } else range.succeeded(width, 10);
+    }
+    expect(range.size).to.equal(37);
+    expect(refusals).to.be.below(12);
+    const light = createAdaptiveRange({ initial: 10, min: 1, max: 1_000, targetLogs: 1_000 });
+    light.succeeded(10, 0);
+    expect(light.size).to.equal(20);
+    light.succeeded(20, 5_000);
+    expect(light.size).to.equal(4);
+  });
+
+  it("records each key's value before the block as undo data, once per block", () => {
+    const committed = new Map([["a", "1"]]);
+    const tx = new RangeStateTx((key) => committed.get(key));
+    tx.enterBlock(7, true);
+    tx.put("a", "2");
+    tx.put("a", "3");
+    tx.put("b", "x");
+    tx.enterBlock(8, true);
+    tx.del("a");
+    expect(tx.get("a")).to.equal(undefined);
+    tx.enterBlock(9, false);
+    tx.put("c", "y");
+    expect([...tx.undo]).to.deep.equal([
+      [7, new Map<string, string | null>([["a", "1"], ["b", null]])],
+      [8, new Map([["a", "3"]])],
+    ]);
+    expect([...tx.writes]).to.deep.equal([["a", null], ["b", "x"], ["c", "y"]]);
+  });
+
+  it("decodes known events, and tells unknown and undecodable ones apart without throwing", () => {
+    const decode = createDecoder([{ name: "Token", address, abi: erc20Abi, fromBlock: 0 }]);
+    const transfer = toEventSelector("Transfer(address,address,uint256)");
+    const from = pad("0x01", { size: 32 });
+    const to = pad("0x02", { size: 32 });
+    const good = { ...log(5, 3), topics: [transfer, from, to], data: encodeAbiParameters([{ type: "uint256" }], [42n]) };
+    const decoded = decode(good, 1_700_000_000n);
+    expect(decoded.kind).to.equal("decoded");
+    if (decoded.kind !== "decoded") return;
+    expect(decoded.event).to.deep.include({ contract: "Token", eventName: "Transfer", blockNumber: 5n, logIndex: 3, timestamp: 1_700_000_000n });
+    expect(decoded.event.args).to.deep.equal({ from: "0x0000000000000000000000000000000000000001", to: "0x0000000000000000000000000000000000000002", value: 42n });
+    expect(decode({ ...good, topics: [h(123)] }, 0n).kind).to.equal("unknown");
+    expect(decode({ ...good, topics: [] }, 0n).kind).to.equal("unknown");
+    expect(decode({ ...good, address: "0x00000000000000000000000000000000000000bb" }, 0n).kind).to.equal("unknown");
+    expect(decode({ ...good, data: "0x" }, 0n).kind).to.equal("undecodable");
+    expect(decode({ ...good, topics: [transfer, from] }, 0n).kind).to.equal("undecodable");
+  });
+});
