@@ -1,5 +1,6 @@
 export * from "./errors.js";
 export * from "./escrow.js";
+export * from "./inputsHash.js";
 export * from "./json.js";
 export { BPS, MAX_LINEAGE_DEPTH, MAX_LINEAGE_VISITS } from "./lineage.js";
 export * from "./split.js";
