@@ -4,4 +4,5 @@ export * from "./inputsHash.js";
 export * from "./json.js";
 export { BPS, MAX_LINEAGE_DEPTH, MAX_LINEAGE_VISITS } from "./lineage.js";
 export * from "./split.js";
+export * from "./tree.js";
 export * from "./types.js";
