@@ -1,0 +1,126 @@
+import { bytesToHex, encodeAbiParameters, keccak256, type Hex } from "viem";
+
+import { writeAddress, writeUint256 } from "./address.js";
+import { SplitError } from "./errors.js";
+import { Keccak256Stream } from "./keccak.js";
+import { loadLineage, type CheckedContext, type LineageNode } from "./lineage.js";
+import type { SplitInput } from "./types.js";
+
+/**
+ * The hash of everything a split used, for `IRevenueVault.settle`'s `inputsHash`: anyone holding the same
+ * data recomputes it with plain `abi.encode` and `keccak256` (Solidity, viem, ethers), whatever order the
+ * contributions and parents were read in:
+ *
+ * ```
+ * splitInputsHash   = keccak256(abi.encode(string "provenance-ledger.split-inputs.v1", uint256 amount,
+ *                                          bytes32 contextHash(product)))
+ * contextHash(c)    = keccak256(abi.encode(uint256 c.assetId, uint32 c.policy.version,
+ *                                          uint16[4] c.policy.stageWeightsBps,
+ *                                          uint8 emptyStageRule,          // TO_HOLDER 0, PRO_RATA 1
+ *                                          address c.holder,
+ *                                          bytes32 contributionsHash(c), bytes32 parentsHash(c)))
+ * contributionsHash = keccak256(abi.encode(Contribution[] contributions))   // by id ascending
+ *   Contribution    = (uint256 id, address contributor, uint8 stage, uint256 measure,
+ *                      bool disputed, uint256 disputeId)                    // disputeId 0 when not disputed
+ * parentsHash       = keccak256(abi.encode(Parent[] parents))  // by assetId, then royaltyBps, ascending
+ *   Parent          = (uint256 assetId, uint16 royaltyBps, bytes32 contextHash(parent))
+ * ```
+ *
+ * `abi.encode` of one dynamic array is its offset (0x20), its length, then its elements, each static
+ * tuple 32 bytes per field. The contexts are the resolver's, for every asset of the lineage (a parent
+ * with a royalty of 0 included); an ancestor reached by several paths has one context hash, used in
+ * each of its children's `parentsHash`. The input is validated as {@link splitRevenue} validates it.
+ */
+export const SPLIT_INPUTS_DOMAIN = "provenance-ledger.split-inputs.v1";
+
+const MAX_UINT256 = 2n ** 256n - 1n;
+const CONTRIBUTION_BYTES = 6 * 32;
+
+export type SplitInputsHashParameters = SplitInput;
+export type SplitInputsHashReturnType = Hex;
+
+export function splitInputsHash({ amount, context, resolveParent }: SplitInputsHashParameters): SplitInputsHashReturnType {
+  if (typeof amount !== "bigint" || amount <= 0n || amount > MAX_UINT256) {
+    throw new SplitError("INVALID_AMOUNT", `the amount to split must be a positive uint256: ${String(amount)}`, { amount });
+  }
+  const lineage = loadLineage(context, resolveParent);
+  const hashes = new Map<LineageNode, Hex>();
+  const contextHash = (node: LineageNode): Hex => {
+    const known = hashes.get(node);
+    if (known !== undefined) return known;
+    const c = node.context;
+    const parentsHash = keccak256(
+      encodeAbiParameters(
+        [
+          {
+            type: "tuple[]",
+            components: [
+              { name: "assetId", type: "uint256" },
+              { name: "royaltyBps", type: "uint16" },
+              { name: "contextHash", type: "bytes32" },
+            ],
+          },
+        ],
+        [node.parents.map((p) => ({ assetId: p.node.context.assetId, royaltyBps: p.royaltyBps, contextHash: contextHash(p.node) }))],
+      ),
+    );
+    const hash = keccak256(
+      encodeAbiParameters(
+        [
+          { type: "uint256" },
+          { type: "uint32" },
+          { type: "uint16[4]" },
+          { type: "uint8" },
+          { type: "address" },
+          { type: "bytes32" },
+          { type: "bytes32" },
+        ],
+        [c.assetId, c.policyVersion, c.stageWeightsBps, c.emptyStageRule, c.holder, contributionsHash(c), parentsHash],
+      ),
+    );
+    hashes.set(node, hash);
+    return hash;
+  };
+  return keccak256(
+    encodeAbiParameters([{ type: "string" }, { type: "uint256" }, { type: "bytes32" }], [SPLIT_INPUTS_DOMAIN, amount, contextHash(lineage)]),
+  );
+}
+
+/**
+ * keccak256(abi.encode(Contribution[])) of a context's contributions by id, streamed: a million
+ * contributions would be 192 MB of encoding at once.
+ */
+function contributionsHash({ contributions, contributors }: CheckedContext): Hex {
+  const n = contributions.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i += 1) sorted = contributions[i - 1]!.id < contributions[i]!.id;
+  if (!sorted) order.sort((a, b) => (contributions[a]!.id < contributions[b]!.id ? -1 : 1)); // ids are unique
+
+  const stream = new Keccak256Stream();
+  const head = new Uint8Array(64);
+  const headView = new DataView(head.buffer);
+  writeUint256(headView, 0, 0x20n);
+  writeUint256(headView, 32, BigInt(n));
+  stream.update(head);
+  // The elements, 256 at a time.
+  const chunk = new Uint8Array(256 * CONTRIBUTION_BYTES);
+  const view = new DataView(chunk.buffer);
+  for (let start = 0; start < n; start += 256) {
+    const end = Math.min(n, start + 256);
+    for (let k = start; k < end; k += 1) {
+      const i = order[k]!;
+      const c = contributions[i]!;
+      const at = (k - start) * CONTRIBUTION_BYTES;
+      writeUint256(view, at, c.id);
+      writeUint256(view, at + 32, 0n);
+      writeAddress(chunk, at + 44, contributors[i]!);
+      writeUint256(view, at + 64, BigInt(c.stage));
+      writeUint256(view, at + 96, c.measure);
+      writeUint256(view, at + 128, c.disputeId === undefined ? 0n : 1n);
+      writeUint256(view, at + 160, c.disputeId ?? 0n);
+    }
+    stream.update(chunk.subarray(0, (end - start) * CONTRIBUTION_BYTES));
+  }
+  return bytesToHex(stream.digest());
+}
