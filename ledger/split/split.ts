@@ -216,7 +216,7 @@ function mergeCredits(drafts: readonly Draft[]): { exact: Fraction; components: 
     ) {
       // Same stage of the same visit: one coefficient, one denominator.
       last.share = { numerator: last.share.numerator + draft.share.numerator, denominator: last.share.denominator };
-      last.contributionIds = [...last.contributionIds, ...draft.contributionIds];
+      last.contributionIds.push(...draft.contributionIds); // a copy of ours, made below
     } else {
       components.push(draft.kind === "holder" ? draft : { ...draft, contributionIds: [...draft.contributionIds] });
     }
