@@ -189,9 +189,9 @@ interface Permutation {
   /** The state at STATE_OFFSET, and its first 32 bytes (the digest once permuted). */
   state: Uint8Array;
   digest: Uint8Array;
-  /** The state as 32-bit words (for copies) and as a DataView (for big-endian writes). */
+  /** The state as 32-bit words (for copies), and as bytes with a DataView (for writing a message). */
   words: Uint32Array;
-  view: DataView;
+  message: { bytes: Uint8Array; view: DataView };
 }
 
 let permutation: Permutation | undefined;
@@ -210,7 +210,7 @@ function instantiate(): Permutation {
     state,
     digest: state.subarray(0, 32),
     words: new Uint32Array(memory.buffer, STATE_OFFSET, 50),
-    view: new DataView(memory.buffer, STATE_OFFSET, 200),
+    message: { bytes: state, view: new DataView(memory.buffer, STATE_OFFSET, 200) },
   };
   return permutation;
 }
@@ -339,7 +339,7 @@ export function beginMessage(): { bytes: Uint8Array; view: DataView } {
   const p = permutation ?? instantiate();
   if (streamInState !== undefined) streamInState.evict();
   p.words.fill(0);
-  return { bytes: p.state, view: p.view };
+  return p.message;
 }
 
 /**

@@ -77,16 +77,17 @@ export function splitRevenue({ amount, context, resolveParent }: SplitRevenuePar
 
   // Every credit in walk order, each already as an entry of its own (the final entry of an account
   // credited once, which is nearly every account): amount = the floor of its share, for now. Its
-  // fractional part is kept as a rounding key (see `floorAndKey`).
+  // fractional part is kept as a rounding key (see `roundingKey`).
   const credits: AllocationEntry[] = [];
   const drafts: Draft[] = [];
   const accounts: Address[] = [];
   const keys: number[] = [];
   let floorSum = 0n;
   const credit = (account: Address, draft: Draft): void => {
-    const { floor, key } = floorAndKey(draft.share);
+    const { numerator, denominator } = draft.share;
+    const floor = numerator / denominator;
     floorSum += floor;
-    keys.push(key);
+    keys.push(roundingKey(numerator - floor * denominator, denominator));
     accounts.push(account);
     drafts.push(draft);
     credits.push({ account, amount: floor, basis: { exact: draft.share, roundedUp: false, components: [draft] } });
@@ -170,10 +171,10 @@ export function splitRevenue({ amount, context, resolveParent }: SplitRevenuePar
     } else {
       const run = Array.from(order.subarray(k, end));
       const { exact, components } = mergeCredits(run.map((i) => drafts[i]!));
-      const { floor, key } = floorAndKey(exact);
+      const floor = exact.numerator / exact.denominator;
       for (const i of run) floorSum -= credits[i]!.amount;
       floorSum += floor;
-      entryKeys[entries.length] = key;
+      entryKeys[entries.length] = roundingKey(exact.numerator - floor * exact.denominator, exact.denominator);
       entries.push({ account: accounts[run[0]!]!, amount: floor, basis: { exact, roundedUp: false, components } });
     }
     k = end;
@@ -215,7 +216,7 @@ function mergeCredits(drafts: readonly Draft[]): { exact: Fraction; components: 
     ) {
       // Same stage of the same visit: one coefficient, one denominator.
       last.share = { numerator: last.share.numerator + draft.share.numerator, denominator: last.share.denominator };
-      last.contributionIds = [...last.contributionIds, ...draft.contributionIds];
+      last.contributionIds.push(...draft.contributionIds); // a copy of ours, made below
     } else {
       components.push(draft.kind === "holder" ? draft : { ...draft, contributionIds: [...draft.contributionIds] });
     }
@@ -233,14 +234,12 @@ function mergeCredits(drafts: readonly Draft[]): { exact: Fraction; components: 
 // ------------------------------------------------------------------------------------------------
 
 /**
- * The floor of a share, and its rounding key: floor(2^53 · fractional part), -1 for no fractional part.
- * The key is an exact integer in a double; a larger key means a larger fractional part, and equal keys
- * are told apart exactly by {@link compareFractionalParts}.
+ * The rounding key of a share whose fractional part is `remainder / denominator`: floor(2^53 · remainder /
+ * denominator), -1 for no fractional part. The key is an exact integer in a double; a larger key means a
+ * larger fractional part, and equal keys are told apart exactly by {@link compareFractionalParts}.
  */
-function floorAndKey({ numerator, denominator }: Fraction): { floor: bigint; key: number } {
-  const floor = numerator / denominator;
-  const remainder = numerator - floor * denominator;
-  return { floor, key: remainder === 0n ? -1 : Number((remainder << 53n) / denominator) };
+function roundingKey(remainder: bigint, denominator: bigint): number {
+  return remainder === 0n ? -1 : Number((remainder << 53n) / denominator);
 }
 
 /** -1, 0 or 1 as the fractional part of `a` is larger than, equal to or smaller than that of `b`. */

@@ -67,7 +67,7 @@ export function allocationTree(allocation: AllocationTreeParameters): Allocation
   const entries = allocation.entries;
   const n = entries.length;
   if (n === 0) throw new Error("an allocation tree needs at least one entry");
-  if (n > 2 ** 32) throw new Error(`an allocation tree of ${n} leaves: too many`);
+  if (n > 2 ** 30) throw new Error(`an allocation tree of ${n} leaves: too many`);
 
   // Leaf hashes, in entry order, each as 8 words.
   const leafWords = new Uint32Array(8 * n);
@@ -76,12 +76,12 @@ export function allocationTree(allocation: AllocationTreeParameters): Allocation
   for (let i = 0; i < n; i += 1) {
     const { account, amount } = entries[i]!;
     if (amount <= 0n || amount > MAX_UINT256) throw new Error(`allocation entry ${i}: amount ${amount} is not a positive uint256`);
+    const { bytes, view } = beginMessage();
+    if (!writeAddress(bytes, 44, account)) throw new Error(`allocation entry ${i}: not a lower-case hex address: ${account}`);
     if (!(previous < account)) throw new Error(`allocation entries must be by account ascending, without repeats (entry ${i})`);
     previous = account;
     total += amount;
-    const { bytes, view } = beginMessage();
     view.setUint32(28, i); // the index word: zero but its last four bytes
-    if (!writeAddress(bytes, 44, account)) throw new Error(`allocation entry ${i}: not a lower-case hex address: ${account}`);
     writeUint256(view, 64, amount);
     finishDoubleKeccak(LEAF_BYTES, leafWords, 8 * i);
   }

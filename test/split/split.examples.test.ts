@@ -155,6 +155,16 @@ describe("split: examples computed by hand", () => {
     ]);
   });
 
+  it("an account with many contributions in one stage: one component with all their ids", () => {
+    const count = 50_000;
+    const contributions = Array.from({ length: count }, (_, i) => ({ id: BigInt(count - i), contributor: alice, stage: 1 as const, measure: 1n }));
+    contributions.push({ id: BigInt(count + 1), contributor: bob, stage: 1, measure: BigInt(count) });
+    const allocation = splitRevenue({ amount: 1_000n, context: context(1n, { policy: policy([0, 10_000, 0, 0]), contributions }) });
+    expect(amounts(allocation)).to.deep.equal({ [alice]: 500n, [bob]: 500n });
+    const [component] = entryOf(allocation, alice)!.basis.components;
+    expect(component!.kind === "contribution" && component.contributionIds).to.deep.equal(Array.from({ length: count }, (_, i) => BigInt(i + 1)));
+  });
+
   it("a disputed contribution's part goes to its dispute's escrow account", () => {
     const allocation = splitRevenue({
       amount: 400n,
