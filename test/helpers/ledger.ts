@@ -60,12 +60,15 @@ type Connection = NetworkConnection<"generic">;
  * The ledger as deployed by its Ignition module, with every role held by its own account and five
  * registered parties (the authority is a registered public-data authority too).
  */
-export async function deployLedger(connection: Connection): Promise<Ledger> {
+export async function deployLedger(connection: Connection, options: { deploymentId?: string } = {}): Promise<Ledger> {
   const { ethers, ignition } = connection;
+  // On an HTTP network Ignition records the deployment on disk, under this id.
+  const recordAs = options.deploymentId === undefined ? {} : { deploymentId: options.deploymentId, displayUi: false };
   const [admin, registrar, reviewer, authority, arbitrator, settler, alice, bob, carol, institution, individual, outsider] =
     await ethers.getSigners();
-  const { token: deployedToken } = await ignition.deploy(TestTokenModule);
+  const { token: deployedToken } = await ignition.deploy(TestTokenModule, recordAs);
   const deployed = await ignition.deploy(ProvenanceLedgerModule, {
+    ...recordAs,
     parameters: {
       ProvenanceLedger: {
         noticePeriodSeconds: Number(NOTICE_PERIOD),

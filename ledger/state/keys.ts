@@ -1,0 +1,70 @@
+/**
+ * The layout of the ledger state. Documents live under `<kind>/<id>`; index entries (empty values) under
+ * `<index>/<owner>/<id>` so that a prefix scan lists, in order, what belongs to an owner. Numeric ids are
+ * zero-padded to 20 digits (every id fits a uint64 or is a counter) so that key order is numeric order;
+ * addresses are lower-case hex.
+ */
+
+const WIDTH = 20;
+
+export function pad(id: bigint | number): string {
+  const text = id.toString();
+  if (text.startsWith("-") || text.length > WIDTH) throw new RangeError(`id out of range: ${text}`);
+  return text.padStart(WIDTH, "0");
+}
+
+export function lower(address: string): string {
+  return address.toLowerCase();
+}
+
+export const key = {
+  party: (account: string) => `party/${lower(account)}`,
+  role: (roleId: bigint | number, account: string) => `role/${pad(roleId)}/${lower(account)}`,
+  asset: (assetId: bigint) => `asset/${pad(assetId)}`,
+  review: (reviewId: bigint) => `review/${pad(reviewId)}`,
+  objection: (objectionId: bigint) => `objection/${pad(objectionId)}`,
+  grant: (grantId: bigint) => `grant/${pad(grantId)}`,
+  usage: (grantId: bigint, seq: number) => `usage/${pad(grantId)}/${pad(seq)}`,
+  contribution: (contributionId: bigint) => `contribution/${pad(contributionId)}`,
+  policy: (productId: bigint, version: number) => `policy/${pad(productId)}/${pad(version)}`,
+  deposit: (depositId: bigint) => `deposit/${pad(depositId)}`,
+  epoch: (epochId: bigint) => `epoch/${pad(epochId)}`,
+  claim: (epochId: bigint, index: bigint) => `claim/${pad(epochId)}/${pad(index)}`,
+  dispute: (disputeId: bigint) => `dispute/${pad(disputeId)}`,
+  evidence: (assetId: bigint, seq: number) => `evidence/${pad(assetId)}/${pad(seq)}`,
+  /** Counters and totals of the whole ledger. */
+  totals: () => "totals",
+} as const;
+
+/** Index entries: `<index>/<owner>/<id>` with an empty value. */
+export const index = {
+  /** Registrations of a fingerprint: a file's hash finds its certificate. */
+  assetsByFingerprint: (fingerprint: string, assetId: bigint) => `idx-fingerprint/${fingerprint.toLowerCase()}/${pad(assetId)}`,
+  assetsOfHolder: (holder: string, assetId: bigint) => `idx-holder-assets/${lower(holder)}/${pad(assetId)}`,
+  childrenOf: (parentId: bigint, childId: bigint) => `idx-children/${pad(parentId)}/${pad(childId)}`,
+  grantsOfAsset: (assetId: bigint, grantId: bigint) => `idx-asset-grants/${pad(assetId)}/${pad(grantId)}`,
+  grantsOfParty: (party: string, grantId: bigint) => `idx-party-grants/${lower(party)}/${pad(grantId)}`,
+  contributionsOfProduct: (productId: bigint, contributionId: bigint) =>
+    `idx-product-contributions/${pad(productId)}/${pad(contributionId)}`,
+  contributionsOfParty: (party: string, contributionId: bigint) =>
+    `idx-party-contributions/${lower(party)}/${pad(contributionId)}`,
+  depositsOfProduct: (productId: bigint, depositId: bigint) => `idx-product-deposits/${pad(productId)}/${pad(depositId)}`,
+  epochsOfProduct: (productId: bigint, epochId: bigint) => `idx-product-epochs/${pad(productId)}/${pad(epochId)}`,
+  claimsOfParty: (party: string, epochId: bigint, leafIndex: bigint) =>
+    `idx-party-claims/${lower(party)}/${pad(epochId)}/${pad(leafIndex)}`,
+  disputesOfAsset: (assetId: bigint, disputeId: bigint) => `idx-asset-disputes/${pad(assetId)}/${pad(disputeId)}`,
+  disputesOfParty: (party: string, disputeId: bigint) => `idx-party-disputes/${lower(party)}/${pad(disputeId)}`,
+  objectionsOfAsset: (assetId: bigint, objectionId: bigint) =>
+    `idx-asset-objections/${pad(assetId)}/${pad(objectionId)}`,
+  reviewsOfAsset: (assetId: bigint, reviewId: bigint) => `idx-asset-reviews/${pad(assetId)}/${pad(reviewId)}`,
+} as const;
+
+/** The prefix that lists an index's entries for one owner. */
+export function prefixOf(indexKey: string): string {
+  return indexKey.slice(0, indexKey.lastIndexOf("/") + 1);
+}
+
+/** The id at the end of an index key. */
+export function idOf(indexKey: string): bigint {
+  return BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1));
+}

@@ -1,0 +1,232 @@
+/**
+ * The documents of the ledger state, as stored (JSON). Amounts, measures and uint256 ids are decimal
+ * strings; addresses are checksummed as the chain's events carry them; enums are the contracts' numbers
+ * (see `ledger/types.ts`). `at` marks where a fact was recorded on chain.
+ */
+
+export interface ChainPosition {
+  block: string;
+  timestamp: string;
+  tx: string;
+  logIndex: number;
+}
+
+export interface PartyRecord {
+  account: string;
+  kind: number;
+  profileHash: string;
+  registrar: string;
+  /** Set once the party was succeeded (merger, split): everything it held and earned moves on. */
+  successor: string | null;
+  predecessors: string[];
+  at: ChainPosition;
+}
+
+export interface RoleRecord {
+  roleId: string;
+  account: string;
+  at: ChainPosition;
+}
+
+export interface CardVersion {
+  version: number;
+  cardHash: string;
+  cardURI: string;
+  at: ChainPosition;
+}
+
+export interface ParentRecord {
+  assetId: string;
+  grantId: string;
+  /** The grant's revenue share for the parent (0 when the applicant held the parent itself). */
+  royaltyBps: number;
+}
+
+export interface AssetRecord {
+  assetId: string;
+  kind: number;
+  category: number;
+  classification: number;
+  status: number;
+  applicant: string;
+  /** The certificate's owner on chain (null before issue); the holder is this owner resolved. */
+  owner: string | null;
+  fingerprint: string;
+  cards: CardVersion[];
+  parents: ParentRecord[];
+  noticeEndsAt: string | null;
+  pledgee: string | null;
+  openObjections: number;
+  /** Open court disputes on the asset (any kind). */
+  openDisputes: number;
+  applied: ChainPosition;
+  issued: ChainPosition | null;
+  evidence: { seq: number; head: string };
+}
+
+export interface ReviewRecord {
+  reviewId: string;
+  assetId: string;
+  reviewer: string;
+  kind: number;
+  reportHash: string;
+  reportURI: string;
+  at: ChainPosition;
+}
+
+export interface ObjectionRecord {
+  objectionId: string;
+  assetId: string;
+  objector: string;
+  groundsHash: string;
+  groundsURI: string;
+  status: number;
+  resolver: string | null;
+  rulingHash: string | null;
+  at: ChainPosition;
+}
+
+export interface GrantRecord {
+  grantId: string;
+  assetId: string;
+  grantor: string;
+  grantee: string;
+  parentId: string;
+  rights: number;
+  scopeKind: number;
+  scopeData: string;
+  purposeHash: string;
+  usageMode: number;
+  validFrom: string;
+  validUntil: string;
+  royaltyBps: number;
+  status: number;
+  usageCount: number;
+  usageUnits: string;
+  at: ChainPosition;
+}
+
+export interface UsageRecord {
+  grantId: string;
+  units: string;
+  periodStart: string;
+  periodEnd: string;
+  evidenceHash: string;
+  at: ChainPosition;
+}
+
+export interface ContributionRecord {
+  contributionId: string;
+  productId: string;
+  contributor: string;
+  stage: number;
+  role: number;
+  measure: string;
+  authorization: string;
+  evidenceHash: string;
+  evidenceURI: string;
+  status: number;
+  /** While DISPUTED: the dispute and the status it had. */
+  disputeId: string | null;
+  statusBeforeDispute: number | null;
+  confirmer: string | null;
+  at: ChainPosition;
+}
+
+export interface PolicyRecord {
+  productId: string;
+  version: number;
+  stageWeightsBps: [number, number, number, number];
+  emptyStageRule: number;
+  holder: string;
+  at: ChainPosition;
+}
+
+export interface DepositRecord {
+  depositId: string;
+  productId: string;
+  payer: string;
+  amount: string;
+  policyVersion: number;
+  payerRef: string;
+  at: ChainPosition;
+}
+
+export interface EpochRecord {
+  epochId: string;
+  productId: string;
+  policyVersion: number;
+  amount: string;
+  merkleRoot: string;
+  stateBlock: string;
+  inputsHash: string;
+  challengeEndsAt: string;
+  settler: string;
+  /** 1 POSTED, 2 PAUSED, 3 REJECTED (IRevenueVault.EpochStatus). */
+  status: number;
+  claimed: string;
+  at: ChainPosition;
+}
+
+export interface ClaimRecord {
+  epochId: string;
+  index: string;
+  account: string;
+  amount: string;
+  /** A claim's recipient, or the escrow's recipients and their amounts. */
+  recipients: string[];
+  amounts: string[];
+  disputeId: string | null;
+  at: ChainPosition;
+}
+
+export interface DisputeEvidence {
+  submitter: string;
+  evidenceHash: string;
+  evidenceURI: string;
+  at: ChainPosition;
+}
+
+export interface DisputeRecord {
+  disputeId: string;
+  assetId: string;
+  kind: number;
+  subjectId: string;
+  claimant: string;
+  respondent: string;
+  bond: string;
+  groundsHash: string;
+  groundsURI: string;
+  rulingDeadline: string;
+  /** 1 OPEN, 2 RULED, 3 LAPSED. */
+  status: number;
+  remedy: number;
+  ruling: {
+    arbitrator: string | null;
+    adjustedMeasure: string;
+    transferTo: string | null;
+    bondForfeited: boolean;
+    rulingHash: string;
+    rulingURI: string;
+    at: ChainPosition;
+  } | null;
+  evidence: DisputeEvidence[];
+  at: ChainPosition;
+}
+
+export interface EvidenceRecord {
+  assetId: string;
+  seq: number;
+  kind: string;
+  payloadHash: string;
+  actor: string;
+  timestamp: string;
+  head: string;
+  at: ChainPosition;
+}
+
+export interface Totals {
+  events: number;
+  deposited: string;
+  paidOut: string;
+}
