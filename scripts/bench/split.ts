@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { bytesToHex, type Address } from "viem";
 
 import { allocationTree, splitInputsHash, splitRevenue, type SplitContext } from "../../ledger/split/index.js";
+import { report } from "./report.js";
 import { keccak256Bytes } from "../../ledger/split/keccak.js";
 
 /** A deterministic pseudo-random generator (xorshift32), so every run splits the same input. */
@@ -93,7 +94,7 @@ const ms = ({ wall, cpu }: Timing): string => `${wall.toFixed(0)} ms${cpu === un
 const amount = 1_234_567_890_123_456_789n;
 
 /** Splits `parties` contributors `runs` times (after a warm-up) and prints the timings. */
-function bench(parties: number): void {
+async function bench(parties: number): Promise<void> {
   // Warm-up: compile the WebAssembly keccak and let V8 optimise the hot loops.
   const warmUp = { amount, context: context(10_000) };
   for (let i = 0; i < 5; i += 1) allocationTree(splitRevenue(warmUp));
@@ -117,12 +118,17 @@ function bench(parties: number): void {
     `${parties.toLocaleString("en")} contributors: split + Merkle root median ${ms(totals[totals.length >> 1]!)}, ` +
       `worst ${ms(totals.at(-1)!)} over ${runs} run(s); inputs hash ${ms(hash)}`,
   );
+  await report(`split, ${parties.toLocaleString("en")} parties`, [
+    { name: "split + Merkle root (median wall)", value: totals[totals.length >> 1]!.wall, unit: "ms" },
+    { name: "split + Merkle root (worst wall)", value: totals.at(-1)!.wall, unit: "ms" },
+    { name: "inputs hash", value: hash.wall, unit: "ms" },
+  ]);
 }
 
 const sizes = process.argv.slice(2).map(Number);
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} cores`);
 if (sizes.length === 1) {
-  bench(sizes[0]!);
+  await bench(sizes[0]!);
 } else {
   // Each size in a process of its own: a large split leaves a large heap behind, which the next size
   // would pay for in garbage collection.

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench:indexer`: the indexer against its ceiling, on a local node.
+ *
+ * 1. Serves an in-process Hardhat chain over HTTP, deploys the ledger with its Ignition module and makes
+ *    at least 100,000 ledger events by real contract calls: registrations, grants, deposits and
+ *    contribution records (batches of 50 on one product, whose evidence chain thus has 50,000+ entries).
+ * 2. Times a plain viem `getLogs` read of all those logs (the ceiling), then the indexer from an empty
+ *    store to caught up with the ledger's reducers, and prints events/s for both and their ratio.
+ * 3. Times the evidence replay of the product's chain (every domain event and entry, 100,000+ events).
+ *
+ * Figures are compared side by side with `bench/baseline.json` (`BENCH_SAVE_BASELINE=1` writes it).
+ * Not a test: nothing fails on a slow run.
+ */
+import { mkdtemp, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { network } from "hardhat";
+import { createPublicClient, http, type Address, type Hex } from "viem";
+
+import { replayEvidence } from "../../ledger/evidence/index.js";
+import { AssetKind, ContributionRole, Rights, Stage } from "../../ledger/types.js";
+import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
+import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
+import { createIndexer } from "../../services/indexer/sync/engine.js";
+import { silentLogger } from "../../services/indexer/logger.js";
+import { deployLedger, grantTerms, h, issueAsset } from "../../test/helpers/ledger.js";
+import { report, type Figure } from "./report.js";
+
+const RECORD_BATCHES = Number(process.env.BENCH_RECORD_BATCHES ?? "1000");
+const BATCH = 50;
+const SIDE_ACTIONS = 100;
+
+const server = await network.createServer("default", "127.0.0.1", 0);
+const { address, port } = await server.listen();
+const url = `http://${address}:${port}`;
+const connection = await network.create({ network: "localhost", override: { url } });
+const scratch = await mkdtemp(join(tmpdir(), "bench-indexer-"));
+const figures: Figure[] = [];
+
+try {
+  // --- 1. the ledger and its events ---
+  const deploymentId = `bench-indexer-${process.pid}`;
+  const ledger = await deployLedger(connection, { deploymentId });
+  const deploymentDir = join(scratch, "deployment");
+  await rename(join("ignition", "deployments", deploymentId), deploymentDir);
+  const { registry, grants, contributions, vault, token, alice, bob, carol } = ledger;
+  const product = await issueAsset(connection, ledger, bob, { kind: AssetKind.PRODUCT });
+  const started = performance.now();
+  await (await token.mint(carol.address, 10n ** 12n)).wait();
+  await (await token.connect(carol).approve(await vault.getAddress(), 10n ** 12n)).wait();
+  const now = BigInt((await connection.ethers.provider.getBlock("latest"))!.timestamp);
+  for (let i = 0; i < SIDE_ACTIONS; i += 1) {
+    await registry.connect(alice).fileApplication({
+      kind: AssetKind.RESOURCE,
+      category: 1,
+      classification: 0,
+      fingerprint: h(`bench-${i}`),
+      cardHash: h(`card-${i}`),
+      cardURI: `ipfs://card/${i}`,
+      parents: [],
+    });
+    await grants.connect(bob).grant(grantTerms(alice.address, product, Rights.USE, now, { purposeHash: h(`purpose-${i}`) }));
+    await vault.connect(carol).deposit(product, 1_000n + BigInt(i), h(`order-${i}`));
+  }
+  const records = Array.from({ length: BATCH }, (_, n) => ({
+    productId: product,
+    stage: Stage.APPLICATION,
+    role: ContributionRole.HOLDER,
+    measure: BigInt(n + 1),
+    authorization: 0n,
+    evidenceHash: h(`invoice-${n}`),
+    evidenceURI: `ipfs://invoice/${n}`,
+  }));
+  let last;
+  for (let i = 0; i < RECORD_BATCHES; i += 1) last = await contributions.connect(bob).record(records);
+  await last?.wait();
+  const head = await connection.ethers.provider.getBlockNumber();
+  console.log(`made the ledger's events in ${((performance.now() - started) / 1000).toFixed(1)} s, up to block ${head}`);
+
+  const { contracts, chainId } = await readIgnitionDeployment(deploymentDir);
+  const fromBlock = Math.min(...contracts.map((c) => Number(c.fromBlock)));
+  const addresses = contracts.map((c) => c.address);
+
+  // --- 2a. the ceiling: plain getLogs, in chunks below viem's 10 MiB response cap ---
+  const client = createPublicClient({ transport: http(url, { timeout: 60_000 }) });
+  const chunk = 50;
+  let rawLogs = 0;
+  const rawStart = performance.now();
+  const productLogs: { address: Address; topics: Hex[]; data: Hex; blockNumber: bigint; transactionHash: Hex; logIndex: number }[] = [];
+  const productTopic = `0x${product.toString(16).padStart(64, "0")}` as Hex;
+  for (let block = fromBlock; block <= head; block += chunk) {
+    const logs = await client.getLogs({ address: addresses, fromBlock: BigInt(block), toBlock: BigInt(Math.min(block + chunk - 1, head)) });
+    rawLogs += logs.length;
+    for (const log of logs) {
+      if (log.topics[1] === productTopic || log.topics[2] === productTopic) {
+        productLogs.push({
+          address: log.address,
+          topics: log.topics as Hex[],
+          data: log.data,
+          blockNumber: log.blockNumber!,
+          transactionHash: log.transactionHash!,
+          logIndex: log.logIndex!,
+        });
+      }
+    }
+  }
+  const rawSeconds = (performance.now() - rawStart) / 1000;
+  const rawRate = rawLogs / rawSeconds;
+  figures.push({ name: "ledger events", value: rawLogs, unit: "events" });
+  figures.push({ name: "getLogs read (ceiling)", value: rawRate, unit: "events/s", higherIsBetter: true });
+
+  // --- 2b. the indexer, from an empty store to caught up ---
+  const indexer = await createIndexer({
+    rpcUrl: url,
+    dbPath: join(scratch, "db"),
+    contracts,
+    reducer,
+    reducerVersion: LEDGER_REDUCER_VERSION,
+    logger: silentLogger(),
+    ...(chainId === undefined ? {} : { expectedChainId: chainId }),
+  });
+  const indexStart = performance.now();
+  await indexer.syncOnce();
+  const indexSeconds = (performance.now() - indexStart) / 1000;
+  const stored = await indexer.store.countEvents();
+  await indexer.close();
+  if (stored !== rawLogs) throw new Error(`the indexer stored ${stored} logs, the node has ${rawLogs}`);
+  const indexRate = stored / indexSeconds;
+  figures.push({ name: "indexer, empty to caught up", value: indexRate, unit: "events/s", higherIsBetter: true });
+  figures.push({ name: "indexer / getLogs", value: indexRate / rawRate, unit: "ratio", higherIsBetter: true });
+
+  // --- 3. evidence replay of the product's chain ---
+  const [seq, onChainHead] = await registry.evidenceHead(product);
+  const replayStart = performance.now();
+  const replay = replayEvidence({
+    chainId: BigInt(chainId ?? 31337),
+    registry: (await registry.getAddress()) as Address,
+    contracts: addresses.filter((a) => a.toLowerCase() !== (registry.target as string).toLowerCase()) as Address[],
+    assetId: product,
+    logs: productLogs,
+    onChain: { seq: Number(seq), head: onChainHead as Hex },
+  });
+  const replayMs = performance.now() - replayStart;
+  if (!replay.ok) throw new Error(`the replay found problems: ${JSON.stringify(replay.problems.slice(0, 3))}`);
+  figures.push({ name: `evidence replay, ${productLogs.length} events (${seq} entries)`, value: replayMs, unit: "ms" });
+} finally {
+  await connection.close();
+  await server.close();
+  await rm(scratch, { recursive: true, force: true });
+}
+
+await report("indexer", figures);
