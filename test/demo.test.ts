@@ -5,10 +5,11 @@ import type { Address, Hex } from "viem";
 import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
 import TestTokenModule from "../ignition/modules/TestToken.js";
 import { replayEvidence } from "../ledger/evidence/index.js";
-import { AssetStatus, Rights, ScopeKind } from "../ledger/types.js";
+import { AssetStatus, DisputeStatus, Rights, ScopeKind } from "../ledger/types.js";
 import type {
   AssetRegistry,
   ContributionLedger,
+  DisputeCourt,
   GrantRegistry,
   LedgerAccessManager,
   RevenueVault,
@@ -32,6 +33,7 @@ describe("the demo `npm start` seeds", () => {
       grants: (await ethers.getContractAt("GrantRegistry", await deployed.grants.getAddress())) as unknown as GrantRegistry,
       contributions: (await ethers.getContractAt("ContributionLedger", await deployed.contributions.getAddress())) as unknown as ContributionLedger,
       vault: (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault,
+      court: (await ethers.getContractAt("DisputeCourt", await deployed.court.getAddress())) as unknown as DisputeCourt,
       token: (await ethers.getContractAt("TestToken", await token.getAddress())) as unknown as TestToken,
     };
     const demo = await seedDemo(contracts, await ethers.getSigners(), (s) => networkHelpers.time.increase(s).then(() => {}));
@@ -44,8 +46,14 @@ describe("the demo `npm start` seeds", () => {
     // Five confirmed contributions, a policy, and the revenue in the vault's books.
     expect(await contracts.contributions.contributionCount()).to.equal(5n);
     expect((await contracts.contributions.splitPolicy(demo.assets.product!)).version).to.equal(1n);
-    const [deposited, , , unsettled] = await contracts.vault.totals();
-    expect([deposited, unsettled]).to.deep.equal([1_280_000n, 1_280_000n]);
+    // The revenue settled in full from the chain's own events; two parties claimed; the disputed
+    // record's share waits in escrow while the dispute is open.
+    const [deposited, paidOut, settledUnpaid, unsettled] = await contracts.vault.totals();
+    expect([deposited, unsettled]).to.deep.equal([1_280_000n, 0n]);
+    expect(paidOut).to.be.greaterThan(0n);
+    expect(paidOut + settledUnpaid).to.equal(1_280_000n);
+    expect((await contracts.vault.epoch(demo.epochId)).amount).to.equal(1_280_000n);
+    expect((await contracts.court.dispute(demo.disputeId)).status).to.equal(BigInt(DisputeStatus.OPEN));
     const now = BigInt(await networkHelpers.time.latest());
     expect(
       await grants.isAuthorized(demo.parties.operator!, Rights.PROCESS, demo.assets.traffic!, ScopeKind.SCENARIO, ethers.id("scenario:urban-logistics-routing"), now, demo.grants.publicGrant!),
@@ -57,7 +65,7 @@ describe("the demo `npm start` seeds", () => {
       const replay = replayEvidence({
         chainId: (await ethers.provider.getNetwork()).chainId,
         registry: (await registry.getAddress()) as Address,
-        contracts: [grants, contracts.contributions, contracts.vault].map((c) => c.target as Address),
+        contracts: [grants, contracts.contributions, contracts.vault, contracts.court].map((c) => c.target as Address),
         assetId,
         logs,
         onChain: { seq: Number(seq), head: head as Hex },

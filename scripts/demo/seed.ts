@@ -7,6 +7,7 @@ import {
   Classification,
   ContributionRole,
   DataCategory,
+  DisputeKind,
   EmptyStageRule,
   PartyKind,
   ReviewKind,
@@ -15,9 +16,14 @@ import {
   Stage,
   UsageMode,
 } from "../../ledger/types.js";
+import type { Address } from "viem";
+
+import { proposeSettlement } from "../../ledger/state/index.js";
+import { ledgerAddresses, ledgerStateFromNode } from "../lib/ledgerState.js";
 import type {
   AssetRegistry,
   ContributionLedger,
+  DisputeCourt,
   GrantRegistry,
   LedgerAccessManager,
   RevenueVault,
@@ -30,6 +36,7 @@ export interface DemoContracts {
   grants: GrantRegistry;
   contributions: ContributionLedger;
   vault: RevenueVault;
+  court: DisputeCourt;
   /** A settlement token the demo may mint (the embedded chain's test token). */
   token: TestToken;
 }
@@ -38,6 +45,9 @@ export interface DemoResult {
   parties: Record<string, string>;
   assets: Record<string, bigint>;
   grants: Record<string, bigint>;
+  /** The settlement of the product's revenue, and the contribution dispute whose share it holds in escrow. */
+  epochId: bigint;
+  disputeId: bigint;
 }
 
 const ZERO = "0x" + "00".repeat(32);
@@ -54,7 +64,7 @@ export async function seedDemo(
   advance: (seconds: number) => Promise<void>,
   log: (line: string) => void = () => {},
 ): Promise<DemoResult> {
-  const { accessManager, registry, grants, contributions, vault, token } = contracts;
+  const { accessManager, registry, grants, contributions, vault, court, token } = contracts;
   const [admin, registrar, reviewer, authority, arbitrator, operator, logistics] = signers as [
     HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
     HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
@@ -63,12 +73,13 @@ export async function seedDemo(
     await (await tx).wait();
   };
 
-  log("granting roles: registrar, reviewer, data authority, arbitrator");
+  log("granting roles: registrar, reviewer, data authority, arbitrator, settler");
   for (const [role, account] of [
     [ROLE_IDS.REGISTRAR, registrar],
     [ROLE_IDS.REVIEWER, reviewer],
     [ROLE_IDS.DATA_AUTHORITY, authority],
     [ROLE_IDS.ARBITRATOR, arbitrator],
+    [ROLE_IDS.SETTLER, admin],
   ] as const) {
     await send(accessManager.connect(admin).grantRole(role, account.address, 0));
   }
@@ -188,9 +199,32 @@ export async function seedDemo(
   await send(vault.connect(customer).deposit(product, 1_280_000n, id("order:2026-0001")));
   log(`deposited 12,800.00 LTY of revenue for certificate #${product}`);
 
+  // The authority disputes the logistics enterprise's collection record: its share will wait in escrow.
+  const disputed = recorded - 4n;
+  await send(court.connect(authority).openDispute(DisputeKind.CONTRIBUTION, product, disputed, 0n, id("grounds:double-counted shipments"), "ipfs://demo/disputes/1.json"));
+  const disputeId = await court.disputeCount();
+  await send(court.connect(logistics).submitEvidence(disputeId, id("evidence:shipment invoices"), "ipfs://demo/disputes/1/invoices.json"));
+  log(`dispute #${disputeId} opened on contribution #${disputed}; the provider answered with evidence`);
+
+  // The settlement: the split computed from the chain's own events, posted, and claimed after the window.
+  const { state, lastBlock } = await ledgerStateFromNode(registry.runner!.provider!, await ledgerAddresses(contracts));
+  const proposal = proposeSettlement(state, product, 1, lastBlock)!;
+  await send(vault.connect(admin).settle(product, 1, proposal.amount, proposal.merkleRoot, proposal.stateBlock, proposal.inputsHash));
+  const epochId = await vault.epochCount();
+  log(`settled epoch #${epochId}: ${proposal.allocation.entries.length} leaves, root ${proposal.merkleRoot.slice(0, 10)}…`);
+  await advance(Number(await vault.challengeWindow()));
+  for (const claimant of [operator, logistics]) {
+    const leaf = proposal.tree.claim(claimant.address as Address)!;
+    await send(vault.connect(claimant).claim([{ epochId, index: leaf.index, account: leaf.account, amount: leaf.amount, proof: leaf.proof }], claimant.address));
+    log(`${claimant === operator ? "the operator" : "the logistics enterprise"} claimed ${leaf.amount} of epoch #${epochId}`);
+  }
+
   return {
     parties: { authority: authority.address, operator: operator.address, logistics: logistics.address },
     assets: { traffic, shipments, product },
     grants: { publicGrant, enterpriseGrant },
+    epochId,
+    disputeId,
   };
 }
+

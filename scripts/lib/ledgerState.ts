@@ -1,0 +1,61 @@
+import type { Provider } from "ethers";
+import type { Address, Hex } from "viem";
+
+import {
+  decodeLedgerLogs,
+  MemoryState,
+  reduceLedgerEvent,
+  type LedgerContractName,
+  type LedgerEvent,
+} from "../../ledger/state/index.js";
+
+/**
+ * The ledger state as of the latest block, folded from every log of the given contracts read straight
+ * from the node (no indexer): what a settler, the demo or a test needs for a settlement proposal.
+ */
+export async function ledgerStateFromNode(
+  provider: Provider,
+  addresses: Readonly<Partial<Record<LedgerContractName, Address>>>,
+): Promise<{ events: LedgerEvent[]; state: MemoryState; lastBlock: bigint }> {
+  const lastBlock = BigInt(await provider.getBlockNumber());
+  const logs = await provider.getLogs({ address: Object.values(addresses) as string[], fromBlock: 0, toBlock: Number(lastBlock) });
+  const timestamps = new Map<bigint, bigint>();
+  for (const log of logs) {
+    const block = BigInt(log.blockNumber);
+    if (!timestamps.has(block)) timestamps.set(block, BigInt((await provider.getBlock(log.blockNumber))!.timestamp));
+  }
+  const events = decodeLedgerLogs(
+    logs.map((log) => ({
+      address: log.address as Address,
+      topics: log.topics as Hex[],
+      data: log.data as Hex,
+      blockNumber: BigInt(log.blockNumber),
+      transactionHash: log.transactionHash as Hex,
+      logIndex: log.index,
+    })),
+    addresses,
+    (block) => timestamps.get(block)!,
+  );
+  const state = new MemoryState();
+  for (const event of events) reduceLedgerEvent(event, state);
+  return { events, state, lastBlock };
+}
+
+/** The addresses of the ledger's contracts, by the names the reducers know them by. */
+export async function ledgerAddresses(contracts: {
+  accessManager: { getAddress(): Promise<string> };
+  registry: { getAddress(): Promise<string> };
+  grants: { getAddress(): Promise<string> };
+  contributions: { getAddress(): Promise<string> };
+  vault: { getAddress(): Promise<string> };
+  court: { getAddress(): Promise<string> };
+}): Promise<Record<LedgerContractName, Address>> {
+  return {
+    LedgerAccessManager: (await contracts.accessManager.getAddress()) as Address,
+    AssetRegistry: (await contracts.registry.getAddress()) as Address,
+    GrantRegistry: (await contracts.grants.getAddress()) as Address,
+    ContributionLedger: (await contracts.contributions.getAddress()) as Address,
+    RevenueVault: (await contracts.vault.getAddress()) as Address,
+    DisputeCourt: (await contracts.court.getAddress()) as Address,
+  };
+}
