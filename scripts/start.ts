@@ -12,12 +12,17 @@ import type {
   RevenueVault,
   TestToken,
 } from "../types/ethers-contracts/index.js";
+import { readIgnitionDeployment } from "../services/indexer/deployment.js";
+import { createLogger } from "../services/indexer/logger.js";
+import { LEDGER_REDUCER_VERSION, reducer } from "../services/indexer/reducers/ledger.js";
+import { createIndexer } from "../services/indexer/sync/engine.js";
 import { seedDemo } from "./demo/seed.js";
 
 /**
  * `npm start`: the ledger on an embedded chain. Serves an in-process Hardhat chain over JSON-RPC on
  * 127.0.0.1, deploys the contracts with the Ignition module through that endpoint (as on any network),
- * seeds a demo unless LEDGER_DEMO=0, prints what a newcomer needs, and runs until Ctrl-C.
+ * seeds a demo unless LEDGER_DEMO=0, starts the indexer (LevelDB under `.ledger/`) following the chain,
+ * prints what a newcomer needs, and runs until Ctrl-C.
  */
 const HOST = "127.0.0.1";
 const port = Number(process.env.LEDGER_RPC_PORT ?? "8545");
@@ -75,9 +80,36 @@ if (seed) {
   }
 }
 
+// The indexer follows the chain from the deployment record, with the ledger's reducers; the embedded
+// chain is new on every run, so is its store.
+const deploymentDir = new URL(`../ignition/deployments/chain-${chainId}`, import.meta.url).pathname;
+const dbPath = new URL(`../.ledger/indexer-chain-${chainId}`, import.meta.url).pathname;
+await rm(dbPath, { recursive: true, force: true });
+const { contracts: indexed } = await readIgnitionDeployment(deploymentDir);
+const indexer = await createIndexer({
+  rpcUrl,
+  dbPath,
+  contracts: indexed,
+  reducer,
+  reducerVersion: LEDGER_REDUCER_VERSION,
+  expectedChainId: Number(chainId),
+  finalityDepth: 5,
+  pollIntervalMs: 1_000,
+  logger: createLogger(process.env.LEDGER_LOG_LEVEL ?? "warn"),
+});
+const caughtUp = await indexer.syncOnce();
+console.log(`indexer: ${await indexer.store.countEvents()} events up to block ${caughtUp.cursor}, in ${dbPath}; following the chain`);
+const stopIndexer = new AbortController();
+const following = indexer.run({ signal: stopIndexer.signal }).catch((error: unknown) => {
+  console.error("indexer stopped:", error);
+});
+
 console.log("ledger is up; Ctrl-C stops it");
 const stop = async () => {
   console.log("stopping");
+  stopIndexer.abort();
+  await following;
+  await indexer.close();
   await connection.close();
   await server.close();
 };
