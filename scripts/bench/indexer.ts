@@ -1,7 +1,8 @@
 /**
  * `npm run bench:indexer`: the indexer against its ceiling, on a local node.
  *
- * 1. Serves an in-process Hardhat chain over HTTP, deploys the ledger with its Ignition module and makes
+ * 1. Starts a Hardhat node in a separate process (as a node and an indexer run in production: the node's
+ *    work does not share the indexer's thread), deploys the ledger with its Ignition module and makes
  *    at least 100,000 ledger events by real contract calls: registrations, grants, deposits and
  *    contribution records (batches of 50 on one product, whose evidence chain thus has 50,000+ entries).
  * 2. Times a plain viem `getLogs` read of all those logs (the ceiling), then the indexer from an empty
@@ -11,7 +12,10 @@
  * Figures are compared side by side with `bench/baseline.json` (`BENCH_SAVE_BASELINE=1` writes it).
  * Not a test: nothing fails on a slow run.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rename, rm } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -31,9 +35,16 @@ const RECORD_BATCHES = Number(process.env.BENCH_RECORD_BATCHES ?? "1000");
 const BATCH = 50;
 const SIDE_ACTIONS = 100;
 
-const server = await network.createServer("default", "127.0.0.1", 0);
-const { address, port } = await server.listen();
-const url = `http://${address}:${port}`;
+const node = spawn(process.execPath, [...process.execArgv, "node_modules/.bin/hardhat", "run", "scripts/bench/serve.ts"], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const url = await new Promise<string>((resolve, reject) => {
+  node.once("exit", (code) => reject(new Error(`the node exited with ${code}`)));
+  createInterface({ input: node.stdout! }).on("line", (line) => {
+    const match = /^listening (http:\/\/\S+)$/.exec(line);
+    if (match !== null) resolve(match[1]!);
+  });
+});
 const connection = await network.create({ network: "localhost", override: { url } });
 const scratch = await mkdtemp(join(tmpdir(), "bench-indexer-"));
 const figures: Figure[] = [];
@@ -146,7 +157,8 @@ try {
   figures.push({ name: `evidence replay, ${productLogs.length} events (${seq} entries)`, value: replayMs, unit: "ms" });
 } finally {
   await connection.close();
-  await server.close();
+  node.kill("SIGTERM");
+  await once(node, "exit");
   await rm(scratch, { recursive: true, force: true });
 }
 
