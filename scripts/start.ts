@@ -1,5 +1,7 @@
 import { rm } from "node:fs/promises";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
+import { z } from "zod";
 
 import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
 import TestTokenModule from "../ignition/modules/TestToken.js";
@@ -12,6 +14,7 @@ import type {
   RevenueVault,
   TestToken,
 } from "../types/ethers-contracts/index.js";
+import { formatIssues } from "../services/indexer/config.js";
 import { readIgnitionDeployment } from "../services/indexer/deployment.js";
 import { createLogger } from "../services/indexer/logger.js";
 import { LEDGER_REDUCER_VERSION, reducer } from "../services/indexer/reducers/ledger.js";
@@ -19,36 +22,85 @@ import { createIndexer } from "../services/indexer/sync/engine.js";
 import { seedDemo } from "./demo/seed.js";
 
 /**
- * `npm start`: the ledger on an embedded chain. Serves an in-process Hardhat chain over JSON-RPC on
- * 127.0.0.1, deploys the contracts with the Ignition module through that endpoint (as on any network),
- * seeds a demo unless LEDGER_DEMO=0, starts the indexer (LevelDB under `.ledger/`) following the chain,
- * prints what a newcomer needs, and runs until Ctrl-C.
+ * `npm start`: the whole ledger, up and followed.
+ *
+ * Embedded (the default): serves an in-process Hardhat chain over JSON-RPC on 127.0.0.1, deploys the
+ * contracts with the Ignition module through that endpoint (as on any network), seeds a demo unless
+ * LEDGER_DEMO=0, indexes the chain into LevelDB under `.ledger/`, serves the API, prints the URLs, and
+ * runs until Ctrl-C.
+ *
+ * Another network: with LEDGER_RPC_URL set (and LEDGER_DEPLOYER_KEY in the environment or in Hardhat's
+ * keystore), the same command deploys there, or attaches to the deployment Ignition recorded for that
+ * chain (`ignition/deployments/<id>`), and indexes and serves it. No demo: its clock cannot be moved.
  */
-const HOST = "127.0.0.1";
-const port = Number(process.env.LEDGER_RPC_PORT ?? "8545");
-if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-  throw new Error(`LEDGER_RPC_PORT must be a port number (1-65535), got "${process.env.LEDGER_RPC_PORT}"`);
-}
-const seed = process.env.LEDGER_DEMO !== "0";
-
-const server = await network.createServer("default", HOST, port);
-const { address, port: boundPort } = await server.listen().catch((error: unknown) => {
-  throw new Error(`cannot listen on ${HOST}:${port} (set LEDGER_RPC_PORT to use another port)`, { cause: error });
+const settingsSchema = z.object({
+  LEDGER_RPC_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
+    .optional(),
+  LEDGER_RPC_PORT: z.coerce.number({ invalid_type_error: "must be a port number" }).int().min(1).max(65_535).default(8545),
+  LEDGER_API_HOST: z.string().min(1).default("127.0.0.1"),
+  LEDGER_API_PORT: z.coerce.number({ invalid_type_error: "must be a port number" }).int().min(0).max(65_535).default(8080),
+  LEDGER_DEMO: z.enum(["0", "1"]).default("1"),
+  LEDGER_SETTLEMENT_TOKEN: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address")
+    .optional(),
+  LEDGER_DEPLOYMENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only")
+    .optional(),
+  LEDGER_FINALITY_DEPTH: z.coerce.number().int().min(1).default(64),
+  LEDGER_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error"]).default("warn"),
 });
-const rpcUrl = `http://${address}:${boundPort}`;
-console.log(`embedded chain: ${rpcUrl}`);
+const parsed = settingsSchema.safeParse(process.env);
+if (!parsed.success) {
+  console.error(`npm start: bad configuration:\n${formatIssues(parsed.error).map((line) => `  ${line}`).join("\n")}`);
+  process.exit(2);
+}
+const settings = parsed.data;
+const embedded = settings.LEDGER_RPC_URL === undefined;
+const seed = embedded && settings.LEDGER_DEMO === "1";
+const HOST = "127.0.0.1";
 
-// The embedded chain starts empty on every run, so the previous run's Ignition journal for it is void.
-await rm(new URL("../ignition/deployments/chain-31337", import.meta.url), { recursive: true, force: true });
-const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+// --- the chain ---------------------------------------------------------------------------------------
+let rpcUrl: string;
+let connection: NetworkConnection<"l1" | "generic">;
+let closeChain = async () => {};
+if (embedded) {
+  const server = await network.createServer("default", HOST, settings.LEDGER_RPC_PORT);
+  const { address, port } = await server.listen().catch((error: unknown) => {
+    throw new Error(`cannot listen on ${HOST}:${settings.LEDGER_RPC_PORT} (set LEDGER_RPC_PORT to use another port)`, { cause: error });
+  });
+  rpcUrl = `http://${address}:${port}`;
+  // The embedded chain starts empty on every run, so the previous run's Ignition journal for it is void.
+  await rm(new URL(`../ignition/deployments/${settings.LEDGER_DEPLOYMENT_ID ?? "chain-31337"}`, import.meta.url), {
+    recursive: true,
+    force: true,
+  });
+  connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  closeChain = () => server.close();
+} else {
+  rpcUrl = settings.LEDGER_RPC_URL!;
+  // The `ledger` network of hardhat.config.ts reads LEDGER_RPC_URL and LEDGER_DEPLOYER_KEY.
+  connection = await network.create({ network: "ledger" });
+}
+console.log(`${embedded ? "embedded chain" : "chain"}: ${rpcUrl}`);
 const { ethers, ignition, provider } = connection;
-// The embedded chain settles revenue in a test token; other networks pass their own token's address.
-const { token } = await ignition.deploy(TestTokenModule, { displayUi: false });
+const chainId = (await ethers.provider.getNetwork()).chainId;
+const deploymentId = settings.LEDGER_DEPLOYMENT_ID ?? `chain-${chainId}`;
+
+// --- the contracts: deployed, or attached to the recorded deployment ------------------------------------
+let settlementToken = settings.LEDGER_SETTLEMENT_TOKEN;
+if (settlementToken === undefined) {
+  if (!embedded) console.warn("LEDGER_SETTLEMENT_TOKEN is not set: revenue settles in the test token (anyone may mint it)");
+  const { token } = await ignition.deploy(TestTokenModule, { deploymentId, displayUi: false });
+  settlementToken = await token.getAddress();
+}
 const deployed = await ignition.deploy(ProvenanceLedgerModule, {
-  // A one-minute public-notice window keeps the demo quick; real deployments keep the module's week.
-  parameters: {
-    ProvenanceLedger: { noticePeriodSeconds: seed ? 60 : 7 * 24 * 3600, settlementToken: await token.getAddress() },
-  },
+  deploymentId,
+  parameters: { ProvenanceLedger: { settlementToken } },
   displayUi: false,
 });
 const contracts = {
@@ -58,10 +110,9 @@ const contracts = {
   contributions: (await ethers.getContractAt("ContributionLedger", await deployed.contributions.getAddress())) as unknown as ContributionLedger,
   vault: (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault,
   court: (await ethers.getContractAt("DisputeCourt", await deployed.court.getAddress())) as unknown as DisputeCourt,
-  token: (await ethers.getContractAt("TestToken", await token.getAddress())) as unknown as TestToken,
+  token: (await ethers.getContractAt("TestToken", settlementToken)) as unknown as TestToken,
 };
-const chainId = (await ethers.provider.getNetwork()).chainId;
-console.log(`chain id ${chainId}; contracts (recorded in ignition/deployments/chain-${chainId}/):`);
+console.log(`chain id ${chainId}; contracts (recorded in ignition/deployments/${deploymentId}/):`);
 for (const [name, contract] of Object.entries(contracts)) console.log(`  ${name.padEnd(14)} ${await contract.getAddress()}`);
 
 if (seed) {
@@ -76,15 +127,16 @@ if (seed) {
   );
   for (const [label, assetId] of Object.entries(demo.assets)) {
     const [seq, head] = await contracts.registry.evidenceHead(assetId);
-    console.log(`  certificate #${assetId} (${label}): holder ${await contracts.registry.holderOf(assetId)}, evidence ${seq} entries, head ${head}`);
+    console.log(`  asset #${assetId} (${label}): holder ${await contracts.registry.holderOf(assetId)}, evidence ${seq} entries, head ${head}`);
   }
 }
 
-// The indexer follows the chain from the deployment record, with the ledger's reducers; the embedded
-// chain is new on every run, so is its store.
-const deploymentDir = new URL(`../ignition/deployments/chain-${chainId}`, import.meta.url).pathname;
-const dbPath = new URL(`../.ledger/indexer-chain-${chainId}`, import.meta.url).pathname;
-await rm(dbPath, { recursive: true, force: true });
+// --- the indexer ------------------------------------------------------------------------------------
+// It follows the chain from the deployment record with the ledger's reducers. The embedded chain is new on
+// every run, so is its store; another network's store is kept and resumed.
+const deploymentDir = new URL(`../ignition/deployments/${deploymentId}`, import.meta.url).pathname;
+const dbPath = new URL(`../.ledger/indexer-${deploymentId}`, import.meta.url).pathname;
+if (embedded) await rm(dbPath, { recursive: true, force: true });
 const { contracts: indexed } = await readIgnitionDeployment(deploymentDir);
 const indexer = await createIndexer({
   rpcUrl,
@@ -93,9 +145,9 @@ const indexer = await createIndexer({
   reducer,
   reducerVersion: LEDGER_REDUCER_VERSION,
   expectedChainId: Number(chainId),
-  finalityDepth: 5,
+  finalityDepth: embedded ? 5 : settings.LEDGER_FINALITY_DEPTH,
   pollIntervalMs: 1_000,
-  logger: createLogger(process.env.LEDGER_LOG_LEVEL ?? "warn"),
+  logger: createLogger(settings.LEDGER_LOG_LEVEL),
 });
 const caughtUp = await indexer.syncOnce();
 console.log(`indexer: ${await indexer.store.countEvents()} events up to block ${caughtUp.cursor}, in ${dbPath}; following the chain`);
@@ -105,14 +157,17 @@ const following = indexer.run({ signal: stopIndexer.signal }).catch((error: unkn
 });
 
 console.log("ledger is up; Ctrl-C stops it");
+let stopping = false;
 const stop = async () => {
+  if (stopping) return;
+  stopping = true;
   console.log("stopping");
   stopIndexer.abort();
   await following;
   await indexer.close();
   await connection.close();
-  await server.close();
+  await closeChain();
+  process.exit(0);
 };
 process.once("SIGINT", () => void stop());
 process.once("SIGTERM", () => void stop());
-await server.afterClosed();

@@ -39,9 +39,17 @@ describe("the demo `npm start` seeds", () => {
     const demo = await seedDemo(contracts, await ethers.getSigners(), (s) => networkHelpers.time.increase(s).then(() => {}));
     const { registry, grants } = contracts;
 
-    for (const assetId of Object.values(demo.assets)) {
+    const { coldChainLogs, ...issued } = demo.assets;
+    for (const assetId of Object.values(issued)) {
       expect((await registry.asset(assetId)).status).to.equal(BigInt(AssetStatus.ISSUED));
     }
+    // One application still in its public-notice window, under an open objection; one certificate pledged.
+    const inNotice = await registry.asset(coldChainLogs!);
+    expect(inNotice.status).to.equal(BigInt(AssetStatus.IN_NOTICE));
+    expect(inNotice.noticeEndsAt).to.be.greaterThan(BigInt(await networkHelpers.time.latest()));
+    expect(inNotice.openObjections).to.equal(1n);
+    expect((await registry.objection(demo.objectionId)).assetId).to.equal(coldChainLogs);
+    expect((await registry.asset(demo.assets.shipments!)).pledgee).to.equal(demo.parties.bank);
     expect(await registry.holderOf(demo.assets.product!)).to.equal(demo.parties.operator);
     // Five confirmed contributions, a policy, and the revenue in the vault's books.
     expect(await contracts.contributions.contributionCount()).to.equal(5n);

@@ -48,6 +48,8 @@ export interface DemoResult {
   /** The settlement of the product's revenue, and the contribution dispute whose share it holds in escrow. */
   epochId: bigint;
   disputeId: bigint;
+  /** The objection filed against the application still in its public-notice window. */
+  objectionId: bigint;
 }
 
 const ZERO = "0x" + "00".repeat(32);
@@ -55,8 +57,11 @@ const ZERO = "0x" + "00".repeat(32);
 /**
  * Seeds a small, realistic ledger: a municipal data authority authorizes an operator, by scenario, on a
  * public traffic data set; an enterprise registers its own logistics data; the operator registers a
- * product derived from both, reviewed, publicly noticed and issued.
- * The notice window must be zero or already elapsed: the embedded chain's clock is moved with `advance`.
+ * product derived from both, reviewed, publicly noticed and issued; contributions at all four stages, a
+ * split policy, revenue, a settlement with claims and an open dispute whose share waits in escrow. Last,
+ * a cold-chain enterprise's application is left in its public-notice window with an objection against
+ * it, and the logistics enterprise pledges its certificate to a bank.
+ * The embedded chain's clock is moved with `advance` past each notice window and the challenge window.
  */
 export async function seedDemo(
   contracts: DemoContracts,
@@ -65,9 +70,9 @@ export async function seedDemo(
   log: (line: string) => void = () => {},
 ): Promise<DemoResult> {
   const { accessManager, registry, grants, contributions, vault, court, token } = contracts;
-  const [admin, registrar, reviewer, authority, arbitrator, operator, logistics] = signers as [
-    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
-    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
+  const [admin, registrar, reviewer, authority, arbitrator, operator, logistics, customer, coldChain, bank] = signers as [
+    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
+    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
   ];
   const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => {
     await (await tx).wait();
@@ -89,11 +94,14 @@ export async function seedDemo(
     [authority, PartyKind.PUBLIC_DATA_AUTHORITY, "Changsha Municipal Data Bureau"],
     [operator, PartyKind.STATE_OWNED_ENTERPRISE, "Xiangjiang Data Operations Co."],
     [logistics, PartyKind.ENTERPRISE, "Furong Logistics Ltd."],
+    [coldChain, PartyKind.ENTERPRISE, "Xiangjiang Cold-Chain Ltd."],
+    [bank, PartyKind.ENTERPRISE, "Bank of Changsha"],
   ] as const) {
     await send(registry.connect(registrar).registerParty(account.address, kind, id(`profile:${name}`)));
   }
 
-  const register = async (
+  // Filed, reviewed and accepted: the application's public-notice window opens.
+  const apply = async (
     applicant: HardhatEthersSigner,
     kind: number,
     category: number,
@@ -114,6 +122,16 @@ export async function seedDemo(
     const assetId = await registry.assetCount();
     await send(registry.connect(reviewer).attachReview(assetId, ReviewKind.COMPLIANCE, id(`review:${label}`), `ipfs://demo/review/${assetId}`));
     await send(registry.connect(registrar).acceptApplication(assetId));
+    return assetId;
+  };
+  const register = async (
+    applicant: HardhatEthersSigner,
+    kind: number,
+    category: number,
+    label: string,
+    parents: { assetId: bigint; grantId: bigint }[] = [],
+  ): Promise<bigint> => {
+    const assetId = await apply(applicant, kind, category, label, parents);
     await advance(Number(await registry.noticePeriod()));
     await send(registry.connect(registrar).issueCertificate(assetId));
     log(`issued certificate #${assetId}: ${label}`);
@@ -193,7 +211,6 @@ export async function seedDemo(
   log(`recorded and confirmed 5 contributions at all four stages; split policy v1 set`);
 
   // Revenue from a customer (¥ 12,800.00 in the test token's fen).
-  const customer = signers[7]!;
   await send(token.mint(customer.address, 1_280_000n));
   await send(token.connect(customer).approve(await vault.getAddress(), 1_280_000n));
   await send(vault.connect(customer).deposit(product, 1_280_000n, id("order:2026-0001")));
@@ -219,12 +236,31 @@ export async function seedDemo(
     log(`${claimant === operator ? "the operator" : "the logistics enterprise"} claimed ${leaf.amount} of epoch #${epochId}`);
   }
 
+  // A registration still open to objection, and an objection in it; a certificate used as collateral.
+  const coldChainLogs = await apply(coldChain, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Cold-chain temperature logs 2026");
+  const objected = await (
+    await registry.connect(logistics).fileObjection(coldChainLogs, id("grounds:includes Furong's sensor data"), "ipfs://demo/objections/1.json")
+  ).wait();
+  const filed = objected!.logs.map((entry) => registry.interface.parseLog(entry)).find((parsed) => parsed?.name === "ObjectionFiled");
+  const objectionId = filed!.args.objectionId as bigint;
+  log(`certificate application #${coldChainLogs} is in its public-notice window; objection #${objectionId} filed against it`);
+  await send(registry.connect(logistics).pledge(shipments, bank.address, id("contract:pledge-2026-017")));
+  log(`the logistics enterprise pledged certificate #${shipments} to the bank`);
+
   return {
-    parties: { authority: authority.address, operator: operator.address, logistics: logistics.address },
-    assets: { traffic, shipments, product },
+    parties: {
+      authority: authority.address,
+      operator: operator.address,
+      logistics: logistics.address,
+      coldChain: coldChain.address,
+      bank: bank.address,
+      customer: customer.address,
+    },
+    assets: { traffic, shipments, product, coldChainLogs },
     grants: { publicGrant, enterpriseGrant },
     epochId,
     disputeId,
+    objectionId,
   };
 }
 
