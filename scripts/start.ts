@@ -39,7 +39,7 @@ const settingsSchema = z.object({
     .url()
     .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
     .optional(),
-  LEDGER_RPC_PORT: z.coerce.number({ invalid_type_error: "must be a port number" }).int().min(1).max(65_535).default(8545),
+  LEDGER_RPC_PORT: z.coerce.number({ invalid_type_error: "must be a port number" }).int().min(0).max(65_535).default(8545),
   LEDGER_API_HOST: z.string().min(1).default("127.0.0.1"),
   LEDGER_API_PORT: z.coerce.number({ invalid_type_error: "must be a port number" }).int().min(0).max(65_535).default(8080),
   LEDGER_DEMO: z.enum(["0", "1"]).default("1"),
