@@ -34,6 +34,15 @@ export class CliContext {
     return this.#connection;
   }
 
+  /**
+   * The chain's clock (the latest block's timestamp): defaults such as a signature's deadline follow it,
+   * not the local clock, which a test chain or a lagging node may be far from.
+   */
+  async chainTime(): Promise<bigint> {
+    const { client } = await this.connection();
+    return (await client.getBlock({ blockTag: "latest" })).timestamp;
+  }
+
   /** The signing account, checked (key present and well-formed) without connecting. */
   account(): { account: Account; dev: boolean } {
     return accountOf(this.options, this.io);
@@ -45,19 +54,21 @@ export class CliContext {
   }
 
   /** Validates the key, connects, sends, and prints the outcome. */
-  async send(call: TxCall): Promise<TxResult> {
+  async send(call: TxCall, options: { print?: boolean; before?: TxResult | undefined } = {}): Promise<TxResult> {
     const chosen = this.account();
     const connection = await this.connection();
     const result = await sendTx(connection, signerFor(connection, chosen), call);
-    this.printTx(result);
+    if (options.print !== false) this.printTx(result, options.before);
     return result;
   }
 
-  printTx(result: TxResult): void {
+  /** Prints a transaction's outcome; `before` is a preparatory one (an approval), kept in the same JSON document. */
+  printTx(result: TxResult, before?: TxResult): void {
     if (this.json) {
-      this.out({ ok: true, ...result });
+      this.out({ ok: true, ...result, ...(before === undefined ? {} : { approval: before }) });
       return;
     }
+    if (before !== undefined) this.line(`${before.action}: transaction ${before.transactionHash} in block ${before.blockNumber}`);
     const lines = [`${result.action}: transaction ${result.transactionHash} in block ${result.blockNumber} (from ${result.from})`];
     for (const [name, values] of Object.entries(result.ids)) lines.push(`  ${name}: ${values.join(", ")}`);
     const names = result.events.map((e) => e.eventName).filter((n) => n !== "EvidenceAppended");

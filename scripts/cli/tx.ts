@@ -113,6 +113,8 @@ export async function sendTx(connection: Connection, signer: Signer, call: TxCal
       functionName: call.functionName,
       args: call.args,
       account: signer.account,
+      // As the next block will run it: a settlement's stateBlock must be before the block it lands in.
+      blockTag: "pending",
     });
     hash = await signer.wallet.writeContract({ ...request, chain: connection.chain, account: signer.account });
   } catch (error) {

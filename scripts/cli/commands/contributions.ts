@@ -40,7 +40,7 @@ function parseRecord(prefix: string, fields: RecordFields) {
   };
 }
 
-const scalar = z.union([z.string(), z.number()]);
+const scalar = z.union([z.string(), z.number().int()]).transform(String);
 /** A file of records for a batch: what `contribution record --file` reads. */
 const recordsFileSchema = z
   .array(
@@ -126,12 +126,13 @@ export function registerContributions(program: Command, cli: CliContext): void {
     .command("sign-confirmation")
     .description("sign a confirmation of contributions off chain (EIP-712), as the products' holder; writes a file")
     .argument("<ids...>", "contribution ids")
-    .option("--deadline <date>", "last moment the signature may be used (default: in 24 hours)")
+    .option("--deadline <date>", "last moment the signature may be used (default: 24 hours on the chain's clock)")
     .requiredOption("--out <file>", "where to write the signed confirmation")
     .action(async (raw: string[], opts: { deadline?: string; out: string }) => {
       const ids = parseIds("ids", raw);
-      const deadline = opts.deadline === undefined ? BigInt(Math.floor(Date.now() / 1000) + 86_400) : parseDate("--deadline", opts.deadline);
+      const explicitDeadline = opts.deadline === undefined ? undefined : parseDate("--deadline", opts.deadline);
       const signer = await cli.signer();
+      const deadline = explicitDeadline ?? (await cli.chainTime()) + 86_400n;
       const { client, chainId, deployment } = await cli.connection();
       const ledger = deployment.addresses.ContributionLedger;
       const nonce = (await client.readContract({ address: ledger, abi: ABIS.ContributionLedger, functionName: "nonces", args: [signer.account.address] })) as bigint;

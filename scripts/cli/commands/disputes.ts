@@ -44,8 +44,8 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       const bond = parseAmount("--bond", opts.bond, parseDecimals("--units", opts.units), { allowZero: true });
       const args = [disputeKind, parseId("asset", asset), subjectId, bond, parseHash("--grounds-hash", opts.groundsHash), parseText("--grounds-uri", opts.groundsUri)];
       cli.account();
-      if (bond > 0n) await ensureAllowance(cli, (await cli.connection()).deployment.addresses.DisputeCourt, bond, "dispute open");
-      await cli.send({ action: "dispute open", contract: "DisputeCourt", functionName: "openDispute", args });
+      const approval = bond > 0n ? await ensureAllowance(cli, (await cli.connection()).deployment.addresses.DisputeCourt, bond, "dispute open") : undefined;
+      await cli.send({ action: "dispute open", contract: "DisputeCourt", functionName: "openDispute", args }, { before: approval });
     });
 
   dispute

@@ -59,7 +59,7 @@ function addTermsOptions(command: Command, withAsset: boolean): Command {
     .option("--scope-data <hash>", "the domain or scenario code's hash (not with WHOLE)")
     .requiredOption("--purpose <hash>", "hash of the stated purpose")
     .option("--usage <mode>", "DELIVERY, API or COMPUTE_IN_DOMAIN", "DELIVERY")
-    .option("--from <date>", "start of the window (ISO 8601 or unix seconds; default now)")
+    .option("--from <date>", "start of the window (ISO 8601 or unix seconds; default: now on the chain's clock)")
     .requiredOption("--until <date>", "end of the window (ISO 8601 or unix seconds)")
     .option("--royalty <bps>", "the grantor's share of a derived product's revenue, in basis points", "0");
 }
@@ -73,9 +73,10 @@ export function parseTerms(opts: TermsOptions, assetId?: bigint): GrantTerms {
       { argument: "--scope-data" },
     );
   }
-  const validFrom = opts.from === undefined ? BigInt(Math.floor(Date.now() / 1000)) : parseDate("--from", opts.from);
+  // Without --from the window starts at the chain's clock, filled in by `withStart` once connected.
+  const validFrom = opts.from === undefined ? 0n : parseDate("--from", opts.from);
   const validUntil = parseDate("--until", opts.until);
-  if (validUntil <= validFrom) throw new InputError("--until: the window must end after it starts (--from)", { argument: "--until" });
+  if (opts.from !== undefined && validUntil <= validFrom) throw new InputError("--until: the window must end after it starts (--from)", { argument: "--until" });
   return {
     grantee: parseAddress("--grantee", opts.grantee),
     assetId: assetId ?? parseId("--asset", opts.asset),
@@ -88,6 +89,14 @@ export function parseTerms(opts: TermsOptions, assetId?: bigint): GrantTerms {
     validUntil,
     royaltyBps: parseBps("--royalty", opts.royalty),
   };
+}
+
+/** Terms with the window's start defaulted to the chain's clock when `--from` was not given. */
+async function withStart(cli: CliContext, opts: TermsOptions, terms: GrantTerms): Promise<GrantTerms> {
+  if (opts.from !== undefined) return terms;
+  const now = await cli.chainTime();
+  if (terms.validUntil <= now) throw new InputError(`--until: the window must end after it starts (now, ${now} on the chain's clock)`, { argument: "--until" });
+  return { ...terms, validFrom: now };
 }
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x + 64 hex digits");
@@ -122,18 +131,20 @@ export function registerGrants(program: Command, cli: CliContext): void {
 
   addTermsOptions(grant.command("create").description("grant rights on an asset, as its holder or a public-data authority"), true).action(
     async (opts: TermsOptions) => {
-      const terms = parseTerms(opts);
+      const terms = await withStart(cli, opts, parseTerms(opts));
       await cli.send({ action: "grant create", contract: "GrantRegistry", functionName: "grant", args: [terms] });
     },
   );
 
   addTermsOptions(grant.command("sign").description("sign grant terms off chain (EIP-712) for anyone to relay; writes a file"), true)
-    .option("--deadline <date>", "last moment the signature may be used (default: in 24 hours)")
+    .option("--deadline <date>", "last moment the signature may be used (default: 24 hours on the chain's clock)")
     .requiredOption("--out <file>", "where to write the signed grant")
     .action(async (opts: TermsOptions & { deadline?: string; out: string }) => {
-      const terms = parseTerms(opts);
-      const deadline = opts.deadline === undefined ? BigInt(Math.floor(Date.now() / 1000) + 86_400) : parseDate("--deadline", opts.deadline);
+      const parsed = parseTerms(opts);
+      const explicitDeadline = opts.deadline === undefined ? undefined : parseDate("--deadline", opts.deadline);
       const signer = await cli.signer();
+      const terms = await withStart(cli, opts, parsed);
+      const deadline = explicitDeadline ?? (await cli.chainTime()) + 86_400n;
       const { client, chainId, deployment } = await cli.connection();
       const registry = deployment.addresses.GrantRegistry;
       const nonce = (await client.readContract({ address: registry, abi: ABIS.GrantRegistry, functionName: "nonces", args: [signer.account.address] })) as bigint;
@@ -173,8 +184,9 @@ export function registerGrants(program: Command, cli: CliContext): void {
   ).action(async (parent: string, opts: TermsOptions) => {
     const parentId = parseId("parent", parent);
     // The asset is the parent's; the contract's GrantTerms still carries it.
-    const termsWithoutAsset = parseTerms(opts, 1n);
+    const parsed = parseTerms(opts, 1n);
     const { client, deployment } = await cli.connection();
+    const termsWithoutAsset = await withStart(cli, opts, parsed);
     const parentGrant = (await client.readContract({ address: deployment.addresses.GrantRegistry, abi: ABIS.GrantRegistry, functionName: "grantCount" })) as bigint;
     if (parentId > parentGrant) throw new InputError(`parent: there is no grant ${parentId} (the last is ${parentGrant})`, { argument: "parent" });
     const record = (await client.readContract({ address: deployment.addresses.GrantRegistry, abi: ABIS.GrantRegistry, functionName: "getGrant", args: [parentId] })) as { assetId: bigint };

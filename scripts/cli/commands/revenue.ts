@@ -6,7 +6,7 @@ import { progressOn, ledgerStateAt } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
 import { parseSettlementFile, settlementFileOf } from "../settlementFile.js";
-import { ABIS } from "../tx.js";
+import { ABIS, type TxResult } from "../tx.js";
 import { parseAddress, parseAmount, parseDecimals, parseHash, parseId, parseUint } from "../validate.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -15,13 +15,14 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
  * Approves `spender` for `amount` of the settlement token when the allowance is short: deposits and bonds
  * are pulled by the contract.
  */
-export async function ensureAllowance(cli: CliContext, spender: Address, amount: bigint, action: string): Promise<void> {
+export async function ensureAllowance(cli: CliContext, spender: Address, amount: bigint, action: string): Promise<TxResult | undefined> {
   const { client, deployment } = await cli.connection();
   const owner = cli.account().account.address;
   const token = (await client.readContract({ address: deployment.addresses.RevenueVault, abi: ABIS.RevenueVault, functionName: "settlementToken" })) as Address;
   const allowance = await client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, spender] });
-  if (allowance >= amount) return;
-  await cli.send({ action: `${action} (approve the settlement token)`, contract: { address: token, abi: erc20Abi }, functionName: "approve", args: [spender, amount] });
+  if (allowance >= amount) return undefined;
+  const call = { action: `${action}: approve the settlement token`, contract: { address: token, abi: erc20Abi }, functionName: "approve", args: [spender, amount] };
+  return cli.send(call, { print: false });
 }
 
 /** Revenue: deposits, settlements (propose from chain data, submit, challenge) and multi-epoch claims. */
@@ -39,8 +40,8 @@ export function registerRevenue(program: Command, cli: CliContext): void {
       const payerRef = parseHash("--payer-ref", opts.payerRef, { allowZero: true });
       cli.account();
       const { deployment } = await cli.connection();
-      await ensureAllowance(cli, deployment.addresses.RevenueVault, value, "deposit");
-      await cli.send({ action: "deposit", contract: "RevenueVault", functionName: "deposit", args: [productId, value, payerRef] });
+      const approval = await ensureAllowance(cli, deployment.addresses.RevenueVault, value, "deposit");
+      await cli.send({ action: "deposit", contract: "RevenueVault", functionName: "deposit", args: [productId, value, payerRef] }, { before: approval });
     });
 
   const settlement = program.command("settlement").description("revenue settlements (RevenueVault)");
