@@ -2,6 +2,7 @@ import {
   BaseError,
   ContractFunctionRevertedError,
   erc20Abi,
+  parseAbi,
   parseEventLogs,
   type Abi,
   type Address,
@@ -32,9 +33,20 @@ export const ABIS: Record<LedgerContractName, Abi> = {
   DisputeCourt: disputeCourtAbi as Abi,
 };
 
+/** OpenZeppelin's ERC-20 errors (ERC-6093) and SafeERC20's: what a deposit or a bond runs into. */
+const TOKEN_ERRORS = parseAbi([
+  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
+  "error ERC20InvalidSender(address sender)",
+  "error ERC20InvalidReceiver(address receiver)",
+  "error ERC20InvalidApprover(address approver)",
+  "error ERC20InvalidSpender(address spender)",
+  "error SafeERC20FailedOperation(address token)",
+]);
+
 /** Every custom error of the ledger (and ERC-20's): a revert bubbling up from another contract decodes too. */
 const ALL_ERRORS: AbiError[] = dedupe(
-  [...Object.values(ABIS), erc20Abi as Abi].flatMap((abi) => abi.filter((item): item is AbiError => item.type === "error")),
+  [...Object.values(ABIS), TOKEN_ERRORS as Abi].flatMap((abi) => abi.filter((item): item is AbiError => item.type === "error")),
 );
 const ALL_EVENTS_ABI: Abi = dedupe([...Object.values(ABIS), erc20Abi as Abi].flatMap((abi) => abi.filter((item) => item.type === "event")));
 

@@ -19,6 +19,9 @@ export async function ensureAllowance(cli: CliContext, spender: Address, amount:
   const { client, deployment } = await cli.connection();
   const owner = cli.account().account.address;
   const token = (await client.readContract({ address: deployment.addresses.RevenueVault, abi: ABIS.RevenueVault, functionName: "settlementToken" })) as Address;
+  // A short balance is said plainly, before an approval is spent on a payment that cannot go through.
+  const balance = await client.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+  if (balance < amount) throw new FailureError(`${action}: ${owner} holds ${balance} of the settlement token ${token}, less than ${amount}`, { balance, needed: amount });
   const allowance = await client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, spender] });
   if (allowance >= amount) return undefined;
   const call = { action: `${action}: approve the settlement token`, contract: { address: token, abi: erc20Abi }, functionName: "approve", args: [spender, amount] };
