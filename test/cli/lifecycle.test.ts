@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { mnemonicToAccount } from "viem/accounts";
 
-import { CHALLENGE_WINDOW, NOTICE_PERIOD } from "../helpers/ledger.js";
+import { escrowAccount } from "../../ledger/split/index.js";
+import { CHALLENGE_WINDOW, NOTICE_PERIOD, RULING_PERIOD } from "../helpers/ledger.js";
 import { startCliWorld, type CliWorld } from "./harness.js";
 
 /** Hardhat's dev accounts, as `deployLedger` hands out its roles. */
@@ -257,6 +258,77 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     // The honest settlement's evidence and the challenge: an arbitrator rejects the bad epoch.
     await ok([...as("arbitrator"), "settlement", "challenge", epoch, "text:wrong root"]);
     expect(Number((await vault.epoch(BigInt(epoch))).status)).to.equal(3);
+  });
+
+  it("carries out the other registrations, grant controls and succession through their commands", async () => {
+    const { registry, grants, alice, carol, bob } = world.ledger;
+    const applied = await ok([...as("alice"), "asset", "apply", "--kind", "RESOURCE", "--category", "ENTERPRISE", "--classification", "IMPORTANT", "--fingerprint", "text:data:more", "--card-hash", "text:card:more", "--card-uri", "ipfs://more"]);
+    const asset = applied.ids.assetId![0]!;
+    const objection = await ok([...as("carol"), "asset", "object", asset, "text:grounds", "ipfs://grounds"]);
+    await ok([...as("registrar"), "asset", "resolve-objection", objection.ids.objectionId![0]!, "dismissed", "text:ruling"]);
+    await ok([...as("registrar"), "asset", "accept", asset]);
+    await advance(NOTICE_PERIOD);
+    await ok([...as("registrar"), "asset", "issue", asset]);
+    await ok([...as("registrar"), "asset", "change-card", asset, "text:card:v2", "ipfs://more/v2"]);
+    const review = await ok([...as("reviewer"), "asset", "review", asset, "DESENSITIZATION", "text:desensitized"]);
+    await ok([...as("registrar"), "asset", "reclassify", asset, "GENERAL", "--review", review.ids.reviewId![0]!]);
+
+    const until = String(Math.floor(Date.now() / 1000) + 10 * 365 * 86_400);
+    const parent = await ok([...as("alice"), "grant", "create", "--grantee", bob.address, "--asset", asset, "--rights", "ALL", "--scope", "DOMAIN", "--scope-data", "text:domain:transport", "--purpose", "text:resale", "--until", until]);
+    const sub = await ok([...as("bob"), "grant", "sub-grant", parent.ids.grantId![0]!, "--grantee", carol.address, "--rights", "USE", "--scope", "DOMAIN", "--scope-data", "text:domain:transport", "--purpose", "text:analytics", "--usage", "COMPUTE_IN_DOMAIN", "--until", until]);
+    const subId = BigInt(sub.ids.grantId![0]!);
+    await ok([...as("alice"), "grant", "suspend", parent.ids.grantId![0]!, "text:audit"]);
+    expect(await grants.isValid(subId)).to.equal(false);
+    await ok([...as("alice"), "grant", "resume", parent.ids.grantId![0]!, "text:audit-passed"]);
+    expect(await grants.isValid(subId)).to.equal(true);
+    await ok([...as("bob"), "grant", "revoke", subId.toString(), "text:ended"]);
+    expect(Number((await grants.getGrant(subId)).status)).to.equal(3);
+
+    await ok([...as("alice"), "asset", "pledge", asset, bob.address, "text:pledge-contract"]);
+    const pledged = await world.cli(["--account", String(A.registrar), "asset", "transfer", asset, carol.address, "SALE", "text:sale"]);
+    expect(pledged.stderr).to.contain(`AssetRegistryPledged(assetId: ${asset}, pledgee: ${bob.address})`);
+    await ok([...as("bob"), "asset", "release", asset]);
+    await ok([...as("registrar"), "asset", "transfer", asset, carol.address, "sale", "text:sale"]);
+    expect(await registry.holderOf(BigInt(asset))).to.equal(carol.address);
+
+    // Carol merges into the outsider registered earlier: the certificate follows the successor.
+    await ok([...as("registrar"), "party", "succeed", carol.address, world.ledger.outsider.address, "text:merger"]);
+    await ok([...as("alice"), "asset", "sync-succession", asset]);
+    const party = await world.cli(["--json", "party", "show", carol.address]);
+    expect(party.json()).to.include({ kind: "STATE_OWNED_ENTERPRISE", resolvesTo: world.ledger.outsider.address });
+    await ok([...as("registrar"), "asset", "cancel", asset, "text:withdrawn"]);
+    await ok([...as("registrar"), "asset", "destroy", asset, "text:destruction-report"]);
+    expect((await world.cli(["--json", "asset", "show", asset])).json()).to.include({ status: "DESTROYED", holder: world.ledger.outsider.address });
+  });
+
+  it("holds a disputed contribution's share in escrow, releases it after the ruling, and lapses an unruled dispute", async () => {
+    const { token, bob } = world.ledger;
+    const recorded = await ok([...as("bob"), "contribution", "record", "--product", ids.product!, "--stage", "APPLICATION", "--role", "HOLDER", "--measure", "400", "--evidence-hash", "text:ev-app"]);
+    const contributionId = recorded.ids.contributionId![0]!;
+    await ok([...as("bob"), "contribution", "confirm", contributionId]);
+    const opened = await ok([...as("alice"), "dispute", "open", "CONTRIBUTION", ids.product!, contributionId, "--grounds-hash", "text:inflated"]);
+    const disputeId = opened.ids.disputeId![0]!;
+
+    await ok([...as("carol"), "deposit", ids.product!, "10000"]);
+    const file = join(world.dir, "escrow.json");
+    await ok([...as("settler"), "settlement", "propose", ids.product!, "--out", file]);
+    await ok([...as("settler"), "settlement", "submit", "--from", file]);
+    await advance(CHALLENGE_WINDOW);
+    await ok([...as("arbitrator"), "dispute", "rule", disputeId, "DISMISS", "--ruling-hash", "text:dismissed"]);
+
+    const { leaves } = JSON.parse(await readFile(file, "utf8")) as { leaves: { account: string; amount: string }[] };
+    const escrow = leaves.find((l) => l.account === escrowAccount(BigInt(disputeId)).toLowerCase())!;
+    const short = await world.cli(["--account", String(A.arbitrator), "dispute", "release-escrow", disputeId, "--proof", file, "--pay", `${bob.address}:1`]);
+    expect(short.code).to.equal(2);
+    expect(short.stderr).to.contain(`the escrow leaf holds ${escrow.amount}`);
+    const before = await token.balanceOf(bob.address);
+    await ok([...as("arbitrator"), "dispute", "release-escrow", disputeId, "--proof", file, "--pay", `${bob.address}:${escrow.amount}`]);
+    expect(await token.balanceOf(bob.address)).to.equal(before + BigInt(escrow.amount));
+
+    const grantDispute = await ok([...as("alice"), "dispute", "open", "GRANT", ids.resource!, ids.signedGrant!, "--grounds-hash", "text:late"]);
+    await advance(RULING_PERIOD + 1n);
+    await ok([...as("outsider"), "dispute", "lapse", grantDispute.ids.disputeId![0]!]);
+    expect(Number((await world.ledger.disputeCourt.dispute(BigInt(grantDispute.ids.disputeId![0]!))).status)).to.equal(3);
   });
 
   it("evidence head matches the registry", async () => {
