@@ -121,7 +121,8 @@ function deploymentDirOf(options: GlobalOptions, io: CliIO, chainId: number): st
   if (isAbsolute(relative)) return relative;
   // From the working directory first (a deployment next to the user), then the package's own records.
   const fromCwd = resolve(io.cwd, relative);
-  return existsSync(fromCwd) || given !== undefined && !/^\d+$/.test(given) ? fromCwd : resolve(PACKAGE_ROOT, relative);
+  const explicitDir = given !== undefined && !/^\d+$/.test(given);
+  return existsSync(fromCwd) || explicitDir ? fromCwd : resolve(PACKAGE_ROOT, relative);
 }
 
 /** Connects to the node, learns its chain id and reads the deployment recorded for it. */
