@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Launcher of the `provenance` command-line tool. The tool is TypeScript run through tsx and needs
+// Node >= 22.12 (commander 15); a shell's node may be older, so an older node re-executes this tool
+// with the project's bundled Node 22 (the `node` devDependency), forwarding arguments, standard streams,
+// signals and the exit code.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+const main = new URL("../scripts/cli/main.ts", import.meta.url);
+
+if (major > 22 || (major === 22 && minor >= 12)) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import(main.href);
+} else {
+  const bundled = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
+  if (!existsSync(bundled)) {
+    process.stderr.write(`provenance: needs Node >= 22.12 (this is ${process.versions.node}) and found no bundled node at ${bundled}; run the README's install\n`);
+    process.exit(1);
+  }
+  const child = spawn(bundled, ["--import", import.meta.resolve("tsx"), fileURLToPath(main), ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
+  const forward = (signal) => child.kill(signal);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, forward);
+  child.on("error", (error) => {
+    process.stderr.write(`provenance: cannot start ${bundled}: ${error.message}\n`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    if (signal !== null) {
+      // Die of the same signal, so that the caller sees what the child saw.
+      for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.off(s, forward);
+      process.kill(process.pid, signal);
+    } else {
+      process.exit(code ?? 1);
+    }
+  });
+}

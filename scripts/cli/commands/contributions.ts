@@ -1,0 +1,181 @@
+import type { Command } from "commander";
+import { z } from "zod";
+
+import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../../../ledger/contributions/signing.js";
+import { ContributionRole, EmptyStageRule, Stage } from "../../../ledger/types.js";
+import type { CliContext } from "../context.js";
+import { InputError } from "../io.js";
+import { ABIS } from "../tx.js";
+import { parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseText, parseUint, parseWith } from "../validate.js";
+
+interface RecordFields {
+  product: unknown;
+  stage: unknown;
+  role: unknown;
+  measure: unknown;
+  authorization?: unknown;
+  evidenceHash: unknown;
+  evidenceUri?: unknown;
+}
+
+/** One `ContributionInput`, each field checked and named (`records[2].stage`). */
+function parseRecord(prefix: string, fields: RecordFields) {
+  const measure = parseUint(`${prefix}measure`, fields.measure);
+  if (measure === 0n) throw new InputError(`${prefix}measure: must be more than zero`, { argument: `${prefix}measure` });
+  const role = parseEnum(`${prefix}role`, ContributionRole, fields.role);
+  const authorization = parseUint(`${prefix}authorization`, fields.authorization ?? "0");
+  if (role !== ContributionRole.HOLDER && authorization === 0n) {
+    throw new InputError(`${prefix}authorization: a ${Object.keys(ContributionRole)[role]} names its grant id (or, as PROVIDER, the parent asset id)`, {
+      argument: `${prefix}authorization`,
+    });
+  }
+  return {
+    productId: parseId(`${prefix}product`, fields.product),
+    stage: parseEnum(`${prefix}stage`, Stage, fields.stage),
+    role,
+    measure,
+    authorization,
+    evidenceHash: parseHash(`${prefix}evidence-hash`, fields.evidenceHash),
+    evidenceURI: parseText(`${prefix}evidence-uri`, fields.evidenceUri ?? ""),
+  };
+}
+
+const scalar = z.union([z.string(), z.number().int()]).transform(String);
+/** A file of records for a batch: what `contribution record --file` reads. */
+const recordsFileSchema = z
+  .array(
+    z.object({
+      product: scalar,
+      stage: scalar,
+      role: scalar,
+      measure: scalar,
+      authorization: scalar.optional(),
+      evidenceHash: z.string(),
+      evidenceUri: z.string().optional(),
+    }).strict(),
+  )
+  .min(1, "must list at least one record")
+  .max(500, "at most 500 records a batch");
+
+const signedConfirmationSchema = z.object({
+  type: z.literal("provenance.signed-confirmation"),
+  chainId: z.number().int(),
+  contributionLedger: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  holder: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  contributionIds: z.array(z.string().regex(/^\d+$/)).min(1),
+  deadline: z.string().regex(/^\d+$/),
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+});
+
+function parseIds(name: string, raw: readonly string[]): bigint[] {
+  const ids = raw.flatMap((part) => part.split(",")).filter((s) => s !== "").map((id, i) => parseId(`${name} #${i + 1}`, id));
+  if (ids.length === 0) throw new InputError(`${name}: give at least one id`, { argument: name });
+  if (new Set(ids).size !== ids.length) throw new InputError(`${name}: an id is listed twice`, { argument: name });
+  return ids;
+}
+
+/** Contributions (record, confirm one by one / in batches / by the holder's signature) and split policies. */
+export function registerContributions(program: Command, cli: CliContext): void {
+  const contribution = program.command("contribution").description("contribution records (ContributionLedger)");
+
+  contribution
+    .command("record")
+    .description("record your contributions to a product: one from options, or a batch from --file")
+    .option("--file <records.json>", "a JSON array of {product, stage, role, measure, authorization, evidenceHash, evidenceUri}")
+    .option("--product <id>", "the product (any issued asset)")
+    .option("--stage <stage>", Object.keys(Stage).join(", "))
+    .option("--role <role>", Object.keys(ContributionRole).join(", "))
+    .option("--measure <n>", "the measure, in the product's agreed unit (positive integer)")
+    .option("--authorization <id>", "grant id (PROCESSOR, OPERATOR) or parent asset id (PROVIDER); 0 for HOLDER", "0")
+    .option("--evidence-hash <hash>", "hash of the evidence")
+    .option("--evidence-uri <uri>", "where the evidence is", "")
+    .action(async (opts: { file?: string; product?: string; stage?: string; role?: string; measure?: string; authorization: string; evidenceHash?: string; evidenceUri: string }) => {
+      let inputs;
+      if (opts.file !== undefined) {
+        if (opts.product !== undefined) throw new InputError("--file and --product: give one or the other", { argument: "--file" });
+        const records = parseWith(opts.file, recordsFileSchema, await cli.readJsonFile(opts.file, "--file"));
+        inputs = records.map((record, i) => parseRecord(`records[${i}].`, record));
+      } else {
+        for (const [flag, value] of [["--product", opts.product], ["--stage", opts.stage], ["--role", opts.role], ["--measure", opts.measure], ["--evidence-hash", opts.evidenceHash]] as const) {
+          if (value === undefined) throw new InputError(`${flag}: required (or pass --file with a batch)`, { argument: flag });
+        }
+        inputs = [
+          parseRecord("--", {
+            product: opts.product,
+            stage: opts.stage,
+            role: opts.role,
+            measure: opts.measure,
+            authorization: opts.authorization,
+            evidenceHash: opts.evidenceHash,
+            evidenceUri: opts.evidenceUri,
+          }),
+        ];
+      }
+      await cli.send({ action: "contribution record", contract: "ContributionLedger", functionName: "record", args: [inputs] });
+    });
+
+  contribution
+    .command("confirm")
+    .description("confirm recorded contributions, in one transaction (the product's holder or a reviewer)")
+    .argument("<ids...>", "contribution ids (space- or comma-separated)")
+    .action(async (raw: string[]) => {
+      await cli.send({ action: "contribution confirm", contract: "ContributionLedger", functionName: "confirm", args: [parseIds("ids", raw)] });
+    });
+
+  contribution
+    .command("sign-confirmation")
+    .description("sign a confirmation of contributions off chain (EIP-712), as the products' holder; writes a file")
+    .argument("<ids...>", "contribution ids")
+    .option("--deadline <date>", "last moment the signature may be used (default: 24 hours on the chain's clock)")
+    .requiredOption("--out <file>", "where to write the signed confirmation")
+    .action(async (raw: string[], opts: { deadline?: string; out: string }) => {
+      const ids = parseIds("ids", raw);
+      const explicitDeadline = opts.deadline === undefined ? undefined : parseDate("--deadline", opts.deadline);
+      const signer = await cli.signer();
+      const deadline = explicitDeadline ?? (await cli.chainTime()) + 86_400n;
+      const { client, chainId, deployment } = await cli.connection();
+      const ledger = deployment.addresses.ContributionLedger;
+      const nonce = (await client.readContract({ address: ledger, abi: ABIS.ContributionLedger, functionName: "nonces", args: [signer.account.address] })) as bigint;
+      const signature = await signer.wallet.signTypedData({
+        account: signer.account,
+        domain: contributionsEip712Domain(BigInt(chainId), ledger),
+        types: CONFIRM_CONTRIBUTIONS_EIP712_TYPES,
+        primaryType: "ConfirmContributions",
+        message: { contributionIds: ids, nonce, deadline },
+      });
+      const signed = { type: "provenance.signed-confirmation", chainId, contributionLedger: ledger, holder: signer.account.address, contributionIds: ids, deadline, nonce, signature };
+      await cli.writeJsonFile(opts.out, signed);
+      cli.result({ file: cli.path(opts.out), holder: signer.account.address, nonce, deadline }, `signed confirmation of ${ids.join(", ")} by ${signer.account.address} written to ${opts.out}`);
+    });
+
+  contribution
+    .command("confirm-signed")
+    .description("relay a confirmation the holder signed (anyone may relay)")
+    .argument("<file>", "the file `contribution sign-confirmation` wrote")
+    .action(async (file: string) => {
+      const signed = parseWith(file, signedConfirmationSchema, await cli.readJsonFile(file, "signed confirmation"));
+      const { chainId, deployment } = await cli.connection();
+      if (signed.chainId !== chainId || signed.contributionLedger.toLowerCase() !== deployment.addresses.ContributionLedger.toLowerCase()) {
+        throw new InputError(`${file}: signed for chain ${signed.chainId} ledger ${signed.contributionLedger}, not this deployment`, { argument: "file" });
+      }
+      const args = [signed.contributionIds.map(BigInt), parseAddress("holder", signed.holder), BigInt(signed.deadline), signed.signature];
+      await cli.send({ action: "contribution confirm-signed", contract: "ContributionLedger", functionName: "confirmBySig", args });
+    });
+
+  const policy = program.command("policy").description("split policies (ContributionLedger)");
+  policy
+    .command("set")
+    .description("set a new version of a product's split policy (its holder)")
+    .argument("<product>", "product id")
+    .requiredOption("--weights <c,p,ci,a>", "basis points of COLLECTION,PROCESSING,CIRCULATION,APPLICATION, summing to 10000")
+    .option("--empty-stage <rule>", "TO_HOLDER or PRO_RATA: where the weight of a stage without contributions goes", "TO_HOLDER")
+    .action(async (product: string, opts: { weights: string; emptyStage: string }) => {
+      const parts = opts.weights.split(",");
+      if (parts.length !== 4) throw new InputError(`--weights: give four weights (collection,processing,circulation,application), got ${parts.length}`, { argument: "--weights" });
+      const weights = parts.map((w, i) => parseBps(`--weights[${Object.keys(Stage)[i]}]`, w));
+      const total = weights.reduce((a, b) => a + b, 0);
+      if (total !== 10_000) throw new InputError(`--weights: they sum to ${total}, not 10000`, { argument: "--weights" });
+      const args = [parseId("product", product), weights, parseEnum("--empty-stage", EmptyStageRule, opts.emptyStage)];
+      await cli.send({ action: "policy set", contract: "ContributionLedger", functionName: "setSplitPolicy", args });
+    });
+}

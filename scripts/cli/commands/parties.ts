@@ -1,0 +1,55 @@
+import type { Command } from "commander";
+
+import { PartyKind } from "../../../ledger/types.js";
+import type { CliContext } from "../context.js";
+import { InputError } from "../io.js";
+import { ABIS } from "../tx.js";
+import { parseAddress, parseEnum, parseHash } from "../validate.js";
+
+/** Parties and succession: what a registrar records in the PartyRegistry (part of the AssetRegistry). */
+export function registerParties(program: Command, cli: CliContext): void {
+  const party = program.command("party").description("parties of the ledger and enterprise succession");
+
+  party
+    .command("register")
+    .description("record an account as a party (registrar)")
+    .argument("<account>", "the party's address")
+    .argument("<kind>", `its legal form: ${Object.keys(PartyKind).filter((k) => k !== "NONE").join(", ")}`)
+    .argument("<profile-hash>", "hash of the off-chain profile (0x + 64 hex, or text:<label>)")
+    .action(async (account: string, kind: string, profileHash: string) => {
+      const args = [parseAddress("account", account), parseEnum("kind", PartyKind, kind), parseHash("profile-hash", profileHash)] as const;
+      if (args[1] === PartyKind.NONE) throw new InputError("kind: NONE is not a legal form", { argument: "kind" });
+      await cli.send({ action: "party register", contract: "AssetRegistry", functionName: "registerParty", args });
+    });
+
+  party
+    .command("succeed")
+    .description("record that a predecessor's rights pass to a successor: merger or split (registrar)")
+    .argument("<predecessor>", "the party that ceases")
+    .argument("<successor>", "the party that continues it")
+    .argument("<evidence-hash>", "hash of the merger or split documents")
+    .action(async (predecessor: string, successor: string, evidenceHash: string) => {
+      const args = [parseAddress("predecessor", predecessor), parseAddress("successor", successor), parseHash("evidence-hash", evidenceHash)];
+      await cli.send({ action: "party succeed", contract: "AssetRegistry", functionName: "recordSuccession", args });
+    });
+
+  party
+    .command("show")
+    .description("a party's record and the live party its rights resolve to")
+    .argument("<account>", "the party's address")
+    .action(async (account: string) => {
+      const address = parseAddress("account", account);
+      const { client, deployment } = await cli.connection();
+      const registry = { address: deployment.addresses.AssetRegistry, abi: ABIS.AssetRegistry };
+      const record = (await client.readContract({ ...registry, functionName: "party", args: [address] })) as {
+        kind: number;
+        generation: number;
+        registeredAt: number;
+        successor: string;
+      };
+      const resolved = (await client.readContract({ ...registry, functionName: "resolveParty", args: [address] })) as string;
+      const kind = Object.keys(PartyKind).find((k) => PartyKind[k as keyof typeof PartyKind] === record.kind) ?? String(record.kind);
+      const value = { account: address, kind, generation: record.generation, registeredAt: record.registeredAt, successor: record.successor, resolvesTo: resolved };
+      cli.result(value, `${address}: ${kind}${record.registeredAt === 0 ? " (not registered)" : `, registered at ${new Date(record.registeredAt * 1000).toISOString()}`}; resolves to ${resolved}`);
+    });
+}

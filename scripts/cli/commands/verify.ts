@@ -1,0 +1,78 @@
+import type { Command } from "commander";
+import type { Hex } from "viem";
+
+import { allocationTree, splitInputsHash, splitRevenue } from "../../../ledger/split/index.js";
+import { splitContextOf } from "../../../ledger/state/index.js";
+import { ledgerStateAt, progressOn, readLogs } from "../chainData.js";
+import type { CliContext } from "../context.js";
+import { FailureError, InputError } from "../io.js";
+import { ABIS } from "../tx.js";
+import { parseId } from "../validate.js";
+import type { AbiEvent } from "viem";
+import { decodeEventLog } from "viem";
+
+const SETTLEMENT_POSTED = ABIS.RevenueVault.find((item) => item.type === "event" && item.name === "SettlementPosted") as AbiEvent;
+
+/** `verify split`: recompute a settled epoch's allocation from chain data and compare it with what was posted. */
+export function registerVerify(program: Command, cli: CliContext): void {
+  const verify = program.command("verify").description("independent checks from chain data");
+
+  verify
+    .command("split")
+    .description("recompute a settlement from the chain as of its stateBlock and check its Merkle root and inputs hash (exit 1 on mismatch)")
+    .argument("<product>", "product id")
+    .argument("<epoch>", "epoch id")
+    .action(async (product: string, epoch: string) => {
+      const productId = parseId("product", product);
+      const epochId = parseId("epoch", epoch);
+      const connection = await cli.connection();
+      const { client, deployment } = connection;
+      const vault = deployment.addresses.RevenueVault;
+      const count = (await client.readContract({ address: vault, abi: ABIS.RevenueVault, functionName: "epochCount" })) as bigint;
+      if (epochId > count) throw new InputError(`epoch: there is no epoch ${epochId} (the last is ${count})`, { argument: "epoch" });
+      const [posted] = await readLogs(connection, { address: [vault], fromBlock: deployment.fromBlock, toBlock: await client.getBlockNumber(), event: SETTLEMENT_POSTED, args: { epochId } });
+      if (posted === undefined) throw new FailureError(`no SettlementPosted event for epoch ${epochId}`, { epochId });
+      const { args } = decodeEventLog({ abi: [SETTLEMENT_POSTED], data: posted.data, topics: posted.topics as [Hex, ...Hex[]] });
+      const onChain = args as unknown as { productId: bigint; policyVersion: number; amount: bigint; merkleRoot: Hex; stateBlock: bigint; inputsHash: Hex };
+      if (onChain.productId !== productId) {
+        throw new InputError(`epoch: epoch ${epochId} settles product ${onChain.productId}, not ${productId}`, { argument: "epoch" });
+      }
+      const { state } = await ledgerStateAt(connection, onChain.stateBlock, progressOn(cli.io.stderr, "reading logs"));
+      const context = splitContextOf(state, productId, onChain.policyVersion);
+      if (context === undefined) throw new FailureError(`product ${productId} did not exist at block ${onChain.stateBlock}`, { productId });
+      const input = { amount: onChain.amount, context, resolveParent: (assetId: bigint) => splitContextOf(state, assetId) };
+      const allocation = splitRevenue(input);
+      const merkleRoot = allocationTree(allocation).root;
+      const inputsHash = splitInputsHash(input);
+      const rootMatches = merkleRoot === onChain.merkleRoot.toLowerCase();
+      const inputsMatch = inputsHash === onChain.inputsHash.toLowerCase();
+      const value = {
+        productId,
+        epochId,
+        policyVersion: onChain.policyVersion,
+        amount: onChain.amount,
+        stateBlock: onChain.stateBlock,
+        merkleRoot: { onChain: onChain.merkleRoot, recomputed: merkleRoot, matches: rootMatches },
+        inputsHash: { onChain: onChain.inputsHash, recomputed: inputsHash, matches: inputsMatch },
+        allocation: allocation.entries.map((e) => ({ account: e.account, amount: e.amount })),
+      };
+      const verdict = rootMatches && inputsMatch;
+      if (cli.json) cli.out({ ok: verdict, ...value });
+      else
+        cli.line(
+          [
+            `epoch ${epochId} of product ${productId}: ${onChain.amount} under policy v${onChain.policyVersion}, state at block ${onChain.stateBlock}`,
+            `  Merkle root: on chain ${onChain.merkleRoot}, recomputed ${merkleRoot}: ${rootMatches ? "match" : "MISMATCH"}`,
+            `  inputs hash: on chain ${onChain.inputsHash}, recomputed ${inputsHash}: ${inputsMatch ? "match" : "MISMATCH"}`,
+            ...allocation.entries.map((e) => `  ${e.account} ${e.amount}`),
+          ].join("\n"),
+        );
+      if (!verdict) {
+        const which = [rootMatches ? undefined : "the Merkle root", inputsMatch ? undefined : "the inputs hash"].filter(Boolean).join(" and ");
+        throw new FailureError(`epoch ${epochId}: ${which} posted on chain ${rootMatches || inputsMatch ? "does" : "do"} not match the split recomputed from chain data`, {
+          merkleRootMatches: rootMatches,
+          inputsHashMatches: inputsMatch,
+        }).afterOutput();
+      }
+    });
+}

@@ -1,0 +1,189 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  type Account,
+  type Address,
+  type Chain,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+
+import type { LedgerContractName } from "../../ledger/state/index.js";
+import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
+import { FailureError, InputError, type CliIO } from "./io.js";
+import { parseUint } from "./validate.js";
+
+/** Options every command takes (commander's global options). */
+export interface GlobalOptions {
+  rpcUrl?: string;
+  keyEnv?: string;
+  account?: string;
+  deployment?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+export const DEFAULT_KEY_ENV = "PROVENANCE_PRIVATE_KEY";
+/** The well-known mnemonic of Hardhat's dev accounts: public, so only ever used on a dev chain. */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+const DEV_CHAIN_IDS = new Set([31337]);
+
+/** The package root, where `ignition/deployments/` lives, whatever the working directory. */
+export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface LedgerDeployment {
+  dir: string;
+  /** The ledger's contracts by the reducers' names, and the settlement token when recorded. */
+  addresses: Record<LedgerContractName, Address>;
+  /** The earliest block of the deployment: where log scans start. */
+  fromBlock: bigint;
+}
+
+export interface Connection {
+  rpcUrl: string;
+  client: PublicClient;
+  chainId: number;
+  chain: Chain;
+  deployment: LedgerDeployment;
+}
+
+export interface Signer {
+  account: Account;
+  wallet: WalletClient;
+}
+
+const LEDGER_CONTRACTS: readonly LedgerContractName[] = [
+  "LedgerAccessManager",
+  "AssetRegistry",
+  "GrantRegistry",
+  "ContributionLedger",
+  "RevenueVault",
+  "DisputeCourt",
+];
+
+/** Checks the connection options without touching the network: a bad URL is bad input (exit 2). */
+export function rpcUrlOf(options: GlobalOptions, io: CliIO): string {
+  const url = options.rpcUrl ?? io.env.PROVENANCE_RPC_URL ?? DEFAULT_RPC_URL;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError(`--rpc-url: ${JSON.stringify(url)} is not a URL`, { argument: "--rpc-url" });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InputError(`--rpc-url: only http(s) endpoints are supported (got ${parsed.protocol})`, { argument: "--rpc-url" });
+  }
+  return url;
+}
+
+/**
+ * The account that signs, checked before any connection: `--account <index>` (a Hardhat dev account,
+ * refused off a dev chain later), or the private key in `$PROVENANCE_PRIVATE_KEY` / `--key-env NAME`.
+ * The key is never echoed, not even in an error message.
+ */
+export function accountOf(options: GlobalOptions, io: CliIO): { account: Account; dev: boolean } {
+  if (options.account !== undefined) {
+    if (options.keyEnv !== undefined) throw new InputError("--account and --key-env: give one or the other", { argument: "--account" });
+    const index = Number(parseUint("--account", options.account, 16));
+    if (index > 999) throw new InputError(`--account: ${index} is not one of the dev chain's accounts`, { argument: "--account" });
+    return { account: mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index }), dev: true };
+  }
+  const name = options.keyEnv ?? DEFAULT_KEY_ENV;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new InputError(`--key-env: ${JSON.stringify(name)} is not an environment variable name`, { argument: "--key-env" });
+  }
+  const raw = io.env[name];
+  if (raw === undefined || raw.trim() === "") {
+    throw new InputError(`no signing key: set ${name} to a private key, or on the embedded chain pass --account <index>`, {
+      argument: name,
+    });
+  }
+  const key = raw.trim().startsWith("0x") ? raw.trim() : `0x${raw.trim()}`;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) {
+    throw new InputError(`${name} does not hold a private key (0x followed by 64 hex digits); its value is not shown`, { argument: name });
+  }
+  try {
+    return { account: privateKeyToAccount(key as `0x${string}`), dev: false };
+  } catch {
+    throw new InputError(`${name} does not hold a valid secp256k1 private key; its value is not shown`, { argument: name });
+  }
+}
+
+function deploymentDirOf(options: GlobalOptions, io: CliIO, chainId: number): string {
+  const given = options.deployment;
+  const relative = given === undefined || /^\d+$/.test(given) ? join("ignition", "deployments", `chain-${given ?? chainId}`) : given;
+  if (isAbsolute(relative)) return relative;
+  // From the working directory first (a deployment next to the user), then the package's own records.
+  const fromCwd = resolve(io.cwd, relative);
+  const explicitDir = given !== undefined && !/^\d+$/.test(given);
+  return existsSync(fromCwd) || explicitDir ? fromCwd : resolve(PACKAGE_ROOT, relative);
+}
+
+/** Connects to the node, learns its chain id and reads the deployment recorded for it. */
+export async function connect(options: GlobalOptions, io: CliIO): Promise<Connection> {
+  const rpcUrl = rpcUrlOf(options, io);
+  // Batched JSON-RPC: replays and state folds ask for many blocks and receipts.
+  const transport = http(rpcUrl, { batch: { batchSize: 100 }, retryCount: 2, timeout: 60_000 });
+  const probe = createPublicClient({ transport });
+  let chainId: number;
+  try {
+    chainId = await probe.getChainId();
+  } catch (error) {
+    throw new FailureError(`cannot reach the node at ${rpcUrl}: ${shortMessage(error)} (is \`npm start\` running? see --rpc-url)`, { rpcUrl }, error);
+  }
+  const chain: Chain = {
+    id: chainId,
+    name: `chain-${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  };
+  const client = createPublicClient({ chain, transport }) as PublicClient;
+  const dir = deploymentDirOf(options, io, chainId);
+  if (!existsSync(dir)) {
+    throw new InputError(`no deployment recorded for chain ${chainId} at ${dir} (pass --deployment <dir|chain-id>)`, { argument: "--deployment" });
+  }
+  let deployed;
+  try {
+    deployed = await readIgnitionDeployment(dir);
+  } catch (error) {
+    throw new InputError(`--deployment: ${shortMessage(error)}`, { argument: "--deployment" });
+  }
+  if (deployed.chainId !== undefined && deployed.chainId !== chainId) {
+    throw new InputError(`--deployment: ${dir} is a deployment on chain ${deployed.chainId}, the node is chain ${chainId}`, {
+      argument: "--deployment",
+    });
+  }
+  const addresses = {} as Record<LedgerContractName, Address>;
+  let fromBlock: bigint | undefined;
+  for (const name of LEDGER_CONTRACTS) {
+    const contract = deployed.contracts.find((c) => c.name === name);
+    if (contract === undefined) throw new InputError(`--deployment: ${dir} has no ${name}`, { argument: "--deployment" });
+    addresses[name] = contract.address;
+    const block = BigInt(contract.fromBlock);
+    fromBlock = fromBlock === undefined || block < fromBlock ? block : fromBlock;
+  }
+  return { rpcUrl, client, chainId, chain, deployment: { dir, addresses, fromBlock: fromBlock ?? 0n } };
+}
+
+export function signerFor(connection: Connection, chosen: { account: Account; dev: boolean }): Signer {
+  if (chosen.dev && !DEV_CHAIN_IDS.has(connection.chainId)) {
+    throw new InputError(`--account picks a public dev key; chain ${connection.chainId} is not a dev chain: use ${DEFAULT_KEY_ENV}`, {
+      argument: "--account",
+    });
+  }
+  const wallet = createWalletClient({ account: chosen.account, chain: connection.chain, transport: http(connection.rpcUrl) });
+  return { account: chosen.account, wallet };
+}
+
+export function shortMessage(error: unknown): string {
+  if (error !== null && typeof error === "object" && "shortMessage" in error && typeof error.shortMessage === "string") {
+    return error.shortMessage;
+  }
+  return error instanceof Error ? error.message.split("\n")[0]! : String(error);
+}

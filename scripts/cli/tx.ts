@@ -1,0 +1,158 @@
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  erc20Abi,
+  parseAbi,
+  parseEventLogs,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
+
+import {
+  accessManagerAbi,
+  assetRegistryAbi,
+  contributionLedgerAbi,
+  disputeCourtAbi,
+  grantRegistryAbi,
+  revenueVaultAbi,
+} from "../../ledger/abi.js";
+import type { LedgerContractName } from "../../ledger/state/index.js";
+import type { Connection, Signer } from "./connection.js";
+import { shortMessage } from "./connection.js";
+import { FailureError } from "./io.js";
+
+type AbiError = Extract<Abi[number], { type: "error" }>;
+
+export const ABIS: Record<LedgerContractName, Abi> = {
+  LedgerAccessManager: accessManagerAbi as Abi,
+  AssetRegistry: assetRegistryAbi as Abi,
+  GrantRegistry: grantRegistryAbi as Abi,
+  ContributionLedger: contributionLedgerAbi as Abi,
+  RevenueVault: revenueVaultAbi as Abi,
+  DisputeCourt: disputeCourtAbi as Abi,
+};
+
+/** OpenZeppelin's ERC-20 errors (ERC-6093) and SafeERC20's: what a deposit or a bond runs into. */
+const TOKEN_ERRORS = parseAbi([
+  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
+  "error ERC20InvalidSender(address sender)",
+  "error ERC20InvalidReceiver(address receiver)",
+  "error ERC20InvalidApprover(address approver)",
+  "error ERC20InvalidSpender(address spender)",
+  "error SafeERC20FailedOperation(address token)",
+]);
+
+/** Every custom error of the ledger (and ERC-20's): a revert bubbling up from another contract decodes too. */
+const ALL_ERRORS: AbiError[] = dedupe(
+  [...Object.values(ABIS), TOKEN_ERRORS as Abi].flatMap((abi) => abi.filter((item): item is AbiError => item.type === "error")),
+);
+const ALL_EVENTS_ABI: Abi = dedupe([...Object.values(ABIS), erc20Abi as Abi].flatMap((abi) => abi.filter((item) => item.type === "event")));
+
+function dedupe<T extends { type: string; name?: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = `${item.type}:${item.name ?? ""}:${JSON.stringify(item)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+export function abiWithErrors(abi: Abi): Abi {
+  return [...abi, ...ALL_ERRORS];
+}
+
+/** A decoded event of a receipt, for output. */
+export interface EmittedEvent {
+  address: Address;
+  eventName: string;
+  args: Readonly<Record<string, unknown>>;
+}
+
+export interface TxResult {
+  action: string;
+  transactionHash: Hex;
+  blockNumber: bigint;
+  from: Address;
+  /** The ids the events returned (assetId, grantId, ...), by name; several when a batch made several. */
+  ids: Record<string, bigint[]>;
+  events: EmittedEvent[];
+}
+
+export interface TxCall {
+  /** The command, for messages: "asset apply". */
+  action: string;
+  contract: LedgerContractName | { address: Address; abi: Abi };
+  functionName: string;
+  args: readonly unknown[];
+}
+
+/** The names of event arguments that are ids worth printing. */
+const ID_ARGS = /^(assetId|reviewId|objectionId|grantId|contributionId|depositId|epochId|disputeId|version)$/;
+
+/** "ErrorName(arg: value, ...)" from a viem error, or undefined when it is not a contract revert. */
+export function describeRevert(error: unknown): { name: string; args: Record<string, unknown>; text: string } | undefined {
+  if (!(error instanceof BaseError)) return undefined;
+  const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
+  if (revert.data !== undefined) {
+    const inputs = "inputs" in revert.data.abiItem ? revert.data.abiItem.inputs : [];
+    const values = revert.data.args ?? [];
+    const args: Record<string, unknown> = {};
+    inputs.forEach((input, i) => (args[input.name ?? String(i)] = values[i]));
+    const text = `${revert.data.errorName}(${inputs.map((input, i) => `${input.name ?? i}: ${String(values[i])}`).join(", ")})`;
+    return { name: revert.data.errorName, args, text };
+  }
+  if (revert.reason !== undefined) return { name: "Error", args: { reason: revert.reason }, text: `Error(${revert.reason})` };
+  if (revert.signature !== undefined) return { name: revert.signature, args: {}, text: `unknown error ${revert.signature}` };
+  return { name: "revert", args: {}, text: "reverted without a reason" };
+}
+
+/**
+ * Simulates the call (a revert is decoded and reported before anything is signed), sends it, waits for the
+ * receipt, and decodes its events.
+ */
+export async function sendTx(connection: Connection, signer: Signer, call: TxCall): Promise<TxResult> {
+  const { address, abi } =
+    typeof call.contract === "string" ? { address: connection.deployment.addresses[call.contract], abi: ABIS[call.contract] } : call.contract;
+  let hash: Hex;
+  try {
+    const { request } = await connection.client.simulateContract({
+      address,
+      abi: abiWithErrors(abi),
+      functionName: call.functionName,
+      args: call.args,
+      account: signer.account,
+      // As the next block will run it: a settlement's stateBlock must be before the block it lands in.
+      blockTag: "pending",
+    });
+    hash = await signer.wallet.writeContract({ ...request, chain: connection.chain, account: signer.account });
+  } catch (error) {
+    const revert = describeRevert(error);
+    if (revert !== undefined) {
+      throw new FailureError(`${call.action}: the contract refused: ${revert.text}`, { error: revert.name, args: revert.args }, error);
+    }
+    throw new FailureError(`${call.action}: ${shortMessage(error)}`, {}, error);
+  }
+  const receipt = await connection.client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") {
+    throw new FailureError(`${call.action}: transaction ${hash} reverted in block ${receipt.blockNumber}`, { transactionHash: hash });
+  }
+  const events = parseEventLogs({ abi: ALL_EVENTS_ABI, logs: receipt.logs }).map((log) => ({
+    address: log.address,
+    eventName: log.eventName ?? "?",
+    args: (log.args ?? {}) as Readonly<Record<string, unknown>>,
+  }));
+  const ids: Record<string, bigint[]> = {};
+  for (const event of events) {
+    if (event.eventName === "EvidenceAppended" || event.eventName === "Approval" || event.eventName === "Transfer") continue;
+    for (const [name, value] of Object.entries(event.args)) {
+      if (!ID_ARGS.test(name) || (typeof value !== "bigint" && typeof value !== "number")) continue;
+      const list = (ids[name] ??= []);
+      if (!list.includes(BigInt(value))) list.push(BigInt(value));
+    }
+  }
+  return { action: call.action, transactionHash: hash, blockNumber: receipt.blockNumber, from: signer.account.address, ids, events };
+}

@@ -1,0 +1,159 @@
+import { getAddress, isAddress, keccak256, parseUnits, stringToHex, type Address, type Hex } from "viem";
+import { z } from "zod";
+
+import { InputError } from "./io.js";
+
+/**
+ * Validation of every input before anything is sent. Each parser names the argument it checks, so that
+ * the message says which one is wrong and why; they throw {@link InputError} (exit code 2).
+ */
+
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+function check<T>(schema: z.ZodType<T>, name: string, raw: unknown): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const reason = result.error.issues.map((issue) => issue.message).join("; ");
+  throw new InputError(`${name}: ${reason} (got ${JSON.stringify(raw)})`, { argument: name, reason });
+}
+
+const decimalInteger = z.string().trim().regex(/^\d+$/, "must be a non-negative integer");
+
+/** A non-negative integer below 2^bits: an id, a measure, a count. */
+export function parseUint(name: string, raw: unknown, bits = 256): bigint {
+  const text = typeof raw === "number" || typeof raw === "bigint" ? String(raw) : raw;
+  const value = BigInt(check(decimalInteger, name, text));
+  const max = bits === 256 ? MAX_UINT256 : 2n ** BigInt(bits) - 1n;
+  if (value > max) throw new InputError(`${name}: ${value} is above the largest uint${bits} (${max})`, { argument: name });
+  return value;
+}
+
+/** An id: a positive integer (every id on the ledger starts at 1). */
+export function parseId(name: string, raw: unknown): bigint {
+  const value = parseUint(name, raw);
+  if (value === 0n) throw new InputError(`${name}: ids start at 1, 0 names nothing`, { argument: name });
+  return value;
+}
+
+export function parseAddress(name: string, raw: unknown): Address {
+  const text = check(z.string().trim(), name, raw);
+  // Mixed case must be a valid checksum (a typo caught); all lower or all upper case is accepted.
+  if (!isAddress(text, { strict: false }) || (!/^0x([0-9a-f]{40}|[0-9A-F]{40})$/.test(text) && !isAddress(text))) {
+    throw new InputError(`${name}: not an address (0x followed by 40 hex digits, valid checksum if mixed case) (got ${JSON.stringify(raw)})`, {
+      argument: name,
+    });
+  }
+  const address = getAddress(text);
+  if (address === "0x0000000000000000000000000000000000000000") {
+    throw new InputError(`${name}: the zero address is never a party or recipient`, { argument: name });
+  }
+  return address;
+}
+
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * A 32-byte hash: `0x` and 64 hex digits, or `text:<anything>` for the keccak256 of that text (handy for
+ * labels, as the demo's `id("...")`). `allowZero` for the fields where zero means "none" (scope data).
+ */
+export function parseHash(name: string, raw: unknown, options: { allowZero?: boolean } = {}): Hex {
+  const text = check(z.string(), name, raw);
+  if (text.startsWith("text:")) return keccak256(stringToHex(text.slice(5)));
+  if (!HASH.test(text)) {
+    throw new InputError(`${name}: not a 32-byte hash (0x followed by 64 hex digits, or text:<label>) (got ${JSON.stringify(raw)})`, {
+      argument: name,
+    });
+  }
+  if (!options.allowZero && /^0x0{64}$/.test(text)) throw new InputError(`${name}: must not be zero`, { argument: name });
+  return text.toLowerCase() as Hex;
+}
+
+/** A token amount: a decimal with at most `decimals` fraction digits, in the token's smallest unit; positive. */
+export function parseAmount(name: string, raw: unknown, decimals = 0, options: { allowZero?: boolean } = {}): bigint {
+  const text = check(z.string().trim().regex(/^\d+(\.\d+)?$/, "must be a decimal number such as 1250 or 12.50"), name, raw);
+  const fraction = text.split(".")[1] ?? "";
+  if (fraction.length > decimals) {
+    throw new InputError(
+      decimals === 0
+        ? `${name}: ${text} has a fraction; give the amount in the token's smallest unit, or pass --units <decimals>`
+        : `${name}: ${text} has more than ${decimals} decimals`,
+      { argument: name },
+    );
+  }
+  const value = parseUnits(text, decimals);
+  if (value > MAX_UINT256) throw new InputError(`${name}: ${text} does not fit in uint256`, { argument: name });
+  if (value === 0n && !options.allowZero) throw new InputError(`${name}: must be more than zero`, { argument: name });
+  return value;
+}
+
+/** Token decimals for `--units`: 0..36. */
+export function parseDecimals(name: string, raw: unknown): number {
+  if (raw === undefined) return 0;
+  const value = Number(parseUint(name, raw, 8));
+  if (value > 36) throw new InputError(`${name}: ${value} decimals is more than any token uses (at most 36)`, { argument: name });
+  return value;
+}
+
+/** A moment: ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`) or unix seconds; as unix seconds (uint64). */
+export function parseDate(name: string, raw: unknown): bigint {
+  const text = check(z.string().trim().min(1, "must not be empty"), name, raw);
+  if (/^\d+$/.test(text)) return parseUint(name, text, 64);
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+    throw new InputError(`${name}: not a date (ISO 8601 such as 2026-01-31T12:00:00Z, or unix seconds) (got ${JSON.stringify(raw)})`, {
+      argument: name,
+    });
+  }
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new InputError(`${name}: ${text} is not a real date`, { argument: name });
+  if (ms < 0) throw new InputError(`${name}: ${text} is before 1970`, { argument: name });
+  return BigInt(Math.floor(ms / 1000));
+}
+
+/** Basis points: 0..10,000. */
+export function parseBps(name: string, raw: unknown): number {
+  const value = Number(parseUint(name, raw, 16));
+  if (value > 10_000) throw new InputError(`${name}: ${value} basis points is more than 100% (at most 10000)`, { argument: name });
+  return value;
+}
+
+/** An enum member by name (any case, `-` for `_`), or by its number; as its number. */
+export function parseEnum<E extends Record<string, number>>(name: string, values: E, raw: unknown): E[keyof E] {
+  const text = check(z.string().trim(), name, raw);
+  const normalized = text.toUpperCase().replace(/-/g, "_");
+  const names = Object.keys(values);
+  const byName = values[normalized as keyof E];
+  if (byName !== undefined) return byName;
+  if (/^\d+$/.test(text)) {
+    const byNumber = Object.values(values).find((v) => v === Number(text));
+    if (byNumber !== undefined) return byNumber as E[keyof E];
+  }
+  throw new InputError(`${name}: ${JSON.stringify(raw)} is not one of ${names.join(", ")}`, { argument: name, allowed: names });
+}
+
+/** A free text (URI): any string without control characters, at most 2,048 characters. */
+export function parseText(name: string, raw: unknown): string {
+  return check(
+    z
+      .string()
+      .max(2_048, "is longer than 2048 characters")
+      // eslint-disable-next-line no-control-regex
+      .regex(/^[^\u0000-\u001f]*$/, "must not contain control characters"),
+    name,
+    raw ?? "",
+  );
+}
+
+export function parseBool(name: string, raw: unknown, yes: string, no: string): boolean {
+  const text = check(z.string().trim().toLowerCase(), name, raw);
+  if (text === yes || text === "true") return true;
+  if (text === no || text === "false") return false;
+  throw new InputError(`${name}: ${JSON.stringify(raw)} is neither ${yes} nor ${no}`, { argument: name });
+}
+
+/** Parses a JSON file's content with a zod schema, naming the file and the bad fields. */
+export function parseWith<T>(source: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  throw new InputError(`${source} is not valid:\n  - ${issues.join("\n  - ")}`, { source, issues });
+}
