@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 
 import type { Lru } from "./lru.js";
 import { invalidRequest } from "./problems.js";
-import { Problem } from "./schemas.js";
+import { NoQuery, Problem } from "./schemas.js";
 import type { LedgerSources } from "./sources.js";
 import type { z } from "./zod.js";
 
@@ -66,7 +66,8 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
       router.get(expressPath, async (req, res) => {
         const params = spec.params === undefined ? { success: true as const, data: {} } : spec.params.safeParse(req.params);
         if (!params.success) throw invalidRequest("path", params.error);
-        const query = spec.query === undefined ? { success: true as const, data: {} } : spec.query.safeParse(req.query);
+        // A route without query fields still rejects unknown ones: `?verbose=1` is a client's mistake to hear about.
+        const query = (spec.query ?? NoQuery).safeParse(req.query);
         if (!query.success) throw invalidRequest("query", query.error);
         const body = await spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q> }, context);
         res.json(body);

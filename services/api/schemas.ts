@@ -1,4 +1,4 @@
-import { isAddress } from "viem";
+import { getAddress } from "viem";
 
 import { z } from "./zod.js";
 
@@ -14,11 +14,19 @@ const MAX_UINT256 = 2n ** 256n - 1n;
 // Inputs
 // ------------------------------------------------------------------------------------------------
 
+/** All-lower or all-upper hex digits carry no checksum; mixed case must be the EIP-55 one. */
+function hasValidCase(value: string): boolean {
+  // zod runs refinements even after the regex failed: leave malformed input to the regex's message.
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) return true;
+  const digits = value.slice(2);
+  return digits === digits.toLowerCase() || digits === digits.toUpperCase() || getAddress(value) === value;
+}
+
 /** A 20-byte address in any case; mixed case must carry a valid EIP-55 checksum (a typo is caught). */
 export const AddressInput = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address (0x + 40 hex digits)")
-  .refine((value) => isAddress(value, { strict: true }), "mixed-case address with an invalid EIP-55 checksum")
+  .refine(hasValidCase, "mixed-case address with an invalid EIP-55 checksum")
   .transform((value) => value.toLowerCase())
   .openapi({ type: "string", example: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", description: "Address, any case" });
 
@@ -177,14 +185,26 @@ export interface LineageNodeShape {
   royaltyBps: number;
   parents: LineageNodeShape[] | null;
 }
-export const LineageNode: z.ZodType<LineageNodeShape> = z.lazy(() =>
-  z.object({
-    assetId: Decimal,
-    grantId: Decimal,
-    royaltyBps: z.number().int(),
-    parents: z.array(LineageNode).nullable(),
-  }),
-);
+// Recursive: zod-to-openapi 7 cannot render z.lazy, so the node is described by hand (with a $ref to itself).
+export const LineageNode: z.ZodType<LineageNodeShape> = z
+  .lazy(() =>
+    z.object({
+      assetId: Decimal,
+      grantId: Decimal,
+      royaltyBps: z.number().int(),
+      parents: z.array(LineageNode).nullable(),
+    }),
+  )
+  .openapi("LineageNode", {
+    type: "object",
+    properties: {
+      assetId: { type: "string" },
+      grantId: { type: "string" },
+      royaltyBps: { type: "integer" },
+      parents: { type: ["array", "null"], items: { $ref: "#/components/schemas/LineageNode" } },
+    },
+    required: ["assetId", "grantId", "royaltyBps", "parents"],
+  });
 
 export const Lineage = z
   .object({

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { id as labelHash } from "ethers";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
 import { getAddress, type Address, type Hex } from "viem";
 
@@ -33,6 +34,7 @@ describe("HTTP API over the indexed demo ledger", function () {
   let contracts: DemoContracts;
   let demo: DemoResult;
   let readyBeforeSync: Answer;
+  let connection: NetworkConnection<"generic">;
 
   async function get(path: string): Promise<Answer> {
     const response = await fetch(api.url + path);
@@ -68,10 +70,9 @@ describe("HTTP API over the indexed demo ledger", function () {
 
   before(async () => {
     chain = await startChain();
-    const connection = await network.create({ network: "localhost", override: { url: chain.url } });
+    connection = await network.create({ network: "localhost", override: { url: chain.url } });
     const recordDir = join(chain.dir, "demo-deployment");
     ({ contracts, demo } = await deployDemo(connection, recordDir));
-    await connection.close();
     const deployment = await readIgnitionDeployment(recordDir);
     indexer = await createIndexer({
       rpcUrl: chain.url,
@@ -95,6 +96,7 @@ describe("HTTP API over the indexed demo ledger", function () {
   after(async () => {
     await api?.close();
     await indexer?.close();
+    await connection?.close();
     await chain?.close();
   });
 
