@@ -7,7 +7,6 @@ import type { Logger } from "pino";
 import { pino } from "pino";
 import { Histogram, Registry } from "prom-client";
 
-import type { StateReader } from "../../ledger/state/index.js";
 import { parseApiConfig, type ApiConfigInput } from "./config.js";
 import type { EvidenceVerification } from "./evidence.js";
 import { Lru } from "./lru.js";
@@ -18,7 +17,7 @@ import { partyRoutes } from "./routes/parties.js";
 import { revenueRoutes } from "./routes/revenue.js";
 import type { ApiContext, ApiDeployment, ApiRoute } from "./route.js";
 import { Health, Readiness } from "./schemas.js";
-import type { SettlementAllocation } from "./settlements.js";
+import type { SettlementAllocation, SplitSnapshot } from "./settlements.js";
 import type { LedgerSources } from "./sources.js";
 
 export interface ApiOptions {
@@ -116,7 +115,7 @@ export function createApi(options: ApiOptions): Express {
     deployment: config.deployment,
     logger,
     caches: {
-      splitStates: new Lru<string, { revision: string; state: Promise<StateReader> }>(64),
+      splitStates: new Lru<string, { revision: string; state: Promise<SplitSnapshot> }>(64),
       allocations: new Lru<string, Promise<SettlementAllocation>>(256),
       evidence: new Lru<string, Promise<EvidenceVerification>>(256),
     },

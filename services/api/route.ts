@@ -21,7 +21,7 @@ export interface ApiContext {
   logger: Logger;
   caches: {
     /** Per product: the state its split reads, fetched ahead, with the revision it was read at. */
-    splitStates: Lru<string, { revision: string; state: Promise<import("../../ledger/state/index.js").StateReader> }>;
+    splitStates: Lru<string, { revision: string; state: Promise<import("./settlements.js").SplitSnapshot> }>;
     /** Per settlement (id, root, state block): the allocation recomputed from the state at its block. */
     allocations: Lru<string, Promise<import("./settlements.js").SettlementAllocation>>;
     /** Per asset and recorded head: the replay of its evidence chain. */

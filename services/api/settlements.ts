@@ -3,6 +3,7 @@ import {
   splitRevenue,
   type Allocation,
   type AllocationTree,
+  type SplitContext,
 } from "../../ledger/split/index.js";
 import { key, pad, splitContextOf, type EpochRecord, type StateReader } from "../../ledger/state/index.js";
 import { prefetchState } from "../../ledger/state/index.js";
@@ -43,12 +44,18 @@ export function settlementAllocation(context: ApiContext, epoch: EpochRecord): P
 /** Bounds of a lineage walk, as the split engine's (32 levels, 10,000 contexts). */
 const MAX_LINEAGE_ASSETS = 10_000;
 
+/** The current state a product's split reads, and the split contexts built from it (memoized: a context of 50,000 contributions is 50,000 documents to parse). */
+export interface SplitSnapshot {
+  state: StateReader;
+  contextOf(assetId: bigint): SplitContext | undefined;
+}
+
 /**
  * The current state a product's split reads, fetched ahead (policies and contributions of the product and
  * of every ancestor): the split engine and `views.ts` read synchronously. Cached per product until the
  * indexer's cursor moves.
  */
-export function splitStateOf(context: ApiContext, productId: bigint): Promise<StateReader> {
+export function splitStateOf(context: ApiContext, productId: bigint): Promise<SplitSnapshot> {
   const revision = context.sources.revision();
   const cacheKey = productId.toString();
   const cached = context.caches.splitStates.get(cacheKey);
@@ -66,7 +73,16 @@ export function splitStateOf(context: ApiContext, productId: bigint): Promise<St
     if (raw === undefined) continue;
     for (const parent of (JSON.parse(raw) as { parents: { assetId: string }[] }).parents) queue.push(BigInt(parent.assetId));
   }
-  const fetched = prefetchState(state, prefixes);
+  const fetched = prefetchState(state, prefixes).then((snapshot): SplitSnapshot => {
+    const contexts = new Map<bigint, SplitContext | undefined>();
+    return {
+      state: snapshot,
+      contextOf(assetId) {
+        if (!contexts.has(assetId)) contexts.set(assetId, splitContextOf(snapshot, assetId));
+        return contexts.get(assetId);
+      },
+    };
+  });
   context.caches.splitStates.set(cacheKey, { revision, state: fetched });
   fetched.catch(() => context.caches.splitStates.delete(cacheKey));
   return fetched;

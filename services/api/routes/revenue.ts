@@ -7,7 +7,6 @@ import {
   latestPolicy,
   pad,
   readDocument,
-  splitContextOf,
   type ClaimRecord,
   type DepositRecord,
   type DisputeRecord,
@@ -86,13 +85,13 @@ export const revenueRoutes = [
     async handle({ params, query: q }, context) {
       requireAsset(context.sources.state, params.id);
       const stateBlock = (await context.sources.status()).indexedBlock;
-      const state = await splitStateOf(context, params.id);
-      const policy = latestPolicy(state, params.id);
+      const snapshot = await splitStateOf(context, params.id);
+      const policy = latestPolicy(snapshot.state, params.id);
       if (policy === undefined) throw unprocessable(`asset ${params.id} has no split policy: its revenue cannot be split`);
       let allocation;
       try {
-        const splitContext = splitContextOf(state, params.id)!;
-        allocation = splitRevenue({ amount: q.amount, context: splitContext, resolveParent: (id) => splitContextOf(state, id) });
+        const splitContext = snapshot.contextOf(params.id)!;
+        allocation = splitRevenue({ amount: q.amount, context: splitContext, resolveParent: (id) => snapshot.contextOf(id) });
       } catch (error) {
         if (error instanceof SplitError) throw unprocessable(`the split of asset ${params.id} is refused: ${error.message}`);
         throw error;
