@@ -12,10 +12,8 @@
  * Figures are compared side by side with `bench/baseline.json` (`BENCH_SAVE_BASELINE=1` writes it).
  * Not a test: nothing fails on a slow run.
  */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rename, rm } from "node:fs/promises";
-import { createInterface } from "node:readline";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,71 +21,25 @@ import { network } from "hardhat";
 import { createPublicClient, http, type Address, type Hex } from "viem";
 
 import { replayEvidence } from "../../ledger/evidence/index.js";
-import { AssetKind, ContributionRole, Rights, Stage } from "../../ledger/types.js";
 import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
 import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
 import { createIndexer } from "../../services/indexer/sync/engine.js";
 import { silentLogger } from "../../services/indexer/logger.js";
-import { deployLedger, grantTerms, h, issueAsset } from "../../test/helpers/ledger.js";
+import { makeLedgerEvents, spawnNode } from "./ledgerEvents.js";
 import { report, type Figure } from "./report.js";
 
 const RECORD_BATCHES = Number(process.env.BENCH_RECORD_BATCHES ?? "1000");
-const BATCH = 50;
-const SIDE_ACTIONS = 100;
 
-const node = spawn(process.execPath, [...process.execArgv, "node_modules/.bin/hardhat", "run", "scripts/bench/serve.ts"], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise<string>((resolve, reject) => {
-  node.once("exit", (code) => reject(new Error(`the node exited with ${code}`)));
-  createInterface({ input: node.stdout! }).on("line", (line) => {
-    const match = /^listening (http:\/\/\S+)$/.exec(line);
-    if (match !== null) resolve(match[1]!);
-  });
-});
+const { url, node } = await spawnNode();
 const connection = await network.create({ network: "localhost", override: { url } });
 const scratch = await mkdtemp(join(tmpdir(), "bench-indexer-"));
 const figures: Figure[] = [];
 
 try {
   // --- 1. the ledger and its events ---
-  const deploymentId = `bench-indexer-${process.pid}`;
-  const ledger = await deployLedger(connection, { deploymentId });
-  const deploymentDir = join(scratch, "deployment");
-  await rename(join("ignition", "deployments", deploymentId), deploymentDir);
-  const { registry, grants, contributions, vault, token, alice, bob, carol } = ledger;
-  const product = await issueAsset(connection, ledger, bob, { kind: AssetKind.PRODUCT });
-  const started = performance.now();
-  await (await token.mint(carol.address, 10n ** 12n)).wait();
-  await (await token.connect(carol).approve(await vault.getAddress(), 10n ** 12n)).wait();
-  const now = BigInt((await connection.ethers.provider.getBlock("latest"))!.timestamp);
-  for (let i = 0; i < SIDE_ACTIONS; i += 1) {
-    await registry.connect(alice).fileApplication({
-      kind: AssetKind.RESOURCE,
-      category: 1,
-      classification: 0,
-      fingerprint: h(`bench-${i}`),
-      cardHash: h(`card-${i}`),
-      cardURI: `ipfs://card/${i}`,
-      parents: [],
-    });
-    await grants.connect(bob).grant(grantTerms(alice.address, product, Rights.USE, now, { purposeHash: h(`purpose-${i}`) }));
-    await vault.connect(carol).deposit(product, 1_000n + BigInt(i), h(`order-${i}`));
-  }
-  const records = Array.from({ length: BATCH }, (_, n) => ({
-    productId: product,
-    stage: Stage.APPLICATION,
-    role: ContributionRole.HOLDER,
-    measure: BigInt(n + 1),
-    authorization: 0n,
-    evidenceHash: h(`invoice-${n}`),
-    evidenceURI: `ipfs://invoice/${n}`,
-  }));
-  let last;
-  for (let i = 0; i < RECORD_BATCHES; i += 1) last = await contributions.connect(bob).record(records);
-  await last?.wait();
-  const head = await connection.ethers.provider.getBlockNumber();
-  console.log(`made the ledger's events in ${((performance.now() - started) / 1000).toFixed(1)} s, up to block ${head}`);
+  const { ledger, product, deploymentDir, head, seconds } = await makeLedgerEvents(connection, scratch, { recordBatches: RECORD_BATCHES });
+  const { registry } = ledger;
+  console.log(`made the ledger's events in ${seconds.toFixed(1)} s, up to block ${head}`);
 
   const { contracts, chainId } = await readIgnitionDeployment(deploymentDir);
   const fromBlock = Math.min(...contracts.map((c) => Number(c.fromBlock)));

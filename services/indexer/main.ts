@@ -9,6 +9,9 @@ import { readIgnitionDeployment } from "./deployment.js";
 import { ConfigError, IndexerError } from "./errors.js";
 import { createLogger } from "./logger.js";
 import { createIndexer } from "./sync/engine.js";
+import { LEDGER_REDUCER_VERSION, reducer as ledgerReducer } from "./reducers/ledger.js";
+import { indexerSources } from "../api/sources.js";
+import { startApi, type RunningApi } from "../api/server.js";
 import type { Reducer } from "./types.js";
 
 /**
@@ -16,6 +19,12 @@ import type { Reducer } from "./types.js";
  *
  *   node --import tsx services/indexer/main.ts --rpc-url http://127.0.0.1:8545 --db data/indexer \
  *     --deployment chain-31337 [--reducer services/indexer/reducers/erc20.ts] [--until-head]
+ *
+ * With `--api-port` (and optionally `--api-host`, default 127.0.0.1) the same process serves the HTTP API
+ * (`services/api`) over the state it indexes, with the ledger's reducer unless `--reducer` says otherwise:
+ *
+ *   node --import tsx services/indexer/main.ts --rpc-url http://127.0.0.1:8545 --db data/indexer \
+ *     --deployment chain-31337 --api-port 8080
  *
  * Every flag has an environment variable (below); flags win. Exit codes: 0 stopped (SIGINT, SIGTERM,
  * or caught up with --until-head), 2 bad configuration, 1 failure.
@@ -36,6 +45,8 @@ const FLAGS = {
   "progress-interval-ms": { env: "INDEXER_PROGRESS_INTERVAL_MS", help: "backfill progress log interval (default 10000)" },
   "log-level": { env: "INDEXER_LOG_LEVEL", help: "trace, debug, info, warn, error (default info)" },
   "until-head": { env: "INDEXER_UNTIL_HEAD", help: "exit once caught up with the head (flag, or env 1/true)" },
+  "api-port": { env: "INDEXER_API_PORT", help: "also serve the HTTP API on this port (0: a free one); implies the ledger reducer" },
+  "api-host": { env: "INDEXER_API_HOST", help: "the API's listening address (default 127.0.0.1)" },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -64,6 +75,8 @@ const cliSchema = z.object({
     .union([z.boolean(), z.enum(["1", "true", "0", "false", ""])])
     .transform((v) => v === true || v === "1" || v === "true")
     .default(false),
+  "api-port": z.coerce.number({ invalid_type_error: "must be a number" }).int("must be an integer").min(0).max(65_535).optional(),
+  "api-host": z.string().min(1).optional(),
 });
 
 function usage(): string {
@@ -121,7 +134,10 @@ async function main(): Promise<number> {
       ? resolve(config.deployment)
       : resolve("ignition", "deployments", config.deployment);
   const deployment = await readIgnitionDeployment(deploymentDir, config.contracts === undefined ? {} : { only: config.contracts });
-  const reducer = config.reducer === undefined ? undefined : await loadReducer(config.reducer);
+  const servesApi = config["api-port"] !== undefined;
+  // The API reads the ledger's state: serving it implies the ledger's reducer unless another is named.
+  const reducer = config.reducer !== undefined ? await loadReducer(config.reducer) : servesApi ? ledgerReducer : undefined;
+  const reducerVersion = config["reducer-version"] ?? (servesApi && config.reducer === undefined ? LEDGER_REDUCER_VERSION : undefined);
   const range = {
     ...(config["initial-range"] === undefined ? {} : { initial: config["initial-range"] }),
     ...(config["max-range"] === undefined ? {} : { max: config["max-range"] }),
@@ -134,7 +150,7 @@ async function main(): Promise<number> {
     dbPath: resolve(config.db),
     contracts: deployment.contracts,
     ...(reducer === undefined ? {} : { reducer }),
-    ...(config["reducer-version"] === undefined ? {} : { reducerVersion: config["reducer-version"] }),
+    ...(reducerVersion === undefined ? {} : { reducerVersion }),
     ...(deployment.chainId === undefined ? {} : { expectedChainId: deployment.chainId }),
     ...(config["finality-depth"] === undefined ? {} : { finalityDepth: config["finality-depth"] }),
     ...(config["poll-interval-ms"] === undefined ? {} : { pollIntervalMs: config["poll-interval-ms"] }),
@@ -151,13 +167,31 @@ async function main(): Promise<number> {
     { deployment: deploymentDir, contracts: deployment.contracts.map((c) => `${c.name}@${c.address} from ${c.fromBlock}`) },
     "indexing",
   );
+  let api: RunningApi | undefined;
+  if (servesApi) {
+    try {
+      api = await startApi({
+        sources: indexerSources(indexer, deployment.contracts),
+        deployment: { chainId: indexer.chainId, contracts: Object.fromEntries(deployment.contracts.map((c) => [c.name, c.address])) },
+        registry: indexer.metrics.registry,
+        logger: logger.child({ component: "api" }),
+        port: config["api-port"]!,
+        ...(config["api-host"] === undefined ? {} : { host: config["api-host"] }),
+      });
+    } catch (error) {
+      await indexer.close();
+      throw error;
+    }
+    logger.info({ url: api.url, docs: `${api.url}/docs` }, "API listening");
+  }
   const stop = new AbortController();
   process.once("SIGINT", () => stop.abort());
   process.once("SIGTERM", () => stop.abort());
   try {
-    await indexer.run({ signal: stop.signal, untilHead: config["until-head"] });
+    await indexer.run({ signal: stop.signal, untilHead: config["until-head"] && !servesApi });
     logger.info({ cursor: indexer.store.cursor.number }, "stopped");
   } finally {
+    await api?.close();
     await indexer.close();
   }
   return 0;

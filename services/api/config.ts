@@ -1,0 +1,33 @@
+import { isIP } from "node:net";
+
+import { ConfigError } from "../indexer/errors.js";
+import { formatIssues } from "../indexer/config.js";
+import { z } from "./zod.js";
+
+/** The API server's settings, checked at start-up; every bad field is named. */
+export const apiConfigSchema = z.object({
+  /** Loopback unless told otherwise: the API is read-only but not meant to face a network by accident. */
+  host: z
+    .string()
+    .refine((host) => isIP(host) !== 0 || host === "localhost", "must be an IP address (or localhost)")
+    .default("127.0.0.1"),
+  /** 0 picks a free port. */
+  port: z.coerce.number({ invalid_type_error: "must be a number" }).int("must be an integer").min(0).max(65_535).default(8080),
+  /** `/ready` answers 200 while the indexer is at most this many blocks behind the head it last saw. */
+  readyMaxLagBlocks: z.number().int().min(0).default(0),
+  deployment: z.object({
+    chainId: z.number().int().positive(),
+    contracts: z
+      .record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"))
+      .refine((contracts) => contracts.AssetRegistry !== undefined, "must include the AssetRegistry"),
+  }),
+});
+
+export type ApiConfigInput = z.input<typeof apiConfigSchema>;
+export type ApiConfig = z.output<typeof apiConfigSchema>;
+
+export function parseApiConfig(input: unknown): ApiConfig {
+  const parsed = apiConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError("invalid API configuration", formatIssues(parsed.error));
+  return parsed.data;
+}

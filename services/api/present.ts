@@ -1,0 +1,142 @@
+import { getAddress } from "viem";
+
+import {
+  key,
+  readDocument,
+  type AssetRecord,
+  type AsyncStateReader,
+  type ContributionRecord,
+  type DisputeRecord,
+  type GrantRecord,
+  type ObjectionRecord,
+  type PolicyRecord,
+  type ReviewRecord,
+} from "../../ledger/state/index.js";
+import {
+  AssetKind,
+  AssetStatus,
+  Classification,
+  ContributionRole,
+  ContributionStatus,
+  DataCategory,
+  DisputeKind,
+  DisputeStatus,
+  EmptyStageRule,
+  GrantStatus,
+  ObjectionStatus,
+  PartyKind,
+  Remedy,
+  ReviewKind,
+  Rights,
+  ScopeKind,
+  Stage,
+  UsageMode,
+} from "../../ledger/types.js";
+import { notFound } from "./problems.js";
+
+/**
+ * Stored records as the API answers them: enums by name rather than by the contracts' numbers (a client
+ * reads "ISSUED", not 3), everything else as stored (amounts and ids already decimal strings, addresses
+ * checksummed as the events carry them).
+ */
+
+export function nameOf(values: Readonly<Record<string, number>>, value: number): string {
+  for (const [name, candidate] of Object.entries(values)) if (candidate === value) return name;
+  return `UNKNOWN_${value}`;
+}
+
+export function rightsOf(bits: number): string[] {
+  return Object.entries(Rights)
+    .filter(([name, bit]) => name !== "ALL" && (bits & bit) !== 0)
+    .map(([name]) => name);
+}
+
+/** Ids above what the state's 20-digit keys hold cannot exist: a 404, like any other unknown id. */
+const MAX_STORED_ID = 10n ** 20n - 1n;
+
+export function requireDocument<T>(state: Pick<AsyncStateReader, "get">, what: string, id: bigint, keyOf: (id: bigint) => string): T {
+  const document = id > MAX_STORED_ID ? undefined : readDocument<T>(state, keyOf(id));
+  if (document === undefined) throw notFound(`no ${what} ${id}`);
+  return document;
+}
+
+export const requireAsset = (state: Pick<AsyncStateReader, "get">, id: bigint) => requireDocument<AssetRecord>(state, "asset", id, key.asset);
+
+export const checksum = (address: string | null): string | null => (address === null ? null : getAddress(address));
+
+export function presentAssetCore(asset: AssetRecord) {
+  return {
+    kind: nameOf(AssetKind, asset.kind),
+    category: nameOf(DataCategory, asset.category),
+    classification: nameOf(Classification, asset.classification),
+    status: nameOf(AssetStatus, asset.status),
+  };
+}
+
+export function presentAsset(asset: AssetRecord, holder: string) {
+  const base = `/assets/${asset.assetId}`;
+  return {
+    assetId: asset.assetId,
+    ...presentAssetCore(asset),
+    applicant: asset.applicant,
+    owner: asset.owner,
+    holder: getAddress(holder),
+    fingerprint: asset.fingerprint,
+    cards: asset.cards,
+    parents: asset.parents,
+    noticeEndsAt: asset.noticeEndsAt,
+    pledge: asset.pledgee === null ? null : { pledgee: asset.pledgee },
+    openObjections: asset.openObjections,
+    openDisputes: asset.openDisputes,
+    applied: asset.applied,
+    issued: asset.issued,
+    evidence: asset.evidence,
+    links: {
+      certificate: `${base}/certificate`,
+      lineage: `${base}/lineage`,
+      children: `/assets?parent=${asset.assetId}`,
+      reviews: `${base}/reviews`,
+      objections: `${base}/objections`,
+      evidence: `${base}/evidence`,
+      grants: `/grants?asset=${asset.assetId}`,
+      disputes: `/disputes?asset=${asset.assetId}`,
+      contributions: `/contributions?product=${asset.assetId}`,
+      policies: `/products/${asset.assetId}/policies`,
+      deposits: `/deposits?product=${asset.assetId}`,
+      settlements: `/settlements?product=${asset.assetId}`,
+    },
+  };
+}
+
+export const presentReview = (review: ReviewRecord) => ({ ...review, kind: nameOf(ReviewKind, review.kind) });
+
+export const presentObjection = (objection: ObjectionRecord) => ({ ...objection, status: nameOf(ObjectionStatus, objection.status) });
+
+export const presentGrant = (grant: GrantRecord) => ({
+  ...grant,
+  rights: rightsOf(grant.rights),
+  scopeKind: nameOf(ScopeKind, grant.scopeKind),
+  usageMode: nameOf(UsageMode, grant.usageMode),
+  status: nameOf(GrantStatus, grant.status),
+});
+
+export const presentContribution = (record: ContributionRecord) => ({
+  ...record,
+  stage: nameOf(Stage, record.stage),
+  role: nameOf(ContributionRole, record.role),
+  status: nameOf(ContributionStatus, record.status),
+  statusBeforeDispute: record.statusBeforeDispute === null ? null : nameOf(ContributionStatus, record.statusBeforeDispute),
+});
+
+export const presentPolicy = (policy: PolicyRecord) => ({ ...policy, emptyStageRule: nameOf(EmptyStageRule, policy.emptyStageRule) });
+
+export const presentDispute = (dispute: DisputeRecord) => ({
+  ...dispute,
+  kind: nameOf(DisputeKind, dispute.kind),
+  status: nameOf(DisputeStatus, dispute.status),
+  remedy: nameOf(Remedy, dispute.remedy),
+});
+
+export const partyKindName = (kind: number) => nameOf(PartyKind, kind);
+
+export const EPOCH_STATUS: Readonly<Record<number, "POSTED" | "PAUSED" | "REJECTED">> = { 1: "POSTED", 2: "PAUSED", 3: "REJECTED" };

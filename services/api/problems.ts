@@ -1,0 +1,93 @@
+import type { ErrorRequestHandler, Response } from "express";
+import type { Logger } from "pino";
+import type { ZodError } from "zod";
+
+/**
+ * Errors as RFC 9457 problem details (`application/problem+json`). Handlers throw an {ApiProblem}; the
+ * error handler answers it as is, and answers anything else as a 500 whose detail says nothing of the
+ * cause (logged with its stack, never sent).
+ */
+
+export interface ProblemField {
+  in: "path" | "query";
+  field: string;
+  message: string;
+}
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  422: "Unprocessable Content",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export class ApiProblem extends Error {
+  override readonly name = "ApiProblem";
+
+  constructor(
+    readonly status: 400 | 404 | 405 | 422 | 503,
+    readonly detail: string,
+    readonly errors?: readonly ProblemField[],
+  ) {
+    super(detail);
+  }
+}
+
+export const notFound = (detail: string) => new ApiProblem(404, detail);
+export const unprocessable = (detail: string) => new ApiProblem(422, detail);
+export const badRequest = (detail: string, errors?: readonly ProblemField[]) => new ApiProblem(400, detail, errors);
+
+/** A 400 listing every invalid field of a request part. */
+export function invalidRequest(where: "path" | "query", error: ZodError): ApiProblem {
+  const errors = error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return { in: where, field: issue.keys.join(", "), message: `unknown ${where} field${issue.keys.length > 1 ? "s" : ""}` };
+    }
+    return { in: where, field: issue.path.length > 0 ? issue.path.join(".") : "(whole)", message: issue.message };
+  });
+  return new ApiProblem(400, `invalid ${where === "path" ? "path parameters" : "query"}: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`, errors);
+}
+
+export function sendProblem(res: Response, status: number, detail: string | undefined, instance: string, errors?: readonly ProblemField[]): void {
+  res
+    .status(status)
+    .type("application/problem+json")
+    .send(
+      JSON.stringify({
+        type: "about:blank",
+        title: TITLES[status] ?? "Error",
+        status,
+        ...(detail === undefined ? {} : { detail }),
+        instance,
+        ...(errors === undefined ? {} : { errors }),
+      }),
+    );
+}
+
+/** Express's own 4xx errors (a malformed percent-encoding in the path, ...) keep their status. */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
+}
+
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof ApiProblem) {
+      sendProblem(res, error.status, error.detail, req.originalUrl, error.errors);
+      return;
+    }
+    const status = clientErrorStatus(error);
+    if (status !== undefined) {
+      sendProblem(res, status === 404 ? 404 : 400, status === 404 ? "no such resource" : "malformed request", req.originalUrl);
+      return;
+    }
+    logger.error({ err: error, method: req.method, url: req.originalUrl }, "request failed");
+    sendProblem(res, 500, "the server failed to answer; the failure is logged", req.originalUrl);
+  };
+}

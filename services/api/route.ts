@@ -1,0 +1,100 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import type { Router } from "express";
+import type { Logger } from "pino";
+
+import type { Lru } from "./lru.js";
+import { invalidRequest } from "./problems.js";
+import { NoQuery, Problem } from "./schemas.js";
+import type { LedgerSources } from "./sources.js";
+import type { z } from "./zod.js";
+
+/** The deployment the API describes: its chain and contracts by name (AssetRegistry, RevenueVault, ...). */
+export interface ApiDeployment {
+  chainId: number;
+  contracts: Readonly<Record<string, string>>;
+}
+
+/** What every handler reads. */
+export interface ApiContext {
+  sources: LedgerSources;
+  deployment: ApiDeployment;
+  logger: Logger;
+  caches: {
+    /** Per product: the state its split reads, fetched ahead, with the revision it was read at. */
+    splitStates: Lru<string, { revision: string; state: Promise<import("./settlements.js").SplitSnapshot> }>;
+    /** Per settlement (id, root, state block): the allocation recomputed from the state at its block. */
+    allocations: Lru<string, Promise<import("./settlements.js").SettlementAllocation>>;
+    /** Per asset and recorded head: the replay of its evidence chain. */
+    evidence: Lru<string, Promise<import("./evidence.js").EvidenceVerification>>;
+  };
+}
+
+type AnyObject = z.AnyZodObject;
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject> {
+  /** OpenAPI-style path: `/parties/{address}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  response: z.ZodTypeAny;
+  /** Problems beyond 400 that the route can answer. */
+  problems?: readonly (404 | 422)[];
+  handle(input: { params: z.output<P>; query: z.output<Q> }, context: ApiContext): unknown;
+}
+
+/** A route registered with express and documented in OpenAPI from the same schemas. */
+export interface ApiRoute {
+  readonly path: string;
+  register(router: Router, context: ApiContext): void;
+  document(registry: OpenAPIRegistry): void;
+}
+
+const PROBLEM_DESCRIPTIONS = {
+  400: "Malformed request: a parameter or query field is invalid or unknown",
+  404: "No such resource",
+  422: "Well-formed, but cannot be answered for this resource",
+} as const;
+
+export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: RouteSpec<P, Q>): ApiRoute {
+  const expressPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
+  return {
+    path: spec.path,
+    register(router, context) {
+      router.get(expressPath, async (req, res) => {
+        const params = spec.params === undefined ? { success: true as const, data: {} } : spec.params.safeParse(req.params);
+        if (!params.success) throw invalidRequest("path", params.error);
+        // A route without query fields still rejects unknown ones: `?verbose=1` is a client's mistake to hear about.
+        const query = (spec.query ?? NoQuery).safeParse(req.query);
+        if (!query.success) throw invalidRequest("query", query.error);
+        const body = await spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q> }, context);
+        res.json(body);
+      });
+    },
+    document(registry) {
+      const problems = [400, ...(spec.problems ?? [])] as (400 | 404 | 422)[];
+      registry.registerPath({
+        method: "get",
+        path: spec.path,
+        summary: spec.summary,
+        ...(spec.description === undefined ? {} : { description: spec.description }),
+        tags: [spec.tag],
+        request: {
+          ...(spec.params === undefined ? {} : { params: spec.params }),
+          ...(spec.query === undefined ? {} : { query: spec.query }),
+        },
+        responses: {
+          200: { description: "OK", content: { "application/json": { schema: spec.response } } },
+          ...Object.fromEntries(
+            problems.map((status) => [
+              status,
+              { description: PROBLEM_DESCRIPTIONS[status], content: { "application/problem+json": { schema: Problem } } },
+            ]),
+          ),
+        },
+      });
+    },
+  };
+}

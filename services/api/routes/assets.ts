@@ -1,0 +1,217 @@
+import { getAddress } from "viem";
+
+import {
+  holderOf,
+  idOf,
+  key,
+  pad,
+  readDocument,
+  type AssetRecord,
+  type EvidenceRecord,
+  type ObjectionRecord,
+  type ReviewRecord,
+} from "../../../ledger/state/index.js";
+import { presentProblem, verifyEvidence } from "../evidence.js";
+import { pageOf } from "../pagination.js";
+import { presentAsset, presentAssetCore, presentObjection, presentReview, requireAsset } from "../present.js";
+import { badRequest } from "../problems.js";
+import { defineRoute } from "../route.js";
+import {
+  AddressInput,
+  Asset,
+  Certificate,
+  EvidenceChain,
+  IdInput,
+  Lineage,
+  Objection,
+  pageOf as pageSchema,
+  PageQuery,
+  query,
+  Review,
+  type LineageNodeShape,
+} from "../schemas.js";
+import { z } from "../zod.js";
+
+const IdParams = z.object({ id: IdInput });
+
+/** Depth and size bounds of a lineage answer (the split engine refuses deeper lineages anyway). */
+const MAX_LINEAGE_DEPTH = 32;
+const MAX_LINEAGE_NODES = 1_000;
+
+const AssetQuery = query({
+  ...PageQuery,
+  fingerprint: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 32-byte hex hash")
+    .optional()
+    .openapi({ description: "Registrations of this fingerprint (the hash of the data)" }),
+  holder: AddressInput.optional().openapi({ description: "Certificates this account holds on chain" }),
+  parent: IdInput.optional().openapi({ description: "Assets derived from this one (lineage down)" }),
+});
+
+export const assetRoutes = [
+  defineRoute({
+    path: "/assets",
+    tag: "assets",
+    summary: "Assets: all, by fingerprint, by holder, or derived from a parent",
+    query: AssetQuery,
+    response: pageSchema("AssetPage", Asset),
+    handle({ query: q }, context) {
+      const { state } = context.sources;
+      if ([q.fingerprint, q.holder, q.parent].filter((value) => value !== undefined).length > 1) {
+        throw badRequest("give at most one of fingerprint, holder, parent", [
+          { in: "query", field: "fingerprint, holder, parent", message: "at most one" },
+        ]);
+      }
+      const prefix =
+        q.fingerprint !== undefined
+          ? `idx-fingerprint/${q.fingerprint.toLowerCase()}/`
+          : q.holder !== undefined
+            ? `idx-holder-assets/${q.holder}/`
+            : q.parent !== undefined
+              ? q.parent < 10n ** 20n
+                ? `idx-children/${pad(q.parent)}/`
+                : "idx-children/none/"
+              : "asset/";
+      const indexed = prefix !== "asset/";
+      return pageOf(state, prefix, q, (entryKey, value) => {
+        const asset = indexed ? readDocument<AssetRecord>(state, key.asset(idOf(entryKey))) : (JSON.parse(value) as AssetRecord);
+        return asset === undefined ? undefined : presentAsset(asset, holderOf(state, asset));
+      });
+    },
+  }),
+  defineRoute({
+    path: "/assets/{id}",
+    tag: "assets",
+    summary: "An asset: status, card versions, classification, parents, pledge, open objections and disputes",
+    params: IdParams,
+    response: Asset,
+    problems: [404],
+    handle({ params }, context) {
+      const asset = requireAsset(context.sources.state, params.id);
+      return presentAsset(asset, holderOf(context.sources.state, asset));
+    },
+  }),
+  defineRoute({
+    path: "/assets/{id}/certificate",
+    tag: "assets",
+    summary: "The registration certificate of an asset",
+    params: IdParams,
+    response: Certificate,
+    problems: [404],
+    handle({ params }, context) {
+      const asset = requireAsset(context.sources.state, params.id);
+      const card = asset.cards[asset.cards.length - 1]!;
+      return {
+        registrationNumber: asset.assetId,
+        registry: getAddress(context.deployment.contracts.AssetRegistry!),
+        chainId: context.deployment.chainId,
+        holder: getAddress(holderOf(context.sources.state, asset)),
+        fingerprint: asset.fingerprint,
+        ...presentAssetCore(asset),
+        card,
+        issued: asset.issued === null ? null : { transaction: asset.issued.tx, block: asset.issued.block, timestamp: asset.issued.timestamp },
+        evidenceHead: asset.evidence,
+      };
+    },
+  }),
+  defineRoute({
+    path: "/assets/{id}/lineage",
+    tag: "assets",
+    summary: "The ancestors of an asset (lineage up), nested",
+    description: "Lineage down is `/assets?parent={id}`.",
+    params: IdParams,
+    response: Lineage,
+    problems: [404],
+    handle({ params }, context) {
+      const { state } = context.sources;
+      const asset = requireAsset(state, params.id);
+      let nodes = 0;
+      const parentsOf = (record: AssetRecord, depth: number): LineageNodeShape[] =>
+        record.parents.map((parent) => {
+          nodes += 1;
+          const ancestor = readDocument<AssetRecord>(state, key.asset(BigInt(parent.assetId)));
+          const deeper = ancestor !== undefined && depth < MAX_LINEAGE_DEPTH && nodes < MAX_LINEAGE_NODES;
+          return { ...parent, parents: deeper ? parentsOf(ancestor, depth + 1) : ancestor === undefined ? [] : null };
+        });
+      return { assetId: asset.assetId, parents: parentsOf(asset, 1), links: { children: `/assets?parent=${asset.assetId}` } };
+    },
+  }),
+  defineRoute({
+    path: "/assets/{id}/reviews",
+    tag: "assets",
+    summary: "Reviews attached to an asset's application",
+    params: IdParams,
+    query: query(PageQuery),
+    response: pageSchema("ReviewPage", Review),
+    problems: [404],
+    handle({ params, query: page }, context) {
+      const { state } = context.sources;
+      requireAsset(state, params.id);
+      return pageOf(state, `idx-asset-reviews/${pad(params.id)}/`, page, (indexKey) => {
+        const review = readDocument<ReviewRecord>(state, key.review(idOf(indexKey)));
+        return review === undefined ? undefined : presentReview(review);
+      });
+    },
+  }),
+  defineRoute({
+    path: "/assets/{id}/objections",
+    tag: "assets",
+    summary: "Objections filed against an asset during its public notice",
+    params: IdParams,
+    query: query(PageQuery),
+    response: pageSchema("ObjectionPage", Objection),
+    problems: [404],
+    handle({ params, query: page }, context) {
+      const { state } = context.sources;
+      requireAsset(state, params.id);
+      return pageOf(state, `idx-asset-objections/${pad(params.id)}/`, page, (indexKey) => {
+        const objection = readDocument<ObjectionRecord>(state, key.objection(idOf(indexKey)));
+        return objection === undefined ? undefined : presentObjection(objection);
+      });
+    },
+  }),
+  defineRoute({
+    path: "/assets/{id}/evidence",
+    tag: "assets",
+    summary: "The evidence chain of an asset, replayed and verified",
+    description:
+      "Every entry's domain event is re-hashed and every head recomputed from the genesis, from the logs the indexer stored; " +
+      "`verified` says the chain is intact and ends at the head the state records. Entries are paginated; the verification covers the whole chain.",
+    params: IdParams,
+    query: query(PageQuery),
+    response: EvidenceChain,
+    problems: [404],
+    async handle({ params, query: page }, context) {
+      const { state } = context.sources;
+      const asset = requireAsset(state, params.id);
+      const verification = await verifyEvidence(context, asset);
+      const entries = await pageOf(state, `evidence/${pad(params.id)}/`, page, (_key, value) => {
+        const entry = JSON.parse(value) as EvidenceRecord;
+        return {
+          seq: entry.seq,
+          kind: entry.kind,
+          eventName: verification.eventNames.get(entry.seq) ?? null,
+          payloadHash: entry.payloadHash,
+          actor: entry.actor,
+          timestamp: entry.timestamp,
+          head: entry.head,
+          at: entry.at,
+        };
+      });
+      return {
+        assetId: asset.assetId,
+        verification: {
+          verified: verification.verified,
+          length: verification.length,
+          genesis: verification.genesis,
+          head: verification.head,
+          recordedHead: verification.recordedHead,
+          problems: verification.problems.map(presentProblem),
+        },
+        ...entries,
+      };
+    },
+  }),
+];
+

@@ -1,0 +1,419 @@
+import { getAddress } from "viem";
+
+import { z } from "./zod.js";
+
+/**
+ * The API's schemas: request parameters and queries (validated on every request) and response bodies
+ * (documented). `/openapi.json` is generated from these same objects, so the document cannot drift from
+ * what the server checks.
+ */
+
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+// ------------------------------------------------------------------------------------------------
+// Inputs
+// ------------------------------------------------------------------------------------------------
+
+/** All-lower or all-upper hex digits carry no checksum; mixed case must be the EIP-55 one. */
+function hasValidCase(value: string): boolean {
+  // zod runs refinements even after the regex failed: leave malformed input to the regex's message.
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) return true;
+  const digits = value.slice(2);
+  return digits === digits.toLowerCase() || digits === digits.toUpperCase() || getAddress(value) === value;
+}
+
+/** A 20-byte address in any case; mixed case must carry a valid EIP-55 checksum (a typo is caught). */
+export const AddressInput = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address (0x + 40 hex digits)")
+  .refine(hasValidCase, "mixed-case address with an invalid EIP-55 checksum")
+  .transform((value) => value.toLowerCase())
+  .openapi({ type: "string", example: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", description: "Address, any case" });
+
+/** A uint256 as a decimal string, no sign, no leading '+', at most 78 digits. */
+function uint256(what: string, options: { positive?: boolean } = {}) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,78}$/, `${what} must be a decimal integer`)
+    .transform((value) => BigInt(value))
+    .refine((value) => value <= MAX_UINT256, `${what} exceeds uint256`)
+    .refine((value) => !options.positive || value > 0n, `${what} must be positive`)
+    .openapi({ type: "string", pattern: "^[0-9]{1,78}$", example: "1" });
+}
+
+export const IdInput = uint256("id");
+export const AmountInput = uint256("amount", { positive: true });
+export const TimestampInput = uint256("timestamp");
+
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export const PageQuery = {
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`)
+    .optional()
+    .openapi({ type: "string", description: `Items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`, example: "50" }),
+  cursor: z
+    .string()
+    .max(400, "cursor too long")
+    .regex(/^[A-Za-z0-9_-]+$/, "cursor is not one this API issued")
+    .optional()
+    .openapi({ description: "Opaque: the `next` of the previous page" }),
+};
+
+/** A query object that rejects fields it does not know (a typo in a filter must not widen a list). */
+export function query<T extends z.ZodRawShape>(shape: T) {
+  return z.object(shape).strict();
+}
+
+export const NoQuery = query({});
+
+export function enumName<T extends Record<string, number>>(values: T, what: string) {
+  const names = Object.keys(values) as [string, ...string[]];
+  return z
+    .enum(names, { errorMap: () => ({ message: `${what} must be one of ${names.join(", ")}` }) })
+    .transform((name) => values[name]!);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Outputs
+// ------------------------------------------------------------------------------------------------
+
+const Address = z.string().openapi({ description: "Checksummed address", example: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" });
+const Hash = z.string().openapi({ example: "0x" + "ab".repeat(32) });
+const Decimal = z.string().openapi({ description: "Unsigned integer as a decimal string", example: "1280000" });
+
+export const ChainPosition = z
+  .object({ block: Decimal, timestamp: Decimal, tx: Hash, logIndex: z.number().int() })
+  .openapi("ChainPosition", { description: "Where a fact was recorded on chain" });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ in: z.string(), field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem", { description: "RFC 9457 problem details" });
+
+export function pageOf<T extends z.ZodTypeAny>(name: string, item: T) {
+  return z
+    .object({
+      items: z.array(item),
+      next: z.string().nullable().openapi({ description: "Cursor of the next page; null on the last page" }),
+    })
+    .openapi(name);
+}
+
+export const Party = z
+  .object({
+    account: Address,
+    kind: z.string(),
+    profileHash: Hash,
+    registrar: Address.nullable(),
+    successor: Address.nullable(),
+    predecessors: z.array(Address),
+    /** The live party this account resolves to through successions. */
+    resolvesTo: Address,
+    roles: z.array(z.string()),
+    registered: ChainPosition.nullable(),
+    earnings: z.object({
+      earned: Decimal.openapi({ description: "Sum of the party's leaves in posted (not rejected) settlements" }),
+      claimed: Decimal,
+    }),
+    links: z.record(z.string()),
+  })
+  .openapi("Party");
+
+export const PartySummary = z
+  .object({ account: Address, kind: z.string(), successor: Address.nullable(), registered: ChainPosition })
+  .openapi("PartySummary");
+
+export const CardVersion = z
+  .object({ version: z.number().int(), cardHash: Hash, cardURI: z.string(), at: ChainPosition })
+  .openapi("CardVersion");
+
+export const Asset = z
+  .object({
+    assetId: Decimal,
+    kind: z.string(),
+    category: z.string(),
+    classification: z.string(),
+    status: z.string(),
+    applicant: Address,
+    owner: Address.nullable(),
+    holder: Address.openapi({ description: "The owner (or before issue the applicant), resolved through successions" }),
+    fingerprint: Hash,
+    cards: z.array(CardVersion),
+    parents: z.array(z.object({ assetId: Decimal, grantId: Decimal, royaltyBps: z.number().int() })),
+    noticeEndsAt: Decimal.nullable(),
+    pledge: z.object({ pledgee: Address }).nullable(),
+    openObjections: z.number().int(),
+    openDisputes: z.number().int(),
+    applied: ChainPosition,
+    issued: ChainPosition.nullable(),
+    evidence: z.object({ seq: z.number().int(), head: z.string() }),
+    links: z.record(z.string()),
+  })
+  .openapi("Asset");
+
+export const Certificate = z
+  .object({
+    registrationNumber: Decimal,
+    registry: Address,
+    chainId: z.number().int(),
+    holder: Address,
+    fingerprint: Hash,
+    kind: z.string(),
+    category: z.string(),
+    classification: z.string(),
+    status: z.string(),
+    card: CardVersion,
+    issued: z.object({ transaction: Hash, block: Decimal, timestamp: Decimal }).nullable(),
+    evidenceHead: z.object({ seq: z.number().int(), head: z.string() }),
+  })
+  .openapi("Certificate", { description: "The registration certificate of an asset (later exportable as a W3C Verifiable Credential)" });
+
+export interface LineageNodeShape {
+  assetId: string;
+  grantId: string;
+  royaltyBps: number;
+  parents: LineageNodeShape[] | null;
+}
+// Recursive: zod-to-openapi 7 cannot render z.lazy, so the node is described by hand (with a $ref to itself).
+export const LineageNode: z.ZodType<LineageNodeShape> = z
+  .lazy(() =>
+    z.object({
+      assetId: Decimal,
+      grantId: Decimal,
+      royaltyBps: z.number().int(),
+      parents: z.array(LineageNode).nullable(),
+    }),
+  )
+  .openapi("LineageNode", {
+    type: "object",
+    properties: {
+      assetId: { type: "string" },
+      grantId: { type: "string" },
+      royaltyBps: { type: "integer" },
+      parents: { type: ["array", "null"], items: { $ref: "#/components/schemas/LineageNode" } },
+    },
+    required: ["assetId", "grantId", "royaltyBps", "parents"],
+  });
+
+export const Lineage = z
+  .object({
+    assetId: Decimal,
+    parents: z.array(LineageNode).openapi({ description: "Ancestors, nested; `parents: null` where the depth bound cut the tree" }),
+    links: z.record(z.string()),
+  })
+  .openapi("Lineage");
+
+export const Review = z
+  .object({ reviewId: Decimal, assetId: Decimal, reviewer: Address, kind: z.string(), reportHash: Hash, reportURI: z.string(), at: ChainPosition })
+  .openapi("Review");
+
+export const Objection = z
+  .object({
+    objectionId: Decimal,
+    assetId: Decimal,
+    objector: Address,
+    groundsHash: Hash,
+    groundsURI: z.string(),
+    status: z.string(),
+    resolver: Address.nullable(),
+    rulingHash: Hash.nullable(),
+    at: ChainPosition,
+  })
+  .openapi("Objection");
+
+export const Grant = z
+  .object({
+    grantId: Decimal,
+    assetId: Decimal,
+    grantor: Address,
+    grantee: Address,
+    parentId: Decimal,
+    rights: z.array(z.string()),
+    scopeKind: z.string(),
+    scopeData: Hash,
+    purposeHash: Hash,
+    usageMode: z.string(),
+    validFrom: Decimal,
+    validUntil: Decimal,
+    royaltyBps: z.number().int(),
+    status: z.string(),
+    usageCount: z.number().int(),
+    usageUnits: Decimal,
+    at: ChainPosition,
+  })
+  .openapi("Grant");
+
+export const Contribution = z
+  .object({
+    contributionId: Decimal,
+    productId: Decimal,
+    contributor: Address,
+    stage: z.string(),
+    role: z.string(),
+    measure: Decimal,
+    authorization: Decimal,
+    evidenceHash: Hash,
+    evidenceURI: z.string(),
+    status: z.string(),
+    disputeId: Decimal.nullable(),
+    statusBeforeDispute: z.string().nullable(),
+    confirmer: Address.nullable(),
+    at: ChainPosition,
+  })
+  .openapi("Contribution");
+
+export const Policy = z
+  .object({
+    productId: Decimal,
+    version: z.number().int(),
+    stageWeightsBps: z.array(z.number().int()).length(4),
+    emptyStageRule: z.string(),
+    holder: Address,
+    at: ChainPosition,
+  })
+  .openapi("Policy");
+
+export const Deposit = z
+  .object({ depositId: Decimal, productId: Decimal, payer: Address, amount: Decimal, policyVersion: z.number().int(), payerRef: Hash, at: ChainPosition })
+  .openapi("Deposit");
+
+export const Settlement = z
+  .object({
+    epochId: Decimal,
+    productId: Decimal,
+    policyVersion: z.number().int(),
+    amount: Decimal,
+    merkleRoot: Hash,
+    stateBlock: Decimal,
+    inputsHash: Hash,
+    challengeEndsAt: Decimal,
+    settler: Address,
+    status: z.enum(["POSTED", "PAUSED", "REJECTED"]),
+    claimed: Decimal,
+    at: ChainPosition,
+  })
+  .openapi("Settlement");
+
+export const SettlementClaim = z
+  .object({
+    epochId: Decimal,
+    merkleRoot: Hash,
+    index: Decimal,
+    account: Address,
+    amount: Decimal,
+    proof: z.array(Hash),
+    claimed: z.object({ recipient: Address, at: ChainPosition }).nullable(),
+  })
+  .openapi("SettlementClaim", { description: "A party's leaf of a settlement with its Merkle proof: what IRevenueVault.claim takes" });
+
+export const Claim = z
+  .object({
+    epochId: Decimal,
+    index: Decimal,
+    account: z.string(),
+    amount: Decimal,
+    recipients: z.array(Address),
+    amounts: z.array(Decimal),
+    disputeId: Decimal.nullable(),
+    at: ChainPosition,
+  })
+  .openapi("Claim");
+
+export const Dispute = z
+  .object({
+    disputeId: Decimal,
+    assetId: Decimal,
+    kind: z.string(),
+    subjectId: Decimal,
+    claimant: Address,
+    respondent: Address,
+    bond: Decimal,
+    groundsHash: Hash,
+    groundsURI: z.string(),
+    rulingDeadline: Decimal,
+    status: z.string(),
+    remedy: z.string(),
+    ruling: z
+      .object({
+        arbitrator: Address.nullable(),
+        adjustedMeasure: Decimal,
+        transferTo: Address.nullable(),
+        bondForfeited: z.boolean(),
+        rulingHash: z.string(),
+        rulingURI: z.string(),
+        at: ChainPosition,
+      })
+      .nullable(),
+    evidence: z.array(z.object({ submitter: Address, evidenceHash: Hash, evidenceURI: z.string(), at: ChainPosition })),
+    at: ChainPosition,
+  })
+  .openapi("Dispute");
+
+export const EvidenceEntry = z
+  .object({
+    seq: z.number().int(),
+    kind: Hash,
+    eventName: z.string().nullable(),
+    payloadHash: Hash,
+    actor: Address,
+    timestamp: Decimal,
+    head: Hash,
+    at: ChainPosition,
+  })
+  .openapi("EvidenceEntry");
+
+export const EvidenceChain = z
+  .object({
+    assetId: Decimal,
+    verification: z.object({
+      verified: z.boolean().openapi({ description: "Replayed from the stored logs: every head recomputes and the last is the one the state records" }),
+      length: z.number().int(),
+      genesis: Hash,
+      head: Hash.openapi({ description: "The head recomputed from the logs" }),
+      recordedHead: z.object({ seq: z.number().int(), head: z.string() }),
+      problems: z.array(z.record(z.unknown())),
+    }),
+    items: z.array(EvidenceEntry),
+    next: z.string().nullable(),
+  })
+  .openapi("EvidenceChain");
+
+export const SplitPreview = z
+  .object({
+    productId: Decimal,
+    amount: Decimal,
+    policyVersion: z.number().int(),
+    stateBlock: z.number().int(),
+    entries: z.array(
+      z.object({
+        account: Address,
+        escrowFor: Decimal.nullable().openapi({ description: "The dispute whose escrow this account is, if any" }),
+        amount: Decimal,
+        exact: z.object({ numerator: Decimal, denominator: Decimal }),
+        roundedUp: z.boolean(),
+        components: z.array(z.record(z.unknown())),
+      }),
+    ),
+  })
+  .openapi("SplitPreview", { description: "How the amount would be split now: entries by account ascending, summing to the amount" });
+
+export const Health = z.object({ status: z.literal("ok") }).openapi("Health");
+export const Readiness = z
+  .object({
+    ready: z.boolean(),
+    indexedBlock: z.number().int(),
+    headBlock: z.number().int().nullable(),
+    lagBlocks: z.number().int().nullable(),
+  })
+  .openapi("Readiness");

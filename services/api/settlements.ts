@@ -1,0 +1,97 @@
+import {
+  allocationTree,
+  splitRevenue,
+  type Allocation,
+  type AllocationTree,
+  type SplitContext,
+} from "../../ledger/split/index.js";
+import { key, pad, splitContextOf, type EpochRecord, type StateReader } from "../../ledger/state/index.js";
+import { prefetchState } from "../../ledger/state/index.js";
+import type { ApiContext } from "./route.js";
+
+/** A settlement's allocation recomputed from the state at its `stateBlock`, and whether its root is the posted one. */
+export interface SettlementAllocation {
+  allocation: Allocation;
+  tree: AllocationTree;
+  rootMatches: boolean;
+}
+
+/**
+ * Recomputes what the settler posted: the split of the epoch's amount under its policy version, from the
+ * state at its `stateBlock` (every event up to that block, replayed from the stored logs). Cached per epoch,
+ * root and block: a settlement never changes them, and a reorg that replaced it changes the key.
+ */
+export function settlementAllocation(context: ApiContext, epoch: EpochRecord): Promise<SettlementAllocation> {
+  const cacheKey = `${epoch.epochId}:${epoch.merkleRoot}:${epoch.stateBlock}`;
+  let allocation = context.caches.allocations.get(cacheKey);
+  if (allocation === undefined) {
+    allocation = (async () => {
+      const state = await context.sources.stateAt(BigInt(epoch.stateBlock));
+      const productId = BigInt(epoch.productId);
+      const splitContext = splitContextOf(state, productId, epoch.policyVersion);
+      if (splitContext === undefined) throw new Error(`product ${productId} of settlement ${epoch.epochId} is not in the state at its block`);
+      const result = splitRevenue({ amount: BigInt(epoch.amount), context: splitContext, resolveParent: (id) => splitContextOf(state, id) });
+      const tree = allocationTree(result);
+      return { allocation: result, tree, rootMatches: tree.root.toLowerCase() === epoch.merkleRoot.toLowerCase() };
+    })();
+    context.caches.allocations.set(cacheKey, allocation);
+    // A failure is not cached: the next request tries again.
+    allocation.catch(() => context.caches.allocations.delete(cacheKey));
+  }
+  return allocation;
+}
+
+/** Bounds of a lineage walk, as the split engine's (32 levels, 10,000 contexts). */
+const MAX_LINEAGE_ASSETS = 10_000;
+
+/** The current state a product's split reads, and the split contexts built from it (memoized: a context of 50,000 contributions is 50,000 documents to parse). */
+export interface SplitSnapshot {
+  state: StateReader;
+  contextOf(assetId: bigint): SplitContext | undefined;
+}
+
+/**
+ * The current state a product's split reads, fetched ahead (policies and contributions of the product and
+ * of every ancestor): the split engine and `views.ts` read synchronously. Cached per product until the
+ * indexer's cursor moves.
+ */
+export function splitStateOf(context: ApiContext, productId: bigint): Promise<SplitSnapshot> {
+  const revision = context.sources.revision();
+  const cacheKey = productId.toString();
+  const cached = context.caches.splitStates.get(cacheKey);
+  if (cached !== undefined && cached.revision === revision) return cached.state;
+  const { state } = context.sources;
+  const prefixes: string[] = [];
+  const seen = new Set<bigint>();
+  const queue = [productId];
+  while (queue.length > 0 && seen.size < MAX_LINEAGE_ASSETS) {
+    const assetId = queue.pop()!;
+    if (seen.has(assetId)) continue;
+    seen.add(assetId);
+    prefixes.push(`policy/${pad(assetId)}/`, `idx-product-contributions/${pad(assetId)}/`);
+    const raw = state.get(key.asset(assetId));
+    if (raw === undefined) continue;
+    for (const parent of (JSON.parse(raw) as { parents: { assetId: string }[] }).parents) queue.push(BigInt(parent.assetId));
+  }
+  const fetched = prefetchState(state, prefixes).then((snapshot): SplitSnapshot => {
+    const contexts = new Map<bigint, SplitContext | undefined>();
+    return {
+      state: snapshot,
+      contextOf(assetId) {
+        if (!contexts.has(assetId)) contexts.set(assetId, splitContextOf(snapshot, assetId));
+        return contexts.get(assetId);
+      },
+    };
+  });
+  context.caches.splitStates.set(cacheKey, { revision, state: fetched });
+  fetched.catch(() => context.caches.splitStates.delete(cacheKey));
+  return fetched;
+}
+
+/** The epochs of the ledger (all of them, or a product's), for a party's earnings. */
+export async function allEpochs(context: ApiContext): Promise<EpochRecord[]> {
+  const epochs: EpochRecord[] = [];
+  for await (const [, value] of context.sources.state.entries("epoch/")) epochs.push(JSON.parse(value) as EpochRecord);
+  return epochs;
+}
+

@@ -1,0 +1,472 @@
+import { Writable } from "node:stream";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import fc from "fast-check";
+import { id as labelHash } from "ethers";
+import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
+import { pino } from "pino";
+import { getAddress, type Address, type Hex } from "viem";
+
+import { verifyAllocationProof } from "../../ledger/split/index.js";
+import { asyncStateReader, MemoryState } from "../../ledger/state/index.js";
+import { API_ROUTES, createApi, indexerSources, startApi, type RunningApi } from "../../services/api/index.js";
+import { ConfigError } from "../../services/indexer/errors.js";
+import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
+import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
+import { createIndexer, type Indexer } from "../../services/indexer/sync/engine.js";
+import type { DemoContracts, DemoResult } from "../../scripts/demo/seed.js";
+import { deployDemo } from "../helpers/demo.js";
+import { startChain, type TestChain } from "../indexer/helpers/chain.js";
+
+interface Answer {
+  status: number;
+  type: string;
+  body: Record<string, unknown> & { items?: Record<string, unknown>[]; next?: string | null };
+}
+
+describe("HTTP API over the indexed demo ledger", function () {
+  this.timeout(180_000);
+  let chain: TestChain;
+  let indexer: Indexer;
+  let api: RunningApi;
+  let contracts: DemoContracts;
+  let demo: DemoResult;
+  let readyBeforeSync: Answer;
+  let connection: NetworkConnection<"generic">;
+
+  async function get(path: string): Promise<Answer> {
+    const response = await fetch(api.url + path);
+    const type = response.headers.get("content-type") ?? "";
+    const text = await response.text();
+    return { status: response.status, type, body: type.includes("json") ? (JSON.parse(text) as Answer["body"]) : { text } };
+  }
+
+  /** Every item of a list, following `next` with pages of `limit`. */
+  async function all(path: string, limit: number): Promise<{ items: Record<string, unknown>[]; pages: number }> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: string | null | undefined;
+    let pages = 0;
+    do {
+      const separator = path.includes("?") ? "&" : "?";
+      const answer = await get(`${path}${separator}limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      items.push(...answer.body.items!);
+      cursor = answer.body.next;
+      pages += 1;
+    } while (cursor !== null && pages < 100);
+    return { items, pages };
+  }
+
+  function expectProblem(answer: Answer, status: number, detail?: RegExp): void {
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
+    expect(answer.type).to.match(/^application\/problem\+json/);
+    expect(answer.body).to.include({ status, type: "about:blank" });
+    expect(answer.body.title).to.be.a("string");
+    expect(JSON.stringify(answer.body)).not.to.match(/at .*\.ts:\d+/); // no stack traces
+    if (detail !== undefined) expect(String(answer.body.detail)).to.match(detail);
+  }
+
+  before(async () => {
+    chain = await startChain();
+    connection = await network.create({ network: "localhost", override: { url: chain.url } });
+    const recordDir = join(chain.dir, "demo-deployment");
+    ({ contracts, demo } = await deployDemo(connection, recordDir));
+    const deployment = await readIgnitionDeployment(recordDir);
+    indexer = await createIndexer({
+      rpcUrl: chain.url,
+      dbPath: join(chain.dir, "api-db"),
+      contracts: deployment.contracts,
+      reducer,
+      reducerVersion: LEDGER_REDUCER_VERSION,
+      finalityDepth: 5,
+      ...(deployment.chainId === undefined ? {} : { expectedChainId: deployment.chainId }),
+    });
+    api = await startApi({
+      port: 0,
+      sources: indexerSources(indexer, deployment.contracts),
+      deployment: { chainId: indexer.chainId, contracts: Object.fromEntries(deployment.contracts.map((c) => [c.name, c.address])) },
+      registry: indexer.metrics.registry,
+    });
+    readyBeforeSync = await get("/ready");
+    await indexer.syncOnce();
+  });
+
+  after(async () => {
+    await api?.close();
+    await indexer?.close();
+    await connection?.close();
+    await chain?.close();
+  });
+
+  describe("operations", () => {
+    it("/health is 200; /ready is 503 until the indexer has caught up, then 200", async () => {
+      expect((await get("/health")).body).to.deep.equal({ status: "ok" });
+      expect(readyBeforeSync.status).to.equal(503);
+      expect(readyBeforeSync.body.ready).to.equal(false);
+      const ready = await get("/ready");
+      expect(ready.status).to.equal(200);
+      expect(ready.body).to.include({ ready: true, lagBlocks: 0, indexedBlock: indexer.store.cursor.number });
+    });
+
+    it("/metrics serves the indexer's gauges and the request latency by route pattern", async () => {
+      await get(`/assets/${demo.assets.product}`);
+      const text = String((await get("/metrics")).body.text);
+      expect(text).to.match(new RegExp(`^indexer_indexed_block ${indexer.store.cursor.number}$`, "m"));
+      expect(text).to.match(/^indexer_lag_blocks 0$/m);
+      expect(text).to.match(/^indexer_events_per_second /m);
+      expect(text).to.match(/^api_request_duration_seconds_count\{method="GET",route="\/assets\/:id",status="200"\} [1-9]/m);
+    });
+
+    it("/openapi.json is an OpenAPI 3.1 document of every route; /docs serves Swagger UI from local files", async () => {
+      const document = (await get("/openapi.json")).body as { openapi: string; paths: Record<string, { get: { parameters?: { name: string }[] } }> };
+      expect(document.openapi).to.equal("3.1.0");
+      for (const route of API_ROUTES) expect(document.paths, route.path).to.have.property(route.path);
+      expect(Object.keys(document.paths)).to.include.members(["/health", "/ready", "/metrics"]);
+      const splitParameters = document.paths["/products/{id}/split"]!.get.parameters!.map((p) => p.name);
+      expect(splitParameters).to.include.members(["id", "amount", "limit", "cursor"]);
+      const redirect = await fetch(`${api.url}/docs`, { redirect: "manual" });
+      expect(redirect.status).to.equal(301);
+      const page = await get("/docs/");
+      expect(page.type).to.match(/text\/html/);
+      expect(String(page.body.text)).to.include("swagger-ui-bundle.js");
+      const bundle = await fetch(`${api.url}/docs/swagger-ui-bundle.js`);
+      expect(bundle.status).to.equal(200);
+      expect((await get("/docs/initializer.js")).body.text).to.include("../openapi.json");
+    });
+  });
+
+  describe("parties", () => {
+    it("lists the registered parties, page by page, and each answers with roles and earnings", async () => {
+      const { items, pages } = await all("/parties", 1);
+      expect(pages).to.equal(3);
+      expect(items.map((p) => p.account).sort()).to.deep.equal(Object.values(demo.parties).sort());
+      const authority = await get(`/parties/${demo.parties.authority!.toLowerCase()}`);
+      expect(authority.body).to.include({ account: demo.parties.authority, kind: "PUBLIC_DATA_AUTHORITY", successor: null });
+      expect(authority.body.roles).to.deep.equal(["DATA_AUTHORITY"]);
+    });
+
+    it("gives what a party earned in settlements and what it claimed, as on chain", async () => {
+      for (const name of ["operator", "logistics"] as const) {
+        const account = demo.parties[name]!;
+        const party = await get(`/parties/${account.toUpperCase().replace("0X", "0x")}`);
+        expect(party.status).to.equal(200);
+        const earnings = party.body.earnings as { earned: string; claimed: string };
+        expect(BigInt(earnings.claimed)).to.be.greaterThan(0n);
+        expect(earnings.earned).to.equal(earnings.claimed); // both claimed their whole leaf
+        const claims = await get(`/parties/${account}/claims`);
+        expect(claims.body.items!.map((c) => c.amount)).to.deep.equal([earnings.claimed]);
+      }
+      // The authority earned a royalty share (its traffic data is a parent) and has not claimed it.
+      const authority = (await get(`/parties/${demo.parties.authority}`)).body.earnings as { earned: string; claimed: string };
+      expect(BigInt(authority.earned)).to.be.greaterThan(0n);
+      expect(authority.claimed).to.equal("0");
+    });
+
+    it("answers role holders that are not parties, 404 for strangers, 400 for malformed and mis-checksummed addresses", async () => {
+      const [admin] = chain.accounts;
+      expect((await get(`/parties/${admin}`)).body.roles).to.include("ADMIN");
+      expectProblem(await get(`/parties/0x${"12".repeat(20)}`), 404, /neither a registered party/);
+      expectProblem(await get("/parties/0x1234"), 400, /address/);
+      expectProblem(await get(`/parties/${demo.parties.operator!.slice(0, 41)}g`), 400);
+      const checksummed = getAddress(demo.parties.operator!);
+      const wrongCase = checksummed.slice(0, 2) + [...checksummed.slice(2)].map((c) => (/[a-f]/.test(c) ? c.toUpperCase() : /[A-F]/.test(c) ? c.toLowerCase() : c)).join("");
+      if (/[a-fA-F]/.test(checksummed.slice(2))) expectProblem(await get(`/parties/${wrongCase}`), 400, /checksum/);
+    });
+  });
+
+  describe("assets", () => {
+    it("lists assets and finds one by fingerprint (any case), holder and parent", async () => {
+      expect((await all("/assets", 2)).items.map((a) => a.assetId)).to.deep.equal(["1", "2", "3"]);
+      const fingerprint = labelHash("data:Urban logistics routing index");
+      for (const query of [fingerprint, fingerprint.toUpperCase().replace("0X", "0x")]) {
+        const found = await get(`/assets?fingerprint=${query}`);
+        expect(found.body.items!.map((a) => a.assetId)).to.deep.equal([demo.assets.product!.toString()]);
+      }
+      expect((await get(`/assets?fingerprint=0x${"00".repeat(32)}`)).body).to.deep.equal({ items: [], next: null });
+      expect((await get(`/assets?holder=${demo.parties.operator}`)).body.items!.map((a) => a.assetId)).to.deep.equal([String(demo.assets.product)]);
+      expect((await get(`/assets?parent=${demo.assets.traffic}`)).body.items!.map((a) => a.assetId)).to.deep.equal([String(demo.assets.product)]);
+      expectProblem(await get("/assets?fingerprint=0x1234"), 400, /32-byte/);
+      expectProblem(await get(`/assets?fingerprint=${fingerprint}&parent=1`), 400, /at most one/);
+    });
+
+    it("answers an asset with its status, holder, cards, parents and links", async () => {
+      const product = await get(`/assets/${demo.assets.product}`);
+      expect(product.body).to.include({ status: "ISSUED", kind: "PRODUCT", holder: demo.parties.operator, openDisputes: 1, pledge: null });
+      expect(product.body.parents).to.deep.equal([
+        { assetId: String(demo.assets.traffic), grantId: String(demo.grants.publicGrant), royaltyBps: 1_500 },
+        { assetId: String(demo.assets.shipments), grantId: String(demo.grants.enterpriseGrant), royaltyBps: 2_000 },
+      ]);
+      const lineage = await get(`/assets/${demo.assets.product}/lineage`);
+      expect((lineage.body.parents as { assetId: string; parents: unknown[] }[]).map((p) => [p.assetId, p.parents])).to.deep.equal([
+        [String(demo.assets.traffic), []],
+        [String(demo.assets.shipments), []],
+      ]);
+      expect((await get(`/assets/${demo.assets.product}/reviews`)).body.items!.map((r) => r.kind)).to.deep.equal(["COMPLIANCE"]);
+      expect((await get(`/assets/${demo.assets.product}/objections`)).body).to.deep.equal({ items: [], next: null });
+    });
+
+    it("issues a certificate document that matches the chain", async () => {
+      const certificate = (await get(`/assets/${demo.assets.product}/certificate`)).body;
+      const [seq, head] = await contracts.registry.evidenceHead(demo.assets.product!);
+      expect(certificate).to.include({
+        registrationNumber: String(demo.assets.product),
+        registry: await contracts.registry.getAddress(),
+        chainId: 31337,
+        holder: demo.parties.operator,
+        fingerprint: labelHash("data:Urban logistics routing index"),
+        classification: "GENERAL",
+        status: "ISSUED",
+      });
+      expect(certificate.evidenceHead).to.deep.equal({ seq: Number(seq), head });
+      const issued = certificate.issued as { transaction: string; block: string };
+      const receipt = await contracts.registry.runner!.provider!.getTransactionReceipt(issued.transaction);
+      expect(String(receipt!.blockNumber)).to.equal(issued.block);
+    });
+
+    it("replays every asset's evidence chain from the stored logs and says it is verified", async () => {
+      for (const assetId of Object.values(demo.assets)) {
+        const evidence = await get(`/assets/${assetId}/evidence?limit=500`);
+        const [seq, head] = await contracts.registry.evidenceHead(assetId);
+        const verification = evidence.body.verification as { verified: boolean; length: number; head: string; problems: unknown[] };
+        expect(verification).to.deep.include({ verified: true, length: Number(seq), head, problems: [] });
+        expect(evidence.body.items!.map((e) => e.seq)).to.deep.equal(Array.from({ length: Number(seq) }, (_, i) => i + 1));
+        expect(evidence.body.items![0]!.eventName).to.equal("AssetApplied");
+      }
+      const paged = await all(`/assets/${demo.assets.product}/evidence`, 3);
+      expect(paged.items.map((e) => e.seq)).to.deep.equal(paged.items.map((_, i) => i + 1));
+    });
+
+    it("answers 404 for unknown ids and 400 for malformed, negative and out-of-range ones", async () => {
+      expectProblem(await get("/assets/999"), 404, /no asset 999/);
+      expectProblem(await get(`/assets/${10n ** 30n}`), 404);
+      expectProblem(await get(`/assets/${2n ** 256n - 1n}/certificate`), 404);
+      expectProblem(await get(`/assets/${2n ** 256n}`), 400, /exceeds uint256/);
+      for (const bad of ["-1", "1e3", "abc", "0x10", "1.5", "%20", "1".repeat(80)]) expectProblem(await get(`/assets/${bad}`), 400);
+      expectProblem(await get("/assets/%E0%A4%A"), 400);
+      expectProblem(await get("/assets/999/evidence"), 404);
+    });
+  });
+
+  describe("grants and contributions", () => {
+    it("filters grants by asset, grantor, grantee, party, scope, status and time", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const block = await contracts.registry.runner!.provider!.getBlock("latest");
+      const ids = async (query: string) => (await get(`/grants?${query}`)).body.items!.map((g) => g.grantId);
+      const { publicGrant, enterpriseGrant } = demo.grants;
+      expect(await ids(`asset=${demo.assets.traffic}`)).to.deep.equal([String(publicGrant)]);
+      expect(await ids(`grantee=${demo.parties.operator}`)).to.deep.equal([String(publicGrant), String(enterpriseGrant)]);
+      expect(await ids(`grantor=${demo.parties.logistics}`)).to.deep.equal([String(enterpriseGrant)]);
+      expect(await ids(`party=${demo.parties.authority}&scopeKind=SCENARIO`)).to.deep.equal([String(publicGrant)]);
+      expect(await ids(`activeAt=${block!.timestamp}`)).to.have.length(2);
+      expect(await ids(`activeAt=${block!.timestamp + 2 * 365 * 24 * 3600}`)).to.deep.equal([String(publicGrant)]);
+      expect(await ids("activeAt=0")).to.deep.equal([]);
+      expect(await ids("status=REVOKED")).to.deep.equal([]);
+      expect(now).to.be.greaterThan(0);
+      const grant = (await get(`/grants/${publicGrant}`)).body;
+      expect(grant).to.include({ scopeKind: "SCENARIO", usageMode: "COMPUTE_IN_DOMAIN", status: "ACTIVE", royaltyBps: 1_500 });
+      expect(grant.rights).to.deep.equal(["USE", "PROCESS", "OPERATE"]);
+      expectProblem(await get("/grants?scopeKind=EVERYWHERE"), 400, /scopeKind must be one of/);
+      expectProblem(await get("/grants?activeAt=-5"), 400);
+      expectProblem(await get("/grants/77"), 404);
+    });
+
+    it("lists contributions by product and by party, with their status", async () => {
+      const byProduct = (await get(`/contributions?product=${demo.assets.product}`)).body.items!;
+      expect(byProduct.map((c) => c.status)).to.deep.equal(["DISPUTED", "CONFIRMED", "CONFIRMED", "CONFIRMED", "CONFIRMED"]);
+      const byParty = (await get(`/contributions?party=${demo.parties.logistics}`)).body.items!;
+      expect(byParty).to.have.length(1);
+      expect(byParty[0]).to.include({ stage: "COLLECTION", role: "PROVIDER", status: "DISPUTED", disputeId: String(demo.disputeId), statusBeforeDispute: "CONFIRMED" });
+      expect((await get(`/contributions?product=${demo.assets.product}&stage=PROCESSING`)).body.items!.map((c) => c.measure)).to.deep.equal(["250000"]);
+      expect((await get(`/contributions?party=${demo.parties.operator}&product=${demo.assets.traffic}`)).body.items).to.deep.equal([]);
+      expect((await get("/contributions/2")).body).to.include({ contributor: demo.parties.operator, status: "CONFIRMED" });
+      expectProblem(await get("/contributions/0"), 404);
+    });
+  });
+
+  describe("revenue", () => {
+    it("lists a product's policies, deposits and settlements", async () => {
+      const policies = (await get(`/products/${demo.assets.product}/policies`)).body.items!;
+      expect(policies).to.have.length(1);
+      expect(policies[0]).to.deep.include({ version: 1, stageWeightsBps: [2_500, 4_000, 1_500, 2_000], emptyStageRule: "PRO_RATA" });
+      const deposits = (await get(`/deposits?product=${demo.assets.product}`)).body.items!;
+      expect(deposits.map((d) => d.amount)).to.deep.equal(["1280000"]);
+      expect((await get(`/deposits/${deposits[0]!.depositId}`)).body.amount).to.equal("1280000");
+      expect((await get(`/deposits?product=${demo.assets.traffic}`)).body.items).to.deep.equal([]);
+      const settlements = (await get(`/settlements?product=${demo.assets.product}`)).body.items!;
+      expect(settlements.map((s) => s.epochId)).to.deep.equal([String(demo.epochId)]);
+      const epoch = await contracts.vault.epoch(demo.epochId);
+      expect((await get(`/settlements/${demo.epochId}`)).body).to.include({ status: "POSTED", amount: "1280000", merkleRoot: epoch.merkleRoot });
+      expectProblem(await get("/settlements/5"), 404);
+      expectProblem(await get("/deposits/5"), 404);
+    });
+
+    it("gives each party's claim with a Merkle proof that verifies against the settlement's root", async () => {
+      const root = (await contracts.vault.epoch(demo.epochId)).merkleRoot as Hex;
+      for (const account of Object.values(demo.parties)) {
+        const claim = (await get(`/settlements/${demo.epochId}/claims/${account.toLowerCase()}`)).body;
+        expect(claim.account).to.equal(account);
+        expect(claim.merkleRoot).to.equal(root);
+        const leaf = { index: BigInt(claim.index as string), account: account as Address, amount: BigInt(claim.amount as string) };
+        expect(verifyAllocationProof(root, leaf, claim.proof as Hex[])).to.equal(true);
+        expect(verifyAllocationProof(root, { ...leaf, amount: leaf.amount + 1n }, claim.proof as Hex[])).to.equal(false);
+        // Claimed on chain by the operator and the logistics enterprise, not (yet) by the authority.
+        expect(claim.claimed === null).to.equal(account === demo.parties.authority);
+      }
+      expectProblem(await get(`/settlements/${demo.epochId}/claims/0x${"12".repeat(20)}`), 404, /no leaf/);
+      expectProblem(await get(`/settlements/9/claims/${demo.parties.operator}`), 404);
+    });
+
+    it("previews a split that sums to the amount, escrow included, page by page", async () => {
+      for (const amount of [1n, 999_999n, 1_280_000n, 2n ** 255n]) {
+        const { items } = await allSplit(amount, 2);
+        expect(items.reduce((sum, e) => sum + BigInt(e.amount as string), 0n)).to.equal(amount);
+      }
+      const preview = (await get(`/products/${demo.assets.product}/split?amount=1000000&limit=500`)).body;
+      expect(preview).to.include({ productId: String(demo.assets.product), amount: "1000000", policyVersion: 1 });
+      const entries = preview.entries as { account: string; escrowFor: string | null; amount: string }[];
+      expect(entries.filter((e) => e.escrowFor !== null).map((e) => e.escrowFor)).to.deep.equal([String(demo.disputeId)]);
+      expect(entries.map((e) => e.account)).to.include.members([demo.parties.operator, demo.parties.authority]);
+      const accounts = entries.map((e) => e.account.toLowerCase());
+      expect(accounts).to.deep.equal([...accounts].sort());
+    });
+
+    async function allSplit(amount: bigint, limit: number): Promise<{ items: Record<string, unknown>[] }> {
+      const items: Record<string, unknown>[] = [];
+      let cursor: string | null = null;
+      do {
+        const answer = await get(`/products/${demo.assets.product}/split?amount=${amount}&limit=${limit}${cursor === null ? "" : `&cursor=${cursor}`}`);
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+        const entries = answer.body.entries as Record<string, unknown>[];
+        expect(entries.length).to.be.at.most(limit);
+        items.push(...entries);
+        cursor = answer.body.next as string | null;
+      } while (cursor !== null);
+      return { items };
+    }
+
+    it("refuses a preview without a policy (422), of an unknown product (404), of a bad amount (400)", async () => {
+      expectProblem(await get(`/products/${demo.assets.traffic}/split?amount=100`), 422, /no split policy/);
+      expectProblem(await get("/products/99/split?amount=100"), 404);
+      for (const amount of ["0", "-5", "1.5", "1e6", "", `${2n ** 256n}`, "abc"]) {
+        expectProblem(await get(`/products/${demo.assets.product}/split?amount=${amount}`), 400, /amount/);
+      }
+      expectProblem(await get(`/products/${demo.assets.product}/split`), 400, /amount/);
+    });
+  });
+
+  describe("disputes", () => {
+    it("lists disputes by asset, party and status and answers one with its evidence", async () => {
+      const byAsset = (await get(`/disputes?asset=${demo.assets.product}`)).body.items!;
+      expect(byAsset.map((d) => [d.disputeId, d.kind, d.status])).to.deep.equal([[String(demo.disputeId), "CONTRIBUTION", "OPEN"]]);
+      expect((await get(`/disputes?party=${demo.parties.logistics}`)).body.items).to.have.length(1);
+      expect((await get(`/disputes?party=${demo.parties.operator}`)).body.items).to.deep.equal([]);
+      expect((await get("/disputes?status=RULED")).body.items).to.deep.equal([]);
+      const dispute = (await get(`/disputes/${demo.disputeId}`)).body;
+      expect(dispute).to.include({ claimant: demo.parties.authority, respondent: demo.parties.logistics, remedy: "NONE", ruling: null });
+      expect((dispute.evidence as { submitter: string }[]).map((e) => e.submitter)).to.deep.equal([demo.parties.logistics]);
+      expectProblem(await get("/disputes/2"), 404);
+    });
+  });
+
+  describe("conventions", () => {
+    it("bounds page sizes and rejects cursors it did not issue for that list", async () => {
+      for (const limit of ["0", "501", "-1", "abc", "1.5", "99999"]) expectProblem(await get(`/parties?limit=${limit}`), 400, /limit/);
+      expect((await get("/parties?limit=500")).body.items).to.have.length(3);
+      const first = await get("/parties?limit=2");
+      expect(first.body.next).to.be.a("string");
+      const last = await get(`/parties?limit=2&cursor=${first.body.next}`);
+      expect(last.body.items).to.have.length(1);
+      expect(last.body.next).to.equal(null);
+      // A cursor is bound to its list, and must be one the API could have issued.
+      expectProblem(await get(`/assets?cursor=${first.body.next}`), 400, /cursor/);
+      expectProblem(await get(`/parties?cursor=${Buffer.from("asset/00000000000000000001").toString("base64url")}`), 400, /cursor/);
+      expectProblem(await get("/parties?cursor=!!!"), 400, /cursor/);
+      expectProblem(await get(`/parties?cursor=${"A".repeat(1000)}`), 400, /cursor/);
+      // Past the last entry: an empty last page, not an error.
+      const beyond = Buffer.from("party/0xffffffffffffffffffffffffffffffffffffffff").toString("base64url");
+      expect((await get(`/parties?cursor=${beyond}`)).body).to.deep.equal({ items: [], next: null });
+    });
+
+    it("rejects unknown and repeated query fields with the field named", async () => {
+      const unknown = await get(`/grants?grantee=${demo.parties.operator}&grantees=x`);
+      expectProblem(unknown, 400, /unknown query field/);
+      expect(unknown.body.errors).to.deep.equal([{ in: "query", field: "grantees", message: "unknown query field" }]);
+      expectProblem(await get("/assets/1?verbose=1"), 400, /verbose/);
+      expectProblem(await get("/parties?limit=1&limit=2"), 400, /limit/);
+      expectProblem(await get("/nowhere"), 404, /no route/);
+    });
+
+    it("answers 500 as a problem without the cause, and logs the cause", async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: "error" }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+      const broken = asyncStateReader(new MemoryState());
+      const app = createApi({
+        sources: {
+          state: { ...broken, get: () => { throw new Error("disk on fire"); } },
+          revision: () => "0",
+          logsOfBlocks: async () => [],
+          stateAt: async () => new MemoryState(),
+          status: () => ({ indexedBlock: 0, headBlock: undefined }),
+        },
+        deployment: { chainId: 1, contracts: { AssetRegistry: `0x${"11".repeat(20)}` } },
+        logger,
+      });
+      const server = app.listen(0, "127.0.0.1");
+      await new Promise((resolve) => server.once("listening", resolve));
+      try {
+        const { port } = server.address() as { port: number };
+        const response = await fetch(`http://127.0.0.1:${port}/assets/1`);
+        const body = (await response.json()) as Record<string, unknown>;
+        expect(response.status).to.equal(500);
+        expect(response.headers.get("content-type")).to.match(/problem\+json/);
+        expect(JSON.stringify(body)).not.to.include("disk on fire");
+        expect(lines.join("")).to.include("disk on fire");
+        expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).to.equal(503);
+      } finally {
+        server.close();
+      }
+    });
+
+    it("validates its configuration at start-up and names the bad fields", async () => {
+      const attempt = startApi({
+        host: "everywhere",
+        port: 70_000,
+        sources: indexerSources(indexer, []),
+        deployment: { chainId: 0, contracts: {} },
+      });
+      await expect(attempt).to.be.rejectedWith(ConfigError, /host: must be an IP[\s\S]*port:[\s\S]*deployment.chainId[\s\S]*AssetRegistry/);
+    });
+
+    it("answers thousands of random malformed requests without a 5xx", async () => {
+      const templates = API_ROUTES.map((route) => route.path);
+      const junk = fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom("-1", "0", "1", "3", "1e9", `${2n ** 256n}`, `${10n ** 20n}`, "0x", `0x${"ab".repeat(20)}`, "%", "%00", "..", "null", "[]"),
+        fc.bigInt({ min: -(2n ** 300n), max: 2n ** 300n }).map(String),
+      );
+      const queryKeys = fc.oneof(fc.constantFrom("limit", "cursor", "amount", "asset", "party", "fingerprint", "activeAt", "status", "stage", "scopeKind"), fc.string({ maxLength: 6 }));
+      const request = fc.record({
+        template: fc.constantFrom(...templates, "/", "/docs/x", "/assets/1/2/3"),
+        fills: fc.array(junk, { minLength: 2, maxLength: 2 }),
+        query: fc.array(fc.tuple(queryKeys, junk), { maxLength: 4 }),
+      });
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(request, async ({ template, fills, query }) => {
+          let i = 0;
+          const path = template.replace(/\{\w+\}/g, () => encodeURIComponent(fills[i++ % fills.length]!));
+          const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+          const response = await fetch(`${api.url}${path}${search === "" ? "" : `?${search}`}`);
+          await response.arrayBuffer();
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          if (response.status >= 500) throw new Error(`${response.status} for ${path}?${search}`);
+          if (response.status >= 400) expect(response.headers.get("content-type")).to.match(/problem\+json/);
+        }),
+        { numRuns: 3_000 },
+      );
+      expect(statuses.get(400)).to.be.greaterThan(100);
+    });
+  });
+});
