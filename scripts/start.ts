@@ -14,6 +14,7 @@ import type {
   RevenueVault,
   TestToken,
 } from "../types/ethers-contracts/index.js";
+import { indexerSources, startApi } from "../services/api/index.js";
 import { formatIssues } from "../services/indexer/config.js";
 import { readIgnitionDeployment } from "../services/indexer/deployment.js";
 import { createLogger } from "../services/indexer/logger.js";
@@ -26,7 +27,8 @@ import { seedDemo } from "./demo/seed.js";
  *
  * Embedded (the default): serves an in-process Hardhat chain over JSON-RPC on 127.0.0.1, deploys the
  * contracts with the Ignition module through that endpoint (as on any network), seeds a demo unless
- * LEDGER_DEMO=0, indexes the chain into LevelDB under `.ledger/`, serves the API, prints the URLs, and
+ * LEDGER_DEMO=0, indexes the chain into LevelDB under `.ledger/`, serves the read-only HTTP API
+ * (`services/api/`) on 127.0.0.1, prints the URLs, and
  * runs until Ctrl-C.
  *
  * Another network: with LEDGER_RPC_URL set (and LEDGER_DEPLOYER_KEY in the environment or in Hardhat's
@@ -156,12 +158,29 @@ const following = indexer.run({ signal: stopIndexer.signal }).catch((error: unkn
   console.error("indexer stopped:", error);
 });
 
+// --- the API ----------------------------------------------------------------------------------------
+const api = await startApi({
+  sources: indexerSources(indexer, indexed),
+  deployment: { chainId: Number(chainId), contracts: Object.fromEntries(indexed.map((c) => [c.name, c.address])) },
+  registry: indexer.metrics.registry,
+  host: settings.LEDGER_API_HOST,
+  port: settings.LEDGER_API_PORT,
+}).catch((error: unknown) => {
+  throw new Error(`cannot serve the API on ${settings.LEDGER_API_HOST}:${settings.LEDGER_API_PORT} (set LEDGER_API_PORT to use another port)`, {
+    cause: error,
+  });
+});
+console.log(`api: ${api.url}`);
+console.log(`  docs ${api.url}/docs · OpenAPI ${api.url}/openapi.json · ready ${api.url}/ready · metrics ${api.url}/metrics`);
+console.log(`  e.g. ${api.url}/assets/1/certificate · ${api.url}/parties · ${api.url}/settlements`);
+
 console.log("ledger is up; Ctrl-C stops it");
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
   console.log("stopping");
+  await api.close();
   stopIndexer.abort();
   await following;
   await indexer.close();
