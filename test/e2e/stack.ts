@@ -1,0 +1,82 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+
+/** The real `npm start` stack in a child process: its URLs, its output, and a clean stop. */
+export interface Stack {
+  readonly rpcUrl: string;
+  readonly apiUrl: string;
+  /** The Ignition deployment record of this run (its own id, removed by `stop`). */
+  readonly deploymentDir: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Ctrl-C: resolves with the exit code once the process has stopped. */
+  stop(): Promise<number | null>;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * Runs `scripts/start.ts` as `npm start` does (Hardhat's `run`, under the project's Node 22), on ports the
+ * OS picks and a deployment id of its own, and waits until it prints that the ledger is up.
+ */
+export async function startStack(env: Record<string, string> = {}, timeoutMs = 240_000): Promise<Stack> {
+  const deploymentId = `e2e-${process.pid}-${Date.now()}`;
+  const child: ChildProcessWithoutNullStreams = spawn(
+    join(ROOT, "node_modules/.bin/node"),
+    [join(ROOT, "node_modules/.bin/hardhat"), "run", "scripts/start.ts"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LEDGER_RPC_PORT: "0", LEDGER_API_PORT: "0", LEDGER_DEPLOYMENT_ID: deploymentId, ...env },
+      stdio: "pipe",
+    },
+  );
+  let text = "";
+  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const up = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      const poll = setInterval(() => {
+        if (/ledger is up/.test(text)) {
+          clearInterval(poll);
+          resolve(true);
+        }
+      }, 100);
+      void exited.then(() => {
+        clearInterval(poll);
+        resolve(false);
+      });
+    }),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+  ]);
+  const cleanup = async () => {
+    await rm(join(ROOT, "ignition/deployments", deploymentId), { recursive: true, force: true });
+    await rm(join(ROOT, ".ledger", `indexer-${deploymentId}`), { recursive: true, force: true });
+  };
+  if (!up) {
+    child.kill("SIGKILL");
+    await exited;
+    await cleanup();
+    throw new Error(`npm start did not come up:\n${text}`);
+  }
+  const url = (label: string) => {
+    const match = new RegExp(`^\\s*${label}:\\s+(http://\\S+)`, "m").exec(text);
+    if (match === null) throw new Error(`npm start printed no ${label} URL:\n${text}`);
+    return match[1]!;
+  };
+  return {
+    rpcUrl: url("embedded chain"),
+    apiUrl: url("api"),
+    deploymentDir: join(ROOT, "ignition/deployments", deploymentId),
+    output: () => text,
+    async stop() {
+      child.kill("SIGINT");
+      const code = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000).unref())]);
+      if (code === null) child.kill("SIGKILL");
+      await cleanup();
+      return code;
+    },
+  };
+}
