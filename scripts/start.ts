@@ -3,17 +3,6 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { z } from "zod";
 
-import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
-import TestTokenModule from "../ignition/modules/TestToken.js";
-import type {
-  AssetRegistry,
-  ContributionLedger,
-  DisputeCourt,
-  GrantRegistry,
-  LedgerAccessManager,
-  RevenueVault,
-  TestToken,
-} from "../types/ethers-contracts/index.js";
 import { indexerSources, startApi } from "../services/api/index.js";
 import { formatIssues } from "../services/indexer/config.js";
 import { readIgnitionDeployment } from "../services/indexer/deployment.js";
@@ -21,6 +10,7 @@ import { createLogger } from "../services/indexer/logger.js";
 import { LEDGER_REDUCER_VERSION, reducer } from "../services/indexer/reducers/ledger.js";
 import { createIndexer } from "../services/indexer/sync/engine.js";
 import { seedDemo } from "./demo/seed.js";
+import { deployLedgerContracts } from "./lib/deployLedger.js";
 
 /**
  * `npm start`: the whole ledger, up and followed.
@@ -94,26 +84,13 @@ const chainId = (await ethers.provider.getNetwork()).chainId;
 const deploymentId = settings.LEDGER_DEPLOYMENT_ID ?? `chain-${chainId}`;
 
 // --- the contracts: deployed, or attached to the recorded deployment ------------------------------------
-let settlementToken = settings.LEDGER_SETTLEMENT_TOKEN;
-if (settlementToken === undefined) {
-  if (!embedded) console.warn("LEDGER_SETTLEMENT_TOKEN is not set: revenue settles in the test token (anyone may mint it)");
-  const { token } = await ignition.deploy(TestTokenModule, { deploymentId, displayUi: false });
-  settlementToken = await token.getAddress();
+if (!embedded && settings.LEDGER_SETTLEMENT_TOKEN === undefined) {
+  console.warn("LEDGER_SETTLEMENT_TOKEN is not set: revenue settles in the test token (anyone may mint it)");
 }
-const deployed = await ignition.deploy(ProvenanceLedgerModule, {
+const contracts = await deployLedgerContracts(connection, {
   deploymentId,
-  parameters: { ProvenanceLedger: { settlementToken } },
-  displayUi: false,
+  ...(settings.LEDGER_SETTLEMENT_TOKEN === undefined ? {} : { settlementToken: settings.LEDGER_SETTLEMENT_TOKEN }),
 });
-const contracts = {
-  accessManager: (await ethers.getContractAt("LedgerAccessManager", await deployed.accessManager.getAddress())) as unknown as LedgerAccessManager,
-  registry: (await ethers.getContractAt("AssetRegistry", await deployed.registry.getAddress())) as unknown as AssetRegistry,
-  grants: (await ethers.getContractAt("GrantRegistry", await deployed.grants.getAddress())) as unknown as GrantRegistry,
-  contributions: (await ethers.getContractAt("ContributionLedger", await deployed.contributions.getAddress())) as unknown as ContributionLedger,
-  vault: (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault,
-  court: (await ethers.getContractAt("DisputeCourt", await deployed.court.getAddress())) as unknown as DisputeCourt,
-  token: (await ethers.getContractAt("TestToken", settlementToken)) as unknown as TestToken,
-};
 console.log(`chain id ${chainId}; contracts (recorded in ignition/deployments/${deploymentId}/):`);
 for (const [name, contract] of Object.entries(contracts)) console.log(`  ${name.padEnd(14)} ${await contract.getAddress()}`);
 

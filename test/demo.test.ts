@@ -2,40 +2,18 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 
-import ProvenanceLedgerModule from "../ignition/modules/ProvenanceLedger.js";
-import TestTokenModule from "../ignition/modules/TestToken.js";
 import { replayEvidence } from "../ledger/evidence/index.js";
 import { AssetStatus, DisputeStatus, Rights, ScopeKind } from "../ledger/types.js";
-import type {
-  AssetRegistry,
-  ContributionLedger,
-  DisputeCourt,
-  GrantRegistry,
-  LedgerAccessManager,
-  RevenueVault,
-  TestToken,
-} from "../types/ethers-contracts/index.js";
 import { seedDemo } from "../scripts/demo/seed.js";
+import { deployLedgerContracts } from "../scripts/lib/deployLedger.js";
 import { toRawLogs } from "./helpers/logs.js";
 
 const connection = await network.create();
-const { ethers, ignition, networkHelpers } = connection;
+const { ethers, networkHelpers } = connection;
 
 describe("the demo `npm start` seeds", () => {
   it("registers a product derived under a public-data authorization, with verifiable evidence", async () => {
-    const { token } = await ignition.deploy(TestTokenModule);
-    const deployed = await ignition.deploy(ProvenanceLedgerModule, {
-      parameters: { ProvenanceLedger: { noticePeriodSeconds: 60, settlementToken: await token.getAddress() } },
-    });
-    const contracts = {
-      accessManager: (await ethers.getContractAt("LedgerAccessManager", await deployed.accessManager.getAddress())) as unknown as LedgerAccessManager,
-      registry: (await ethers.getContractAt("AssetRegistry", await deployed.registry.getAddress())) as unknown as AssetRegistry,
-      grants: (await ethers.getContractAt("GrantRegistry", await deployed.grants.getAddress())) as unknown as GrantRegistry,
-      contributions: (await ethers.getContractAt("ContributionLedger", await deployed.contributions.getAddress())) as unknown as ContributionLedger,
-      vault: (await ethers.getContractAt("RevenueVault", await deployed.vault.getAddress())) as unknown as RevenueVault,
-      court: (await ethers.getContractAt("DisputeCourt", await deployed.court.getAddress())) as unknown as DisputeCourt,
-      token: (await ethers.getContractAt("TestToken", await token.getAddress())) as unknown as TestToken,
-    };
+    const contracts = await deployLedgerContracts(connection, { parameters: { noticePeriodSeconds: 60 } });
     const demo = await seedDemo(contracts, await ethers.getSigners(), (s) => networkHelpers.time.increase(s).then(() => {}));
     const { registry, grants } = contracts;
 

@@ -20,26 +20,10 @@ import type { Address } from "viem";
 
 import { proposeSettlement } from "../../ledger/state/index.js";
 import { ledgerAddresses, ledgerStateFromNode } from "../lib/ledgerState.js";
-import type {
-  AssetRegistry,
-  ContributionLedger,
-  DisputeCourt,
-  GrantRegistry,
-  LedgerAccessManager,
-  RevenueVault,
-  TestToken,
-} from "../../types/ethers-contracts/index.js";
+import type { LedgerContracts } from "../lib/deployLedger.js";
 
-export interface DemoContracts {
-  accessManager: LedgerAccessManager;
-  registry: AssetRegistry;
-  grants: GrantRegistry;
-  contributions: ContributionLedger;
-  vault: RevenueVault;
-  court: DisputeCourt;
-  /** A settlement token the demo may mint (the embedded chain's test token). */
-  token: TestToken;
-}
+/** The demo mints the settlement token: the embedded chain's test token. */
+export type DemoContracts = LedgerContracts;
 
 export interface DemoResult {
   /** The registered parties (the customer who pays revenue is not one). */

@@ -1,0 +1,67 @@
+import type { NetworkConnection } from "hardhat/types/network";
+
+import ProvenanceLedgerModule from "../../ignition/modules/ProvenanceLedger.js";
+import TestTokenModule from "../../ignition/modules/TestToken.js";
+import type {
+  AssetRegistry,
+  ContributionLedger,
+  DisputeCourt,
+  GrantRegistry,
+  LedgerAccessManager,
+  RevenueVault,
+  TestToken,
+} from "../../types/ethers-contracts/index.js";
+
+/** The ledger's contracts, typed, as one deployment holds them. */
+export interface LedgerContracts {
+  accessManager: LedgerAccessManager;
+  registry: AssetRegistry;
+  grants: GrantRegistry;
+  contributions: ContributionLedger;
+  vault: RevenueVault;
+  court: DisputeCourt;
+  /** The settlement token: the test token (anyone may mint it) unless the deployment names another ERC-20. */
+  token: TestToken;
+}
+
+export interface DeployLedgerOptions {
+  /** Ignition's deployment id (default: Ignition's, `chain-<id>`); deploying again under it attaches. */
+  deploymentId?: string;
+  /** The ERC-20 revenue is paid in; without it the TestToken module is deployed and used. */
+  settlementToken?: string;
+  /** Other parameters of the ProvenanceLedger module (notice period, windows, certificate URI). */
+  parameters?: Record<string, string | number | bigint>;
+}
+
+/**
+ * Deploys the ledger with its Ignition modules through `connection`, or attaches to the deployment Ignition
+ * recorded under the same id, and returns the contracts typed.
+ */
+export async function deployLedgerContracts(
+  connection: NetworkConnection<"l1" | "generic">,
+  options: DeployLedgerOptions = {},
+): Promise<LedgerContracts> {
+  const { ethers, ignition } = connection;
+  const deploymentId = options.deploymentId === undefined ? {} : { deploymentId: options.deploymentId };
+  let settlementToken = options.settlementToken;
+  if (settlementToken === undefined) {
+    const { token } = await ignition.deploy(TestTokenModule, { ...deploymentId, displayUi: false });
+    settlementToken = await token.getAddress();
+  }
+  const deployed = await ignition.deploy(ProvenanceLedgerModule, {
+    ...deploymentId,
+    displayUi: false,
+    parameters: { ProvenanceLedger: { ...options.parameters, settlementToken } },
+  });
+  const at = async <T>(name: string, contract: { getAddress(): Promise<string> } | string): Promise<T> =>
+    (await ethers.getContractAt(name, typeof contract === "string" ? contract : await contract.getAddress())) as unknown as T;
+  return {
+    accessManager: await at<LedgerAccessManager>("LedgerAccessManager", deployed.accessManager),
+    registry: await at<AssetRegistry>("AssetRegistry", deployed.registry),
+    grants: await at<GrantRegistry>("GrantRegistry", deployed.grants),
+    contributions: await at<ContributionLedger>("ContributionLedger", deployed.contributions),
+    vault: await at<RevenueVault>("RevenueVault", deployed.vault),
+    court: await at<DisputeCourt>("DisputeCourt", deployed.court),
+    token: await at<TestToken>("TestToken", settlementToken),
+  };
+}
