@@ -86,6 +86,9 @@ const en = {
   notVerified: "NOT verified: the replayed chain does not match the registry ({count} problem(s)).",
   idColumn: "No.",
   numbered: "No. {n}",
+  holderLink: "its contributions and revenue",
+  timelineLink: "Open the evidence timeline",
+  certificateLink: "Open the certificate",
 
   // contributor view
   contribTitle: "Contributor view",
@@ -257,6 +260,9 @@ const zhCN: Record<TextKey, string> = {
   notVerified: "核验未通过：回放结果与登记合约记录不一致（{count} 处问题）。",
   idColumn: "编号",
   numbered: "第 {n} 号",
+  holderLink: "查看其贡献与收益",
+  timelineLink: "查看存证时间线",
+  certificateLink: "查看登记证书",
 
   contribTitle: "贡献者视图",
   contribIntro: "某一账户的全部贡献、在各数据产品收益中的分配比例、结算及可领取的收益。",

@@ -98,7 +98,7 @@ async function arbitratorView(assetId: string): Promise<Node[]> {
   const disputeViews = await Promise.all(disputes.map((d) => disputeView(d, settlements, time)));
   return [
     h("h2", {}, t("certHeading", { number: assetId }), " ", h("span", { class: `badge status-${asset.status}` }, enumText("status", asset.status))),
-    h("p", {}, pageLink("certificate", { number: assetId }, t("navCertificate"))),
+    h("p", {}, pageLink("certificate", { number: assetId }, t("certificateLink"))),
     h("section", { "aria-labelledby": "replay-heading" }, h("h3", { id: "replay-heading" }, t("replay")), verificationBox, again),
     h("section", { "aria-labelledby": "timeline-heading" }, h("h3", { id: "timeline-heading" }, t("timeline")), timeline),
     h(

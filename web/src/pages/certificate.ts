@@ -135,7 +135,7 @@ async function certificateView(id: string): Promise<Node[]> {
       h("h2", { id: "certificate-heading" }, t("certHeading", { number: certificate.registrationNumber })),
       h("p", { class: `status status-${asset.status}` }, status),
       facts([
-        [t("holder"), h("span", {}, hex(certificate.holder, 8), " ", pageLink("contributor", { address: certificate.holder }, t("navContributor")))],
+        [t("holder"), h("span", {}, hex(certificate.holder, 8), " ", pageLink("contributor", { address: certificate.holder }, t("holderLink")))],
         [t("kind"), enumText("kind", certificate.kind)],
         [t("category"), enumText("category", certificate.category)],
         [t("classification"), enumText("classification", certificate.classification)],
@@ -152,7 +152,7 @@ async function certificateView(id: string): Promise<Node[]> {
         [t("evidenceHead"), h("span", {}, `${certificate.evidenceHead.seq} · `, hex(certificate.evidenceHead.head)), ],
         [t("cardUri"), h("span", {}, `${t("version")} ${card.version} · `, h("code", {}, card.cardURI))],
       ]),
-      h("div", { class: "verify" }, verifyButton, verifyStatus, " ", pageLink("arbitrator", { asset: id }, t("navArbitrator"))),
+      h("div", { class: "verify" }, verifyButton, verifyStatus, " ", pageLink("arbitrator", { asset: id }, t("timelineLink"))),
     ),
     objections.length === 0
       ? h("section", {}, h("h3", {}, t("objections")), h("p", { class: "muted" }, t("none")))
