@@ -51,6 +51,8 @@ function dropZone(): HTMLElement {
     event.preventDefault();
     zone.classList.remove("dragging");
     const file = event.dataTransfer?.files[0];
+    // The chooser would still name the file chosen before: clear it, the result names the dropped one.
+    input.value = "";
     if (file !== undefined) void fingerprintOf(file);
   });
   return zone;
