@@ -83,7 +83,7 @@ export function splitRevenue({ amount, context, resolveParent }: SplitRevenuePar
   const accounts: Address[] = [];
   const keys: number[] = [];
   let floorSum = 0n;
-  const credit = (account: Address, draft: Draft): void => {
+  walkLineage(lineage, { numerator: amount, denominator: 1n }, (account, draft) => {
     const { numerator, denominator } = draft.share;
     const floor = numerator / denominator;
     floorSum += floor;
@@ -91,8 +91,103 @@ export function splitRevenue({ amount, context, resolveParent }: SplitRevenuePar
     accounts.push(account);
     drafts.push(draft);
     credits.push({ account, amount: floor, basis: { exact: draft.share, roundedUp: false, components: [draft] } });
-  };
+  });
 
+  // One entry per account, by account ascending; the credits of an account credited several times merge.
+  const { order, repeats } = sortByAccount(accounts);
+  const entries: AllocationEntry[] = [];
+  const entryKeys = new Float64Array(order.length);
+  for (let k = 0; k < order.length; ) {
+    let end = k + 1;
+    while (end < order.length && repeats[end] === 1) end += 1;
+    if (end === k + 1) {
+      entryKeys[entries.length] = keys[order[k]!]!;
+      entries.push(credits[order[k]!]!);
+    } else {
+      const run = Array.from(order.subarray(k, end));
+      const { exact, components } = mergeCredits(run.map((i) => drafts[i]!));
+      const floor = exact.numerator / exact.denominator;
+      for (const i of run) floorSum -= credits[i]!.amount;
+      floorSum += floor;
+      entryKeys[entries.length] = roundingKey(exact.numerator - floor * exact.denominator, exact.denominator);
+      entries.push({ account: accounts[run[0]!]!, amount: floor, basis: { exact, roundedUp: false, components } });
+    }
+    k = end;
+  }
+  return finishAllocation(amount, floorSum, entries, entryKeys);
+}
+
+/**
+ * The part of a product's split that does not depend on the amount: every account's exact share of ONE
+ * unit of revenue, with its components (shares of one unit too), by account ascending. Every share is
+ * linear in the amount, so `apportion(planSplit(input), amount)` is `splitRevenue({ ...input, amount })`:
+ * the same entries, amounts and rounding; exact shares equal as numbers (not always written with the same
+ * numerator and denominator). Worth it when one state is split for many amounts: a plan of 2,000
+ * contributions takes about a millisecond, an apportionment over a handful of accounts microseconds.
+ */
+export interface SplitPlan {
+  readonly assetId: bigint;
+  readonly accounts: readonly { account: Address; unitShare: Fraction; components: readonly BasisComponent[] }[];
+}
+
+export function planSplit({ context, resolveParent }: Omit<SplitInput, "amount">): SplitPlan {
+  const lineage = loadLineage(context, resolveParent);
+  const drafts: Draft[] = [];
+  const accounts: Address[] = [];
+  walkLineage(lineage, { numerator: 1n, denominator: 1n }, (account, draft) => {
+    accounts.push(account);
+    drafts.push(draft);
+  });
+  const { order, repeats } = sortByAccount(accounts);
+  const planned: { account: Address; unitShare: Fraction; components: readonly BasisComponent[] }[] = [];
+  for (let k = 0; k < order.length; ) {
+    let end = k + 1;
+    while (end < order.length && repeats[end] === 1) end += 1;
+    const run = Array.from(order.subarray(k, end));
+    const { exact, components } = run.length === 1 ? { exact: drafts[run[0]!]!.share, components: [drafts[run[0]!]!] } : mergeCredits(run.map((i) => drafts[i]!));
+    planned.push({ account: accounts[run[0]!]!, unitShare: exact, components });
+    k = end;
+  }
+  return { assetId: lineage.context.assetId, accounts: planned };
+}
+
+/** Splits `amount` by a plan: see {@link SplitPlan}. */
+export function apportion(plan: SplitPlan, amount: bigint): Allocation {
+  checkAmount(amount);
+  const scale = (share: Fraction): Fraction => ({ numerator: share.numerator * amount, denominator: share.denominator });
+  const entries: AllocationEntry[] = [];
+  const keys = new Float64Array(plan.accounts.length);
+  let floorSum = 0n;
+  for (const { account, unitShare, components } of plan.accounts) {
+    const exact = scale(unitShare);
+    const floor = exact.numerator / exact.denominator;
+    floorSum += floor;
+    keys[entries.length] = roundingKey(exact.numerator - floor * exact.denominator, exact.denominator);
+    const scaled = components.map((component) => ({ ...component, share: scale(component.share) }));
+    entries.push({ account, amount: floor, basis: { exact, roundedUp: false, components: scaled } });
+  }
+  return finishAllocation(amount, floorSum, entries, keys);
+}
+
+/** The largest-remainder pass over entries at their floors, the sum checked, accounts left with 0 dropped. */
+function finishAllocation(amount: bigint, floorSum: bigint, entries: AllocationEntry[], keys: Float64Array): Allocation {
+  roundLargestRemainder(amount - floorSum, entries, keys.subarray(0, entries.length));
+  let total = 0n;
+  let zeros = 0;
+  for (const entry of entries) {
+    total += entry.amount;
+    if (entry.amount === 0n) zeros += 1;
+  }
+  if (total !== amount) throw new Error(`split invariant broken: the parts sum to ${total}, not ${amount}`);
+  return { amount, entries: zeros === 0 ? entries : entries.filter((entry) => entry.amount !== 0n) };
+}
+
+/**
+ * The walk over the lineage: credits every account its exact share of `inflow` (a fraction of the amount
+ * split), in walk order: royalties to the parents first (each split again through its own context), then
+ * the holder's and the contributions' parts of the rest.
+ */
+function walkLineage(lineage: LineageNode, inflow: Fraction, credit: (account: Address, draft: Draft) => void): void {
   const stageTotals = new Map<LineageNode, readonly [bigint, bigint, bigint, bigint]>();
   const escrows = new Map<bigint, Address>();
   const escrowOf = (disputeId: bigint): Address => {
@@ -103,7 +198,6 @@ export function splitRevenue({ amount, context, resolveParent }: SplitRevenuePar
     }
     return account;
   };
-
   const splitContext = (node: LineageNode, inflow: Fraction, path: readonly bigint[]): void => {
     const context = node.context;
     // Royalties off the top, parents in their canonical order (asset id, then royalty).
@@ -156,39 +250,7 @@ export function splitRevenue({ amount, context, resolveParent }: SplitRevenuePar
       }
     }
   };
-  splitContext(lineage, { numerator: amount, denominator: 1n }, [lineage.context.assetId]);
-
-  // One entry per account, by account ascending; the credits of an account credited several times merge.
-  const { order, repeats } = sortByAccount(accounts);
-  const entries: AllocationEntry[] = [];
-  const entryKeys = new Float64Array(order.length);
-  for (let k = 0; k < order.length; ) {
-    let end = k + 1;
-    while (end < order.length && repeats[end] === 1) end += 1;
-    if (end === k + 1) {
-      entryKeys[entries.length] = keys[order[k]!]!;
-      entries.push(credits[order[k]!]!);
-    } else {
-      const run = Array.from(order.subarray(k, end));
-      const { exact, components } = mergeCredits(run.map((i) => drafts[i]!));
-      const floor = exact.numerator / exact.denominator;
-      for (const i of run) floorSum -= credits[i]!.amount;
-      floorSum += floor;
-      entryKeys[entries.length] = roundingKey(exact.numerator - floor * exact.denominator, exact.denominator);
-      entries.push({ account: accounts[run[0]!]!, amount: floor, basis: { exact, roundedUp: false, components } });
-    }
-    k = end;
-  }
-
-  roundLargestRemainder(amount - floorSum, entries, entryKeys.subarray(0, entries.length));
-  let total = 0n;
-  let zeros = 0;
-  for (const entry of entries) {
-    total += entry.amount;
-    if (entry.amount === 0n) zeros += 1;
-  }
-  if (total !== amount) throw new Error(`split invariant broken: the parts sum to ${total}, not ${amount}`);
-  return { amount, entries: zeros === 0 ? entries : entries.filter((entry) => entry.amount !== 0n) };
+  splitContext(lineage, inflow, [lineage.context.assetId]);
 }
 
 function checkAmount(amount: unknown): asserts amount is bigint {

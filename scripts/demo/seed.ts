@@ -44,6 +44,7 @@ export interface DemoContracts {
 }
 
 export interface DemoResult {
+  /** The registered parties (the customer who pays revenue is not one). */
   parties: Record<string, string>;
   assets: Record<string, bigint>;
   grants: Record<string, bigint>;
@@ -266,7 +267,6 @@ export async function seedDemo(
       logistics: logistics.address,
       coldChain: coldChain.address,
       bank: bank.address,
-      customer: customer.address,
     },
     assets: { traffic, shipments, product, coldChainLogs },
     grants: { publicGrant, enterpriseGrant },

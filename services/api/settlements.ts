@@ -1,6 +1,8 @@
 import {
   allocationTree,
+  planSplit,
   splitRevenue,
+  type SplitPlan,
   type Allocation,
   type AllocationTree,
   type SplitContext,
@@ -48,6 +50,11 @@ const MAX_LINEAGE_ASSETS = 10_000;
 export interface SplitSnapshot {
   state: StateReader;
   contextOf(assetId: bigint): SplitContext | undefined;
+  /**
+   * The amount-independent part of the asset's split (memoized, like the contexts): a preview only
+   * apportions it. Throws the engine's SplitError for a context it refuses, every time.
+   */
+  planOf(assetId: bigint): SplitPlan;
 }
 
 /**
@@ -75,11 +82,28 @@ export function splitStateOf(context: ApiContext, productId: bigint): Promise<Sp
   }
   const fetched = prefetchState(state, prefixes).then((snapshot): SplitSnapshot => {
     const contexts = new Map<bigint, SplitContext | undefined>();
+    const plans = new Map<bigint, { plan: SplitPlan } | { error: unknown }>();
+    const contextOf = (assetId: bigint) => {
+      if (!contexts.has(assetId)) contexts.set(assetId, splitContextOf(snapshot, assetId));
+      return contexts.get(assetId);
+    };
     return {
       state: snapshot,
-      contextOf(assetId) {
-        if (!contexts.has(assetId)) contexts.set(assetId, splitContextOf(snapshot, assetId));
-        return contexts.get(assetId);
+      contextOf,
+      planOf(assetId) {
+        let planned = plans.get(assetId);
+        if (planned === undefined) {
+          try {
+            const splitContext = contextOf(assetId);
+            if (splitContext === undefined) throw new Error(`asset ${assetId} is not in the state`);
+            planned = { plan: planSplit({ context: splitContext, resolveParent: contextOf }) };
+          } catch (error) {
+            planned = { error };
+          }
+          plans.set(assetId, planned);
+        }
+        if ("error" in planned) throw planned.error;
+        return planned.plan;
       },
     };
   });

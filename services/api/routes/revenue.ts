@@ -1,6 +1,6 @@
 import { getAddress, type Address } from "viem";
 
-import { SplitError, splitRevenue, type BasisComponent } from "../../../ledger/split/index.js";
+import { apportion, SplitError, type BasisComponent } from "../../../ledger/split/index.js";
 import {
   idOf,
   key,
@@ -90,8 +90,7 @@ export const revenueRoutes = [
       if (policy === undefined) throw unprocessable(`asset ${params.id} has no split policy: its revenue cannot be split`);
       let allocation;
       try {
-        const splitContext = snapshot.contextOf(params.id)!;
-        allocation = splitRevenue({ amount: q.amount, context: splitContext, resolveParent: (id) => snapshot.contextOf(id) });
+        allocation = apportion(snapshot.planOf(params.id), q.amount);
       } catch (error) {
         if (error instanceof SplitError) throw unprocessable(`the split of asset ${params.id} is refused: ${error.message}`);
         throw error;
