@@ -18,7 +18,7 @@ import { deployLedgerContracts } from "./lib/deployLedger.js";
  * Embedded (the default): serves an in-process Hardhat chain over JSON-RPC on 127.0.0.1, deploys the
  * contracts with the Ignition module through that endpoint (as on any network), seeds a demo unless
  * LEDGER_DEMO=0, indexes the chain into LevelDB under `.ledger/`, serves the read-only HTTP API
- * (`services/api/`) on 127.0.0.1, prints the URLs, and
+ * (`services/api/`) and the web pages (`web/`, built by `npm start` before this script) on 127.0.0.1, prints the URLs, and
  * runs until Ctrl-C.
  *
  * Another network: with LEDGER_RPC_URL set (and LEDGER_DEPLOYER_KEY in the environment or in Hardhat's
@@ -148,6 +148,7 @@ const api = await startApi({
   });
 });
 console.log(`api: ${api.url}`);
+console.log(`  web pages ${api.url}/ (certificate check, contributor view, arbitrator view)`);
 console.log(`  docs ${api.url}/docs · OpenAPI ${api.url}/openapi.json · ready ${api.url}/ready · metrics ${api.url}/metrics`);
 console.log(`  e.g. ${api.url}/assets/1/certificate · ${api.url}/parties · ${api.url}/settlements`);
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
@@ -28,6 +30,10 @@ describe("the demo `npm start` seeds", () => {
     expect(inNotice.openObjections).to.equal(1n);
     expect((await registry.objection(demo.objectionId)).assetId).to.equal(coldChainLogs);
     expect((await registry.asset(demo.assets.shipments!)).pledgee).to.equal(demo.parties.bank);
+    // The shipment records are a real file: its keccak256 is the fingerprint the web page looks up.
+    const sample = readFileSync(new URL("../web/samples/shipment-records.csv", import.meta.url));
+    const [applied] = await registry.queryFilter(registry.filters.AssetApplied(demo.assets.shipments!));
+    expect(applied!.args.fingerprint).to.equal(ethers.keccak256(sample));
     expect(await registry.holderOf(demo.assets.product!)).to.equal(demo.parties.operator);
     // Five confirmed contributions, a policy, and the revenue in the vault's books.
     expect(await contracts.contributions.contributionCount()).to.equal(5n);

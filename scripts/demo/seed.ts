@@ -1,5 +1,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { id } from "ethers";
+import { readFileSync } from "node:fs";
+
+import { id, keccak256 } from "ethers";
 
 import { ROLE_IDS } from "../../ledger/roles.js";
 import {
@@ -38,6 +40,14 @@ export interface DemoResult {
 }
 
 const ZERO = "0x" + "00".repeat(32);
+
+/**
+ * A fingerprint is the keccak256 of the data's bytes. The demo's data sets are labels, except the
+ * logistics enterprise's shipment records: a real file, so the certificate page can find it by hashing
+ * the file in the browser (web/samples/shipment-records.csv).
+ */
+const SHIPMENT_RECORDS = new URL("../../web/samples/shipment-records.csv", import.meta.url);
+export const SHIPMENT_RECORDS_FINGERPRINT = keccak256(readFileSync(SHIPMENT_RECORDS));
 
 /**
  * Seeds a small, realistic ledger: a municipal data authority authorizes an operator, by scenario, on a
@@ -92,13 +102,14 @@ export async function seedDemo(
     category: number,
     label: string,
     parents: { assetId: bigint; grantId: bigint }[] = [],
+    fingerprint = id(`data:${label}`),
   ): Promise<bigint> => {
     await send(
       registry.connect(applicant).fileApplication({
         kind,
         category,
         classification: Classification.GENERAL,
-        fingerprint: id(`data:${label}`),
+        fingerprint,
         cardHash: id(`card:${label}`),
         cardURI: `ipfs://demo/${encodeURIComponent(label)}/card.json`,
         parents,
@@ -115,8 +126,9 @@ export async function seedDemo(
     category: number,
     label: string,
     parents: { assetId: bigint; grantId: bigint }[] = [],
+    fingerprint?: string,
   ): Promise<bigint> => {
-    const assetId = await apply(applicant, kind, category, label, parents);
+    const assetId = await apply(applicant, kind, category, label, parents, fingerprint);
     await advance(Number(await registry.noticePeriod()));
     await send(registry.connect(registrar).issueCertificate(assetId));
     log(`issued certificate #${assetId}: ${label}`);
@@ -124,7 +136,7 @@ export async function seedDemo(
   };
 
   const traffic = await register(authority, AssetKind.RESOURCE, DataCategory.PUBLIC, "Changsha road traffic flow 2025");
-  const shipments = await register(logistics, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Furong shipment records");
+  const shipments = await register(logistics, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Furong shipment records", [], SHIPMENT_RECORDS_FINGERPRINT);
 
   const latest = await registry.runner!.provider!.getBlock("latest");
   const now = BigInt(latest!.timestamp);

@@ -19,6 +19,7 @@ import type { ApiContext, ApiDeployment, ApiRoute } from "./route.js";
 import { Health, Readiness } from "./schemas.js";
 import type { SettlementAllocation, SplitSnapshot } from "./settlements.js";
 import type { LedgerSources } from "./sources.js";
+import { mountWebPages } from "./web.js";
 
 export interface ApiOptions {
   /** The indexed state and what derives from it (`indexerSources(indexer, contracts)` for a running indexer). */
@@ -168,6 +169,7 @@ export function createApi(options: ApiOptions): Express {
   const router = express.Router();
   for (const route of API_ROUTES) route.register(router, context);
   app.use(router);
+  mountWebPages(app);
 
   app.use((req, res) => {
     sendProblem(res, 404, `no route ${req.method} ${req.path}`, req.originalUrl);
