@@ -18,10 +18,12 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 
 /**
  * Runs `scripts/start.ts` as `npm start` does (Hardhat's `run`, under the project's Node 22), on ports the
- * OS picks and a deployment id of its own, and waits until it prints that the ledger is up.
+ * OS picks and a deployment id of its own, and waits until it prints that the ledger is up. With
+ * LEDGER_DEPLOYMENT_ID in `env` the deployment is the caller's: `stop` leaves its record and store.
  */
 export async function startStack(env: Record<string, string> = {}, timeoutMs = 240_000): Promise<Stack> {
-  const deploymentId = `e2e-${process.pid}-${Date.now()}`;
+  const ownDeployment = env.LEDGER_DEPLOYMENT_ID === undefined;
+  const deploymentId = env.LEDGER_DEPLOYMENT_ID ?? `e2e-${process.pid}-${Date.now()}`;
   const child: ChildProcessWithoutNullStreams = spawn(
     join(ROOT, "node_modules/.bin/node"),
     [join(ROOT, "node_modules/.bin/hardhat"), "run", "scripts/start.ts"],
@@ -52,6 +54,7 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
     new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
   ]);
   const cleanup = async () => {
+    if (!ownDeployment) return;
     await rm(join(ROOT, "ignition/deployments", deploymentId), { recursive: true, force: true });
     await rm(join(ROOT, ".ledger", `indexer-${deploymentId}`), { recursive: true, force: true });
   };
@@ -67,7 +70,7 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
     return match[1]!;
   };
   return {
-    rpcUrl: url("embedded chain"),
+    rpcUrl: url("(?:embedded chain|chain)"),
     apiUrl: url("api"),
     deploymentDir: join(ROOT, "ignition/deployments", deploymentId),
     output: () => text,
