@@ -8,6 +8,7 @@ import { formatIssues } from "./config.js";
 import { readIgnitionDeployment } from "./deployment.js";
 import { ConfigError, IndexerError } from "./errors.js";
 import { createLogger } from "./logger.js";
+import { DEFAULT_RANGE_OPTIONS } from "./source/adaptiveRange.js";
 import { createIndexer } from "./sync/engine.js";
 import { LEDGER_REDUCER_VERSION, reducer as ledgerReducer } from "./reducers/ledger.js";
 import { indexerSources } from "../api/sources.js";
@@ -39,7 +40,7 @@ const FLAGS = {
   "finality-depth": { env: "INDEXER_FINALITY_DEPTH", help: "blocks that may reorganise (default 64)" },
   "poll-interval-ms": { env: "INDEXER_POLL_INTERVAL_MS", help: "head polling interval in live mode (default 2000)" },
   concurrency: { env: "INDEXER_CONCURRENCY", help: "block ranges fetched ahead (default 4)" },
-  "initial-range": { env: "INDEXER_INITIAL_RANGE", help: "first eth_getLogs range, blocks (default 2000)" },
+  "initial-range": { env: "INDEXER_INITIAL_RANGE", help: "first eth_getLogs range, blocks (default 100; it adapts)" },
   "max-range": { env: "INDEXER_MAX_RANGE", help: "widest eth_getLogs range, blocks (default 100000)" },
   "timeout-ms": { env: "INDEXER_TIMEOUT_MS", help: "per RPC request (default 30000)" },
   "progress-interval-ms": { env: "INDEXER_PROGRESS_INTERVAL_MS", help: "backfill progress log interval (default 10000)" },
@@ -143,7 +144,7 @@ async function main(): Promise<number> {
     ...(config["max-range"] === undefined ? {} : { max: config["max-range"] }),
   };
   if (range.initial !== undefined && range.max !== undefined && range.initial > range.max) range.initial = range.max;
-  if (range.initial === undefined && range.max !== undefined) range.initial = Math.min(range.max, 2_000);
+  if (range.initial === undefined && range.max !== undefined) range.initial = Math.min(range.max, DEFAULT_RANGE_OPTIONS.initial);
 
   const indexer = await createIndexer({
     rpcUrl: config["rpc-url"],
