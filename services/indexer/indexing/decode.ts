@@ -1,6 +1,7 @@
-import { decodeEventLog, toEventSelector, type AbiEvent, type Hex } from "viem";
+import { toEventSelector, type AbiEvent, type Hex } from "viem";
 
 import type { DecodedEvent, IndexedContract, IndexedLog } from "../types.js";
+import { compileEventDecoder, type EventArgsDecoder } from "./eventCoder.js";
 
 export type DecodeResult =
   | { readonly kind: "decoded"; readonly event: DecodedEvent }
@@ -13,28 +14,28 @@ export type Decoder = (log: IndexedLog, timestamp: bigint) => DecodeResult;
 
 /** Decodes logs with the ABI of the contract that emitted them, by (address, topic0). */
 export function createDecoder(contracts: readonly IndexedContract[]): Decoder {
-  const byAddress = new Map<string, { name: string; events: Map<Hex, AbiEvent> }>();
+  const byAddress = new Map<string, { name: string; events: Map<Hex, { event: AbiEvent; decodeArgs: EventArgsDecoder }> }>();
   for (const contract of contracts) {
-    const events = new Map<Hex, AbiEvent>();
+    const events = new Map<Hex, { event: AbiEvent; decodeArgs: EventArgsDecoder }>();
     for (const item of contract.abi) {
-      if (item.type === "event" && !item.anonymous) events.set(toEventSelector(item), item);
+      if (item.type === "event" && !item.anonymous) events.set(toEventSelector(item), { event: item, decodeArgs: compileEventDecoder(item) });
     }
     byAddress.set(contract.address.toLowerCase(), { name: contract.name, events });
   }
   return (log, timestamp) => {
     const contract = byAddress.get(log.address);
     const selector = log.topics[0];
-    const abiEvent = selector === undefined ? undefined : contract?.events.get(selector);
-    if (contract === undefined || abiEvent === undefined) return { kind: "unknown" };
+    const compiled = selector === undefined ? undefined : contract?.events.get(selector);
+    if (contract === undefined || compiled === undefined) return { kind: "unknown" };
     try {
-      const decoded = decodeEventLog({ abi: [abiEvent], topics: log.topics as [Hex, ...Hex[]], data: log.data, strict: true });
+      const args = compiled.decodeArgs(log.topics, log.data) as DecodedEvent["args"];
       return {
         kind: "decoded",
         event: {
           contract: contract.name,
           address: log.address,
-          eventName: decoded.eventName,
-          args: decoded.args as DecodedEvent["args"],
+          eventName: compiled.event.name,
+          args,
           blockNumber: BigInt(log.blockNumber),
           blockHash: log.blockHash,
           timestamp,
