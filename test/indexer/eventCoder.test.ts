@@ -28,7 +28,7 @@ const EXTRA: AbiEvent[] = [
 ];
 const EVENTS: AbiEvent[] = [
   ...Object.values(LEDGER_ABIS).flatMap((abi) => (abi as readonly { type: string }[]).filter((item): item is AbiEvent => item.type === "event")),
-  ...erc20Abi.filter((item): item is AbiEvent => item.type === "event"),
+  ...(erc20Abi as readonly { type: string }[]).filter((item): item is AbiEvent => item.type === "event"),
   ...EXTRA,
 ];
 
