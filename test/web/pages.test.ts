@@ -79,6 +79,13 @@ describe("web pages in headless Chromium against the npm start stack", function 
     // Keyboard focus is visible.
     const outline = await page.evaluate<string>("getComputedStyle(document.activeElement).outlineStyle");
     expect(outline).to.not.equal("none");
+    // The file chooser is reachable too (two tabs on: past the Look up button), its button showing the focus.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate<string>("document.activeElement?.id ?? ''")).to.equal("fingerprint-file");
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.file-picker label.button')).outlineStyle")).to.not.equal("none");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
     await page.keyboard.type("2");
     await page.keyboard.press("Enter");
 
@@ -178,6 +185,8 @@ describe("web pages in headless Chromium against the npm start stack", function 
     expect(await page.locator("p.status").innerText()).to.match(/^公示期内，至 .+ 止$/);
     expect(await page.getByLabel("登记编号", { exact: true }).count()).to.equal(1);
     expect(await page.getByLabel("或选择数据文件").count()).to.equal(1);
+    // The file chooser speaks the page's language, not the browser's ("Choose File", "No file chosen").
+    expect(await page.locator("#dropzone").innerText()).to.include("选择文件…").and.include("未选择文件").and.not.include("Choose");
     expect(await page.getByRole("navigation").innerText()).to.include("登记证书查验").and.include("贡献者视图").and.include("争议仲裁视图");
     expect(await page.locator("article.certificate").innerText()).to.include("持有权人").and.include("数据资源").and.include("企业数据").and.include("一般数据");
     await shot("certificate-in-notice-zh");

@@ -27,9 +27,13 @@ async function fingerprintOf(file: File): Promise<void> {
 }
 
 function dropZone(): HTMLElement {
-  const input = h("input", { id: "fingerprint-file", type: "file", "aria-describedby": "fingerprint-file-hint" });
+  // The browser's own file button speaks the browser's language, not the page's: the input is hidden
+  // (still focusable and labelled) behind a button-like label in the page's language.
+  const input = h("input", { id: "fingerprint-file", type: "file", class: "visually-hidden", "aria-describedby": "fingerprint-file-hint" });
+  const chosen = h("span", { class: "muted", id: "fingerprint-file-chosen" }, t("noFileChosen"));
   input.addEventListener("change", () => {
     const file = input.files?.[0];
+    chosen.textContent = file?.name ?? t("noFileChosen");
     if (file !== undefined) void fingerprintOf(file);
   });
   fileStatus = h("p", { class: "muted", role: "status" });
@@ -37,7 +41,7 @@ function dropZone(): HTMLElement {
     "div",
     { class: "dropzone", id: "dropzone" },
     h("label", { for: "fingerprint-file" }, t("fileLabel")),
-    input,
+    h("div", { class: "file-picker" }, input, h("label", { for: "fingerprint-file", class: "button", "aria-hidden": "true" }, t("chooseFile")), chosen),
     h("p", { id: "fingerprint-file-hint", class: "hint" }, t("fileHint")),
     h("p", { class: "drop-target", "aria-hidden": "true" }, t("dropHere")),
     fileStatus,
@@ -53,6 +57,7 @@ function dropZone(): HTMLElement {
     const file = event.dataTransfer?.files[0];
     // The chooser would still name the file chosen before: clear it, the result names the dropped one.
     input.value = "";
+    chosen.textContent = file?.name ?? t("noFileChosen");
     if (file !== undefined) void fingerprintOf(file);
   });
   return zone;
