@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { z } from "zod";
 
-import { indexerSources, startApi } from "../services/api/index.js";
+import { apiDeployment, indexerSources, startApi } from "../services/api/index.js";
 import { formatIssues } from "../services/indexer/config.js";
 import { readIgnitionDeployment } from "../services/indexer/deployment.js";
 import { createLogger } from "../services/indexer/logger.js";
@@ -138,7 +138,7 @@ const following = indexer.run({ signal: stopIndexer.signal }).catch((error: unkn
 // --- the API ----------------------------------------------------------------------------------------
 const api = await startApi({
   sources: indexerSources(indexer, indexed),
-  deployment: { chainId: Number(chainId), contracts: Object.fromEntries(indexed.map((c) => [c.name, c.address])) },
+  deployment: await apiDeployment(rpcUrl, Number(chainId), indexed),
   registry: indexer.metrics.registry,
   host: settings.LEDGER_API_HOST,
   port: settings.LEDGER_API_PORT,

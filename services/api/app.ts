@@ -13,6 +13,7 @@ import { Lru } from "./lru.js";
 import { problemHandler, sendProblem } from "./problems.js";
 import { assetRoutes } from "./routes/assets.js";
 import { grantRoutes } from "./routes/grants.js";
+import { ledgerRoutes } from "./routes/ledger.js";
 import { partyRoutes } from "./routes/parties.js";
 import { revenueRoutes } from "./routes/revenue.js";
 import type { ApiContext, ApiDeployment, ApiRoute } from "./route.js";
@@ -33,7 +34,7 @@ export interface ApiOptions {
 }
 
 /** Every resource route, in the order the OpenAPI document lists them. */
-export const API_ROUTES: readonly ApiRoute[] = [...partyRoutes, ...assetRoutes, ...grantRoutes, ...revenueRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...ledgerRoutes, ...partyRoutes, ...assetRoutes, ...grantRoutes, ...revenueRoutes];
 
 const TITLE = "provenance-ledger API";
 

@@ -20,6 +20,13 @@ export const apiConfigSchema = z.object({
     contracts: z
       .record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"))
       .refine((contracts) => contracts.AssetRegistry !== undefined, "must include the AssetRegistry"),
+    settlementToken: z
+      .object({
+        address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"),
+        symbol: z.string().max(32),
+        decimals: z.number().int().min(0).max(77),
+      })
+      .optional(),
   }),
 });
 

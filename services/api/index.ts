@@ -3,3 +3,5 @@ export { apiConfigSchema, parseApiConfig, type ApiConfig, type ApiConfigInput } 
 export type { ApiDeployment } from "./route.js";
 export { startApi, type RunningApi, type StartApiOptions } from "./server.js";
 export { indexerSources, storeStateReader, storedLogsOfBlocks, type IndexerStatus, type LedgerSources } from "./sources.js";
+export { apiDeployment, readSettlementToken } from "./token.js";
+export type { SettlementToken } from "./route.js";

@@ -8,10 +8,19 @@ import { NoQuery, Problem } from "./schemas.js";
 import type { LedgerSources } from "./sources.js";
 import type { z } from "./zod.js";
 
+/** The ERC-20 revenue is paid in, as its contract describes itself. */
+export interface SettlementToken {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
 /** The deployment the API describes: its chain and contracts by name (AssetRegistry, RevenueVault, ...). */
 export interface ApiDeployment {
   chainId: number;
   contracts: Readonly<Record<string, string>>;
+  /** Unknown when the token does not answer `symbol()`/`decimals()`: amounts are then in its smallest unit. */
+  settlementToken?: SettlementToken;
 }
 
 /** What every handler reads. */

@@ -408,6 +408,17 @@ export const SplitPreview = z
   })
   .openapi("SplitPreview", { description: "How the amount would be split now: entries by account ascending, summing to the amount" });
 
+export const Ledger = z
+  .object({
+    chainId: z.number().int(),
+    contracts: z.record(Address).openapi({ description: "The deployment's contracts by name" }),
+    settlementToken: z
+      .object({ address: Address, symbol: z.string(), decimals: z.number().int() })
+      .nullable()
+      .openapi({ description: "The ERC-20 revenue is paid in; amounts everywhere are in its smallest unit (divide by 10^decimals). Null when the token does not describe itself" }),
+  })
+  .openapi("Ledger");
+
 export const Health = z.object({ status: z.literal("ok") }).openapi("Health");
 export const Readiness = z
   .object({

@@ -13,6 +13,7 @@ import { createIndexer } from "./sync/engine.js";
 import { LEDGER_REDUCER_VERSION, reducer as ledgerReducer } from "./reducers/ledger.js";
 import { indexerSources } from "../api/sources.js";
 import { startApi, type RunningApi } from "../api/server.js";
+import { apiDeployment } from "../api/token.js";
 import type { Reducer } from "./types.js";
 
 /**
@@ -173,7 +174,7 @@ async function main(): Promise<number> {
     try {
       api = await startApi({
         sources: indexerSources(indexer, deployment.contracts),
-        deployment: { chainId: indexer.chainId, contracts: Object.fromEntries(deployment.contracts.map((c) => [c.name, c.address])) },
+        deployment: await apiDeployment(config["rpc-url"], indexer.chainId, deployment.contracts),
         registry: indexer.metrics.registry,
         logger: logger.child({ component: "api" }),
         port: config["api-port"]!,

@@ -11,7 +11,7 @@ import { getAddress, type Address, type Hex } from "viem";
 
 import { verifyAllocationProof } from "../../ledger/split/index.js";
 import { asyncStateReader, MemoryState } from "../../ledger/state/index.js";
-import { API_ROUTES, createApi, indexerSources, startApi, type RunningApi } from "../../services/api/index.js";
+import { API_ROUTES, apiDeployment, createApi, indexerSources, startApi, type RunningApi } from "../../services/api/index.js";
 import { ConfigError } from "../../services/indexer/errors.js";
 import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
 import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
@@ -86,7 +86,7 @@ describe("HTTP API over the indexed demo ledger", function () {
     api = await startApi({
       port: 0,
       sources: indexerSources(indexer, deployment.contracts),
-      deployment: { chainId: indexer.chainId, contracts: Object.fromEntries(deployment.contracts.map((c) => [c.name, c.address])) },
+      deployment: await apiDeployment(chain.url, indexer.chainId, deployment.contracts),
       registry: indexer.metrics.registry,
     });
     readyBeforeSync = await get("/ready");
@@ -101,6 +101,14 @@ describe("HTTP API over the indexed demo ledger", function () {
   });
 
   describe("operations", () => {
+    it("/ledger names the chain, the contracts and the settlement token amounts are counted in", async () => {
+      const { body } = await get("/ledger");
+      expect(body.chainId).to.equal(31337);
+      expect((body.contracts as Record<string, string>).RevenueVault).to.equal(await contracts.vault.getAddress());
+      expect(body.settlementToken).to.deep.equal({ address: await contracts.token.getAddress(), symbol: "LTY", decimals: 2 });
+      expectProblem(await get("/ledger?verbose=1"), 400, /verbose/);
+    });
+
     it("/health is 200; /ready is 503 until the indexer has caught up, then 200", async () => {
       expect((await get("/health")).body).to.deep.equal({ status: "ok" });
       expect(readyBeforeSync.status).to.equal(503);

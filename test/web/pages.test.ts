@@ -23,6 +23,19 @@ const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-n
 describe("web pages in headless Chromium against the npm start stack", function () {
   this.timeout(300_000);
   let stack: Stack;
+
+  /**
+   * An amount of revenue as the pages must show it, worked out here on its own: the API's smallest units over
+   * 10^decimals of the settlement token the API names, digits grouped, then the token's symbol.
+   */
+  async function money(amount: string): Promise<string> {
+    const response = await fetch(`${stack.apiUrl}/ledger`);
+    const { settlementToken } = (await response.json()) as { settlementToken: { symbol: string; decimals: number } };
+    const scale = 10n ** BigInt(settlementToken.decimals);
+    const units = BigInt(amount);
+    const fraction = (units % scale).toString().padStart(settlementToken.decimals, "0");
+    return `${(units / scale).toLocaleString("en-US")}${settlementToken.decimals > 0 ? `.${fraction}` : ""} ${settlementToken.symbol}`;
+  }
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -239,13 +252,14 @@ describe("web pages in headless Chromium against the npm start stack", function 
     const claim = await api<{ amount: string; index: string; proof: string[] }>(`/settlements/1/claims/${logistics}`);
     const settlements = page.locator("table", { has: page.locator("caption", { hasText: "Settlements" }) });
     const row = await settlements.locator("tbody tr").innerText();
-    expect(row).to.include("1,280,000").and.include(Number(claim.amount).toLocaleString("en-US")).and.include("claimed");
+    expect(row).to.include(await money("1280000")).and.include(await money(claim.amount)).and.include("claimed");
+    expect(await page.locator("#contributor-result").innerText()).to.include("Amounts are in LTY, the settlement token (2 decimal places).");
     await settlements.locator("details.proof summary").click();
     expect(await settlements.locator("details.proof li code").allInnerTexts()).to.deep.equal(claim.proof);
 
     const escrowLeaf = await api<{ amount: string }>(`/settlements/1/claims/${escrowAccount(1n)}`);
     expect(await page.locator("#escrow").innerText()).to.include(
-      `Dispute No. 1 (Open) holds ${Number(escrowLeaf.amount).toLocaleString("en-US")} units of settlement No. 1 for contribution No. 1.`,
+      `Dispute No. 1 (Open) holds ${await money(escrowLeaf.amount)} of settlement No. 1 for contribution No. 1.`,
     );
     await shot("contributor-en");
   });
@@ -277,7 +291,7 @@ describe("web pages in headless Chromium against the npm start stack", function 
     const text = await dispute.innerText();
     expect(text).to.include("Dispute No. 1 · Contribution · Open").and.include("ipfs://demo/disputes/1/invoices.json");
     const escrowLeaf = await api<{ amount: string }>(`/settlements/1/claims/${escrowAccount(1n)}`);
-    expect(await dispute.locator(".escrow-held").innerText()).to.include(`${Number(escrowLeaf.amount).toLocaleString("en-US")} units in settlement No. 1`);
+    expect(await dispute.locator(".escrow-held").innerText()).to.include(`${await money(escrowLeaf.amount)} in settlement No. 1`);
     await shot("arbitrator-en");
 
     await page.getByLabel("Language").selectOption("zh-CN");

@@ -23,6 +23,7 @@ export type EvidenceChain = z.infer<typeof Schemas.EvidenceChain>;
 export type EvidenceEntry = z.infer<typeof Schemas.EvidenceEntry>;
 export type SplitPreview = z.infer<typeof Schemas.SplitPreview>;
 export type Problem = z.infer<typeof Schemas.Problem>;
+export type Ledger = z.infer<typeof Schemas.Ledger>;
 interface Page<T> {
   items: T[];
   next: string | null;

@@ -180,6 +180,7 @@ const en = {
   noEvidenceSubmitted: "No evidence submitted.",
   units: "{amount} units",
   amountNote: "Amounts are in the settlement token's smallest unit.",
+  amountNoteToken: "Amounts are in {symbol}, the settlement token ({decimals} decimal places).",
   shareLegend: "{label}: {share}",
 } as const;
 
@@ -354,6 +355,7 @@ const zhCN: Record<TextKey, string> = {
   noEvidenceSubmitted: "尚未提交证据。",
   units: "{amount} 个最小单位",
   amountNote: "金额以结算代币的最小单位计。",
+  amountNoteToken: "金额以结算代币 {symbol} 计（{decimals} 位小数）。",
   shareLegend: "{label}：{share}",
 };
 

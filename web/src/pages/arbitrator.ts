@@ -1,7 +1,8 @@
 import { escrowAccount } from "../../../ledger/split/escrow.js";
 import { getAll, getJson, getOptional, type Asset, type Dispute, type EvidenceChain, type EvidenceEntry, type Settlement, type SettlementClaim } from "../api.js";
 import { facts, h, hex, table } from "../dom.js";
-import { formatAmount, formatTime } from "../format.js";
+import { formatTime } from "../format.js";
+import { formatMoney, settlementToken } from "../money.js";
 import { enumText, lang, t } from "../i18n.js";
 import { fieldError, go, load, lookupForm, pageLink, type Page } from "./page.js";
 
@@ -128,6 +129,7 @@ function verificationNodes(v: EvidenceChain["verification"]): Node[] {
 }
 
 async function disputeView(dispute: Dispute, settlements: Settlement[], time: (s: string) => string): Promise<HTMLElement> {
+  const token = await settlementToken();
   // A disputed contribution's share is paid to the dispute's escrow leaf in every settlement while it is open.
   const account = escrowAccount(BigInt(dispute.disputeId));
   const held = (
@@ -142,7 +144,7 @@ async function disputeView(dispute: Dispute, settlements: Settlement[], time: (s
       [t("claimant"), pageLink("contributor", { address: dispute.claimant }, dispute.claimant)],
       [t("respondent"), pageLink("contributor", { address: dispute.respondent }, dispute.respondent)],
       [t("grounds"), h("span", {}, h("code", {}, dispute.groundsURI), " ", hex(dispute.groundsHash))],
-      [t("bond"), formatAmount(dispute.bond)],
+      [t("bond"), formatMoney(dispute.bond, token)],
       [t("rulingDeadline"), time(dispute.rulingDeadline)],
       [t("remedy"), enumText("remedy", dispute.remedy)],
       [
@@ -153,7 +155,7 @@ async function disputeView(dispute: Dispute, settlements: Settlement[], time: (s
           t("escrowAccount", { account }),
           held.length === 0
             ? ` — ${t("escrowNone")}`
-            : h("ul", {}, ...held.map(({ s, leaf }) => h("li", {}, t("escrowSettled", { amount: t("units", { amount: formatAmount(leaf.amount) }), epoch: s.epochId })))),
+            : h("ul", {}, ...held.map(({ s, leaf }) => h("li", {}, t("escrowSettled", { amount: formatMoney(leaf.amount, token), epoch: s.epochId })))),
         ),
       ],
     ]),

@@ -2,6 +2,7 @@ import { escrowAccount } from "../../../ledger/split/escrow.js";
 import { ApiError, getAll, getJson, getOptional, type Contribution, type Dispute, type Party, type PartySummary, type Settlement, type SettlementClaim, type SplitPreview } from "../api.js";
 import { facts, h, hex, svg, table } from "../dom.js";
 import { formatAmount, formatPercent, formatTime } from "../format.js";
+import { amountNote, formatMoney, settlementToken } from "../money.js";
 import { enumText, lang, t } from "../i18n.js";
 import { fieldError, go, load, lookupForm, pageLink, type Page } from "./page.js";
 
@@ -55,7 +56,8 @@ interface ProductShare {
 
 async function contributorView(address: string): Promise<Node[]> {
   const account = address.toLowerCase();
-  const [party, contributions, disputes] = await Promise.all([
+  const [token, party, contributions, disputes] = await Promise.all([
+    settlementToken(),
     getOptional<Party>(`/parties/${address}`),
     getAll<Contribution>(`/contributions?party=${address}`),
     getAll<Dispute>(`/disputes?party=${address}`),
@@ -102,8 +104,8 @@ async function contributorView(address: string): Promise<Node[]> {
     facts([
       [t("partyKind"), party === undefined ? t("notAParty") : enumText("partyKind", party.kind)],
       [t("roles"), party === undefined || party.roles.length === 0 ? t("none") : party.roles.join(", ")],
-      [t("earned"), party === undefined ? "—" : formatAmount(party.earnings.earned)],
-      [t("claimed"), party === undefined ? "—" : formatAmount(party.earnings.claimed)],
+      [t("earned"), party === undefined ? "—" : formatMoney(party.earnings.earned, token)],
+      [t("claimed"), party === undefined ? "—" : formatMoney(party.earnings.claimed, token)],
       ...(party?.successor ? [[t("successor"), pageLink("contributor", { address: party.successor }, party.successor)] as [string, Node]] : []),
     ]),
     contributions.length === 0
@@ -140,10 +142,10 @@ async function contributorView(address: string): Promise<Node[]> {
     p.settlements.map(({ settlement: s, leaf }) => [
       t("numbered", { n: s.epochId }),
       pageLink("certificate", { number: s.productId }, t("numbered", { n: s.productId })),
-      formatAmount(s.amount),
+      formatMoney(s.amount, token),
       enumText("settlementStatus", s.status),
       time(s.challengeEndsAt),
-      leaf === undefined ? t("noLeaf") : formatAmount(leaf.amount),
+      leaf === undefined ? t("noLeaf") : formatMoney(leaf.amount, token),
       leaf === undefined ? "—" : claimState(s, leaf, chainNow, time),
       leaf === undefined ? "—" : proofOf(leaf),
     ]),
@@ -155,7 +157,7 @@ async function contributorView(address: string): Promise<Node[]> {
           "div",
           {},
           table(t("settlements"), [t("epoch"), t("product"), t("amount"), t("status"), t("challengeEnds"), t("yourLeaf"), t("claimState"), t("proofColumn")], rows),
-          h("p", { class: "hint" }, t("amountNote")),
+          h("p", { class: "hint" }, amountNote(token)),
         ),
   );
 
@@ -166,7 +168,7 @@ async function contributorView(address: string): Promise<Node[]> {
     const held = products.flatMap((p) => p.settlements.flatMap((s) => s.escrow.filter((e) => e.disputeId === disputeId).map((e) => ({ epoch: s.settlement.epochId, amount: e.leaf.amount }))));
     if (held.length === 0) escrowLines.push(h("li", {}, t("escrowPreview", { id: disputeId, status, contribution: contribution.contributionId })));
     for (const { epoch, amount } of held) {
-      escrowLines.push(h("li", {}, t("escrowLine", { id: disputeId, status, amount: t("units", { amount: formatAmount(amount) }), epoch, contribution: contribution.contributionId })));
+      escrowLines.push(h("li", {}, t("escrowLine", { id: disputeId, status, amount: formatMoney(amount, token), epoch, contribution: contribution.contributionId })));
     }
   }
   nodes.push(
