@@ -2,7 +2,7 @@ import type { Address, Hex } from "viem";
 
 import { replayEvidence, type ReplayProblem } from "../../ledger/evidence/index.js";
 import { collectEntries, LEDGER_ABIS, pad, type AssetRecord, type EvidenceRecord } from "../../ledger/state/index.js";
-import type { ApiContext } from "./route.js";
+import { keepIfStable, type ApiContext } from "./route.js";
 
 export interface EvidenceVerification {
   verified: boolean;
@@ -60,7 +60,7 @@ export function verifyEvidence(context: ApiContext, asset: AssetRecord): Promise
       };
     })();
     context.caches.evidence.set(cacheKey, verification);
-    verification.catch(() => context.caches.evidence.delete(cacheKey));
+    keepIfStable(context, verification, () => context.caches.evidence.delete(cacheKey));
   }
   return verification;
 }

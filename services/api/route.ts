@@ -67,6 +67,55 @@ const PROBLEM_DESCRIPTIONS = {
   422: "Well-formed, but cannot be answered for this resource",
 } as const;
 
+/**
+ * Keeps `value` in a cache only if the store was not written while it was computed: a value read across a
+ * write may mix two states, and a cache would serve it long after the request that made it was read again.
+ */
+export function keepIfStable<V>(context: ApiContext, value: Promise<V>, forget: () => void): Promise<V> {
+  const { writeSeq } = context.sources;
+  if (writeSeq === undefined) return value;
+  const before = writeSeq();
+  value.then(
+    () => {
+      if (before % 2 === 1 || writeSeq() !== before) forget();
+    },
+    () => forget(),
+  );
+  return value;
+}
+
+/** How many times an answer is read again when the indexer wrote during it, before it is served as read. */
+const MAX_READS = 5;
+/** How long an answer waits, at most, for writes in progress to end (a range's batch takes milliseconds). */
+const MAX_WAIT_MS = 1_000;
+
+/**
+ * Runs a handler until it read one state: the store's seqlock was even before and unchanged after (a
+ * request reads many keys; a range committed between two of them would mix two states). While a write is
+ * in progress it waits for it, a millisecond or two at a time. Indexer commits are short and far apart, so
+ * nearly every answer is read once; after MAX_READS reads, or MAX_WAIT_MS, the last answer is served (and
+ * logged).
+ */
+async function consistently<T>(context: ApiContext, read: () => T | Promise<T>): Promise<T> {
+  const { sources, logger } = context;
+  if (sources.writeSeq === undefined) return read();
+  const deadline = Date.now() + MAX_WAIT_MS;
+  for (let reads = 1; ; ) {
+    const before = sources.writeSeq();
+    if (before % 2 === 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      continue;
+    }
+    const answer = await read();
+    if (sources.writeSeq() === before && before % 2 === 0) return answer;
+    if (reads >= MAX_READS || Date.now() >= deadline) {
+      logger.warn({ reads }, "the indexer kept writing during a request: served an answer that may mix two states");
+      return answer;
+    }
+    reads += 1;
+  }
+}
+
 export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: RouteSpec<P, Q>): ApiRoute {
   const expressPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
   return {
@@ -78,7 +127,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
         // A route without query fields still rejects unknown ones: `?verbose=1` is a client's mistake to hear about.
         const query = (spec.query ?? NoQuery).safeParse(req.query);
         if (!query.success) throw invalidRequest("query", query.error);
-        const body = await spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q> }, context);
+        const body = await consistently(context, () => spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q> }, context));
         res.json(body);
       });
     },

@@ -9,7 +9,7 @@ import {
 } from "../../ledger/split/index.js";
 import { key, pad, splitContextOf, type EpochRecord, type StateReader } from "../../ledger/state/index.js";
 import { prefetchState } from "../../ledger/state/index.js";
-import type { ApiContext } from "./route.js";
+import { keepIfStable, type ApiContext } from "./route.js";
 
 /** A settlement's allocation recomputed from the state at its `stateBlock`, and whether its root is the posted one. */
 export interface SettlementAllocation {
@@ -37,8 +37,8 @@ export function settlementAllocation(context: ApiContext, epoch: EpochRecord): P
       return { allocation: result, tree, rootMatches: tree.root.toLowerCase() === epoch.merkleRoot.toLowerCase() };
     })();
     context.caches.allocations.set(cacheKey, allocation);
-    // A failure is not cached: the next request tries again.
-    allocation.catch(() => context.caches.allocations.delete(cacheKey));
+    // A failure is not cached, nor what was read across a write: the next request computes it again.
+    keepIfStable(context, allocation, () => context.caches.allocations.delete(cacheKey));
   }
   return allocation;
 }
@@ -108,7 +108,7 @@ export function splitStateOf(context: ApiContext, productId: bigint): Promise<Sp
     };
   });
   context.caches.splitStates.set(cacheKey, { revision, state: fetched });
-  fetched.catch(() => context.caches.splitStates.delete(cacheKey));
+  keepIfStable(context, fetched, () => context.caches.splitStates.delete(cacheKey));
   return fetched;
 }
 

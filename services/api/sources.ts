@@ -25,6 +25,8 @@ export interface LedgerSources {
   /** The state as of `block` inclusive: what a settlement with that `stateBlock` was computed from. */
   stateAt(block: bigint): Promise<StateReader>;
   status(): IndexerStatus | Promise<IndexerStatus>;
+  /** The store's seqlock (`Store.writeSeq`): answers are read again when a write ran during them. */
+  writeSeq?(): number;
 }
 
 /** The state namespace of the indexer's LevelDB store as an {AsyncStateReader}. */
@@ -60,6 +62,7 @@ export function indexerSources(indexer: Pick<Indexer, "store" | "metrics">, cont
   return {
     state: storeStateReader(store),
     revision: () => `${store.cursor.number}:${store.cursor.hash ?? ""}`,
+    writeSeq: () => store.writeSeq,
     logsOfBlocks: (blocks) => storedLogsOfBlocks(store, blocks),
     stateAt: (block) => ledgerStateAt(store, contracts, Number(block)),
     async status() {

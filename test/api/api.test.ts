@@ -408,6 +408,91 @@ describe("HTTP API over the indexed demo ledger", function () {
       expectProblem(await get("/nowhere"), 404, /no route/);
     });
 
+    /**
+     * An API over a one-party state whose reads of the party can be made to race the indexer's writes:
+     * `onPartyRead(n)` runs at the n-th read of the party's document, `seq` is the store's seqlock.
+     */
+    async function racingApi(onPartyRead: (reads: number) => void, lines: string[] = []) {
+      const account = "0x" + "ab".repeat(20);
+      const state = new MemoryState();
+      const document = (kind: number) => JSON.stringify({ account, kind, profileHash: "0x" + "00".repeat(32), registrar: account, successor: null, predecessors: [], at: { block: "1", timestamp: "1", tx: "0x" + "00".repeat(32), logIndex: 0 } });
+      state.put(`party/${account}`, document(1));
+      const reader = asyncStateReader(state);
+      const race = { seq: 0, reads: 0 };
+      const app = createApi({
+        sources: {
+          state: {
+            ...reader,
+            get(stateKey) {
+              if (stateKey === `party/${account}`) {
+                race.reads += 1;
+                onPartyRead(race.reads);
+              }
+              return reader.get(stateKey);
+            },
+          },
+          revision: () => String(race.seq),
+          logsOfBlocks: async () => [],
+          stateAt: async () => new MemoryState(),
+          status: () => ({ indexedBlock: 0, headBlock: 0 }),
+          writeSeq: () => race.seq,
+        },
+        deployment: { chainId: 1, contracts: { AssetRegistry: `0x${"11".repeat(20)}` } },
+        logger: pino({ level: "warn" }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) })),
+      });
+      const server = app.listen(0, "127.0.0.1");
+      await new Promise((resolve) => server.once("listening", resolve));
+      const { port } = server.address() as { port: number };
+      return {
+        race,
+        setKind: (kind: number) => state.put(`party/${account}`, document(kind)),
+        get: async () => (await (await fetch(`http://127.0.0.1:${port}/parties/${account}`)).json()) as { kind: string },
+        close: () => server.close(),
+      };
+    }
+
+    it("reads an answer again when the indexer committed during it, so no answer mixes two states", async () => {
+      // The first read of the party is followed by a whole commit (seqlock 0 -> 1 -> 2) that changes it.
+      const api = await racingApi((reads) => {
+        if (reads === 1) {
+          api.race.seq += 2;
+          api.setKind(5);
+        }
+      });
+      try {
+        expect((await api.get()).kind).to.equal("PUBLIC_DATA_AUTHORITY");
+        // An answer reads the party twice (its document, then its succession): read twice over.
+        expect(api.race.reads).to.equal(2 * 2);
+      } finally {
+        api.close();
+      }
+    });
+
+    it("waits out a commit in progress before reading, and serves a read after five racing ones, logged", async () => {
+      const waiting = await racingApi(() => {});
+      waiting.race.seq = 1; // a batch is being written
+      setTimeout(() => {
+        waiting.setKind(5);
+        waiting.race.seq = 2;
+      }, 20);
+      try {
+        expect((await waiting.get()).kind).to.equal("PUBLIC_DATA_AUTHORITY");
+        expect(waiting.race.reads).to.equal(2); // one answer, read once, after the write
+      } finally {
+        waiting.close();
+      }
+
+      const lines: string[] = [];
+      const racing = await racingApi(() => (racing.race.seq += 2), lines);
+      try {
+        expect((await racing.get()).kind).to.equal("ENTERPRISE");
+        expect(racing.race.reads).to.equal(5 * 2);
+        expect(lines.join("")).to.include("may mix two states");
+      } finally {
+        racing.close();
+      }
+    });
+
     it("answers 500 as a problem without the cause, and logs the cause", async () => {
       const lines: string[] = [];
       const logger = pino({ level: "error" }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));

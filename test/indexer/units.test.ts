@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
 import {
   encodeAbiParameters,
@@ -18,6 +22,7 @@ import { createAdaptiveRange } from "../../services/indexer/source/adaptiveRange
 import { backoffDelay, classifyRpcError } from "../../services/indexer/source/retry.js";
 import { checkRange } from "../../services/indexer/source/validate.js";
 import { eventKey, parseEventKey } from "../../services/indexer/store/keys.js";
+import { openStore } from "../../services/indexer/store/store.js";
 import type { BlockHeader, IndexedLog } from "../../services/indexer/types.js";
 
 const h = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
@@ -31,6 +36,36 @@ function log(block: number, logIndex: number, transactionIndex = logIndex): Inde
 }
 
 describe("indexer units", () => {
+  it("keeps a seqlock for readers: even at rest, odd while a range or a rollback is written, moved on by each", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "store-seqlock-"));
+    const store = await openStore({ path: join(dir, "db"), fingerprint: "seqlock", initialBlock: 0 });
+    try {
+      const at = store.writeSeq;
+      expect(at % 2).to.equal(0);
+      const writing = store.commitRange({
+        from: 1,
+        to: 1,
+        toHash: h(1),
+        logs: [log(1, 0)],
+        timestamps: new Map([[1, 1n]]),
+        state: new Map([["k", "v"]]),
+        undo: new Map([[1, new Map([["k", null]])]]),
+        hashes: new Map([[1, h(1)]]),
+        safe: 0,
+      });
+      expect(store.writeSeq).to.equal(at + 1);
+      await writing;
+      expect(store.writeSeq).to.equal(at + 2);
+      expect(store.readState("k")).to.equal("v");
+      expect(await store.rollback(0)).to.deep.equal({ blocks: 1, events: 1 });
+      expect(store.writeSeq).to.equal(at + 4);
+      expect(store.readState("k")).to.equal(undefined);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("event keys sort as (block, transaction index, log index)", () => {
     const positions = [
       [2, 0, 0],

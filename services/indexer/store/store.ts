@@ -79,6 +79,12 @@ export interface Store {
   readonly hashes: ReadonlyMap<number, Hex>;
   /** Reads a state key (committed data; see `StateTx` for reads within a range). */
   readState(key: string): string | undefined;
+  /**
+   * A seqlock for readers in this process: even while the store is at rest, odd while a batch (a range,
+   * a rollback, a wipe) is being written, and moved on by each. Reads that began and ended at the same even
+   * value saw one state; others may have seen parts of two.
+   */
+  readonly writeSeq: number;
   commitRange(commit: RangeCommit): Promise<void>;
   /** Undoes every block after `ancestor` (its hash must be stored, or it must be `safe`), atomically. */
   rollback(ancestor: number): Promise<{ blocks: number; events: number }>;
@@ -129,10 +135,24 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
   let cursor: Cursor = initialCursor;
   let safe = options.initialBlock;
+  let writeSeq = 0;
+  /** Runs a write (the batch and the in-memory bookkeeping after it) inside the seqlock. */
+  async function writing<T>(write: () => Promise<T>): Promise<T> {
+    writeSeq += 1;
+    try {
+      return await write();
+    } finally {
+      writeSeq += 1;
+    }
+  }
   const hashes = new Map<number, Hex>();
   const undoBlocks = new Set<number>();
 
-  async function wipe(reason: string): Promise<void> {
+  function wipe(reason: string): Promise<void> {
+    return writing(() => wipeNow(reason));
+  }
+
+  async function wipeNow(reason: string): Promise<void> {
     await db.put(META_WIPE, reason, writeOptions);
     await db.clear({ lt: "m:" });
     await db.clear({ gt: "m;" });
@@ -172,6 +192,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
     hashes,
     readState: (key) => getSync(stateKey(key)),
+    get writeSeq() {
+      return writeSeq;
+    },
 
     async commitRange(commit) {
       if (commit.from !== cursor.number + 1) {
@@ -207,15 +230,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       ops.push({ type: "put", key: META_CURSOR, value: JSON.stringify(newCursor) });
       ops.push({ type: "put", key: META_SAFE, value: String(newSafe) });
 
-      await db.batch(ops, writeOptions);
-
-      cursor = newCursor;
-      safe = newSafe;
-      for (const [block, hash] of commit.hashes) hashes.set(block, hash);
-      hashes.set(commit.to, commit.toHash);
-      for (const [block, record] of commit.undo) if (record.size > 0) undoBlocks.add(block);
-      for (const n of prunedHashes) hashes.delete(n);
-      for (const n of prunedUndo) undoBlocks.delete(n);
+      await writing(async () => {
+        await db.batch(ops, writeOptions);
+        cursor = newCursor;
+        safe = newSafe;
+        for (const [block, hash] of commit.hashes) hashes.set(block, hash);
+        hashes.set(commit.to, commit.toHash);
+        for (const [block, record] of commit.undo) if (record.size > 0) undoBlocks.add(block);
+        for (const n of prunedHashes) hashes.delete(n);
+        for (const n of prunedUndo) undoBlocks.delete(n);
+      });
     },
 
     async rollback(ancestor) {
@@ -248,12 +272,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       const newCursor: Cursor = { number: ancestor, hash: ancestorHash };
       ops.push({ type: "put", key: META_CURSOR, value: JSON.stringify(newCursor) });
 
-      await db.batch(ops, writeOptions);
-
       const depth = cursor.number - ancestor;
-      cursor = newCursor;
-      for (const n of droppedHashes) hashes.delete(n);
-      for (const n of blocks) undoBlocks.delete(n);
+      await writing(async () => {
+        await db.batch(ops, writeOptions);
+        cursor = newCursor;
+        for (const n of droppedHashes) hashes.delete(n);
+        for (const n of blocks) undoBlocks.delete(n);
+      });
       return { blocks: depth, events };
     },
 
