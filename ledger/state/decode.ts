@@ -8,6 +8,7 @@ import {
   grantRegistryAbi,
   revenueVaultAbi,
 } from "../abi.js";
+import type { RawLog } from "../evidence/replay.js";
 import type { LedgerEvent } from "./reduce.js";
 
 /** The ledger's contracts by the names the reducers know them by. */
@@ -22,15 +23,8 @@ export const LEDGER_ABIS = {
 
 export type LedgerContractName = keyof typeof LEDGER_ABIS;
 
-/** A log as a JSON-RPC node returns it, with the fields decoding needs. */
-export interface LedgerLog {
-  address: Address;
-  topics: readonly Hex[];
-  data: Hex;
-  blockNumber: bigint;
-  transactionHash: Hex;
-  logIndex: number;
-}
+/** A log as a JSON-RPC node returns it, with the fields decoding needs: the evidence replay's. */
+export type LedgerLog = RawLog;
 
 /**
  * Decodes logs of the ledger's contracts (by address) into events for {reduceLedgerEvent}, in the order

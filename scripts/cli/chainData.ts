@@ -1,6 +1,7 @@
 import { SingleBar } from "cli-progress";
 import type { AbiEvent, Address, Hex, Log } from "viem";
 
+import type { RawLog } from "../../ledger/evidence/index.js";
 import { decodeLedgerLogs, MemoryState, reduceLedgerEvent, type LedgerEvent } from "../../ledger/state/index.js";
 import type { Connection } from "./connection.js";
 import { shortMessage } from "./connection.js";
@@ -41,14 +42,7 @@ export interface LogQuery {
 }
 
 /** A log with the fields the ledger code reads; pending logs are never returned by a mined range. */
-export interface ChainLog {
-  address: Address;
-  topics: readonly Hex[];
-  data: Hex;
-  blockNumber: bigint;
-  transactionHash: Hex;
-  logIndex: number;
-}
+export type ChainLog = RawLog;
 
 function toChainLog(log: Log): ChainLog {
   return {
