@@ -7,6 +7,9 @@
 
 const WIDTH = 20;
 
+/** The largest id a key holds (20 digits): every on-chain id and counter fits. */
+export const MAX_STORED_ID = 10n ** BigInt(WIDTH) - 1n;
+
 export function pad(id: bigint | number): string {
   const text = id.toString();
   if (text.startsWith("-") || text.length > WIDTH) throw new RangeError(`id out of range: ${text}`);
@@ -57,6 +60,39 @@ export const index = {
   objectionsOfAsset: (assetId: bigint, objectionId: bigint) =>
     `idx-asset-objections/${pad(assetId)}/${pad(objectionId)}`,
   reviewsOfAsset: (assetId: bigint, reviewId: bigint) => `idx-asset-reviews/${pad(assetId)}/${pad(reviewId)}`,
+} as const;
+
+/** What an id beyond the keys' width owns: a prefix no key starts with (a lookup finds nothing, not an error). */
+const owner = (id: bigint): string => (id >= 0n && id <= MAX_STORED_ID ? pad(id) : "none");
+
+/**
+ * Prefixes that list, in key order, every document of a kind, or one owner's documents or index entries:
+ * the layout of `key` and `index` above, for readers (the API, the views).
+ */
+export const listing = {
+  parties: "party/",
+  assets: "asset/",
+  grants: "grant/",
+  contributions: "contribution/",
+  deposits: "deposit/",
+  epochs: "epoch/",
+  disputes: "dispute/",
+  policiesOf: (productId: bigint) => `policy/${owner(productId)}/`,
+  evidenceOf: (assetId: bigint) => `evidence/${owner(assetId)}/`,
+  assetsByFingerprint: (fingerprint: string) => `idx-fingerprint/${fingerprint.toLowerCase()}/`,
+  assetsOfHolder: (holder: string) => `idx-holder-assets/${lower(holder)}/`,
+  childrenOf: (parentId: bigint) => `idx-children/${owner(parentId)}/`,
+  grantsOfAsset: (assetId: bigint) => `idx-asset-grants/${owner(assetId)}/`,
+  grantsOfParty: (party: string) => `idx-party-grants/${lower(party)}/`,
+  contributionsOfProduct: (productId: bigint) => `idx-product-contributions/${owner(productId)}/`,
+  contributionsOfParty: (party: string) => `idx-party-contributions/${lower(party)}/`,
+  depositsOfProduct: (productId: bigint) => `idx-product-deposits/${owner(productId)}/`,
+  epochsOfProduct: (productId: bigint) => `idx-product-epochs/${owner(productId)}/`,
+  claimsOfParty: (party: string) => `idx-party-claims/${lower(party)}/`,
+  disputesOfAsset: (assetId: bigint) => `idx-asset-disputes/${owner(assetId)}/`,
+  disputesOfParty: (party: string) => `idx-party-disputes/${lower(party)}/`,
+  objectionsOfAsset: (assetId: bigint) => `idx-asset-objections/${owner(assetId)}/`,
+  reviewsOfAsset: (assetId: bigint) => `idx-asset-reviews/${owner(assetId)}/`,
 } as const;
 
 /** The prefix that lists an index's entries for one owner. */

@@ -12,7 +12,7 @@ import {
   type StageValue,
 } from "../split/index.js";
 import { ContributionStatus, EmptyStageRule } from "../types.js";
-import { index, key, pad } from "./keys.js";
+import { index, key, listing } from "./keys.js";
 import type {
   AssetRecord,
   ContributionRecord,
@@ -53,7 +53,7 @@ export function holderOf(state: Pick<StateReader, "get">, asset: AssetRecord): s
 /** The latest split policy of a product (undefined before its first). */
 export function latestPolicy(state: StateReader, productId: bigint): PolicyRecord | undefined {
   let latest: PolicyRecord | undefined;
-  for (const [, raw] of state.entries(`policy/${pad(productId)}/`)) latest = JSON.parse(raw) as PolicyRecord;
+  for (const [, raw] of state.entries(listing.policiesOf(productId))) latest = JSON.parse(raw) as PolicyRecord;
   return latest;
 }
 
@@ -72,7 +72,7 @@ function toSplitPolicy(policy: PolicyRecord | undefined): SplitPolicy {
  */
 export function countedContributions(state: StateReader, productId: bigint): SplitContribution[] {
   const counted: SplitContribution[] = [];
-  for (const [indexKey] of state.entries(`idx-product-contributions/${pad(productId)}/`)) {
+  for (const [indexKey] of state.entries(listing.contributionsOfProduct(productId))) {
     const id = BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1));
     const record = readDocument<ContributionRecord>(state, key.contribution(id));
     if (record === undefined) continue;
@@ -121,11 +121,11 @@ export function splitContextOf(state: StateReader, assetId: bigint, policyVersio
  */
 export function unsettledAmount(state: StateReader, productId: bigint, policyVersion: number): bigint {
   let amount = 0n;
-  for (const [indexKey] of state.entries(`idx-product-deposits/${pad(productId)}/`)) {
+  for (const [indexKey] of state.entries(listing.depositsOfProduct(productId))) {
     const deposit = readDocument<DepositRecord>(state, key.deposit(BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1))));
     if (deposit !== undefined && deposit.policyVersion === policyVersion) amount += BigInt(deposit.amount);
   }
-  for (const [indexKey] of state.entries(`idx-product-epochs/${pad(productId)}/`)) {
+  for (const [indexKey] of state.entries(listing.epochsOfProduct(productId))) {
     const epoch = readDocument<EpochRecord>(state, key.epoch(BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1))));
     if (epoch === undefined || epoch.policyVersion !== policyVersion) continue;
     amount -= epoch.status === 3 ? BigInt(epoch.claimed) : BigInt(epoch.amount);

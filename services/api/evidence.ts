@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 
 import { replayEvidence, type ReplayProblem } from "../../ledger/evidence/index.js";
-import { collectEntries, LEDGER_ABIS, pad, type AssetRecord, type EvidenceRecord } from "../../ledger/state/index.js";
+import { collectEntries, LEDGER_ABIS, listing, type AssetRecord, type EvidenceRecord } from "../../ledger/state/index.js";
 import { keepIfStable, type ApiContext } from "./route.js";
 
 export interface EvidenceVerification {
@@ -30,7 +30,7 @@ export function verifyEvidence(context: ApiContext, asset: AssetRecord): Promise
   let verification = context.caches.evidence.get(cacheKey);
   if (verification === undefined) {
     verification = (async () => {
-      const entries = (await collectEntries(context.sources.state, `evidence/${pad(BigInt(asset.assetId))}/`)).map(
+      const entries = (await collectEntries(context.sources.state, listing.evidenceOf(BigInt(asset.assetId)))).map(
         ([, value]) => JSON.parse(value) as EvidenceRecord,
       );
       const transactions = new Set(entries.map((entry) => entry.at.tx.toLowerCase()));

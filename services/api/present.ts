@@ -2,6 +2,7 @@ import { getAddress } from "viem";
 
 import {
   key,
+  MAX_STORED_ID,
   readDocument,
   type AssetRecord,
   type AsyncStateReader,
@@ -52,8 +53,6 @@ export function rightsOf(bits: number): string[] {
 }
 
 /** Ids above what the state's 20-digit keys hold cannot exist: a 404, like any other unknown id. */
-const MAX_STORED_ID = 10n ** 20n - 1n;
-
 export function requireDocument<T>(state: Pick<AsyncStateReader, "get">, what: string, id: bigint, keyOf: (id: bigint) => string): T {
   const document = id > MAX_STORED_ID ? undefined : readDocument<T>(state, keyOf(id));
   if (document === undefined) throw notFound(`no ${what} ${id}`);

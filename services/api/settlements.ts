@@ -7,7 +7,7 @@ import {
   type AllocationTree,
   type SplitContext,
 } from "../../ledger/split/index.js";
-import { key, pad, splitContextOf, type EpochRecord, type StateReader } from "../../ledger/state/index.js";
+import { key, listing, splitContextOf, type EpochRecord, type StateReader } from "../../ledger/state/index.js";
 import { prefetchState } from "../../ledger/state/index.js";
 import { keepIfStable, type ApiContext } from "./route.js";
 
@@ -75,7 +75,7 @@ export function splitStateOf(context: ApiContext, productId: bigint): Promise<Sp
     const assetId = queue.pop()!;
     if (seen.has(assetId)) continue;
     seen.add(assetId);
-    prefixes.push(`policy/${pad(assetId)}/`, `idx-product-contributions/${pad(assetId)}/`);
+    prefixes.push(listing.policiesOf(assetId), listing.contributionsOfProduct(assetId));
     const raw = state.get(key.asset(assetId));
     if (raw === undefined) continue;
     for (const parent of (JSON.parse(raw) as { parents: { assetId: string }[] }).parents) queue.push(BigInt(parent.assetId));
@@ -115,7 +115,7 @@ export function splitStateOf(context: ApiContext, productId: bigint): Promise<Sp
 /** The epochs of the ledger (all of them, or a product's), for a party's earnings. */
 export async function allEpochs(context: ApiContext): Promise<EpochRecord[]> {
   const epochs: EpochRecord[] = [];
-  for await (const [, value] of context.sources.state.entries("epoch/")) epochs.push(JSON.parse(value) as EpochRecord);
+  for await (const [, value] of context.sources.state.entries(listing.epochs)) epochs.push(JSON.parse(value) as EpochRecord);
   return epochs;
 }
 

@@ -4,7 +4,7 @@ import {
   holderOf,
   idOf,
   key,
-  pad,
+  listing,
   readDocument,
   type AssetRecord,
   type EvidenceRecord,
@@ -65,15 +65,13 @@ export const assetRoutes = [
       }
       const prefix =
         q.fingerprint !== undefined
-          ? `idx-fingerprint/${q.fingerprint.toLowerCase()}/`
+          ? listing.assetsByFingerprint(q.fingerprint)
           : q.holder !== undefined
-            ? `idx-holder-assets/${q.holder}/`
+            ? listing.assetsOfHolder(q.holder)
             : q.parent !== undefined
-              ? q.parent < 10n ** 20n
-                ? `idx-children/${pad(q.parent)}/`
-                : "idx-children/none/"
-              : "asset/";
-      const indexed = prefix !== "asset/";
+              ? listing.childrenOf(q.parent)
+              : listing.assets;
+      const indexed = prefix !== listing.assets;
       return pageOf(state, prefix, q, (entryKey, value) => {
         const asset = indexed ? readDocument<AssetRecord>(state, key.asset(idOf(entryKey))) : (JSON.parse(value) as AssetRecord);
         return asset === undefined ? undefined : presentAsset(asset, holderOf(state, asset));
@@ -148,7 +146,7 @@ export const assetRoutes = [
     handle({ params, query: page }, context) {
       const { state } = context.sources;
       requireAsset(state, params.id);
-      return pageOf(state, `idx-asset-reviews/${pad(params.id)}/`, page, (indexKey) => {
+      return pageOf(state, listing.reviewsOfAsset(params.id), page, (indexKey) => {
         const review = readDocument<ReviewRecord>(state, key.review(idOf(indexKey)));
         return review === undefined ? undefined : presentReview(review);
       });
@@ -165,7 +163,7 @@ export const assetRoutes = [
     handle({ params, query: page }, context) {
       const { state } = context.sources;
       requireAsset(state, params.id);
-      return pageOf(state, `idx-asset-objections/${pad(params.id)}/`, page, (indexKey) => {
+      return pageOf(state, listing.objectionsOfAsset(params.id), page, (indexKey) => {
         const objection = readDocument<ObjectionRecord>(state, key.objection(idOf(indexKey)));
         return objection === undefined ? undefined : presentObjection(objection);
       });
@@ -186,7 +184,7 @@ export const assetRoutes = [
       const { state } = context.sources;
       const asset = requireAsset(state, params.id);
       const verification = await verifyEvidence(context, asset);
-      const entries = await pageOf(state, `evidence/${pad(params.id)}/`, page, (_key, value) => {
+      const entries = await pageOf(state, listing.evidenceOf(params.id), page, (_key, value) => {
         const entry = JSON.parse(value) as EvidenceRecord;
         return {
           seq: entry.seq,

@@ -1,4 +1,4 @@
-import { idOf, key, pad, readDocument, type ContributionRecord, type GrantRecord } from "../../../ledger/state/index.js";
+import { idOf, key, listing, readDocument, type ContributionRecord, type GrantRecord } from "../../../ledger/state/index.js";
 import { ContributionStatus, GrantStatus, ScopeKind, Stage } from "../../../ledger/types.js";
 import { pageOf } from "../pagination.js";
 import { presentContribution, presentGrant, requireDocument } from "../present.js";
@@ -7,10 +7,6 @@ import { AddressInput, Contribution, enumName, Grant, IdInput, pageOf as pageSch
 import { z } from "../zod.js";
 
 const IdParams = z.object({ id: IdInput });
-const MAX_STORED_ID = 10n ** 20n - 1n;
-
-/** The index prefix of an owner id; an id above what keys hold lists nothing (not an error: it is well-formed). */
-const idPrefix = (index: string, id: bigint) => (id > MAX_STORED_ID ? `${index}/none/` : `${index}/${pad(id)}/`);
 
 const GrantQuery = query({
   ...PageQuery,
@@ -46,7 +42,7 @@ export const grantRoutes = [
       const { state } = context.sources;
       const account = q.party ?? q.grantor ?? q.grantee;
       const prefix =
-        q.asset !== undefined ? idPrefix("idx-asset-grants", q.asset) : account !== undefined ? `idx-party-grants/${account}/` : "grant/";
+        q.asset !== undefined ? listing.grantsOfAsset(q.asset) : account !== undefined ? listing.grantsOfParty(account) : listing.grants;
       const indexed = prefix !== "grant/";
       return pageOf(state, prefix, q, (entryKey, value) => {
         const grant = indexed ? readDocument<GrantRecord>(state, key.grant(idOf(entryKey))) : (JSON.parse(value) as GrantRecord);
@@ -87,11 +83,11 @@ export const grantRoutes = [
       const { state } = context.sources;
       const prefix =
         q.product !== undefined
-          ? idPrefix("idx-product-contributions", q.product)
+          ? listing.contributionsOfProduct(q.product)
           : q.party !== undefined
-            ? `idx-party-contributions/${q.party}/`
-            : "contribution/";
-      const indexed = prefix !== "contribution/";
+            ? listing.contributionsOfParty(q.party)
+            : listing.contributions;
+      const indexed = prefix !== listing.contributions;
       return pageOf(state, prefix, q, (entryKey, value) => {
         const record = indexed
           ? readDocument<ContributionRecord>(state, key.contribution(idOf(entryKey)))
@@ -116,4 +112,3 @@ export const grantRoutes = [
   }),
 ];
 
-export { idPrefix };

@@ -1,7 +1,7 @@
 import { getAddress } from "viem";
 
 import { ROLE_IDS } from "../../../ledger/roles.js";
-import { key, readDocument, resolveParty, type ClaimRecord, type PartyRecord } from "../../../ledger/state/index.js";
+import { key, listing, readDocument, resolveParty, type ClaimRecord, type PartyRecord } from "../../../ledger/state/index.js";
 import { pageOf } from "../pagination.js";
 import { partyKindName } from "../present.js";
 import { notFound } from "../problems.js";
@@ -15,7 +15,7 @@ const AddressParams = z.object({ address: AddressInput });
 /** What the party earned in posted settlements (its leaves) and what it claimed. */
 async function earningsOf(context: ApiContext, account: string): Promise<{ earned: string; claimed: string }> {
   let claimed = 0n;
-  for await (const [indexKey] of context.sources.state.entries(`idx-party-claims/${account}/`)) {
+  for await (const [indexKey] of context.sources.state.entries(listing.claimsOfParty(account))) {
     const [epochId, index] = indexKey.split("/").slice(-2) as [string, string];
     const claim = readDocument<ClaimRecord>(context.sources.state, key.claim(BigInt(epochId), BigInt(index)));
     if (claim !== undefined) claimed += BigInt(claim.amount);
@@ -38,7 +38,7 @@ export const partyRoutes = [
     query: query(PageQuery),
     response: pageSchema("PartyPage", PartySummary),
     handle: ({ query: page }, context) =>
-      pageOf(context.sources.state, "party/", page, (_key, value) => {
+      pageOf(context.sources.state, listing.parties, page, (_key, value) => {
         const party = JSON.parse(value) as PartyRecord;
         return { account: party.account, kind: partyKindName(party.kind), successor: party.successor, registered: party.at };
       }),
@@ -89,7 +89,7 @@ export const partyRoutes = [
     query: query(PageQuery),
     response: pageSchema("ClaimPage", Claim),
     handle: ({ params, query: page }, context) =>
-      pageOf(context.sources.state, `idx-party-claims/${params.address}/`, page, (indexKey) => {
+      pageOf(context.sources.state, listing.claimsOfParty(params.address), page, (indexKey) => {
         const [epochId, index] = indexKey.split("/").slice(-2) as [string, string];
         return readDocument<ClaimRecord>(context.sources.state, key.claim(BigInt(epochId), BigInt(index)));
       }),

@@ -5,7 +5,7 @@ import {
   idOf,
   key,
   latestPolicy,
-  pad,
+  listing,
   readDocument,
   type ClaimRecord,
   type DepositRecord,
@@ -36,7 +36,6 @@ import {
 } from "../schemas.js";
 import { settlementAllocation, splitStateOf } from "../settlements.js";
 import { z } from "../zod.js";
-import { idPrefix } from "./grants.js";
 
 const IdParams = z.object({ id: IdInput });
 
@@ -68,7 +67,7 @@ export const revenueRoutes = [
     problems: [404],
     handle({ params, query: page }, context) {
       requireAsset(context.sources.state, params.id);
-      return pageOf(context.sources.state, `policy/${pad(params.id)}/`, page, (_key, value) => presentPolicy(JSON.parse(value) as PolicyRecord));
+      return pageOf(context.sources.state, listing.policiesOf(params.id), page, (_key, value) => presentPolicy(JSON.parse(value) as PolicyRecord));
     },
   }),
   defineRoute({
@@ -128,8 +127,8 @@ export const revenueRoutes = [
     response: pageSchema("DepositPage", Deposit),
     handle({ query: q }, context) {
       const { state } = context.sources;
-      if (q.product === undefined) return pageOf(state, "deposit/", q, (_key, value) => JSON.parse(value) as DepositRecord);
-      return pageOf(state, idPrefix("idx-product-deposits", q.product), q, (indexKey) =>
+      if (q.product === undefined) return pageOf(state, listing.deposits, q, (_key, value) => JSON.parse(value) as DepositRecord);
+      return pageOf(state, listing.depositsOfProduct(q.product), q, (indexKey) =>
         readDocument<DepositRecord>(state, key.deposit(idOf(indexKey))),
       );
     },
@@ -151,8 +150,8 @@ export const revenueRoutes = [
     response: pageSchema("SettlementPage", Settlement),
     handle({ query: q }, context) {
       const { state } = context.sources;
-      if (q.product === undefined) return pageOf(state, "epoch/", q, (_key, value) => presentEpoch(JSON.parse(value) as EpochRecord));
-      return pageOf(state, idPrefix("idx-product-epochs", q.product), q, (indexKey) => {
+      if (q.product === undefined) return pageOf(state, listing.epochs, q, (_key, value) => presentEpoch(JSON.parse(value) as EpochRecord));
+      return pageOf(state, listing.epochsOfProduct(q.product), q, (indexKey) => {
         const epoch = readDocument<EpochRecord>(state, key.epoch(idOf(indexKey)));
         return epoch === undefined ? undefined : presentEpoch(epoch);
       });
@@ -212,8 +211,8 @@ export const revenueRoutes = [
     handle({ query: q }, context) {
       const { state } = context.sources;
       const prefix =
-        q.asset !== undefined ? idPrefix("idx-asset-disputes", q.asset) : q.party !== undefined ? `idx-party-disputes/${q.party}/` : "dispute/";
-      const indexed = prefix !== "dispute/";
+        q.asset !== undefined ? listing.disputesOfAsset(q.asset) : q.party !== undefined ? listing.disputesOfParty(q.party) : listing.disputes;
+      const indexed = prefix !== listing.disputes;
       return pageOf(state, prefix, q, (entryKey, value) => {
         const dispute = indexed ? readDocument<DisputeRecord>(state, key.dispute(idOf(entryKey))) : (JSON.parse(value) as DisputeRecord);
         if (dispute === undefined) return undefined;
