@@ -158,9 +158,23 @@ export function proposeSettlement(
   stateBlock: bigint,
 ): SettlementProposal | undefined {
   const amount = unsettledAmount(state, productId, policyVersion);
-  if (amount <= 0n) return undefined;
+  return amount <= 0n ? undefined : settlementOf(state, productId, policyVersion, amount, stateBlock);
+}
+
+/**
+ * The settlement of `amount` of `productId` under `policyVersion` from the state at `stateBlock`: its
+ * allocation, tree, Merkle root and inputs hash. What a settler posts (see `proposeSettlement`) and what
+ * anyone recomputes to check a posted one.
+ */
+export function settlementOf(
+  state: StateReader,
+  productId: bigint,
+  policyVersion: number,
+  amount: bigint,
+  stateBlock: bigint,
+): SettlementProposal {
   const context = splitContextOf(state, productId, policyVersion);
-  if (context === undefined) throw new Error(`unknown product ${productId}`);
+  if (context === undefined) throw new Error(`product ${productId} is not in the state at block ${stateBlock}`);
   const input = { amount, context, resolveParent: (assetId: bigint) => splitContextOf(state, assetId) };
   const allocation = splitRevenue(input);
   const tree = allocationTree(allocation);

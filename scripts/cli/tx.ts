@@ -9,29 +9,15 @@ import {
   type Hex,
 } from "viem";
 
-import {
-  accessManagerAbi,
-  assetRegistryAbi,
-  contributionLedgerAbi,
-  disputeCourtAbi,
-  grantRegistryAbi,
-  revenueVaultAbi,
-} from "../../ledger/abi.js";
-import type { LedgerContractName } from "../../ledger/state/index.js";
+import { LEDGER_ABIS, type LedgerContractName } from "../../ledger/state/index.js";
 import type { Connection, Signer } from "./connection.js";
 import { shortMessage } from "./connection.js";
 import { FailureError } from "./io.js";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
 
-export const ABIS: Record<LedgerContractName, Abi> = {
-  LedgerAccessManager: accessManagerAbi as Abi,
-  AssetRegistry: assetRegistryAbi as Abi,
-  GrantRegistry: grantRegistryAbi as Abi,
-  ContributionLedger: contributionLedgerAbi as Abi,
-  RevenueVault: revenueVaultAbi as Abi,
-  DisputeCourt: disputeCourtAbi as Abi,
-};
+/** The ledger's ABIs by contract name, widened to viem's `Abi` for lookups by name at run time. */
+export const ABIS: Record<LedgerContractName, Abi> = LEDGER_ABIS;
 
 /** OpenZeppelin's ERC-20 errors (ERC-6093) and SafeERC20's: what a deposit or a bond runs into. */
 const TOKEN_ERRORS = parseAbi([

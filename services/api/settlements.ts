@@ -1,14 +1,13 @@
+import { planSplit, type Allocation, type AllocationTree, type SplitContext, type SplitPlan } from "../../ledger/split/index.js";
 import {
-  allocationTree,
-  planSplit,
-  splitRevenue,
-  type SplitPlan,
-  type Allocation,
-  type AllocationTree,
-  type SplitContext,
-} from "../../ledger/split/index.js";
-import { key, listing, splitContextOf, type EpochRecord, type StateReader } from "../../ledger/state/index.js";
-import { prefetchState } from "../../ledger/state/index.js";
+  key,
+  listing,
+  prefetchState,
+  settlementOf,
+  splitContextOf,
+  type EpochRecord,
+  type StateReader,
+} from "../../ledger/state/index.js";
 import { keepIfStable, type ApiContext } from "./route.js";
 
 /** A settlement's allocation recomputed from the state at its `stateBlock`, and whether its root is the posted one. */
@@ -28,12 +27,9 @@ export function settlementAllocation(context: ApiContext, epoch: EpochRecord): P
   let allocation = context.caches.allocations.get(cacheKey);
   if (allocation === undefined) {
     allocation = (async () => {
-      const state = await context.sources.stateAt(BigInt(epoch.stateBlock));
-      const productId = BigInt(epoch.productId);
-      const splitContext = splitContextOf(state, productId, epoch.policyVersion);
-      if (splitContext === undefined) throw new Error(`product ${productId} of settlement ${epoch.epochId} is not in the state at its block`);
-      const result = splitRevenue({ amount: BigInt(epoch.amount), context: splitContext, resolveParent: (id) => splitContextOf(state, id) });
-      const tree = allocationTree(result);
+      const stateBlock = BigInt(epoch.stateBlock);
+      const state = await context.sources.stateAt(stateBlock);
+      const { allocation: result, tree } = settlementOf(state, BigInt(epoch.productId), epoch.policyVersion, BigInt(epoch.amount), stateBlock);
       return { allocation: result, tree, rootMatches: tree.root.toLowerCase() === epoch.merkleRoot.toLowerCase() };
     })();
     context.caches.allocations.set(cacheKey, allocation);

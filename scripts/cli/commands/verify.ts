@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import type { Hex } from "viem";
 
-import { allocationTree, splitInputsHash, splitRevenue } from "../../../ledger/split/index.js";
-import { splitContextOf } from "../../../ledger/state/index.js";
+import { key, settlementOf } from "../../../ledger/state/index.js";
 import { ledgerStateAt, progressOn, readLogs } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
@@ -38,12 +37,10 @@ export function registerVerify(program: Command, cli: CliContext): void {
         throw new InputError(`epoch: epoch ${epochId} settles product ${onChain.productId}, not ${productId}`, { argument: "epoch" });
       }
       const { state } = await ledgerStateAt(connection, onChain.stateBlock, progressOn(cli.io.stderr, "reading logs"));
-      const context = splitContextOf(state, productId, onChain.policyVersion);
-      if (context === undefined) throw new FailureError(`product ${productId} did not exist at block ${onChain.stateBlock}`, { productId });
-      const input = { amount: onChain.amount, context, resolveParent: (assetId: bigint) => splitContextOf(state, assetId) };
-      const allocation = splitRevenue(input);
-      const merkleRoot = allocationTree(allocation).root;
-      const inputsHash = splitInputsHash(input);
+      if (state.get(key.asset(productId)) === undefined) {
+        throw new FailureError(`product ${productId} did not exist at block ${onChain.stateBlock}`, { productId });
+      }
+      const { allocation, merkleRoot, inputsHash } = settlementOf(state, productId, onChain.policyVersion, onChain.amount, onChain.stateBlock);
       const rootMatches = merkleRoot === onChain.merkleRoot.toLowerCase();
       const inputsMatch = inputsHash === onChain.inputsHash.toLowerCase();
       const value = {
