@@ -41,6 +41,22 @@ export const assetRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "fingerprint",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      }
+    ],
+    "name": "AssetRegistryDuplicateFingerprint",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "parentId",
         "type": "uint256"
@@ -62,6 +78,17 @@ export const assetRegistryAbi = [
   {
     "inputs": [],
     "name": "AssetRegistryGrantRegistryNotSet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "noticePeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "AssetRegistryInvalidNoticePeriod",
     "type": "error"
   },
   {
@@ -234,6 +261,22 @@ export const assetRegistryAbi = [
       }
     ],
     "name": "AssetRegistryRoyaltiesExceedTotal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "objector",
+        "type": "address"
+      }
+    ],
+    "name": "AssetRegistrySelfObjection",
     "type": "error"
   },
   {
@@ -443,6 +486,38 @@ export const assetRegistryAbi = [
         "internalType": "uint64",
         "name": "roleId",
         "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "executionDelay",
+        "type": "uint32"
+      }
+    ],
+    "name": "LedgerAccessExecutionDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "LedgerAccessTargetClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "roleId",
+        "type": "uint64"
       }
     ],
     "name": "LedgerAccessUnauthorized",
@@ -516,6 +591,22 @@ export const assetRegistryAbi = [
       }
     ],
     "name": "PartyRegistrySuccessionTooDeep",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
     "type": "error"
   },
   {
@@ -1277,12 +1368,38 @@ export const assetRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_NOTICE_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_SUCCESSION_DEPTH",
     "outputs": [
       {
         "internalType": "uint8",
         "name": "",
         "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_NOTICE_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
       }
     ],
     "stateMutability": "view",
@@ -1442,6 +1559,25 @@ export const assetRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "fingerprint",
+        "type": "bytes32"
+      }
+    ],
+    "name": "assetOfFingerprint",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "assetId",
         "type": "uint256"
@@ -1550,6 +1686,25 @@ export const assetRegistryAbi = [
         "internalType": "address",
         "name": "resolvedAccount",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      }
+    ],
+    "name": "awaitsDesensitization",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -1718,35 +1873,6 @@ export const assetRegistryAbi = [
         "internalType": "address",
         "name": "objector",
         "type": "address"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "groundsHash",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "string",
-        "name": "groundsURI",
-        "type": "string"
-      }
-    ],
-    "name": "fileDisputeObjection",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "objectionId",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "assetId",
-        "type": "uint256"
       },
       {
         "internalType": "bytes32",
@@ -1972,11 +2098,6 @@ export const assetRegistryAbi = [
             "internalType": "enum ObjectionStatus",
             "name": "status",
             "type": "uint8"
-          },
-          {
-            "internalType": "bool",
-            "name": "byCourt",
-            "type": "bool"
           }
         ],
         "internalType": "struct IAssetRegistry.Objection",
@@ -2464,6 +2585,29 @@ export const assetRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "rulingHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "transferByRuling",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "from",
         "type": "address"
@@ -2562,6 +2706,17 @@ export const grantRegistryAbi = [
       }
     ],
     "name": "GrantRegistryGrantNotValid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "grantId",
+        "type": "uint256"
+      }
+    ],
+    "name": "GrantRegistryHeldByArbitrator",
     "type": "error"
   },
   {
@@ -2729,6 +2884,17 @@ export const grantRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "totalBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "GrantRegistryRoyaltiesExceedTotal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -2783,6 +2949,38 @@ export const grantRegistryAbi = [
   {
     "inputs": [],
     "name": "InvalidShortString",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "roleId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "executionDelay",
+        "type": "uint32"
+      }
+    ],
+    "name": "LedgerAccessExecutionDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "LedgerAccessTargetClosed",
     "type": "error"
   },
   {
@@ -3110,6 +3308,40 @@ export const grantRegistryAbi = [
         "internalType": "contract IAccessManager",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "applicant",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "grantId",
+        "type": "uint256"
+      }
+    ],
+    "name": "derivationTerms",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "authorized",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint256",
+        "name": "upstreamRoyaltyBps",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -3534,6 +3766,25 @@ export const grantRegistryAbi = [
       }
     ],
     "name": "isAuthorized",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "grantId",
+        "type": "uint256"
+      }
+    ],
+    "name": "isHeldByArbitrator",
     "outputs": [
       {
         "internalType": "bool",
@@ -3999,6 +4250,38 @@ export const contributionLedgerAbi = [
   {
     "inputs": [],
     "name": "InvalidShortString",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "roleId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "executionDelay",
+        "type": "uint32"
+      }
+    ],
+    "name": "LedgerAccessExecutionDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "LedgerAccessTargetClosed",
     "type": "error"
   },
   {
@@ -4718,6 +5001,49 @@ export const revenueVaultAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "EscrowAccountsDisputeIdTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "roleId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "executionDelay",
+        "type": "uint32"
+      }
+    ],
+    "name": "LedgerAccessExecutionDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "LedgerAccessTargetClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -4808,6 +5134,22 @@ export const revenueVaultAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "epochId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "RevenueVaultEscrowLeaf",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "productId",
         "type": "uint256"
       },
@@ -4828,6 +5170,17 @@ export const revenueVaultAbi = [
       }
     ],
     "name": "RevenueVaultExceedsUnsettled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "challengeWindow",
+        "type": "uint32"
+      }
+    ],
+    "name": "RevenueVaultInvalidChallengeWindow",
     "type": "error"
   },
   {
@@ -4877,12 +5230,12 @@ export const revenueVaultAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "expected",
+        "name": "amount",
         "type": "uint256"
       },
       {
         "internalType": "uint256",
-        "name": "released",
+        "name": "paid",
         "type": "uint256"
       }
     ],
@@ -4898,22 +5251,6 @@ export const revenueVaultAbi = [
       }
     ],
     "name": "RevenueVaultInvalidStateBlock",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "recipients",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "amounts",
-        "type": "uint256"
-      }
-    ],
-    "name": "RevenueVaultLengthMismatch",
     "type": "error"
   },
   {
@@ -4952,6 +5289,22 @@ export const revenueVaultAbi = [
       }
     ],
     "name": "RevenueVaultProductNotActive",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "stateBlock",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "lastSettlementBlock",
+        "type": "uint64"
+      }
+    ],
+    "name": "RevenueVaultStaleStateBlock",
     "type": "error"
   },
   {
@@ -5055,15 +5408,21 @@ export const revenueVaultAbi = [
       },
       {
         "indexed": false,
-        "internalType": "address[]",
-        "name": "recipients",
-        "type": "address[]"
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
       },
       {
         "indexed": false,
-        "internalType": "uint256[]",
-        "name": "amounts",
-        "type": "uint256[]"
+        "internalType": "uint256",
+        "name": "paid",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "returned",
+        "type": "uint256"
       }
     ],
     "name": "EscrowReleased",
@@ -5308,6 +5667,32 @@ export const revenueVaultAbi = [
     ],
     "name": "SettlementResumed",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_CHALLENGE_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_CHALLENGE_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -5556,6 +5941,49 @@ export const revenueVaultAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "isEscrowAccount",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "productId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint32",
+        "name": "policyVersion",
+        "type": "uint32"
+      }
+    ],
+    "name": "lastSettlementBlock",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "epochId",
         "type": "uint256"
@@ -5630,14 +6058,14 @@ export const revenueVaultAbi = [
         "type": "bytes32[]"
       },
       {
-        "internalType": "address[]",
-        "name": "recipients",
-        "type": "address[]"
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
       },
       {
-        "internalType": "uint256[]",
-        "name": "amounts",
-        "type": "uint256[]"
+        "internalType": "uint256",
+        "name": "paid",
+        "type": "uint256"
       }
     ],
     "name": "releaseEscrow",
@@ -5819,14 +6247,126 @@ export const disputeCourtAbi = [
         "internalType": "uint32",
         "name": "rulingPeriod_",
         "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "answerPeriod_",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minimumBond_",
+        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
     "type": "constructor"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtAlreadyDisputed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "answerEndsAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "DisputeCourtAnswerPeriodNotOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minimumBond",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtBondTooLow",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "DisputeCourtEmptyHash",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "answerPeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "DisputeCourtInvalidAnswerPeriod",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minimumBond",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtInvalidMinimumBond",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      }
+    ],
+    "name": "DisputeCourtInvalidRecipient",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "contributorPart",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtInvalidRelease",
     "type": "error"
   },
   {
@@ -5881,6 +6421,22 @@ export const disputeCourtAbi = [
   {
     "inputs": [
       {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "DisputeCourtNoStanding",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -5919,6 +6475,38 @@ export const disputeCourtAbi = [
       }
     ],
     "name": "DisputeCourtNotParty",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "DisputeCourtNothingToWithdraw",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "subjectId",
+        "type": "uint256"
+      }
+    ],
+    "name": "DisputeCourtRepeatNotAllowed",
     "type": "error"
   },
   {
@@ -6018,6 +6606,38 @@ export const disputeCourtAbi = [
         "internalType": "uint64",
         "name": "roleId",
         "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "executionDelay",
+        "type": "uint32"
+      }
+    ],
+    "name": "LedgerAccessExecutionDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "LedgerAccessTargetClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "roleId",
+        "type": "uint64"
       }
     ],
     "name": "LedgerAccessUnauthorized",
@@ -6059,6 +6679,100 @@ export const disputeCourtAbi = [
     ],
     "name": "SafeERC20FailedOperation",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "answerPeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "AnswerPeriodSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "BondCredited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "productId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "depositId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "BondDeposited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "BondWithdrawn",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -6254,6 +6968,50 @@ export const disputeCourtAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "minimumBond",
+        "type": "uint256"
+      }
+    ],
+    "name": "MinimumBondSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "claimant",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "arbitrator",
+        "type": "address"
+      }
+    ],
+    "name": "RepeatAllowed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "uint32",
         "name": "rulingPeriod",
@@ -6265,12 +7023,51 @@ export const disputeCourtAbi = [
   },
   {
     "inputs": [],
+    "name": "FORFEITED_BOND",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "LAPSED_RULING",
     "outputs": [
       {
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_RULING_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_ANSWER_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
       }
     ],
     "stateMutability": "view",
@@ -6290,6 +7087,51 @@ export const disputeCourtAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "disputeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "allowRepeat",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "answerPeriod",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "bondCredit",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "bondToken",
     "outputs": [
@@ -6297,6 +7139,45 @@ export const disputeCourtAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "claimant",
+        "type": "address"
+      },
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "subjectId",
+        "type": "uint256"
+      }
+    ],
+    "name": "claimState",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "openDisputeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "repeatBarred",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -6356,6 +7237,11 @@ export const disputeCourtAbi = [
           },
           {
             "internalType": "uint64",
+            "name": "answerEndsAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
             "name": "rulingDeadline",
             "type": "uint64"
           }
@@ -6400,6 +7286,25 @@ export const disputeCourtAbi = [
         "internalType": "enum DisputeKind",
         "name": "kind",
         "type": "uint8"
+      }
+    ],
+    "name": "minimumBond",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
       },
       {
         "internalType": "uint256",
@@ -6409,6 +7314,11 @@ export const disputeCourtAbi = [
       {
         "internalType": "uint256",
         "name": "subjectId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "standingId",
         "type": "uint256"
       },
       {
@@ -6466,14 +7376,9 @@ export const disputeCourtAbi = [
         "type": "bytes32[]"
       },
       {
-        "internalType": "address[]",
-        "name": "recipients",
-        "type": "address[]"
-      },
-      {
-        "internalType": "uint256[]",
-        "name": "amounts",
-        "type": "uint256[]"
+        "internalType": "uint256",
+        "name": "contributorPart",
+        "type": "uint256"
       }
     ],
     "name": "releaseEscrow",
@@ -6548,6 +7453,37 @@ export const disputeCourtAbi = [
     "inputs": [
       {
         "internalType": "uint32",
+        "name": "answerPeriod_",
+        "type": "uint32"
+      }
+    ],
+    "name": "setAnswerPeriod",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum DisputeKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minimumBond_",
+        "type": "uint256"
+      }
+    ],
+    "name": "setMinimumBond",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
         "name": "rulingPeriod_",
         "type": "uint32"
       }
@@ -6577,6 +7513,30 @@ export const disputeCourtAbi = [
     ],
     "name": "submitEvidence",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      }
+    ],
+    "name": "withdrawBond",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   }

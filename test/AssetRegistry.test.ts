@@ -50,13 +50,25 @@ const { time } = networkHelpers;
 const ZERO_ADDRESS = ethersLib.ZeroAddress;
 const MAX_PARENTS = 16;
 const UNKNOWN_ID = 999n;
+/** The bounds of the public-notice window (`MIN_NOTICE_PERIOD`, `MAX_NOTICE_PERIOD`). */
+const MIN_NOTICE_PERIOD = 60n;
+const MAX_NOTICE_PERIOD = 365n * DAY;
+
+/**
+ * Holds COURT in every fixture, standing in for the dispute court contract: objections are filed and
+ * resolved by the court only (a party objects by opening an OBJECTION dispute, see DisputeCourt.test.ts),
+ * and these tests exercise the registry's own rules on what the court asks.
+ */
+const COURT = (await ethers.getSigners())[12]!;
 
 // ------------------------------------------------------------------------------------------------
 // Fixtures
 // ------------------------------------------------------------------------------------------------
 
 async function deployed(): Promise<Ledger> {
-  return deployLedger(connection);
+  const ledger = await deployLedger(connection);
+  await send(ledger.accessManager.connect(ledger.admin).grantRole(ROLE_IDS.COURT, COURT.address, 0));
+  return ledger;
 }
 
 interface WithAsset {
@@ -69,13 +81,13 @@ interface WithAsset {
 
 /** alice's application, filed. */
 async function applied(): Promise<WithAsset> {
-  const ledger = await deployLedger(connection);
+  const ledger = await deployed();
   return { ledger, assetId: await fileApplication(ledger, ledger.alice) };
 }
 
 /** alice's application, accepted: in its public-notice window. */
 async function inNotice(): Promise<WithAsset & { noticeEndsAt: bigint }> {
-  const ledger = await deployLedger(connection);
+  const ledger = await deployed();
   const assetId = await fileApplication(ledger, ledger.alice);
   await send(ledger.registry.connect(ledger.registrar).acceptApplication(assetId));
   return { ledger, assetId, noticeEndsAt: (await ledger.registry.asset(assetId)).noticeEndsAt };
@@ -83,19 +95,19 @@ async function inNotice(): Promise<WithAsset & { noticeEndsAt: bigint }> {
 
 /** alice's certificate, issued. */
 async function issued(): Promise<WithAsset> {
-  const ledger = await deployLedger(connection);
+  const ledger = await deployed();
   return { ledger, assetId: await issueAsset(connection, ledger, ledger.alice) };
 }
 
 /** alice's certificate of IMPORTANT data, issued. */
 async function important(): Promise<WithAsset> {
-  const ledger = await deployLedger(connection);
+  const ledger = await deployed();
   return { ledger, assetId: await issueAsset(connection, ledger, ledger.alice, { classification: Classification.IMPORTANT }) };
 }
 
 /** alice's certificate, pledged to carol. */
 async function pledged(): Promise<WithAsset> {
-  const ledger = await deployLedger(connection);
+  const ledger = await deployed();
   const assetId = await issueAsset(connection, ledger, ledger.alice);
   await send(ledger.registry.connect(ledger.alice).pledge(assetId, ledger.carol.address, h("loan")));
   return { ledger, assetId };
@@ -114,7 +126,7 @@ interface Stages {
 }
 
 async function stages(): Promise<Stages> {
-  const ledger = await deployLedger(connection);
+  const ledger = await deployed();
   const { registry, registrar, alice, bob } = ledger;
   const appliedId = await fileApplication(ledger, alice);
   const noticed = await fileApplication(ledger, alice);
@@ -122,7 +134,7 @@ async function stages(): Promise<Stages> {
   const issuedId = await issueAsset(connection, ledger, alice); // waits out `noticed`'s window too
   const cancelled = await issueAsset(connection, ledger, alice);
   await send(registry.connect(registrar).cancel(cancelled, h("cancel")));
-  await send(registry.connect(bob).fileObjection(appliedId, h("grounds"), "ipfs://grounds"));
+  await send(registry.connect(COURT).fileObjection(appliedId, bob.address, h("grounds"), "ipfs://grounds"));
   return { ledger, applied: appliedId, noticed, issued: issuedId, cancelled, objectionId: await objectionCount(ledger) };
 }
 
@@ -137,8 +149,9 @@ async function objectionCount(ledger: Ledger): Promise<bigint> {
   return events.length === 0 ? 0n : events[events.length - 1]!.args.objectionId;
 }
 
+/** Files `objector`'s objection to `assetId` as the court does when `objector` opens an OBJECTION dispute. */
 async function fileObjection(ledger: Ledger, objector: HardhatEthersSigner, assetId: bigint): Promise<bigint> {
-  await send(ledger.registry.connect(objector).fileObjection(assetId, h("grounds"), "ipfs://grounds"));
+  await send(ledger.registry.connect(COURT).fileObjection(assetId, objector.address, h("grounds"), "ipfs://grounds"));
   return objectionCount(ledger);
 }
 
@@ -285,6 +298,52 @@ describe("AssetRegistry", () => {
       ).to.be.revertedWithCustomError(registry, "AssetRegistryEmptyHash");
     });
 
+    it("refuses a fingerprint registered to a live asset: applied, in notice or issued, whoever files it", async () => {
+      const ledger = await networkHelpers.loadFixture(deployed);
+      const { registry, registrar, alice, bob } = ledger;
+      const fingerprints = [h("fp-applied"), h("fp-notice"), h("fp-issued")];
+      const appliedId = await fileApplication(ledger, alice, { fingerprint: fingerprints[0]! });
+      const noticed = await fileApplication(ledger, alice, { fingerprint: fingerprints[1]! });
+      await send(registry.connect(registrar).acceptApplication(noticed));
+      const issuedId = await issueAsset(connection, ledger, alice, { fingerprint: fingerprints[2]! });
+      for (const [fingerprint, existing] of [
+        [fingerprints[0]!, appliedId],
+        [fingerprints[1]!, noticed],
+        [fingerprints[2]!, issuedId],
+      ] as const) {
+        expect(await registry.assetOfFingerprint(fingerprint)).to.equal(existing);
+        for (const applicant of [alice, bob]) {
+          // As a resource, or re-labelled as a product of more general data: the same data either way.
+          for (const overrides of [{}, { kind: AssetKind.PRODUCT, classification: Classification.GENERAL }]) {
+            await expect(registry.connect(applicant).fileApplication(application({ fingerprint, ...overrides })))
+              .to.be.revertedWithCustomError(registry, "AssetRegistryDuplicateFingerprint")
+              .withArgs(fingerprint, existing);
+          }
+        }
+      }
+      expect(await registry.assetOfFingerprint(h("fp-unknown"))).to.equal(0n);
+    });
+
+    it("lets a fingerprint be filed again once its asset is refused, cancelled or destroyed", async () => {
+      const ledger = await networkHelpers.loadFixture(deployed);
+      const { registry, registrar, alice, bob } = ledger;
+      const refused = await fileApplication(ledger, alice, { fingerprint: h("fp-refused") });
+      await send(registry.connect(registrar).refuseApplication(refused, h("incomplete")));
+      const cancelled = await issueAsset(connection, ledger, alice, { fingerprint: h("fp-cancelled") });
+      await send(registry.connect(registrar).cancel(cancelled, h("cancel")));
+      const destroyed = await issueAsset(connection, ledger, alice, { fingerprint: h("fp-destroyed") });
+      await send(registry.connect(registrar).cancel(destroyed, h("cancel")));
+      await send(registry.connect(registrar).recordDestruction(destroyed, h("destroyed")));
+      for (const label of ["fp-refused", "fp-cancelled", "fp-destroyed"]) {
+        const again = await fileApplication(ledger, bob, { fingerprint: h(label) });
+        expect(await registry.assetOfFingerprint(h(label))).to.equal(again);
+        // The new filing is live: a third one is refused.
+        await expect(registry.connect(alice).fileApplication(application({ fingerprint: h(label) })))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryDuplicateFingerprint")
+          .withArgs(h(label), again);
+      }
+    });
+
     it("refuses an applicant that is not a live party", async () => {
       const { registry, registrar, alice, bob, outsider } = await networkHelpers.loadFixture(deployed);
       await expect(registry.connect(outsider).fileApplication(application()))
@@ -298,6 +357,87 @@ describe("AssetRegistry", () => {
       await expect(registry.connect(alice).fileApplication(application()))
         .to.be.revertedWithCustomError(registry, "PartyRegistryNotLiveParty")
         .withArgs(alice.address);
+    });
+
+    describe("a product classified below its parents", () => {
+      /** alice's IMPORTANT resource and GENERAL resource, issued. */
+      async function parents(): Promise<{ ledger: Ledger; importantId: bigint; generalId: bigint }> {
+        const ledger = await deployed();
+        const importantId = await issueAsset(connection, ledger, ledger.alice, { classification: Classification.IMPORTANT });
+        const generalId = await issueAsset(connection, ledger, ledger.alice);
+        return { ledger, importantId, generalId };
+      }
+
+      it("is filed, but accepted only once a DESENSITIZATION review of it is attached", async () => {
+        const { ledger, importantId, generalId } = await networkHelpers.loadFixture(parents);
+        const { registry, registrar, alice } = ledger;
+        const filed = application({
+          kind: AssetKind.PRODUCT,
+          classification: Classification.GENERAL,
+          parents: [
+            { assetId: generalId, grantId: 0n },
+            { assetId: importantId, grantId: 0n },
+          ],
+        });
+        await expect(registry.connect(alice).fileApplication(filed)).to.emit(registry, "AssetApplied");
+        const productId = await registry.assetCount();
+        expect(await registry.awaitsDesensitization(productId)).to.equal(true);
+        await expect(registry.connect(registrar).acceptApplication(productId))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryDesensitizationReviewRequired")
+          .withArgs(productId, 0n);
+        // Other reviews, and a desensitization review of another asset, do not count.
+        for (const kind of [ReviewKind.AUTHENTICITY, ReviewKind.COMPLIANCE, ReviewKind.AUDIT, ReviewKind.VALUATION]) {
+          await attachReview(ledger, productId, kind);
+        }
+        await attachReview(ledger, importantId, ReviewKind.DESENSITIZATION);
+        expect(await registry.awaitsDesensitization(productId)).to.equal(true);
+        await expect(registry.connect(registrar).acceptApplication(productId))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryDesensitizationReviewRequired")
+          .withArgs(productId, 0n);
+
+        await attachReview(ledger, productId, ReviewKind.DESENSITIZATION);
+        expect(await registry.awaitsDesensitization(productId)).to.equal(false);
+        await expect(registry.connect(registrar).acceptApplication(productId)).to.emit(registry, "ApplicationAccepted");
+      });
+
+      it("does not wait when classified as its most sensitive parent", async () => {
+        const { ledger, importantId, generalId } = await networkHelpers.loadFixture(parents);
+        const { registry, registrar, alice } = ledger;
+        for (const [parentIds, classification] of [
+          [[generalId, importantId], Classification.IMPORTANT],
+          [[generalId], Classification.GENERAL],
+          [[generalId], Classification.IMPORTANT],
+        ] as const) {
+          const productId = await fileApplication(ledger, alice, {
+            kind: AssetKind.PRODUCT,
+            classification,
+            parents: parentIds.map((assetId) => ({ assetId, grantId: 0n })),
+          });
+          expect(await registry.awaitsDesensitization(productId)).to.equal(false);
+          await expect(registry.connect(registrar).acceptApplication(productId)).to.emit(registry, "ApplicationAccepted");
+        }
+        await expect(registry.awaitsDesensitization(UNKNOWN_ID))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryUnknownAsset")
+          .withArgs(UNKNOWN_ID);
+      });
+
+      it("waits for the parent's classification at filing, also for a parent cited under a grant", async () => {
+        const { ledger, importantId } = await networkHelpers.loadFixture(parents);
+        const { registry, registrar, alice, bob } = ledger;
+        const grantId = await makeGrant(ledger, alice, grantTerms(bob.address, importantId, Rights.PROCESS, await now()));
+        const productId = await fileApplication(ledger, bob, {
+          kind: AssetKind.PRODUCT,
+          parents: [{ assetId: importantId, grantId }],
+        });
+        expect(await registry.awaitsDesensitization(productId)).to.equal(true);
+        // Lowering the parent afterwards does not lift the product's wait: the product was derived from
+        // important data.
+        const parentReview = await attachReview(ledger, importantId, ReviewKind.DESENSITIZATION);
+        await send(registry.connect(registrar).reclassify(importantId, Classification.GENERAL, parentReview));
+        await expect(registry.connect(registrar).acceptApplication(productId))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryDesensitizationReviewRequired")
+          .withArgs(productId, 0n);
+      });
     });
 
     describe("parents", () => {
@@ -371,7 +511,7 @@ describe("AssetRegistry", () => {
         await expect(ledger.registry.connect(ledger.alice).fileApplication(product([{ assetId }])))
           .to.be.revertedWithCustomError(ledger.registry, "AssetRegistryUnderObjection")
           .withArgs(assetId);
-        await send(ledger.registry.connect(ledger.arbitrator).resolveObjection(objectionId, false, h("dismissed")));
+        await send(ledger.registry.connect(COURT).resolveObjection(objectionId, false, h("dismissed")));
         await expect(ledger.registry.connect(ledger.alice).fileApplication(product([{ assetId }]))).to.emit(
           ledger.registry,
           "AssetApplied",
@@ -481,6 +621,34 @@ describe("AssetRegistry", () => {
           { assetId: held! },
         ]))).to.emit(registry, "AssetApplied");
       });
+
+      it("counts a sub-grant's royalty stacked on every grant above it", async () => {
+        const ledger = await networkHelpers.loadFixture(deployed);
+        const { registry, grants, alice, bob, carol } = ledger;
+        const [licensed, other] = await issueMany(connection, ledger, alice, 2);
+        const start = await now();
+        const direct = await makeGrant(
+          ledger,
+          alice,
+          grantTerms(bob.address, licensed!, Rights.PROCESS | Rights.SUBLICENSE, start, { royaltyBps: 6_000 }),
+        );
+        await send(grants.connect(bob).subGrant(direct, grantTerms(carol.address, licensed!, Rights.PROCESS, start, { royaltyBps: 3_000 })));
+        const sub = await grants.grantCount();
+        expect(await grants.derivationTerms(carol.address, licensed!, sub)).to.deep.equal([true, 9_000n]);
+        const otherHigh = await makeGrant(ledger, alice, grantTerms(carol.address, other!, Rights.PROCESS, await now(), { royaltyBps: 1_001 }));
+        const otherExact = await makeGrant(ledger, alice, grantTerms(carol.address, other!, Rights.PROCESS, await now(), { royaltyBps: 1_000 }));
+        // Before the audit a sub-grant's own 3,000 was all the product paid for it (4,001 in total here).
+        await expect(registry.connect(carol).fileApplication(product([
+          { assetId: licensed!, grantId: sub },
+          { assetId: other!, grantId: otherHigh },
+        ])))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryRoyaltiesExceedTotal")
+          .withArgs(10_001n);
+        await expect(registry.connect(carol).fileApplication(product([
+          { assetId: licensed!, grantId: sub },
+          { assetId: other!, grantId: otherExact },
+        ]))).to.emit(registry, "AssetApplied");
+      });
     });
   });
 
@@ -583,18 +751,27 @@ describe("AssetRegistry", () => {
       expect((await registry.asset(early)).noticeEndsAt).to.equal(earlyEnd);
     });
 
-    it("with a zero notice period, the certificate can be issued at once", async () => {
-      const { ledger, assetId } = await networkHelpers.loadFixture(applied);
-      await send(ledger.registry.connect(ledger.admin).setNoticePeriod(0));
-      await send(ledger.registry.connect(ledger.registrar).acceptApplication(assetId));
-      await expect(ledger.registry.connect(ledger.registrar).issueCertificate(assetId)).to.emit(ledger.registry, "CertificateIssued");
-    });
-
-    it("never ends a window before its time, even for a notice period reaching past uint32 time", async () => {
+    it("with the shortest notice period, a minute, still leaves that minute to object", async () => {
       const { ledger, assetId } = await networkHelpers.loadFixture(applied);
       const { registry, registrar, bob } = ledger;
-      const longest = 2n ** 32n - 1n;
-      await send(registry.connect(ledger.admin).setNoticePeriod(longest));
+      await send(registry.connect(ledger.admin).setNoticePeriod(MIN_NOTICE_PERIOD));
+      const at = await nextBlockAt();
+      await send(registry.connect(registrar).acceptApplication(assetId));
+      await expect(registry.connect(registrar).issueCertificate(assetId))
+        .to.be.revertedWithCustomError(registry, "AssetRegistryNoticeNotOver")
+        .withArgs(assetId, at + MIN_NOTICE_PERIOD);
+      await time.setNextBlockTimestamp(at + MIN_NOTICE_PERIOD - 1n);
+      await expect(registry.connect(COURT).fileObjection(assetId, bob.address, h("grounds"), "")).to.emit(registry, "ObjectionFiled");
+      await send(registry.connect(COURT).resolveObjection(1n, false, h("dismissed")));
+      await expect(registry.connect(registrar).issueCertificate(assetId)).to.emit(registry, "CertificateIssued");
+    });
+
+    it("never ends a window before its time, even for a window reaching past uint32 time", async () => {
+      const { ledger, assetId } = await networkHelpers.loadFixture(applied);
+      const { registry, registrar, bob } = ledger;
+      // The longest window, opened 30 days before uint32 time runs out: its end saturates.
+      await send(registry.connect(ledger.admin).setNoticePeriod(MAX_NOTICE_PERIOD));
+      await time.increaseTo(2n ** 32n - 30n * DAY);
       const receipt = await send(registry.connect(registrar).acceptApplication(assetId));
       const [accepted] = await registryEvents(registry, receipt, "ApplicationAccepted");
       const announced = accepted!.args.getValue("noticeEndsAt") as bigint;
@@ -603,7 +780,7 @@ describe("AssetRegistry", () => {
       await expect(registry.connect(registrar).issueCertificate(assetId))
         .to.be.revertedWithCustomError(registry, "AssetRegistryNoticeNotOver")
         .withArgs(assetId, announced);
-      await expect(registry.connect(bob).fileObjection(assetId, h("grounds"), "")).to.emit(registry, "ObjectionFiled");
+      await expect(registry.connect(COURT).fileObjection(assetId, bob.address, h("grounds"), "")).to.emit(registry, "ObjectionFiled");
     });
   });
 
@@ -626,7 +803,7 @@ describe("AssetRegistry", () => {
           () => registry.connect(registrar).issueCertificate(assetId),
           () => registry.connect(registrar).acceptApplication(assetId),
           () => registry.connect(registrar).refuseApplication(assetId, h("again")),
-          () => registry.connect(bob).fileObjection(assetId, h("grounds"), ""),
+          () => registry.connect(COURT).fileObjection(assetId, bob.address, h("grounds"), ""),
         ]) {
           await expect(tx()).to.be.revertedWithCustomError(registry, "AssetRegistryInvalidStatus").withArgs(assetId, AssetStatus.REFUSED);
         }
@@ -661,7 +838,7 @@ describe("AssetRegistry", () => {
       const { registry, bob } = ledger;
       const seq = await evidenceSeq(registry, assetId);
       await time.setNextBlockTimestamp(noticeEndsAt - 1n);
-      await expect(registry.connect(bob).fileObjection(assetId, h("stolen"), "ipfs://grounds"))
+      await expect(registry.connect(COURT).fileObjection(assetId, bob.address, h("stolen"), "ipfs://grounds"))
         .to.emit(registry, "ObjectionFiled")
         .withArgs(assetId, 1n, bob.address, h("stolen"), "ipfs://grounds");
       expect(await evidenceSeq(registry, assetId)).to.equal(seq + 1n);
@@ -673,7 +850,7 @@ describe("AssetRegistry", () => {
 
     it("takes an objection before the registrar accepts the application", async () => {
       const { ledger, assetId } = await networkHelpers.loadFixture(applied);
-      await expect(ledger.registry.connect(ledger.carol).fileObjection(assetId, h("grounds"), ""))
+      await expect(ledger.registry.connect(COURT).fileObjection(assetId, ledger.carol.address, h("grounds"), ""))
         .to.emit(ledger.registry, "ObjectionFiled")
         .withArgs(assetId, 1n, ledger.carol.address, h("grounds"), "");
       // Acceptance does not wait for objections; issue does.
@@ -687,20 +864,55 @@ describe("AssetRegistry", () => {
     it("closes objections when the window ends, though the certificate is not issued yet", async () => {
       const { ledger, assetId, noticeEndsAt } = await networkHelpers.loadFixture(inNotice);
       await time.setNextBlockTimestamp(noticeEndsAt);
-      await expect(ledger.registry.connect(ledger.bob).fileObjection(assetId, h("late"), ""))
+      await expect(ledger.registry.connect(COURT).fileObjection(assetId, ledger.bob.address, h("late"), ""))
         .to.be.revertedWithCustomError(ledger.registry, "AssetRegistryNoticeClosed")
         .withArgs(assetId);
     });
 
-    it("refuses an objection from a non-party, and one without grounds", async () => {
+    it("refuses an objection for a non-party or a succeeded one, and one without grounds", async () => {
       const { ledger, assetId } = await networkHelpers.loadFixture(inNotice);
-      await expect(ledger.registry.connect(ledger.outsider).fileObjection(assetId, h("grounds"), ""))
-        .to.be.revertedWithCustomError(ledger.registry, "PartyRegistryNotLiveParty")
-        .withArgs(ledger.outsider.address);
-      await expect(ledger.registry.connect(ledger.bob).fileObjection(assetId, ZERO_HASH, "ipfs://grounds")).to.be.revertedWithCustomError(
-        ledger.registry,
+      const { registry, registrar, bob, carol, outsider } = ledger;
+      for (const objector of [outsider.address, ZERO_ADDRESS]) {
+        await expect(registry.connect(COURT).fileObjection(assetId, objector, h("grounds"), ""))
+          .to.be.revertedWithCustomError(registry, "PartyRegistryNotLiveParty")
+          .withArgs(objector);
+      }
+      await send(registry.connect(registrar).recordSuccession(carol.address, bob.address, h("merger")));
+      await expect(registry.connect(COURT).fileObjection(assetId, carol.address, h("grounds"), ""))
+        .to.be.revertedWithCustomError(registry, "PartyRegistryNotLiveParty")
+        .withArgs(carol.address);
+      await expect(registry.connect(COURT).fileObjection(assetId, bob.address, ZERO_HASH, "ipfs://grounds")).to.be.revertedWithCustomError(
+        registry,
         "AssetRegistryEmptyHash",
       );
+      expect((await registry.asset(assetId)).openObjections).to.equal(0n);
+    });
+
+    it("refuses an objection by the asset's own applicant or holder, or its successor", async () => {
+      const { ledger, applied: appliedId, issued: issuedId } = await networkHelpers.loadFixture(stages);
+      const { registry, registrar, alice, bob } = ledger;
+      const noticed = await fileApplication(ledger, alice);
+      await send(registry.connect(registrar).acceptApplication(noticed));
+      for (const assetId of [appliedId, noticed, issuedId]) {
+        await expect(registry.connect(COURT).fileObjection(assetId, alice.address, h("mine"), ""))
+          .to.be.revertedWithCustomError(registry, "AssetRegistrySelfObjection")
+          .withArgs(assetId, alice.address);
+      }
+      // After a transfer the new holder cannot object, and the former one can.
+      await send(registry.connect(registrar).transferHolding(issuedId, bob.address, TransferReason.SALE, h("sale")));
+      await expect(registry.connect(COURT).fileObjection(issuedId, bob.address, h("mine"), ""))
+        .to.be.revertedWithCustomError(registry, "AssetRegistrySelfObjection")
+        .withArgs(issuedId, bob.address);
+      await expect(registry.connect(COURT).fileObjection(issuedId, alice.address, h("sold too cheap"), "")).to.emit(
+        registry,
+        "ObjectionFiled",
+      );
+      // The holder's successor holds the asset (resolved), so it cannot object either.
+      const held = await issueAsset(connection, ledger, ledger.carol);
+      await send(registry.connect(registrar).recordSuccession(ledger.carol.address, ledger.individual.address, h("merger")));
+      await expect(registry.connect(COURT).fileObjection(held, ledger.individual.address, h("mine"), ""))
+        .to.be.revertedWithCustomError(registry, "AssetRegistrySelfObjection")
+        .withArgs(held, ledger.individual.address);
     });
 
     it("refuses an objection against a refused, cancelled or destroyed registration", async () => {
@@ -714,7 +926,7 @@ describe("AssetRegistry", () => {
         [issuedId, AssetStatus.CANCELLED],
         [cancelled, AssetStatus.DESTROYED],
       ] as const) {
-        await expect(registry.connect(carol).fileObjection(assetId, h("grounds"), ""))
+        await expect(registry.connect(COURT).fileObjection(assetId, carol.address, h("grounds"), ""))
           .to.be.revertedWithCustomError(registry, "AssetRegistryInvalidStatus")
           .withArgs(assetId, assetStatus);
       }
@@ -722,7 +934,7 @@ describe("AssetRegistry", () => {
 
     it("blocks issue while an objection is open; a dismissed objection lets it through", async () => {
       const { ledger, assetId } = await networkHelpers.loadFixture(inNotice);
-      const { registry, registrar, arbitrator, bob, carol } = ledger;
+      const { registry, registrar, bob, carol } = ledger;
       const first = await fileObjection(ledger, bob, assetId);
       const second = await fileObjection(ledger, carol, assetId);
       expect((await registry.asset(assetId)).openObjections).to.equal(2n);
@@ -731,13 +943,13 @@ describe("AssetRegistry", () => {
         .to.be.revertedWithCustomError(registry, "AssetRegistryUnderObjection")
         .withArgs(assetId);
 
-      await expect(registry.connect(arbitrator).resolveObjection(first, false, h("unfounded")))
+      await expect(registry.connect(COURT).resolveObjection(first, false, h("unfounded")))
         .to.emit(registry, "ObjectionResolved")
-        .withArgs(assetId, first, arbitrator.address, false, h("unfounded"));
+        .withArgs(assetId, first, COURT.address, false, h("unfounded"));
       await expect(registry.connect(registrar).issueCertificate(assetId))
         .to.be.revertedWithCustomError(registry, "AssetRegistryUnderObjection")
         .withArgs(assetId);
-      await send(registry.connect(registrar).resolveObjection(second, false, h("unfounded too")));
+      await send(registry.connect(COURT).resolveObjection(second, false, h("unfounded too")));
 
       expect((await registry.objection(first)).status).to.equal(BigInt(ObjectionStatus.DISMISSED));
       expect((await registry.objection(second)).status).to.equal(BigInt(ObjectionStatus.DISMISSED));
@@ -752,11 +964,11 @@ describe("AssetRegistry", () => {
     ] as const) {
       it(`refuses the application (${label}) when an objection is upheld`, async () => {
         const { ledger, assetId } = await networkHelpers.loadFixture(fixture);
-        const { registry, registrar, arbitrator, bob, carol } = ledger;
+        const { registry, registrar, bob, carol } = ledger;
         const upheld = await fileObjection(ledger, bob, assetId);
         const other = await fileObjection(ledger, carol, assetId);
         const seq = await evidenceSeq(registry, assetId);
-        const receipt = await send(registry.connect(arbitrator).resolveObjection(upheld, true, h("stolen data")));
+        const receipt = await send(registry.connect(COURT).resolveObjection(upheld, true, h("stolen data")));
         expect(await registryEventNames(registry, receipt)).to.deep.equal([
           "ObjectionResolved",
           "EvidenceAppended",
@@ -764,13 +976,13 @@ describe("AssetRegistry", () => {
           "EvidenceAppended",
         ]);
         const [refused] = await registryEvents(registry, receipt, "ApplicationRefused");
-        expect(refused!.args.toArray()).to.deep.equal([assetId, arbitrator.address, h("stolen data")]);
+        expect(refused!.args.toArray()).to.deep.equal([assetId, COURT.address, h("stolen data")]);
         expect(await evidenceSeq(registry, assetId)).to.equal(seq + 2n);
         expect(await status(registry, assetId)).to.equal(BigInt(AssetStatus.REFUSED));
         expect((await registry.objection(upheld)).status).to.equal(BigInt(ObjectionStatus.UPHELD));
 
         // The other objection can still be ruled on; the application is not refused twice.
-        const again = await send(registry.connect(registrar).resolveObjection(other, true, h("same")));
+        const again = await send(registry.connect(COURT).resolveObjection(other, true, h("same")));
         expect(await registryEventNames(registry, again)).to.deep.equal(["ObjectionResolved", "EvidenceAppended"]);
         await time.increase(NOTICE_PERIOD);
         await expect(registry.connect(registrar).issueCertificate(assetId))
@@ -779,19 +991,43 @@ describe("AssetRegistry", () => {
       });
     }
 
+    it("leaves objections to the court: the registrar and arbitrators can neither file nor resolve one", async () => {
+      const { ledger, assetId } = await networkHelpers.loadFixture(inNotice);
+      const { registry, registrar, arbitrator, bob } = ledger;
+      const objectionId = await fileObjection(ledger, bob, assetId);
+      // Before the audit a registrar or an arbitrator resolved objections filed outside the court; now every
+      // objection is a court dispute, and only its ruling resolves it.
+      for (const caller of [registrar, arbitrator]) {
+        await expect(registry.connect(caller).resolveObjection(objectionId, false, h("r")))
+          .to.be.revertedWithCustomError(registry, "LedgerAccessUnauthorized")
+          .withArgs(caller.address, ROLE_IDS.COURT);
+        await expect(registry.connect(caller).fileObjection(assetId, bob.address, h("g"), ""))
+          .to.be.revertedWithCustomError(registry, "LedgerAccessUnauthorized")
+          .withArgs(caller.address, ROLE_IDS.COURT);
+      }
+      // The objection record names no court flag any more: every objection is the court's.
+      const stored = await registry.objection(objectionId);
+      expect([stored.assetId, stored.objector, stored.status]).to.deep.equal([assetId, bob.address, BigInt(ObjectionStatus.OPEN)]);
+      expect(registry.interface.getFunction("objection").outputs[0]!.components!.map((c) => c.name)).to.deep.equal([
+        "assetId",
+        "objector",
+        "status",
+      ]);
+    });
+
     it("refuses to resolve an unknown objection or one already resolved", async () => {
       const { ledger, assetId } = await networkHelpers.loadFixture(inNotice);
-      const { registry, arbitrator } = ledger;
-      await expect(registry.connect(arbitrator).resolveObjection(UNKNOWN_ID, false, h("r")))
+      const { registry } = ledger;
+      await expect(registry.connect(COURT).resolveObjection(UNKNOWN_ID, false, h("r")))
         .to.be.revertedWithCustomError(registry, "AssetRegistryUnknownObjection")
         .withArgs(UNKNOWN_ID);
-      await expect(registry.connect(arbitrator).resolveObjection(0n, false, h("r")))
+      await expect(registry.connect(COURT).resolveObjection(0n, false, h("r")))
         .to.be.revertedWithCustomError(registry, "AssetRegistryUnknownObjection")
         .withArgs(0n);
       const objectionId = await fileObjection(ledger, ledger.bob, assetId);
-      await send(registry.connect(arbitrator).resolveObjection(objectionId, false, h("r")));
+      await send(registry.connect(COURT).resolveObjection(objectionId, false, h("r")));
       for (const upheld of [false, true]) {
-        await expect(registry.connect(arbitrator).resolveObjection(objectionId, upheld, h("r")))
+        await expect(registry.connect(COURT).resolveObjection(objectionId, upheld, h("r")))
           .to.be.revertedWithCustomError(registry, "AssetRegistryObjectionNotOpen")
           .withArgs(objectionId);
       }
@@ -802,7 +1038,7 @@ describe("AssetRegistry", () => {
       it("is taken after the window, blocks transfer, pledge and grants while open", async () => {
         const { ledger, assetId } = await networkHelpers.loadFixture(issued);
         const { registry, grants, registrar, alice, bob, carol } = ledger;
-        await expect(registry.connect(carol).fileObjection(assetId, h("grounds"), ""))
+        await expect(registry.connect(COURT).fileObjection(assetId, carol.address, h("grounds"), ""))
           .to.emit(registry, "ObjectionFiled")
           .withArgs(assetId, 1n, carol.address, h("grounds"), "");
         expect((await registry.assetState(assetId)).underObjection).to.equal(true);
@@ -819,9 +1055,9 @@ describe("AssetRegistry", () => {
 
       it("upheld, records the ruling only: the certificate stays issued and the remedy is a transfer", async () => {
         const { ledger, assetId } = await networkHelpers.loadFixture(issued);
-        const { registry, registrar, arbitrator, alice, carol } = ledger;
+        const { registry, registrar, alice, carol } = ledger;
         const objectionId = await fileObjection(ledger, carol, assetId);
-        const receipt = await send(registry.connect(arbitrator).resolveObjection(objectionId, true, h("carol's data")));
+        const receipt = await send(registry.connect(COURT).resolveObjection(objectionId, true, h("carol's data")));
         expect(await registryEventNames(registry, receipt)).to.deep.equal(["ObjectionResolved", "EvidenceAppended"]);
         expect(await status(registry, assetId)).to.equal(BigInt(AssetStatus.ISSUED));
         expect(await registry.ownerOf(assetId)).to.equal(alice.address);
@@ -1048,6 +1284,61 @@ describe("AssetRegistry", () => {
           .to.be.revertedWithCustomError(ledger.registry, "AssetRegistryInvalidStatus")
           .withArgs(assetId, assetStatus);
       }
+    });
+  });
+
+  describe("transferByRuling", () => {
+    it("carries out the court's transfer whatever objections were filed since, which stay open", async () => {
+      const { ledger, assetId } = await networkHelpers.loadFixture(issued);
+      const { registry, registrar, alice, bob, carol } = ledger;
+      const ruled = await fileObjection(ledger, carol, assetId);
+      // An objection filed while the dispute was pending (by the loser's ally, say): the registrar's transfer
+      // waits for it, the court's ruling does not.
+      const since = await fileObjection(ledger, bob, assetId);
+      await send(registry.connect(COURT).resolveObjection(ruled, true, h("carol's data")));
+      await expect(registry.connect(registrar).transferHolding(assetId, carol.address, TransferReason.OBJECTION_UPHELD, h("r")))
+        .to.be.revertedWithCustomError(registry, "AssetRegistryUnderObjection")
+        .withArgs(assetId);
+      const seq = await evidenceSeq(registry, assetId);
+      const tx = registry.connect(COURT).transferByRuling(assetId, carol.address, h("ruling"));
+      await expect(tx)
+        .to.emit(registry, "HoldingTransferred")
+        .withArgs(assetId, alice.address, carol.address, TransferReason.OBJECTION_UPHELD, h("ruling"), COURT.address);
+      await expect(tx).to.emit(registry, "Transfer").withArgs(alice.address, carol.address, assetId);
+      expect(await registry.ownerOf(assetId)).to.equal(carol.address);
+      expect(await evidenceSeq(registry, assetId)).to.equal(seq + 1n);
+      // bob's objection is still open, now against carol.
+      expect((await registry.objection(since)).status).to.equal(BigInt(ObjectionStatus.OPEN));
+      expect((await registry.asset(assetId)).openObjections).to.equal(1n);
+      expect((await registry.assetState(assetId)).underObjection).to.equal(true);
+    });
+
+    it("refuses a pledged certificate, one that is not issued, and a recipient that is not a live party or is the holder", async () => {
+      const { ledger, applied: appliedId, noticed, issued: issuedId, cancelled } = await networkHelpers.loadFixture(stages);
+      const { registry, registrar, alice, bob, carol, outsider } = ledger;
+      for (const [assetId, assetStatus] of [
+        [appliedId, AssetStatus.APPLIED],
+        [noticed, AssetStatus.IN_NOTICE],
+        [cancelled, AssetStatus.CANCELLED],
+      ] as const) {
+        await expect(registry.connect(COURT).transferByRuling(assetId, bob.address, h("r")))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryInvalidStatus")
+          .withArgs(assetId, assetStatus);
+      }
+      await send(registry.connect(registrar).recordSuccession(carol.address, ledger.individual.address, h("merger")));
+      for (const to of [outsider.address, ZERO_ADDRESS, carol.address]) {
+        await expect(registry.connect(COURT).transferByRuling(issuedId, to, h("r")))
+          .to.be.revertedWithCustomError(registry, "PartyRegistryNotLiveParty")
+          .withArgs(to);
+      }
+      await expect(registry.connect(COURT).transferByRuling(issuedId, alice.address, h("r")))
+        .to.be.revertedWithCustomError(registry, "AssetRegistryInvalidRecipient")
+        .withArgs(alice.address);
+      await send(registry.connect(alice).pledge(issuedId, bob.address, h("loan")));
+      await expect(registry.connect(COURT).transferByRuling(issuedId, ledger.individual.address, h("r")))
+        .to.be.revertedWithCustomError(registry, "AssetRegistryPledged")
+        .withArgs(issuedId, bob.address);
+      expect(await registry.ownerOf(issuedId)).to.equal(alice.address);
     });
   });
 
@@ -1383,13 +1674,13 @@ describe("AssetRegistry", () => {
 
     it("evidenceHead: seq grows by one and the head moves with every change, matching EvidenceAppended", async () => {
       const ledger = await networkHelpers.loadFixture(deployed);
-      const { registry, registrar, reviewer, arbitrator, alice, bob, carol } = ledger;
+      const { registry, registrar, reviewer, alice, bob, carol } = ledger;
       const assetId = await fileApplication(ledger, alice);
       const steps: (() => Promise<ContractTransactionResponse>)[] = [
         () => registry.connect(reviewer).attachReview(assetId, ReviewKind.DESENSITIZATION, h("report"), ""),
         () => registry.connect(registrar).acceptApplication(assetId),
-        () => registry.connect(bob).fileObjection(assetId, h("grounds"), ""),
-        () => registry.connect(arbitrator).resolveObjection(1n, false, h("dismissed")),
+        () => registry.connect(COURT).fileObjection(assetId, bob.address, h("grounds"), ""),
+        () => registry.connect(COURT).resolveObjection(1n, false, h("dismissed")),
         async () => {
           await time.increase(NOTICE_PERIOD);
           return registry.connect(registrar).issueCertificate(assetId);
@@ -1443,7 +1734,8 @@ describe("AssetRegistry", () => {
       ["attachReview", (l) => l.registry.connect(l.reviewer).attachReview(UNKNOWN_ID, ReviewKind.AUDIT, h("r"), "")],
       ["acceptApplication", (l) => l.registry.connect(l.registrar).acceptApplication(UNKNOWN_ID)],
       ["refuseApplication", (l) => l.registry.connect(l.registrar).refuseApplication(UNKNOWN_ID, h("r"))],
-      ["fileObjection", (l) => l.registry.connect(l.bob).fileObjection(UNKNOWN_ID, h("g"), "")],
+      ["fileObjection", (l) => l.registry.connect(COURT).fileObjection(UNKNOWN_ID, l.bob.address, h("g"), "")],
+      ["transferByRuling", (l) => l.registry.connect(COURT).transferByRuling(UNKNOWN_ID, l.bob.address, h("r"))],
       ["issueCertificate", (l) => l.registry.connect(l.registrar).issueCertificate(UNKNOWN_ID)],
       ["changeCard", (l) => l.registry.connect(l.registrar).changeCard(UNKNOWN_ID, h("c"), "")],
       ["reclassify", (l) => l.registry.connect(l.registrar).reclassify(UNKNOWN_ID, Classification.IMPORTANT, 0n)],
@@ -1472,6 +1764,25 @@ describe("AssetRegistry", () => {
       expect(await registry.noticePeriod()).to.equal(3n * DAY);
     });
 
+    it("setNoticePeriod keeps windows between a minute and a year, so that one always leaves time to object and always ends", async () => {
+      const { registry, admin, accessManager } = await networkHelpers.loadFixture(deployed);
+      expect(await registry.MIN_NOTICE_PERIOD()).to.equal(MIN_NOTICE_PERIOD);
+      expect(await registry.MAX_NOTICE_PERIOD()).to.equal(MAX_NOTICE_PERIOD);
+      for (const period of [0n, MIN_NOTICE_PERIOD - 1n, MAX_NOTICE_PERIOD + 1n, 2n ** 32n - 1n]) {
+        await expect(registry.connect(admin).setNoticePeriod(period))
+          .to.be.revertedWithCustomError(registry, "AssetRegistryInvalidNoticePeriod")
+          .withArgs(period);
+      }
+      for (const period of [MIN_NOTICE_PERIOD, MAX_NOTICE_PERIOD]) {
+        await expect(registry.connect(admin).setNoticePeriod(period)).to.emit(registry, "NoticePeriodSet").withArgs(period);
+        expect(await registry.noticePeriod()).to.equal(period);
+      }
+      const factory = await ethers.getContractFactory("AssetRegistry");
+      await expect(factory.deploy(await accessManager.getAddress(), 0))
+        .to.be.revertedWithCustomError(registry, "AssetRegistryInvalidNoticePeriod")
+        .withArgs(0n);
+    });
+
     it("setGrantRegistry: already set by the deployment; never zero", async () => {
       const { registry, admin, grants } = await networkHelpers.loadFixture(deployed);
       await expect(registry.connect(admin).setGrantRegistry(await grants.getAddress())).to.be.revertedWithCustomError(
@@ -1484,11 +1795,15 @@ describe("AssetRegistry", () => {
     it("setGrantRegistry: once on a fresh registry, which cannot check grants before", async () => {
       const ledger = await networkHelpers.loadFixture(deployed);
       const { accessManager, admin, registrar, alice, bob } = ledger;
-      const fresh = (await ethers.deployContract("AssetRegistry", [await accessManager.getAddress(), 0])) as unknown as AssetRegistry;
+      const fresh = (await ethers.deployContract("AssetRegistry", [
+        await accessManager.getAddress(),
+        MIN_NOTICE_PERIOD,
+      ])) as unknown as AssetRegistry;
       expect(await fresh.grantRegistry()).to.equal(ZERO_ADDRESS);
       for (const party of [alice, bob]) await send(fresh.connect(registrar).registerParty(party.address, PartyKind.ENTERPRISE, h("p")));
       await send(fresh.connect(alice).fileApplication(application()));
       await send(fresh.connect(registrar).acceptApplication(1n));
+      await time.increase(MIN_NOTICE_PERIOD);
       await send(fresh.connect(registrar).issueCertificate(1n));
       await expect(fresh.connect(bob).fileApplication(product([{ assetId: 1n, grantId: 1n }]))).to.be.revertedWithCustomError(
         fresh,
@@ -1508,7 +1823,7 @@ describe("AssetRegistry", () => {
 
     it("refuses an AccessManager at the zero address", async () => {
       const factory = await ethers.getContractFactory("AssetRegistry");
-      await expect(factory.deploy(ZERO_ADDRESS, 0)).to.be.revertedWithCustomError(factory, "LedgerAccessZeroAddress");
+      await expect(factory.deploy(ZERO_ADDRESS, MIN_NOTICE_PERIOD)).to.be.revertedWithCustomError(factory, "LedgerAccessZeroAddress");
     });
 
     it("setEvidenceWriter allows and disallows a writer; never zero", async () => {
@@ -1580,12 +1895,16 @@ describe("AssetRegistry", () => {
 
     interface Restricted {
       fn: string;
-      /** Who may call it; everyone else is refused with `LedgerAccessUnauthorized(caller, role)`. */
-      allowed: ActorName[];
+      /**
+       * Who may call it (`court`: the COURT holder, in the deployment the dispute court contract); every
+       * actor else is refused with `LedgerAccessUnauthorized(caller, role)`.
+       */
+      allowed: (ActorName | "court")[];
       role: bigint;
       call: Call;
     }
 
+    const call0: Call = (r, s) => r.acceptApplication(s.applied);
     const restricted: Restricted[] = [
       { fn: "acceptApplication", allowed: ["registrar"], role: ROLE_IDS.REGISTRAR, call: (r, s) => r.acceptApplication(s.applied) },
       { fn: "refuseApplication", allowed: ["registrar"], role: ROLE_IDS.REGISTRAR, call: (r, s) => r.refuseApplication(s.applied, h("no")) },
@@ -1612,10 +1931,22 @@ describe("AssetRegistry", () => {
         call: (r, s) => r.attachReview(s.issued, ReviewKind.AUDIT, h("report"), ""),
       },
       {
+        fn: "fileObjection",
+        allowed: ["court"],
+        role: ROLE_IDS.COURT,
+        call: (r, s) => r.fileObjection(s.issued, s.ledger.bob.address, h("grounds"), "ipfs://grounds"),
+      },
+      {
         fn: "resolveObjection",
-        allowed: ["registrar", "arbitrator"],
-        role: ROLE_IDS.ARBITRATOR,
+        allowed: ["court"],
+        role: ROLE_IDS.COURT,
         call: (r, s) => r.resolveObjection(s.objectionId, false, h("ruling")),
+      },
+      {
+        fn: "transferByRuling",
+        allowed: ["court"],
+        role: ROLE_IDS.COURT,
+        call: (r, s) => r.transferByRuling(s.issued, s.ledger.bob.address, h("ruling")),
       },
       { fn: "setNoticePeriod", allowed: ["admin"], role: ROLE_IDS.ADMIN, call: (r) => r.setNoticePeriod(Number(DAY)) },
       { fn: "setCertificateBaseURI", allowed: ["admin"], role: ROLE_IDS.ADMIN, call: (r) => r.setCertificateBaseURI("https://x/") },
@@ -1629,7 +1960,7 @@ describe("AssetRegistry", () => {
 
     for (const { fn, allowed, role, call } of restricted) {
       describe(fn, () => {
-        for (const name of actorsExcept(...allowed)) {
+        for (const name of actorsExcept(...allowed.filter((name): name is ActorName => name !== "court"))) {
           it(`refuses ${name}`, async () => {
             const stage = await networkHelpers.loadFixture(stages);
             const caller = stage.ledger.actors[name];
@@ -1648,7 +1979,7 @@ describe("AssetRegistry", () => {
         for (const name of allowed) {
           it(`allows ${name}`, async () => {
             const stage = await networkHelpers.loadFixture(stages);
-            await send(call(stage.ledger.registry.connect(stage.ledger.actors[name]), stage));
+            await send(call(stage.ledger.registry.connect(name === "court" ? COURT : stage.ledger.actors[name]), stage));
           });
         }
       });
@@ -1671,6 +2002,67 @@ describe("AssetRegistry", () => {
           "AssetRegistryGrantRegistryAlreadySet",
         );
       });
+    });
+
+    it("gives the dispute court contract, and nobody else of the deployment, the COURT role", async () => {
+      const ledger = await networkHelpers.loadFixture(deployed);
+      expect((await ledger.accessManager.hasRole(ROLE_IDS.COURT, await ledger.disputeCourt.getAddress()))[0]).to.equal(true);
+      for (const name of ACTOR_NAMES) {
+        expect((await ledger.accessManager.hasRole(ROLE_IDS.COURT, ledger.actors[name].address))[0], name).to.equal(false);
+      }
+    });
+
+    it("refuses a member whose role carries an execution delay: the ledger's actions are not scheduled", async () => {
+      const { ledger, assetId } = await networkHelpers.loadFixture(applied);
+      const { accessManager, admin, registry, outsider } = ledger;
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.REGISTRAR, outsider.address, 3_600));
+      expect(await accessManager.hasRole(ROLE_IDS.REGISTRAR, outsider.address)).to.deep.equal([true, 3_600n]);
+      await expect(registry.connect(outsider).acceptApplication(assetId))
+        .to.be.revertedWithCustomError(registry, "LedgerAccessExecutionDelay")
+        .withArgs(outsider.address, ROLE_IDS.REGISTRAR, 3_600n);
+      // Waiting out the delay does not help: nothing is scheduled, the delay stays on the membership.
+      await time.increase(3_600n);
+      await expect(registry.connect(outsider).acceptApplication(assetId))
+        .to.be.revertedWithCustomError(registry, "LedgerAccessExecutionDelay")
+        .withArgs(outsider.address, ROLE_IDS.REGISTRAR, 3_600n);
+      // Once the delay is lowered to 0 (which the manager applies after the old delay), the member acts.
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.REGISTRAR, outsider.address, 0));
+      await time.increase(3_600n);
+      await expect(registry.connect(outsider).acceptApplication(assetId)).to.emit(registry, "ApplicationAccepted");
+    });
+
+    it("counts a role granted with a grant delay only once the grant takes effect", async () => {
+      const { ledger, assetId } = await networkHelpers.loadFixture(applied);
+      const { accessManager, admin, registry, outsider } = ledger;
+      await send(accessManager.connect(admin).setGrantDelay(ROLE_IDS.REGISTRAR, 3_600));
+      await time.increase(await accessManager.minSetback()); // a new grant delay takes effect after the setback
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.REGISTRAR, outsider.address, 0));
+      await expect(registry.connect(outsider).acceptApplication(assetId))
+        .to.be.revertedWithCustomError(registry, "LedgerAccessUnauthorized")
+        .withArgs(outsider.address, ROLE_IDS.REGISTRAR);
+      await time.increase(3_600n);
+      await expect(registry.connect(outsider).acceptApplication(assetId)).to.emit(registry, "ApplicationAccepted");
+    });
+
+    it("refuses every role-gated action once the manager closes the registry, and lets parties act", async () => {
+      const stage = await networkHelpers.loadFixture(stages);
+      const { accessManager, admin, registry, registrar, alice } = stage.ledger;
+      const target = await registry.getAddress();
+      await send(accessManager.connect(admin).setTargetClosed(target, true));
+      for (const { fn, allowed, call } of restricted) {
+        const name = allowed[0]!;
+        const caller = name === "court" ? COURT : stage.ledger.actors[name];
+        await expect(call(registry.connect(caller), stage), fn)
+          .to.be.revertedWithCustomError(registry, "LedgerAccessTargetClosed")
+          .withArgs(target);
+      }
+      await expect(registry.connect(registrar).registerParty(ethersLib.Wallet.createRandom().address, PartyKind.ENTERPRISE, h("p")))
+        .to.be.revertedWithCustomError(registry, "LedgerAccessTargetClosed")
+        .withArgs(target);
+      // A party's own filing needs no role: it goes on.
+      await expect(registry.connect(alice).fileApplication(application())).to.emit(registry, "AssetApplied");
+      await send(accessManager.connect(admin).setTargetClosed(target, false));
+      await send(call0(registry.connect(registrar), stage));
     });
 
     it("lets a role be revoked: a former registrar is refused", async () => {

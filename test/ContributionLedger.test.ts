@@ -14,6 +14,7 @@ import { hashTypedData, type Address, type Hex } from "viem";
 
 import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../ledger/contributions/signing.js";
 import { replayEvidence, type RawLog } from "../ledger/evidence/index.js";
+import { ROLE_IDS } from "../ledger/roles.js";
 import {
   AssetKind,
   ContributionRole,
@@ -290,10 +291,23 @@ async function confirmDomain(world: Ledger) {
   return contributionsEip712Domain(chainId, (await world.contributions.getAddress()) as Address);
 }
 
-/** The ConfirmContributions type of `CONFIRM_TYPEHASH`, as ethers takes it. */
-const CONFIRM_TYPES = { ConfirmContributions: [...CONFIRM_CONTRIBUTIONS_EIP712_TYPES.ConfirmContributions] };
+/**
+ * The ConfirmContributions type of `CONFIRM_TYPEHASH`, as ethers takes it: written out here, independently
+ * of the TypeScript twin (`ledger/contributions/signing.ts`), which the digest test checks against it.
+ */
+const CONFIRM_TYPES = {
+  ConfirmContributions: [
+    { name: "holder", type: "address" },
+    { name: "contributionIds", type: "uint256[]" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
 
-/** `signer` signs a confirmation of `ids` as `holder` would, with the holder's current nonce (or `nonce`). */
+/**
+ * `signer` signs a confirmation of `ids` as `holder` would, naming `holder` in the message (or `named`), with
+ * the holder's current nonce (or `nonce`).
+ */
 async function signConfirmation(
   world: Ledger,
   signer: HardhatEthersSigner,
@@ -301,8 +315,10 @@ async function signConfirmation(
   holder: string,
   deadline: bigint,
   nonce?: bigint,
+  named: string = holder,
 ): Promise<string> {
   return signer.signTypedData(await confirmDomain(world), CONFIRM_TYPES, {
+    holder: named,
     contributionIds: [...ids],
     nonce: nonce ?? (await world.contributions.nonces(holder)),
     deadline,
@@ -800,6 +816,27 @@ describe("ContributionLedger", () => {
       expect(await statusOf(world, onOtherProduct)).to.equal(ContributionStatus.CONFIRMED);
     });
 
+    it("refuses a reviewer once the manager closes the ledger, or while the role carries an execution delay; the holder goes on", async () => {
+      const world = await loadFixture(recorded);
+      const { contributions, accessManager, admin, alice, reviewer, outsider, product, byHolder, byProcessor } = world;
+      const target = await contributions.getAddress();
+      await send(accessManager.connect(admin).setTargetClosed(target, true));
+      await expect(contributions.connect(reviewer).confirm([byHolder]))
+        .to.be.revertedWithCustomError(contributions, "LedgerAccessTargetClosed")
+        .withArgs(target);
+      // The holder's own confirmation needs no role.
+      await expect(contributions.connect(alice).confirm([byHolder]))
+        .to.emit(contributions, "ContributionConfirmed")
+        .withArgs(byHolder, product, alice.address);
+      await send(accessManager.connect(admin).setTargetClosed(target, false));
+      // A reviewer with an execution delay is no reviewer to the ledger.
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.REVIEWER, outsider.address, 60));
+      await expect(contributions.connect(outsider).confirm([byProcessor]))
+        .to.be.revertedWithCustomError(contributions, "ContributionLedgerNotHolderOrReviewer")
+        .withArgs(product, outsider.address);
+      await send(contributions.connect(reviewer).confirm([byProcessor]));
+    });
+
     it("refuses anyone else: the contributors themselves, other parties, other roles, an outsider", async () => {
       const world = await loadFixture(recorded);
       const { contributions, product, byProcessor, byProvider } = world;
@@ -892,8 +929,11 @@ describe("ContributionLedger", () => {
     it("the digest is the EIP-712 hash of ConfirmContributions, as ledger/contributions/signing.ts computes it", async () => {
       const world = await loadFixture(recorded);
       const { contributions, alice, byHolder, byProcessor } = world;
-      const documented = "ConfirmContributions(uint256[] contributionIds,uint256 nonce,uint256 deadline)";
+      // The holder is part of the signed message (before the audit it was not: F08).
+      const documented = "ConfirmContributions(address holder,uint256[] contributionIds,uint256 nonce,uint256 deadline)";
       expect(TypedDataEncoder.from(CONFIRM_TYPES).encodeType("ConfirmContributions")).to.equal(documented);
+      const twinTypes = { ConfirmContributions: [...CONFIRM_CONTRIBUTIONS_EIP712_TYPES.ConfirmContributions] };
+      expect(TypedDataEncoder.from(twinTypes).encodeType("ConfirmContributions")).to.equal(documented);
       expect(await contributions.CONFIRM_TYPEHASH()).to.equal(ethers.id(documented));
       const domain = await contributions.eip712Domain();
       expect(domain.name).to.equal("ProvenanceLedger Contributions");
@@ -907,9 +947,19 @@ describe("ContributionLedger", () => {
           domain: await confirmDomain(world),
           types: CONFIRM_CONTRIBUTIONS_EIP712_TYPES,
           primaryType: "ConfirmContributions",
-          message: { contributionIds: ids, nonce: await contributions.nonces(alice.address), deadline },
+          message: { holder: alice.address as Address, contributionIds: ids, nonce: await contributions.nonces(alice.address), deadline },
         });
         expect(await contributions.confirmationDigest(ids, alice.address, deadline)).to.equal(viemDigest);
+        expect(
+          TypedDataEncoder.hash(await confirmDomain(world), CONFIRM_TYPES, {
+            holder: alice.address,
+            contributionIds: ids,
+            nonce: await contributions.nonces(alice.address),
+            deadline,
+          }),
+        ).to.equal(viemDigest);
+        // Each holder has its own digest for the same ids, nonce and deadline.
+        expect(await contributions.confirmationDigest(ids, world.bob.address, deadline)).to.not.equal(viemDigest);
       }
 
       // The digest follows the holder's nonce.
@@ -920,7 +970,7 @@ describe("ContributionLedger", () => {
           domain: await confirmDomain(world),
           types: CONFIRM_CONTRIBUTIONS_EIP712_TYPES,
           primaryType: "ConfirmContributions",
-          message: { contributionIds: [byProcessor], nonce: 1n, deadline },
+          message: { holder: alice.address as Address, contributionIds: [byProcessor], nonce: 1n, deadline },
         }),
       );
     });
@@ -1023,6 +1073,17 @@ describe("ContributionLedger", () => {
       expect(await statusOf(world, byHolder)).to.equal(ContributionStatus.RECORDED);
     });
 
+    it("refuses a signature that names another holder", async () => {
+      const world = await loadFixture(recorded);
+      const { contributions, alice, bob, outsider, byHolder } = world;
+      const deadline = (await latest()) + DAY;
+      const signature = await signConfirmation(world, alice, [byHolder], alice.address, deadline, undefined, bob.address);
+      await expect(contributions.connect(outsider).confirmBySig([byHolder], alice.address, deadline, signature))
+        .to.be.revertedWithCustomError(contributions, "ContributionLedgerInvalidSignature")
+        .withArgs(alice.address);
+      expect(await contributions.nonces(alice.address)).to.equal(0n);
+    });
+
     it("refuses a tampered id list or deadline", async () => {
       const world = await loadFixture(recorded);
       const { contributions, alice, outsider, byHolder, byProcessor, byProvider } = world;
@@ -1077,6 +1138,27 @@ describe("ContributionLedger", () => {
         );
         expect(await contributions.nonces(walletAddress)).to.equal(1n);
         expect(await contributions.nonces(carol.address)).to.equal(0n);
+      });
+
+      it("a signature names its wallet: a sibling wallet of the same owner key cannot use it", async () => {
+        const world = await loadFixture(walletHoldsProduct);
+        const { contributions, registry, registrar, carol, outsider, product, byProcessor, walletAddress } = world;
+        const sibling = await ethers.deployContract("ERC1271WalletMock", [carol.address]);
+        const siblingAddress = await sibling.getAddress();
+        await send(registry.connect(registrar).registerParty(siblingAddress, PartyKind.ENTERPRISE, h("sibling multisig")));
+        const deadline = (await latest()) + DAY;
+        // The owner key signs for the first wallet (nonce 0); the product then moves to the sibling (nonce 0 too).
+        const forWallet = await signConfirmation(world, carol, [byProcessor], walletAddress, deadline);
+        await send(registry.connect(registrar).transferHolding(product, siblingAddress, TransferReason.SALE, h("deed")));
+        expect(await contributions.nonces(siblingAddress)).to.equal(await contributions.nonces(walletAddress));
+        // Before the audit the message did not name the holder, so the sibling could use it as its own.
+        await expect(contributions.connect(outsider).confirmBySig([byProcessor], siblingAddress, deadline, forWallet))
+          .to.be.revertedWithCustomError(contributions, "ContributionLedgerInvalidSignature")
+          .withArgs(siblingAddress);
+        const forSibling = await signConfirmation(world, carol, [byProcessor], siblingAddress, deadline);
+        await expect(contributions.connect(outsider).confirmBySig([byProcessor], siblingAddress, deadline, forSibling))
+          .to.emit(contributions, "ContributionConfirmed")
+          .withArgs(byProcessor, product, siblingAddress);
       });
 
       it("refuses another key's signature, and the old holder's", async () => {

@@ -7,15 +7,18 @@ import type { Address } from "viem";
 
 import { GRANT_EIP712_TYPES, grantEip712Domain } from "../ledger/grants/signing.js";
 import { ROLE_IDS } from "../ledger/roles.js";
-import { DataCategory, GrantStatus, PartyKind, Rights, ScopeKind, TransferReason, UsageMode } from "../ledger/types.js";
+import { DataCategory, DisputeKind, GrantStatus, PartyKind, Remedy, Rights, ScopeKind, TransferReason, UsageMode } from "../ledger/types.js";
 import {
+  ANSWER_PERIOD,
   DAY,
   deployLedger,
   fileApplication,
+  fundBonds,
   grantTerms,
   h,
   issueAsset,
   makeGrant,
+  MIN_BOND,
   ZERO_HASH,
   type GrantTermsInput,
   type Ledger,
@@ -227,6 +230,31 @@ async function succeed(world: Ledger, predecessor: HardhatEthersSigner, successo
   await send(world.registry.connect(world.registrar).recordSuccession(predecessor.address, successor.address, h("merger")));
 }
 
+/**
+ * `objector` objects to `assetId` the only way a party can: an OBJECTION dispute in the court, with the
+ * minimum bond. Returns the dispute's id.
+ */
+async function objectThroughCourt(world: Ledger, objector: HardhatEthersSigner, assetId: bigint): Promise<bigint> {
+  await fundBonds(world, [objector]);
+  await send(world.disputeCourt.connect(objector).openDispute(DisputeKind.OBJECTION, assetId, 0n, 0n, MIN_BOND, h("grounds"), "ipfs://grounds"));
+  return world.disputeCourt.disputeCount();
+}
+
+/** An arbitrator dismisses dispute `disputeId` once the respondent's time to answer is over. */
+async function dismissInCourt(world: Ledger, disputeId: bigint): Promise<void> {
+  await time.increase(ANSWER_PERIOD);
+  await send(
+    world.disputeCourt.connect(world.arbitrator).rule(disputeId, {
+      remedy: Remedy.DISMISS,
+      adjustedMeasure: 0n,
+      transferTo: ethers.ZeroAddress,
+      forfeitBond: false,
+      rulingHash: h("dismissed"),
+      rulingURI: "",
+    }),
+  );
+}
+
 async function cancelAsset(world: Ledger, assetId: bigint): Promise<void> {
   await send(world.registry.connect(world.registrar).cancel(assetId, h("cancelled")));
 }
@@ -407,13 +435,14 @@ describe("GrantRegistry", () => {
       });
 
       it("under objection, and grantable again once it is dismissed", async () => {
-        const { grants, registry, registrar, alice, bob, carol, assetId } = await loadFixture(issuedAssets);
-        await send(registry.connect(carol).fileObjection(assetId, h("grounds"), "ipfs://grounds"));
-        const objectionId = 1n;
+        const world = await loadFixture(issuedAssets);
+        const { grants, registry, alice, bob, carol, assetId } = world;
+        const disputeId = await objectThroughCourt(world, carol, assetId);
+        expect((await registry.assetState(assetId)).underObjection).to.equal(true);
         await expect(grants.connect(alice).grant(grantTerms(bob.address, assetId, Rights.USE, await latest())))
           .to.be.revertedWithCustomError(grants, "GrantRegistryAssetNotGrantable")
           .withArgs(assetId);
-        await send(registry.connect(registrar).resolveObjection(objectionId, false, h("dismissed")));
+        await dismissInCourt(world, disputeId);
         await expect(grants.connect(alice).grant(grantTerms(bob.address, assetId, Rights.USE, await latest()))).to.emit(
           grants,
           "Granted",
@@ -568,11 +597,29 @@ describe("GrantRegistry", () => {
         usageMode: UsageMode.COMPUTE_IN_DOMAIN,
         validFrom: parent.validFrom + DAY,
         validUntil: parent.validUntil - DAY,
-        royaltyBps: 10_000,
+        // The most the sub-grantor may add on top of the parent's 500: royalties stack to 10,000 at most.
+        royaltyBps: 9_500,
       });
       await expect(grants.connect(bob).subGrant(grantId, terms))
         .to.emit(grants, "Granted")
         .withArgs(2n, world.assetId, carol.address, bob.address, grantId, termsTuple(terms));
+    });
+
+    it("stacks royalties down the chain: refuses a sub-grant whose royalty and those above exceed 10,000 bps", async () => {
+      const world = await loadFixture(sublicensableGrant);
+      const { grants, bob, carol, individual, grantId } = world;
+      // Before the audit each grant's royalty was checked on its own, so a sub-grant could take 10,000 bps
+      // and leave the licensor above nothing; now the chain shares 10,000 at most.
+      await expect(grants.connect(bob).subGrant(grantId, childTerms(world, carol, { royaltyBps: 9_501 })))
+        .to.be.revertedWithCustomError(grants, "GrantRegistryRoyaltiesExceedTotal")
+        .withArgs(10_001n);
+      const middle = await makeSubGrant(world, bob, grantId, childTerms(world, carol, { royaltyBps: 4_000 }));
+      // Three levels: 500 + 4,000 + what the bottom adds.
+      await expect(grants.connect(carol).subGrant(middle, childTerms(world, individual, { royaltyBps: 5_501 })))
+        .to.be.revertedWithCustomError(grants, "GrantRegistryRoyaltiesExceedTotal")
+        .withArgs(10_001n);
+      const bottom = await makeSubGrant(world, carol, middle, childTerms(world, individual, { royaltyBps: 5_500 }));
+      expect((await grants.getGrant(bottom)).royaltyBps).to.equal(5_500n);
     });
 
     it("lets a WHOLE grant be narrowed to a DOMAIN or a SCENARIO", async () => {
@@ -676,8 +723,8 @@ describe("GrantRegistry", () => {
 
       it("on an asset under objection, as a direct grant is", async () => {
         const world = await loadFixture(sublicensableGrant);
-        const { grants, registry, bob, carol, individual, grantId, assetId } = world;
-        await send(registry.connect(individual).fileObjection(assetId, h("ownership"), "ipfs://grounds"));
+        const { grants, bob, carol, individual, grantId, assetId } = world;
+        await objectThroughCourt(world, individual, assetId);
         await expect(grants.connect(bob).subGrant(grantId, childTerms(world, carol)))
           .to.be.revertedWithCustomError(grants, "GrantRegistryAssetNotGrantable")
           .withArgs(assetId);
@@ -780,6 +827,84 @@ describe("GrantRegistry", () => {
       await expect(grants.connect(arbitrator).revoke(grantId, h("ruling")))
         .to.emit(grants, "GrantRevoked")
         .withArgs(grantId, assetId, arbitrator.address, h("ruling"));
+    });
+
+    it("an arbitrator's suspension holds the grant: only an arbitrator resumes it", async () => {
+      const world = await loadFixture(directGrant);
+      const { grants, alice, arbitrator, grantId } = world;
+      expect(await grants.isHeldByArbitrator(grantId)).to.equal(false);
+      await send(grants.connect(arbitrator).suspend(grantId, h("ruling")));
+      expect(await grants.isHeldByArbitrator(grantId)).to.equal(true);
+      // Before the audit the grantor could lift the arbitrator's suspension at once.
+      await expect(grants.connect(alice).resume(grantId, h("lifted")))
+        .to.be.revertedWithCustomError(grants, "GrantRegistryHeldByArbitrator")
+        .withArgs(grantId);
+      expect(await statusOf(world, grantId)).to.equal(GrantStatus.SUSPENDED);
+      await expect(grants.connect(arbitrator).resume(grantId, h("ruling")))
+        .to.emit(grants, "GrantResumed")
+        .withArgs(grantId, world.assetId, arbitrator.address, h("ruling"));
+      expect(await grants.isHeldByArbitrator(grantId)).to.equal(false);
+      // Released, the grant is the grantor's again.
+      await send(grants.connect(alice).suspend(grantId, h("late payment")));
+      expect(await grants.isHeldByArbitrator(grantId)).to.equal(false);
+      await send(grants.connect(alice).resume(grantId, h("paid")));
+      expect(await statusOf(world, grantId)).to.equal(GrantStatus.ACTIVE);
+    });
+
+    it("an arbitrator takes over a grantor's suspension, once", async () => {
+      const world = await loadFixture(directGrant);
+      const { grants, alice, arbitrator, grantId, assetId } = world;
+      await send(grants.connect(alice).suspend(grantId, h("late payment")));
+      const seq = await evidenceSeq(world, assetId);
+      const tx = await grants.connect(arbitrator).suspend(grantId, h("ruling"));
+      await expect(tx).to.emit(grants, "GrantSuspended").withArgs(grantId, assetId, arbitrator.address, h("ruling"));
+      await expectEvidence(world, tx, assetId, seq, "GrantSuspended", [grantId, assetId, arbitrator.address, h("ruling")], arbitrator.address);
+      expect(await grants.isHeldByArbitrator(grantId)).to.equal(true);
+      await expect(grants.connect(arbitrator).suspend(grantId, h("again")))
+        .to.be.revertedWithCustomError(grants, "GrantRegistryInvalidStatus")
+        .withArgs(grantId, GrantStatus.SUSPENDED);
+      await expect(grants.connect(alice).resume(grantId, h("paid")))
+        .to.be.revertedWithCustomError(grants, "GrantRegistryHeldByArbitrator")
+        .withArgs(grantId);
+      // A grantor may still end its own grant for good: that lifts nothing for the grantee.
+      await send(grants.connect(alice).revoke(grantId, h("ended")));
+      expect(await statusOf(world, grantId)).to.equal(GrantStatus.REVOKED);
+    });
+
+    it("a held grant stays held through the grantor's succession", async () => {
+      const world = await loadFixture(directGrant);
+      const { grants, alice, carol, arbitrator, grantId } = world;
+      await send(grants.connect(arbitrator).suspend(grantId, h("ruling")));
+      await succeed(world, alice, carol);
+      await expect(grants.connect(carol).resume(grantId, h("successor")))
+        .to.be.revertedWithCustomError(grants, "GrantRegistryHeldByArbitrator")
+        .withArgs(grantId);
+    });
+
+    it("refuses an arbitrator's action on a closed grant registry, not the grantor's", async () => {
+      const world = await loadFixture(directGrant);
+      const { grants, accessManager, admin, alice, arbitrator, grantId } = world;
+      const target = await grants.getAddress();
+      await send(accessManager.connect(admin).setTargetClosed(target, true));
+      for (const action of ["suspend", "revoke"] as const) {
+        await expect(grants.connect(arbitrator)[action](grantId, h("ruling")))
+          .to.be.revertedWithCustomError(grants, "LedgerAccessTargetClosed")
+          .withArgs(target);
+      }
+      await send(grants.connect(alice).suspend(grantId, h("own grant")));
+      await expect(grants.connect(arbitrator).resume(grantId, h("ruling")))
+        .to.be.revertedWithCustomError(grants, "LedgerAccessTargetClosed")
+        .withArgs(target);
+      await send(grants.connect(alice).resume(grantId, h("own grant")));
+    });
+
+    it("refuses an arbitrator whose role carries an execution delay: as anyone else, it is not the grantor", async () => {
+      const world = await loadFixture(directGrant);
+      const { grants, accessManager, admin, outsider, grantId, assetId } = world;
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.ARBITRATOR, outsider.address, 60));
+      await expect(grants.connect(outsider).suspend(grantId, h("ruling")))
+        .to.be.revertedWithCustomError(grants, "GrantRegistryNotGrantor")
+        .withArgs(assetId, outsider.address);
     });
 
     it("a suspended grant may be revoked", async () => {
@@ -1321,6 +1446,33 @@ describe("GrantRegistry", () => {
       }
       expect(await grants.isValid(0n)).to.equal(false);
       expect(await grants.isValid(grantId + 1n)).to.equal(false);
+    });
+
+    it("derivationTerms: whether the applicant may derive under the grant now, and the royalties stacked above it", async () => {
+      const world = await loadFixture(issuedAssets);
+      const { grants, alice, bob, carol, individual, assetId, otherAssetId } = world;
+      const now = await latest();
+      const all = Rights.USE | Rights.PROCESS | Rights.SUBLICENSE;
+      const top = await makeGrant(world, alice, grantTerms(bob.address, assetId, all, now, { royaltyBps: 1_000 }));
+      const middle = await makeSubGrant(world, bob, top, grantTerms(carol.address, assetId, all, now, { royaltyBps: 2_000 }));
+      const bottom = await makeSubGrant(world, carol, middle, grantTerms(individual.address, assetId, Rights.USE, now, { royaltyBps: 3_000 }));
+      expect(await grants.derivationTerms(bob.address, assetId, top)).to.deep.equal([true, 1_000n]);
+      expect(await grants.derivationTerms(carol.address, assetId, middle)).to.deep.equal([true, 3_000n]);
+      // No PROCESS, another applicant, another asset, an unknown grant: not authorized, nothing owed.
+      expect(await grants.derivationTerms(individual.address, assetId, bottom)).to.deep.equal([false, 0n]);
+      expect(await grants.derivationTerms(alice.address, assetId, middle)).to.deep.equal([false, 0n]);
+      expect(await grants.derivationTerms(carol.address, otherAssetId, middle)).to.deep.equal([false, 0n]);
+      expect(await grants.derivationTerms(carol.address, assetId, 99n)).to.deep.equal([false, 0n]);
+      // A grant above suspended, or the grant's window not open: not authorized.
+      await send(grants.connect(alice).suspend(top, h("audit")));
+      expect(await grants.derivationTerms(carol.address, assetId, middle)).to.deep.equal([false, 0n]);
+      await send(grants.connect(alice).resume(top, h("ok")));
+      const later = await makeGrant(world, alice, grantTerms(carol.address, assetId, Rights.PROCESS, now + DAY));
+      expect(await grants.derivationTerms(carol.address, assetId, later)).to.deep.equal([false, 0n]);
+      // The grantee's successor derives in its place.
+      await succeed(world, carol, individual);
+      expect(await grants.derivationTerms(individual.address, assetId, middle)).to.deep.equal([true, 3_000n]);
+      expect(await grants.derivationTerms(carol.address, assetId, middle)).to.deep.equal([false, 0n]);
     });
 
     it("grantCount counts grants and sub-grants, not failed attempts", async () => {

@@ -3,7 +3,7 @@ import { ethers as ethersLib, type ContractTransactionReceipt } from "ethers";
 import { network } from "hardhat";
 
 import { ROLE_IDS } from "../ledger/roles.js";
-import { AssetKind, PartyKind, Rights, ScopeKind, TransferReason } from "../ledger/types.js";
+import { AssetKind, DisputeKind, PartyKind, Rights, ScopeKind, TransferReason } from "../ledger/types.js";
 import {
   application,
   deployLedger,
@@ -12,6 +12,7 @@ import {
   h,
   issueAsset,
   makeGrant,
+  MIN_BOND,
   NOTICE_PERIOD,
   ZERO_HASH,
   type Ledger,
@@ -26,6 +27,7 @@ import {
   registryEvents,
   send,
 } from "./helpers/registry.js";
+import { escrowAccount } from "./helpers/vault.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -101,6 +103,21 @@ describe("PartyRegistry", () => {
       await expect(registry.connect(registrar).registerParty(ZERO_ADDRESS, PartyKind.ENTERPRISE, h("p")))
         .to.be.revertedWithCustomError(registry, "PartyRegistryInvalidAccount")
         .withArgs(ZERO_ADDRESS);
+    });
+
+    it("refuses a dispute's escrow account, of any dispute, so that no succession can hand its escrow to a party", async () => {
+      const { registry, registrar } = await networkHelpers.loadFixture(deployed);
+      for (const disputeId of [0n, 1n, 7n, 2n ** 64n - 1n]) {
+        const account = escrowAccount(disputeId);
+        await expect(registry.connect(registrar).registerParty(account, PartyKind.ENTERPRISE, h("p")))
+          .to.be.revertedWithCustomError(registry, "PartyRegistryInvalidAccount")
+          .withArgs(account);
+        expect(await registry.isLiveParty(account)).to.equal(false);
+      }
+      // An address that only shares the tag's low bits is an ordinary account.
+      const near = ethersLib.getAddress("0x" + (BigInt(escrowAccount(7n)) ^ (1n << 159n)).toString(16).padStart(40, "0"));
+      await send(registry.connect(registrar).registerParty(near, PartyKind.ENTERPRISE, h("p")));
+      expect(await registry.isLiveParty(near)).to.equal(true);
     });
 
     it("refuses kind NONE", async () => {
@@ -349,8 +366,9 @@ describe("PartyRegistry", () => {
       await expect(registry.connect(alice).fileApplication(application()))
         .to.be.revertedWithCustomError(registry, "PartyRegistryNotLiveParty")
         .withArgs(alice.address);
-      await expect(registry.connect(alice).fileObjection(carolAsset, h("grounds"), ""))
-        .to.be.revertedWithCustomError(registry, "PartyRegistryNotLiveParty")
+      // Objections go through the court, which refuses a party that is no longer live.
+      await expect(ledger.disputeCourt.connect(alice).openDispute(DisputeKind.OBJECTION, carolAsset, 0n, 0n, MIN_BOND, h("grounds"), ""))
+        .to.be.revertedWithCustomError(ledger.disputeCourt, "DisputeCourtNotLiveParty")
         .withArgs(alice.address);
       const now = BigInt(await networkHelpers.time.latest());
       await expect(grants.connect(alice).grant(grantTerms(carol.address, assetId, Rights.USE, now)))

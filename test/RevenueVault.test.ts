@@ -15,6 +15,7 @@ import {
   deployVaultFor,
   EpochStatus,
   escrowAccount,
+  ESCROW_TAG,
   FastStandardTree,
   LEAF_TYPES,
   type ClaimInput,
@@ -38,6 +39,8 @@ const DISPUTE = 7n;
 const REF = h("order-1");
 /** Split-policy weights (bps by stage) for the tests that set a policy. */
 const WEIGHTS: [number, number, number, number] = [2_500, 2_500, 2_500, 2_500];
+/** The longest challenge window the vault accepts: 90 days. */
+const MAX_CHALLENGE_WINDOW = 90n * 24n * 3600n;
 
 // ------------------------------------------------------------------------------------------------
 // Fixtures
@@ -261,6 +264,24 @@ describe("RevenueVault", () => {
       expect(await vault.challengeWindow()).to.equal(60n);
     });
 
+    it("refuses a challenge window shorter than a minute or longer than 90 days", async () => {
+      const world = await load(products);
+      const factory = await ethers.getContractFactory("RevenueVault");
+      const args = [
+        await world.accessManager.getAddress(),
+        await world.registry.getAddress(),
+        await world.contributions.getAddress(),
+        await world.token.getAddress(),
+      ] as const;
+      for (const window of [0n, 59n, MAX_CHALLENGE_WINDOW + 1n]) {
+        await expect(factory.deploy(...args, window))
+          .to.be.revertedWithCustomError(world.vault, "RevenueVaultInvalidChallengeWindow")
+          .withArgs(window);
+      }
+      const longest = await deployVaultFor(connection, world, await world.token.getAddress(), MAX_CHALLENGE_WINDOW);
+      expect(await longest.challengeWindow()).to.equal(MAX_CHALLENGE_WINDOW);
+    });
+
     it("refuses a zero access manager, registry, contribution ledger or token", async () => {
       const world = await load(products);
       const addresses = [
@@ -279,12 +300,37 @@ describe("RevenueVault", () => {
       }
     });
 
-    it("derives escrow accounts as its TypeScript twin does", async () => {
+    it("derives escrow accounts as its TypeScript twin does: the 96-bit tag, then the 64-bit dispute id", async () => {
       const world = await load(products);
-      for (const disputeId of [0n, 1n, DISPUTE, 2n ** 255n]) {
-        expect(await world.vault.escrowAccount(disputeId)).to.equal(escrowAccount(disputeId));
+      const maxId = 2n ** 64n - 1n;
+      for (const disputeId of [0n, 1n, DISPUTE, 2n ** 32n + 5n, maxId]) {
+        const account = await world.vault.escrowAccount(disputeId);
+        expect(account).to.equal(escrowAccount(disputeId));
+        expect(account.toLowerCase().startsWith(ESCROW_TAG), `tag of ${disputeId}`).to.equal(true);
+        expect(BigInt(account) & maxId).to.equal(disputeId);
+        expect(await world.vault.isEscrowAccount(account)).to.equal(true);
       }
       expect(escrowAccount(1n)).to.not.equal(escrowAccount(2n));
+      // A dispute id that does not fit the account's 64 bits has no escrow account.
+      for (const disputeId of [2n ** 64n, 2n ** 255n]) {
+        await expect(world.vault.escrowAccount(disputeId))
+          .to.be.revertedWithCustomError(world.vault, "EscrowAccountsDisputeIdTooLarge")
+          .withArgs(disputeId);
+      }
+    });
+
+    it("tells escrow accounts from every other account", async () => {
+      const world = await load(products);
+      const others = [
+        ethers.ZeroAddress,
+        world.alice.address,
+        world.court.address,
+        await world.vault.getAddress(),
+        // The tag with one bit off, and the tag shifted into the low bits.
+        ethers.getAddress("0x" + (BigInt(escrowAccount(DISPUTE)) ^ (1n << 64n)).toString(16).padStart(40, "0")),
+        ethers.getAddress("0x" + "00".repeat(8) + ESCROW_TAG.slice(2)),
+      ];
+      for (const account of others) expect(await world.vault.isEscrowAccount(account), account).to.equal(false);
     });
   });
 
@@ -531,6 +577,38 @@ describe("RevenueVault", () => {
           .to.be.revertedWithCustomError(vault, "RevenueVaultInvalidStateBlock")
           .withArgs(stateBlock);
       }
+    });
+
+    it("refuses a state block before the last settlement of the product and version", async () => {
+      const world = await load(funded);
+      expect(await world.vault.lastSettlementBlock(world.productId, 0n)).to.equal(0n);
+      const stale = await latestBlock();
+      const tree = new AllocationTree([{ account: world.alice.address, amount: 1_000n }]);
+      await settleTree(world, world.productId, 0n, tree);
+      const settledAt = await latestBlock();
+      expect(await world.vault.lastSettlementBlock(world.productId, 0n)).to.equal(settledAt);
+      await expect(world.vault.connect(world.settler).settle(world.productId, 0n, 1_000n, tree.root, stale, h("inputs")))
+        .to.be.revertedWithCustomError(world.vault, "RevenueVaultStaleStateBlock")
+        .withArgs(stale, settledAt);
+      // The other product, and other versions of this one, are not affected.
+      await send(world.vault.connect(world.settler).settle(world.otherProductId, 0n, 1_000n, tree.root, stale, h("inputs")));
+      expect(await world.vault.lastSettlementBlock(world.productId, 1n)).to.equal(0n);
+      // A state read at the block of the last settlement (or later) includes it.
+      await send(world.vault.connect(world.settler).settle(world.productId, 0n, 1_000n, tree.root, settledAt, h("inputs")));
+    });
+
+    it("refuses a state block before the last rejection of the product and version", async () => {
+      const world = await load(posted);
+      const beforeRejection = await latestBlock();
+      await send(world.vault.connect(world.arbitrator).reject(world.epochId, h("wrong")));
+      const rejectedAt = await latestBlock();
+      expect(await world.vault.lastSettlementBlock(world.productId, 0n)).to.equal(rejectedAt);
+      await expect(
+        world.vault.connect(world.settler).settle(world.productId, 0n, 10_000n, world.tree.root, beforeRejection, h("inputs")),
+      )
+        .to.be.revertedWithCustomError(world.vault, "RevenueVaultStaleStateBlock")
+        .withArgs(beforeRejection, rejectedAt);
+      await send(world.vault.connect(world.settler).settle(world.productId, 0n, 10_000n, world.tree.root, rejectedAt, h("inputs")));
     });
 
     it("settles revenue deposited before the product was cancelled", async () => {
@@ -822,15 +900,23 @@ describe("RevenueVault", () => {
         .withArgs(world.alice.address, world.bob.address);
     });
 
-    it("never pays an escrow leaf as a claim", async () => {
+    it("never pays an escrow leaf as a claim, whoever asks, alone or in a batch", async () => {
       const world = await load(claimable);
       const leaf = world.tree.claim(world.epochId, 3);
       expect(leaf.account).to.equal(escrowAccount(DISPUTE));
       for (const caller of callersExcept(world)) {
         await expect(world.vault.connect(caller).claim([leaf], caller.address))
-          .to.be.revertedWithCustomError(world.vault, "RevenueVaultNotEntitled")
-          .withArgs(leaf.account, caller.address);
+          .to.be.revertedWithCustomError(world.vault, "RevenueVaultEscrowLeaf")
+          .withArgs(world.epochId, 3n);
       }
+      await expect(world.vault.connect(world.alice).claim([world.tree.claim(world.epochId, 0), leaf], world.alice.address))
+        .to.be.revertedWithCustomError(world.vault, "RevenueVaultEscrowLeaf")
+        .withArgs(world.epochId, 3n);
+      // Nor can the escrow account become a party whose successor would claim it.
+      await expect(world.registry.connect(world.registrar).registerParty(leaf.account, 1, h("escrow")))
+        .to.be.revertedWithCustomError(world.registry, "PartyRegistryInvalidAccount")
+        .withArgs(leaf.account);
+      expect(await world.vault.isClaimed(world.epochId, 3n)).to.equal(false);
     });
 
     it("refuses a leaf claimed before, in another call or the same one", async () => {
@@ -962,15 +1048,12 @@ describe("RevenueVault", () => {
       await time.increase(CHALLENGE_WINDOW);
       await send(vault.connect(world.alice).claim([tree.claim(epochId, 0)], world.alice.address));
       const escrow = tree.claim(epochId, 1);
-      await send(
-        vault
-          .connect(world.court)
-          .releaseEscrow(epochId, 1n, DISPUTE, 1_000n, escrow.proof, [world.bob.address, world.carol.address], [600n, 400n]),
-      );
+      await send(vault.connect(world.court).releaseEscrow(epochId, 1n, DISPUTE, 1_000n, escrow.proof, world.bob.address, 600n));
       expect(await token.balanceOf(world.alice.address)).to.equal(9_000n);
       expect(await token.balanceOf(world.bob.address)).to.equal(600n);
-      expect(await token.balanceOf(world.carol.address)).to.equal(400n);
-      expect(await token.balanceOf(await vault.getAddress())).to.equal(0n);
+      // The other 400 is unsettled revenue again, still in the vault.
+      expect(await vault.unsettled(world.productId, 0n)).to.equal(400n);
+      expect(await token.balanceOf(await vault.getAddress())).to.equal(400n);
     });
 
     it("cannot be re-entered by a token that hands control to the recipient", async () => {
@@ -1004,70 +1087,80 @@ describe("RevenueVault", () => {
   });
 
   describe("releaseEscrow", () => {
-    it("pays the escrow leaf to the parties the ruling names", async () => {
+    it("pays the part the court names to the recipient it names, and returns the rest to unsettled", async () => {
       const world = await load(claimable);
       const leaf = world.tree.claim(world.epochId, 3);
-      const recipients = [world.carol.address, world.bob.address];
-      const tx = await world.vault.connect(world.court).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, recipients, [700n, 300n]);
+      const tx = await world.vault.connect(world.court).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, world.carol.address, 700n);
       await expect(tx)
         .to.emit(world.vault, "EscrowReleased")
-        .withArgs(world.epochId, world.productId, DISPUTE, 3n, recipients, [700n, 300n]);
-      await expect(tx).to.changeTokenBalances(ethers, world.token, [world.carol, world.bob, world.vault], [700n, 300n, -1_000n]);
+        .withArgs(world.epochId, world.productId, DISPUTE, 3n, world.carol.address, 700n, 300n);
+      await expect(tx).to.changeTokenBalances(ethers, world.token, [world.carol, world.vault], [700n, -700n]);
       await expect(tx).to.not.emit(world.registry, "EvidenceAppended");
       expect(await world.vault.isClaimed(world.epochId, 3n)).to.equal(true);
       expect((await world.vault.epoch(world.epochId)).claimed).to.equal(1_000n);
-      await expect(
-        world.vault.connect(world.court).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, recipients, [700n, 300n]),
-      )
+      // The 300 returned is revenue of the product under the epoch's version, to be settled again.
+      expect(await world.vault.unsettled(world.productId, 0n)).to.equal(300n);
+      expect(await world.vault.totals()).to.deep.equal([16_000n, 700n, 15_000n, 300n]);
+      await expect(world.vault.connect(world.court).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, world.carol.address, 700n))
         .to.be.revertedWithCustomError(world.vault, "RevenueVaultAlreadyClaimed")
         .withArgs(world.epochId, 3n);
+      const resettled = new AllocationTree([{ account: world.bob.address, amount: 300n }]);
+      const epochId = await settleTree(world, world.productId, 0n, resettled);
+      await time.increase(CHALLENGE_WINDOW);
+      await send(world.vault.connect(world.bob).claim([resettled.claim(epochId, 0)], world.bob.address));
     });
 
-    it("may pay nothing to a named party, and may act on a paused epoch", async () => {
+    it("may pay all of it", async () => {
       const world = await load(claimable);
-      await send(world.vault.connect(world.court).pause(world.epochId, h("dispute")));
       const leaf = world.tree.claim(world.epochId, 3);
       await expect(
-        world.vault
-          .connect(world.court)
-          .releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [world.carol.address, world.bob.address], [1_000n, 0n]),
-      ).to.changeTokenBalances(ethers, world.token, [world.carol, world.bob], [1_000n, 0n]);
+        world.vault.connect(world.court).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, world.carol.address, 1_000n),
+      )
+        .to.emit(world.vault, "EscrowReleased")
+        .withArgs(world.epochId, world.productId, DISPUTE, 3n, world.carol.address, 1_000n, 0n);
+      expect(await world.vault.unsettled(world.productId, 0n)).to.equal(0n);
     });
 
-    it("refuses amounts that do not sum to the leaf, mismatched lists and bad recipients", async () => {
+    it("may pay nothing (all back to unsettled, no recipient needed), and may act on a paused epoch", async () => {
+      const other = await load(claimable);
+      await send(other.vault.connect(other.court).pause(other.epochId, h("dispute")));
+      const otherLeaf = other.tree.claim(other.epochId, 3);
+      const tx = other.vault.connect(other.court).releaseEscrow(other.epochId, 3n, DISPUTE, 1_000n, otherLeaf.proof, ethers.ZeroAddress, 0n);
+      await expect(tx)
+        .to.emit(other.vault, "EscrowReleased")
+        .withArgs(other.epochId, other.productId, DISPUTE, 3n, ethers.ZeroAddress, 0n, 1_000n);
+      await expect(tx).to.changeTokenBalances(ethers, other.token, [other.vault], [0n]);
+      expect(await other.vault.unsettled(other.productId, 0n)).to.equal(1_000n);
+      expect(await other.vault.totals()).to.deep.equal([16_000n, 0n, 15_000n, 1_000n]);
+    });
+
+    it("refuses a part above the leaf, and a zero or vault recipient of a payment", async () => {
       const world = await load(claimable);
       const leaf = world.tree.claim(world.epochId, 3);
       const vault = world.vault.connect(world.court);
-      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [world.bob.address], [999n]))
-        .to.be.revertedWithCustomError(vault, "RevenueVaultInvalidRelease")
-        .withArgs(1_000n, 999n);
-      await expect(
-        vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [world.bob.address, world.carol.address], [600n, 401n]),
-      )
+      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, world.bob.address, 1_001n))
         .to.be.revertedWithCustomError(vault, "RevenueVaultInvalidRelease")
         .withArgs(1_000n, 1_001n);
-      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [world.bob.address], [500n, 500n]))
-        .to.be.revertedWithCustomError(vault, "RevenueVaultLengthMismatch")
-        .withArgs(1n, 2n);
       for (const bad of [ethers.ZeroAddress, await world.vault.getAddress()]) {
-        await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [world.bob.address, bad], [500n, 500n]))
+        await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, bad, 1n))
           .to.be.revertedWithCustomError(vault, "RevenueVaultInvalidRecipient")
           .withArgs(bad);
       }
+      expect(await world.vault.isClaimed(world.epochId, 3n)).to.equal(false);
     });
 
     it("refuses another dispute's id, another amount, and a party's leaf", async () => {
       const world = await load(claimable);
       const leaf = world.tree.claim(world.epochId, 3);
       const vault = world.vault.connect(world.court);
-      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE + 1n, 1_000n, leaf.proof, [world.bob.address], [1_000n]))
+      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE + 1n, 1_000n, leaf.proof, world.bob.address, 1_000n))
         .to.be.revertedWithCustomError(vault, "RevenueVaultInvalidProof")
         .withArgs(world.epochId, 3n);
-      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 900n, leaf.proof, [world.bob.address], [900n]))
+      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 900n, leaf.proof, world.bob.address, 900n))
         .to.be.revertedWithCustomError(vault, "RevenueVaultInvalidProof")
         .withArgs(world.epochId, 3n);
       const alices = world.tree.claim(world.epochId, 0);
-      await expect(vault.releaseEscrow(world.epochId, 0n, DISPUTE, 4_000n, alices.proof, [world.bob.address], [4_000n]))
+      await expect(vault.releaseEscrow(world.epochId, 0n, DISPUTE, 4_000n, alices.proof, world.bob.address, 4_000n))
         .to.be.revertedWithCustomError(vault, "RevenueVaultInvalidProof")
         .withArgs(world.epochId, 0n);
     });
@@ -1076,15 +1169,15 @@ describe("RevenueVault", () => {
       const world = await load(posted);
       const leaf = world.tree.claim(world.epochId, 3);
       const vault = world.vault.connect(world.court);
-      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [world.bob.address], [1_000n]))
+      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, world.bob.address, 1_000n))
         .to.be.revertedWithCustomError(vault, "RevenueVaultNotClaimable")
         .withArgs(world.epochId);
-      await expect(vault.releaseEscrow(99n, 3n, DISPUTE, 1_000n, leaf.proof, [world.bob.address], [1_000n]))
+      await expect(vault.releaseEscrow(99n, 3n, DISPUTE, 1_000n, leaf.proof, world.bob.address, 1_000n))
         .to.be.revertedWithCustomError(vault, "RevenueVaultUnknownEpoch")
         .withArgs(99n);
       await send(vault.reject(world.epochId, h("no")));
       await time.increase(CHALLENGE_WINDOW);
-      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [world.bob.address], [1_000n]))
+      await expect(vault.releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, world.bob.address, 1_000n))
         .to.be.revertedWithCustomError(vault, "RevenueVaultNotClaimable")
         .withArgs(world.epochId);
     });
@@ -1093,11 +1186,11 @@ describe("RevenueVault", () => {
       const world = await load(claimable);
       const leaf = world.tree.claim(world.epochId, 3);
       for (const caller of callersExcept(world, "court")) {
-        await expect(
-          world.vault.connect(caller).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, [caller.address], [1_000n]),
-        )
-          .to.be.revertedWithCustomError(world.vault, "LedgerAccessUnauthorized")
-          .withArgs(caller.address, ROLE_IDS.COURT);
+        for (const paid of [1_000n, 0n]) {
+          await expect(world.vault.connect(caller).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, caller.address, paid))
+            .to.be.revertedWithCustomError(world.vault, "LedgerAccessUnauthorized")
+            .withArgs(caller.address, ROLE_IDS.COURT);
+        }
       }
     });
   });
@@ -1118,6 +1211,19 @@ describe("RevenueVault", () => {
         .withArgs(before);
     });
 
+    it("keeps the window between a minute and 90 days", async () => {
+      const world = await load(products);
+      for (const window of [0n, 59n, MAX_CHALLENGE_WINDOW + 1n]) {
+        await expect(world.vault.connect(world.admin).setChallengeWindow(window))
+          .to.be.revertedWithCustomError(world.vault, "RevenueVaultInvalidChallengeWindow")
+          .withArgs(window);
+      }
+      await expect(world.vault.connect(world.admin).setChallengeWindow(MAX_CHALLENGE_WINDOW))
+        .to.emit(world.vault, "ChallengeWindowSet")
+        .withArgs(MAX_CHALLENGE_WINDOW);
+      expect(await world.vault.challengeWindow()).to.equal(MAX_CHALLENGE_WINDOW);
+    });
+
     it("is for the admin only", async () => {
       const world = await load(products);
       for (const caller of callersExcept(world, "admin")) {
@@ -1125,6 +1231,46 @@ describe("RevenueVault", () => {
           .to.be.revertedWithCustomError(world.vault, "LedgerAccessUnauthorized")
           .withArgs(caller.address, ROLE_IDS.ADMIN);
       }
+    });
+  });
+
+  describe("the access manager's rules", () => {
+    it("refuses a role member with an execution delay: the vault's actions are not scheduled", async () => {
+      const world = await load(funded);
+      await send(world.accessManager.connect(world.admin).grantRole(ROLE_IDS.SETTLER, world.outsider.address, 600));
+      await expect(world.vault.connect(world.outsider).settle(world.productId, 0n, 1n, h("root"), await latestBlock(), ZERO_HASH))
+        .to.be.revertedWithCustomError(world.vault, "LedgerAccessExecutionDelay")
+        .withArgs(world.outsider.address, ROLE_IDS.SETTLER, 600n);
+      // An arbitrator with a delay is no arbitrator to `reject`.
+      await send(world.accessManager.connect(world.admin).grantRole(ROLE_IDS.ARBITRATOR, world.outsider.address, 600));
+      const epochId = await settleTree(world, world.productId, 0n, new AllocationTree([{ account: world.alice.address, amount: 1n }]));
+      await expect(world.vault.connect(world.outsider).reject(epochId, h("no")))
+        .to.be.revertedWithCustomError(world.vault, "LedgerAccessUnauthorized")
+        .withArgs(world.outsider.address, ROLE_IDS.ARBITRATOR);
+    });
+
+    it("refuses every role-gated action once the manager closes the vault; deposits and claims go on", async () => {
+      const world = await load(posted);
+      const target = await world.vault.getAddress();
+      await send(world.accessManager.connect(world.admin).setTargetClosed(target, true));
+      const leaf = world.tree.claim(world.epochId, 3);
+      const refusals: [string, () => Promise<ContractTransactionResponse>][] = [
+        ["settle", () => world.vault.connect(world.settler).settle(world.productId, 0n, 1n, h("root"), 1n, ZERO_HASH)],
+        ["reject (arbitrator)", () => world.vault.connect(world.arbitrator).reject(world.epochId, h("no"))],
+        ["reject (court)", () => world.vault.connect(world.court).reject(world.epochId, h("no"))],
+        ["pause", () => world.vault.connect(world.court).pause(world.epochId, h("no"))],
+        [
+          "releaseEscrow",
+          () => world.vault.connect(world.court).releaseEscrow(world.epochId, 3n, DISPUTE, 1_000n, leaf.proof, world.bob.address, 1_000n),
+        ],
+        ["setChallengeWindow", () => world.vault.connect(world.admin).setChallengeWindow(60n)],
+      ];
+      for (const [label, call] of refusals) {
+        await expect(call(), label).to.be.revertedWithCustomError(world.vault, "LedgerAccessTargetClosed").withArgs(target);
+      }
+      await send(world.vault.connect(world.payer).deposit(world.productId, 1_000n, REF));
+      await time.increase(CHALLENGE_WINDOW);
+      await send(world.vault.connect(world.alice).claim([world.tree.claim(world.epochId, 0)], world.alice.address));
     });
   });
 

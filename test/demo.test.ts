@@ -5,7 +5,8 @@ import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 
 import { replayEvidence } from "../ledger/evidence/index.js";
-import { AssetStatus, DisputeStatus, Rights, ScopeKind } from "../ledger/types.js";
+import { escrowAccount } from "../ledger/split/index.js";
+import { AssetStatus, DisputeKind, DisputeStatus, Remedy, Rights, ScopeKind } from "../ledger/types.js";
 import { seedDemo } from "../scripts/demo/seed.js";
 import { deployLedgerContracts } from "../scripts/lib/deployLedger.js";
 import { toRawLogs } from "./helpers/logs.js";
@@ -38,14 +39,37 @@ describe("the demo `npm start` seeds", () => {
     // Five confirmed contributions, a policy, and the revenue in the vault's books.
     expect(await contracts.contributions.contributionCount()).to.equal(5n);
     expect((await contracts.contributions.splitPolicy(demo.assets.product!)).version).to.equal(1n);
-    // The revenue settled in full from the chain's own events; two parties claimed; the disputed
-    // record's share waits in escrow while the dispute is open.
+    // The revenue settled in full from the chain's own events; two parties claimed; the first disputed
+    // record's share waits in escrow while its dispute is open; the second dispute was ruled (measure
+    // adjusted) and its escrow released: part paid to the operator, the rest back to unsettled revenue.
     const [deposited, paidOut, settledUnpaid, unsettled] = await contracts.vault.totals();
-    expect([deposited, unsettled]).to.deep.equal([1_280_000n, 0n]);
-    expect(paidOut).to.be.greaterThan(0n);
-    expect(paidOut + settledUnpaid).to.equal(1_280_000n);
+    expect(deposited).to.equal(1_280_000n);
+    expect(paidOut + settledUnpaid + unsettled).to.equal(1_280_000n);
     expect((await contracts.vault.epoch(demo.epochId)).amount).to.equal(1_280_000n);
-    expect((await contracts.court.dispute(demo.disputeId)).status).to.equal(BigInt(DisputeStatus.OPEN));
+    const { court } = contracts;
+    expect((await court.dispute(demo.disputeId)).status).to.equal(BigInt(DisputeStatus.OPEN));
+    const adjusted = await court.dispute(demo.adjustedDisputeId);
+    expect([adjusted.status, adjusted.remedy]).to.deep.equal([BigInt(DisputeStatus.RULED), BigInt(Remedy.ADJUST_CONTRIBUTION)]);
+    const [released] = await contracts.vault.queryFilter(contracts.vault.filters.EscrowReleased(demo.epochId, undefined, demo.adjustedDisputeId));
+    const { recipient, paid, returned } = released!.args;
+    expect(recipient).to.equal(demo.parties.operator);
+    expect(paid).to.be.greaterThan(0n);
+    expect(returned).to.be.greaterThan(0n);
+    expect(unsettled).to.equal(returned);
+    expect(await contracts.vault.unsettled(demo.assets.product!, 1)).to.equal(returned);
+    // Every dispute paid a bond; the ruled one's is credited back to its claimant, to withdraw.
+    const minimum = await court.minimumBond(DisputeKind.CONTRIBUTION);
+    expect(adjusted.bond).to.equal(0n);
+    expect(await court.bondCredit(demo.parties.logistics!)).to.equal(minimum);
+    expect((await court.dispute(demo.disputeId)).bond).to.equal(minimum);
+    // The objection is the court's OBJECTION dispute.
+    const objection = await court.dispute(demo.objectionDisputeId);
+    expect([objection.kind, objection.subjectId, objection.assetId]).to.deep.equal([BigInt(DisputeKind.OBJECTION), demo.objectionId, coldChainLogs]);
+    // The escrow accounts carry the tag: the vault recognises them.
+    expect(await contracts.vault.escrowAccount(demo.disputeId)).to.equal(ethers.getAddress(escrowAccount(demo.disputeId)));
+    // The sub-licensed product pays the root grant's royalty and the sub-grant's, stacked.
+    expect(await grants.derivationTerms(demo.parties.coldChain!, demo.assets.traffic!, demo.grants.subGrant!)).to.deep.equal([true, 2_000n]);
+    expect(await registry.holderOf(demo.assets.licensedProduct!)).to.equal(demo.parties.coldChain);
     const now = BigInt(await networkHelpers.time.latest());
     expect(
       await grants.isAuthorized(demo.parties.operator!, Rights.PROCESS, demo.assets.traffic!, ScopeKind.SCENARIO, ethers.id("scenario:urban-logistics-routing"), now, demo.grants.publicGrant!),

@@ -25,9 +25,11 @@ import {GrantRights} from "../libraries/GrantRights.sol";
 /// @title ContributionLedger
 /// @notice Contribution records and split policies of data products. See {IContributionLedger}.
 contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces {
-    /// @dev keccak256("ConfirmContributions(uint256[] contributionIds,uint256 nonce,uint256 deadline)")
+    /// @dev keccak256("ConfirmContributions(address holder,uint256[] contributionIds,uint256 nonce,uint256 deadline)").
+    /// The holder is named so that a contract wallet's signature (EIP-1271) confirms for that wallet only, not
+    /// for a sibling wallet that shares its owner key.
     bytes32 public constant CONFIRM_TYPEHASH =
-        keccak256("ConfirmContributions(uint256[] contributionIds,uint256 nonce,uint256 deadline)");
+        keccak256("ConfirmContributions(address holder,uint256[] contributionIds,uint256 nonce,uint256 deadline)");
 
     /// @dev One slot per record: a batch of records writes one new slot each. The measure, evidence and
     /// authorization are in the `ContributionRecorded` event, which the evidence chain commits to.
@@ -93,6 +95,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     function confirm(uint256[] calldata contributionIds) external {
         if (contributionIds.length == 0) revert ContributionLedgerEmptyBatch();
         bool reviewer = _hasRole(Roles.REVIEWER, msg.sender);
+        if (reviewer) _requireOpen();
         for (uint256 i = 0; i < contributionIds.length; ++i) {
             _confirm(contributionIds[i], msg.sender, reviewer);
         }
@@ -107,7 +110,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     ) external {
         if (contributionIds.length == 0) revert ContributionLedgerEmptyBatch();
         if (block.timestamp > deadline) revert ContributionLedgerExpiredSignature(deadline);
-        bytes32 digest = _confirmationDigest(contributionIds, _useNonce(holder), deadline);
+        bytes32 digest = _confirmationDigest(contributionIds, holder, _useNonce(holder), deadline);
         if (!SignatureChecker.isValidSignatureNow(holder, digest, signature)) {
             revert ContributionLedgerInvalidSignature(holder);
         }
@@ -222,7 +225,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         address holder,
         uint256 deadline
     ) external view returns (bytes32) {
-        return _confirmationDigest(contributionIds, nonces(holder), deadline);
+        return _confirmationDigest(contributionIds, holder, nonces(holder), deadline);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -354,13 +357,16 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
 
     function _confirmationDigest(
         uint256[] calldata contributionIds,
+        address holder,
         uint256 nonce,
         uint256 deadline
     ) private view returns (bytes32) {
         // EIP-712 encodes a uint256[] member as the keccak256 of its packed elements.
         return
             _hashTypedDataV4(
-                keccak256(abi.encode(CONFIRM_TYPEHASH, keccak256(abi.encodePacked(contributionIds)), nonce, deadline))
+                keccak256(
+                    abi.encode(CONFIRM_TYPEHASH, holder, keccak256(abi.encodePacked(contributionIds)), nonce, deadline)
+                )
             );
     }
 

@@ -13,7 +13,7 @@ import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
 import {IGrantRegistry} from "../interfaces/IGrantRegistry.sol";
 import {IContributionLedger} from "../interfaces/IContributionLedger.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
-import {AssetStatus, TransferReason, DisputeKind, DisputeStatus, Remedy, Ruling} from "../types/LedgerTypes.sol";
+import {AssetStatus, ContributionStatus, DisputeKind, DisputeStatus, Remedy, Ruling} from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
 
@@ -25,9 +25,17 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
 
     /// @dev The ruling hash the other contracts record when a dispute lapses without a ruling.
     bytes32 public constant LAPSED_RULING = keccak256("provenance-ledger.dispute-lapsed");
+    /// @dev With the dispute id, the payer reference of a forfeited bond deposited as a product's revenue.
+    bytes32 public constant FORFEITED_BOND = keccak256("provenance-ledger.forfeited-bond");
+    /// @notice The shortest time a respondent has to answer before a ruling.
+    uint32 public constant MIN_ANSWER_PERIOD = 1 hours;
+    /// @notice The longest ruling period: every dispute ends within a year, by ruling or lapse.
+    uint32 public constant MAX_RULING_PERIOD = 365 days;
+    /// @dev The deepest chain of grants (the grant registry's MAX_GRANT_DEPTH), for the standing of upstream
+    /// grantors.
+    uint256 private constant MAX_GRANT_DEPTH = 4;
 
-    /// @dev Two slots, bond included. The respondent is not stored: it follows from the subject (see
-    /// {_respondent}) and is worked out again when needed, so it follows transfers and successions.
+    /// @dev Three slots, bond included. Both sides are fixed when the dispute opens.
     struct DisputeRecord {
         // slot 0
         address claimant;
@@ -37,14 +45,24 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         Remedy remedy;
         // slot 1
         uint64 subjectId;
+        uint32 answerEndsAt;
         uint32 rulingDeadline;
-        uint160 bond;
+        // slot 2
+        address respondent;
+        uint96 bond;
     }
 
-    /// @dev The counter and the ruling period share a slot: opening reads both.
+    /// @dev A claimant's standing on one subject: the dispute it has open there, and whether a repeat is barred.
+    struct ClaimState {
+        uint64 openDispute;
+        bool repeatBarred;
+    }
+
+    /// @dev The counter and the periods share a slot: opening reads them all.
     struct Settings {
         uint64 disputeCount;
         uint32 rulingPeriod;
+        uint32 answerPeriod;
     }
 
     IAssetRegistry private immutable _REGISTRY;
@@ -55,6 +73,9 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
 
     Settings private _settings;
     mapping(uint256 disputeId => DisputeRecord) private _disputes;
+    mapping(DisputeKind kind => uint256) private _minimumBonds;
+    mapping(bytes32 claimKey => ClaimState) private _claims;
+    mapping(address account => uint256) private _bondCredits;
 
     constructor(
         IAccessManager accessManager_,
@@ -62,7 +83,9 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         IGrantRegistry grants_,
         IContributionLedger contributions_,
         IRevenueVault vault_,
-        uint32 rulingPeriod_
+        uint32 rulingPeriod_,
+        uint32 answerPeriod_,
+        uint256 minimumBond_
     ) LedgerAccess(accessManager_) {
         if (
             address(registry_) == address(0) ||
@@ -75,7 +98,10 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         _CONTRIBUTIONS = contributions_;
         _VAULT = vault_;
         _BOND_TOKEN = IERC20(vault_.settlementToken());
-        _setRulingPeriod(rulingPeriod_);
+        _setPeriods(rulingPeriod_, answerPeriod_);
+        for (uint8 kind = 0; kind <= uint8(type(DisputeKind).max); ++kind) {
+            _setMinimumBond(DisputeKind(kind), minimumBond_);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -87,61 +113,40 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         DisputeKind kind,
         uint256 assetId,
         uint256 subjectId,
+        uint256 standingId,
         uint256 bond,
         bytes32 groundsHash,
         string calldata groundsURI
     ) external nonReentrant returns (uint256 disputeId) {
-        if (!IPartyRegistry(address(_REGISTRY)).isLiveParty(msg.sender)) revert DisputeCourtNotLiveParty(msg.sender);
+        if (!_parties().isLiveParty(msg.sender)) revert DisputeCourtNotLiveParty(msg.sender);
         if (groundsHash == bytes32(0)) revert DisputeCourtEmptyHash();
-        address respondent = _respondent(kind, assetId, subjectId, msg.sender);
+        address respondent = _respondent(kind, assetId, subjectId, standingId, msg.sender);
+        // Also when both sides resolve to one party through successions (a grantee merged into its grantor).
         if (respondent == msg.sender) revert DisputeCourtSelfDispute(msg.sender);
+        uint256 minimum = _minimumBonds[kind];
+        if (bond < minimum) revert DisputeCourtBondTooLow(kind, bond, minimum);
 
         Settings memory settings = _settings;
         disputeId = ++settings.disputeCount;
         _settings.disputeCount = settings.disputeCount;
+        _claimSubject(_claimKey(msg.sender, kind, assetId, subjectId), disputeId, kind, assetId, subjectId);
         subjectId = _hold(kind, disputeId, assetId, subjectId, groundsHash, groundsURI);
         uint64 rulingDeadline = uint64(block.timestamp) + settings.rulingPeriod;
-        bond = _store(disputeId, kind, assetId, subjectId, rulingDeadline, bond);
+        bond = _store(disputeId, kind, assetId, subjectId, respondent, settings.answerPeriod, rulingDeadline, bond);
+        if (bond < minimum) revert DisputeCourtBondTooLow(kind, bond, minimum);
 
-        emit DisputeOpened(
-            disputeId,
-            assetId,
-            msg.sender,
-            kind,
-            subjectId,
-            respondent,
-            bond,
-            groundsHash,
-            groundsURI,
-            rulingDeadline
-        );
-        _appendEvidence(
-            assetId,
-            DisputeOpened.selector,
-            keccak256(
-                abi.encode(
-                    disputeId,
-                    assetId,
-                    msg.sender,
-                    kind,
-                    subjectId,
-                    respondent,
-                    bond,
-                    groundsHash,
-                    groundsURI,
-                    rulingDeadline
-                )
-            )
-        );
+        _recordOpened(disputeId, assetId, kind, subjectId, respondent, bond, groundsHash, groundsURI, rulingDeadline);
     }
 
     /// @inheritdoc IDisputeCourt
     function submitEvidence(uint256 disputeId, bytes32 evidenceHash, string calldata evidenceURI) external {
         DisputeRecord storage record = _open(disputeId);
         address sender = msg.sender;
+        IPartyRegistry parties = _parties();
+        address respondent = record.respondent;
         if (
-            sender != IPartyRegistry(address(_REGISTRY)).resolveParty(record.claimant) &&
-            sender != _respondentOf(record)
+            sender != parties.resolveParty(record.claimant) &&
+            (respondent == address(0) || sender != parties.resolveParty(respondent))
         ) revert DisputeCourtNotParty(disputeId, sender);
         if (evidenceHash == bytes32(0)) revert DisputeCourtEmptyHash();
         uint256 assetId = record.assetId;
@@ -160,15 +165,17 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         if (block.timestamp > record.rulingDeadline) {
             revert DisputeCourtRulingPeriodOver(disputeId, record.rulingDeadline);
         }
+        if (block.timestamp < record.answerEndsAt) {
+            revert DisputeCourtAnswerPeriodNotOver(disputeId, record.answerEndsAt);
+        }
         _checkRuling(record, ruling);
         Remedy remedy = ruling.remedy;
 
-        // The respondent before the remedy: a transfer of the holding forfeits to the holder it was taken from.
-        address bondTo = ruling.forfeitBond ? _respondentOf(record) : record.claimant;
         record.status = DisputeStatus.RULED;
         record.remedy = remedy;
+        _close(record);
         _carryOut(disputeId, record, ruling);
-        _payBond(record, bondTo);
+        _settleBond(disputeId, record, ruling.forfeitBond);
 
         uint256 assetId = record.assetId;
         emit DisputeRuled(
@@ -209,12 +216,33 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         }
         record.status = DisputeStatus.LAPSED;
         record.remedy = Remedy.DISMISS;
+        _close(record);
         _release(disputeId, record, false, 0, LAPSED_RULING);
-        _payBond(record, record.claimant);
+        _creditBond(disputeId, record, record.claimant);
 
         uint256 assetId = record.assetId;
         emit DisputeLapsed(disputeId, assetId, msg.sender);
         _appendEvidence(assetId, DisputeLapsed.selector, keccak256(abi.encode(disputeId, assetId, msg.sender)));
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function allowRepeat(uint256 disputeId) external {
+        _checkRole(Roles.ARBITRATOR);
+        DisputeRecord storage record = _existing(disputeId);
+        if (record.status == DisputeStatus.OPEN) revert DisputeCourtStillOpen(disputeId);
+        _claims[_claimKey(record.claimant, record.kind, record.assetId, record.subjectId)].repeatBarred = false;
+        emit RepeatAllowed(disputeId, record.claimant, msg.sender);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function withdrawBond(address account, address recipient) external nonReentrant returns (uint256 amount) {
+        if (_parties().resolveParty(account) != msg.sender) revert DisputeCourtNotParty(0, msg.sender);
+        if (recipient == address(0) || recipient == address(this)) revert DisputeCourtInvalidRecipient(recipient);
+        amount = _bondCredits[account];
+        if (amount == 0) revert DisputeCourtNothingToWithdraw(account);
+        _bondCredits[account] = 0;
+        emit BondWithdrawn(account, recipient, amount);
+        _BOND_TOKEN.safeTransfer(recipient, amount);
     }
 
     /// @inheritdoc IDisputeCourt
@@ -224,21 +252,42 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         uint256 index,
         uint256 amount,
         bytes32[] calldata proof,
-        address[] calldata recipients,
-        uint256[] calldata amounts
+        uint256 contributorPart
     ) external {
-        _checkRole(Roles.ARBITRATOR);
         DisputeRecord storage record = _existing(disputeId);
         if (record.kind != DisputeKind.CONTRIBUTION) revert DisputeCourtNoEscrow(disputeId);
         if (record.status == DisputeStatus.OPEN) revert DisputeCourtStillOpen(disputeId);
-        // The vault checks the leaf, pays and emits `EscrowReleased`.
-        _VAULT.releaseEscrow(epochId, index, disputeId, amount, proof, recipients, amounts);
+        Remedy remedy = record.remedy;
+        // The outcome names who is paid; only an adjustment leaves the contributor's part to an arbitrator.
+        if (remedy == Remedy.ADJUST_CONTRIBUTION) {
+            _checkRole(Roles.ARBITRATOR);
+            if (contributorPart > amount) revert DisputeCourtInvalidRelease(disputeId, contributorPart);
+        } else if (remedy == Remedy.VOID_CONTRIBUTION) {
+            if (contributorPart != 0) revert DisputeCourtInvalidRelease(disputeId, contributorPart);
+        } else if (contributorPart != amount) {
+            revert DisputeCourtInvalidRelease(disputeId, contributorPart); // dismissed or lapsed
+        }
+        address contributor = _parties().resolveParty(_CONTRIBUTIONS.contribution(record.subjectId).contributor);
+        // The vault checks the leaf, pays, returns the rest to unsettled revenue and emits `EscrowReleased`.
+        _VAULT.releaseEscrow(epochId, index, disputeId, amount, proof, contributor, contributorPart);
     }
 
     /// @inheritdoc IDisputeCourt
     function setRulingPeriod(uint32 rulingPeriod_) external {
         _checkRole(Roles.ADMIN);
-        _setRulingPeriod(rulingPeriod_);
+        _setPeriods(rulingPeriod_, _settings.answerPeriod);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function setAnswerPeriod(uint32 answerPeriod_) external {
+        _checkRole(Roles.ADMIN);
+        _setPeriods(_settings.rulingPeriod, answerPeriod_);
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function setMinimumBond(DisputeKind kind, uint256 minimumBond_) external {
+        _checkRole(Roles.ADMIN);
+        _setMinimumBond(kind, minimumBond_);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -248,6 +297,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
     /// @inheritdoc IDisputeCourt
     function dispute(uint256 disputeId) external view returns (Dispute memory) {
         DisputeRecord storage record = _existing(disputeId);
+        address respondent = record.respondent;
         return
             Dispute({
                 kind: record.kind,
@@ -256,8 +306,9 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
                 assetId: record.assetId,
                 subjectId: record.subjectId,
                 claimant: record.claimant,
-                respondent: _respondentOf(record),
+                respondent: respondent == address(0) ? address(0) : _parties().resolveParty(respondent),
                 bond: record.bond,
+                answerEndsAt: record.answerEndsAt,
                 rulingDeadline: record.rulingDeadline
             });
     }
@@ -273,6 +324,32 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDisputeCourt
+    function answerPeriod() external view returns (uint32) {
+        return _settings.answerPeriod;
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function minimumBond(DisputeKind kind) external view returns (uint256) {
+        return _minimumBonds[kind];
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function bondCredit(address account) external view returns (uint256) {
+        return _bondCredits[account];
+    }
+
+    /// @inheritdoc IDisputeCourt
+    function claimState(
+        address claimant,
+        DisputeKind kind,
+        uint256 assetId,
+        uint256 subjectId
+    ) external view returns (uint256 openDisputeId, bool repeatBarred) {
+        ClaimState storage state = _claims[_claimKey(claimant, kind, assetId, subjectId)];
+        return (state.openDispute, state.repeatBarred);
+    }
+
+    /// @inheritdoc IDisputeCourt
     function bondToken() external view returns (address) {
         return address(_BOND_TOKEN);
     }
@@ -281,49 +358,196 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
     // Internals
     // ------------------------------------------------------------------------------------------------
 
-    /// @dev The respondent of a stored dispute, now: resolved through successions.
-    function _respondentOf(DisputeRecord storage record) private view returns (address) {
-        DisputeKind kind = record.kind;
-        // An objection's subject is the registry's objection id; its respondent is the asset's holder.
-        uint256 subjectId = kind == DisputeKind.OBJECTION ? 0 : record.subjectId;
-        address claimant = IPartyRegistry(address(_REGISTRY)).resolveParty(record.claimant);
-        return IPartyRegistry(address(_REGISTRY)).resolveParty(_respondent(kind, record.assetId, subjectId, claimant));
-    }
-
-    /// @dev The respondent of `claimant`'s dispute about `subjectId` of `assetId`, as recorded (a grantee or
-    /// contributor is not resolved through successions here: opening stays cheap), checking that the subject
-    /// exists and belongs to the asset. Reverts with {DisputeCourtSubjectMismatch} otherwise.
+    /// @dev The respondent of `claimant`'s dispute about `subjectId` of `assetId` (zero for a holder's
+    /// settlement dispute), resolved through successions, after checking that the subject exists and belongs
+    /// to the asset, and that the claimant has standing (see {IDisputeCourt}).
     function _respondent(
         DisputeKind kind,
         uint256 assetId,
         uint256 subjectId,
+        uint256 standingId,
         address claimant
-    ) private view returns (address) {
-        if (kind == DisputeKind.GRANT) {
-            try _GRANTS.getGrant(subjectId) returns (IGrantRegistry.Grant memory found) {
-                if (found.assetId == assetId) return found.grantee == claimant ? found.grantor : found.grantee;
-            } catch {} // solhint-disable-line no-empty-blocks
-        } else if (kind == DisputeKind.CONTRIBUTION) {
-            try _CONTRIBUTIONS.contribution(subjectId) returns (IContributionLedger.Contribution memory found) {
-                if (found.productId == assetId) {
-                    return found.contributor == claimant ? _REGISTRY.holderOf(assetId) : found.contributor;
-                }
+    ) private view returns (address respondent) {
+        if (kind == DisputeKind.GRANT) return _grantRespondent(assetId, subjectId, claimant);
+        if (kind == DisputeKind.CONTRIBUTION) return _contributionRespondent(assetId, subjectId, standingId, claimant);
+
+        bool found;
+        if (kind == DisputeKind.OBJECTION) {
+            found = subjectId == 0 && _REGISTRY.assetStatus(assetId) != AssetStatus.NONE;
+        } else if (kind == DisputeKind.SETTLEMENT) {
+            try _VAULT.epoch(subjectId) returns (IRevenueVault.Epoch memory epoch_) {
+                found = epoch_.productId == assetId;
             } catch {} // solhint-disable-line no-empty-blocks
         } else {
-            bool found;
-            if (kind == DisputeKind.OBJECTION) {
-                found = subjectId == 0 && _REGISTRY.assetStatus(assetId) != AssetStatus.NONE;
-            } else if (kind == DisputeKind.SETTLEMENT) {
-                try _VAULT.epoch(subjectId) returns (IRevenueVault.Epoch memory epoch_) {
-                    found = epoch_.productId == assetId;
-                } catch {} // solhint-disable-line no-empty-blocks
-            } else {
-                // POLICY: a version that was set (the current one or an earlier one).
-                found = subjectId != 0 && subjectId <= _CONTRIBUTIONS.splitPolicy(assetId).version;
-            }
-            if (found) return _REGISTRY.holderOf(assetId);
+            // POLICY: a version that was set (the current one or an earlier one).
+            found = subjectId != 0 && subjectId <= _CONTRIBUTIONS.splitPolicy(assetId).version;
         }
-        revert DisputeCourtSubjectMismatch(kind, assetId, subjectId);
+        if (!found) revert DisputeCourtSubjectMismatch(kind, assetId, subjectId);
+
+        address holder = _REGISTRY.holderOf(assetId);
+        if (kind == DisputeKind.OBJECTION) {
+            // Anyone may object to a registration but its holder (or applicant).
+            if (claimant == holder) revert DisputeCourtSelfDispute(claimant);
+            return holder;
+        }
+        if (kind == DisputeKind.SETTLEMENT) {
+            // The holder disputes a settlement of its own product against nobody: the settlement is the
+            // ledger's act. Its other parties need standing.
+            if (claimant == holder) return address(0);
+            if (_isContributorOf(assetId, standingId, claimant) || _holdsParentOf(assetId, standingId, claimant)) {
+                return holder;
+            }
+            revert DisputeCourtNoStanding(kind, claimant);
+        }
+        // POLICY: the product's contributors dispute its holder's policy.
+        if (claimant == holder) revert DisputeCourtSelfDispute(claimant);
+        if (!_isContributorOf(assetId, standingId, claimant)) revert DisputeCourtNoStanding(kind, claimant);
+        return holder;
+    }
+
+    /// @dev GRANT: the grantee disputes against the grantor; the grantor, the asset's holder or an upstream
+    /// grantor against the grantee.
+    function _grantRespondent(uint256 assetId, uint256 grantId, address claimant) private view returns (address) {
+        IGrantRegistry.Grant memory found;
+        try _GRANTS.getGrant(grantId) returns (IGrantRegistry.Grant memory grant_) {
+            found = grant_;
+        } catch {
+            revert DisputeCourtSubjectMismatch(DisputeKind.GRANT, assetId, grantId);
+        }
+        if (found.assetId != assetId) revert DisputeCourtSubjectMismatch(DisputeKind.GRANT, assetId, grantId);
+        IPartyRegistry parties = _parties();
+        address grantee = parties.resolveParty(found.grantee);
+        if (claimant == grantee) return parties.resolveParty(found.grantor);
+        if (claimant == parties.resolveParty(found.grantor) || claimant == _REGISTRY.holderOf(assetId)) return grantee;
+        uint256 above = found.parentId;
+        for (uint256 i = 0; i < MAX_GRANT_DEPTH && above != 0; ++i) {
+            IGrantRegistry.Grant memory upstream = _GRANTS.getGrant(above);
+            if (claimant == parties.resolveParty(upstream.grantor)) return grantee;
+            above = upstream.parentId;
+        }
+        revert DisputeCourtNoStanding(DisputeKind.GRANT, claimant);
+    }
+
+    /// @dev CONTRIBUTION: the contributor disputes against the product's holder; the holder or another
+    /// contributor (naming its own record) against the contributor.
+    function _contributionRespondent(
+        uint256 assetId,
+        uint256 contributionId,
+        uint256 standingId,
+        address claimant
+    ) private view returns (address) {
+        IContributionLedger.Contribution memory found;
+        try _CONTRIBUTIONS.contribution(contributionId) returns (IContributionLedger.Contribution memory record) {
+            found = record;
+        } catch {
+            revert DisputeCourtSubjectMismatch(DisputeKind.CONTRIBUTION, assetId, contributionId);
+        }
+        if (found.productId != assetId) {
+            revert DisputeCourtSubjectMismatch(DisputeKind.CONTRIBUTION, assetId, contributionId);
+        }
+        address contributor = _parties().resolveParty(found.contributor);
+        address holder = _REGISTRY.holderOf(assetId);
+        if (claimant == contributor) {
+            if (holder == claimant) revert DisputeCourtSelfDispute(claimant);
+            return holder;
+        }
+        if (claimant == holder || _isContributorOf(assetId, standingId, claimant)) return contributor;
+        revert DisputeCourtNoStanding(DisputeKind.CONTRIBUTION, claimant);
+    }
+
+    /// @dev Whether `contributionId` is a record of `account` (resolved) on `productId` that was not voided.
+    function _isContributorOf(uint256 productId, uint256 contributionId, address account) private view returns (bool) {
+        if (contributionId == 0) return false;
+        try _CONTRIBUTIONS.contribution(contributionId) returns (IContributionLedger.Contribution memory record) {
+            return
+                record.productId == productId &&
+                record.status != ContributionStatus.VOIDED &&
+                _parties().resolveParty(record.contributor) == account;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Whether `parentId` is a parent of `productId` held by `account`.
+    function _holdsParentOf(uint256 productId, uint256 parentId, address account) private view returns (bool) {
+        return parentId != 0 && _REGISTRY.isParentOf(productId, parentId) && _REGISTRY.holderOf(parentId) == account;
+    }
+
+    /// @dev The key of a claimant's standing on a subject: for objections the asset itself.
+    function _claimKey(
+        address claimant,
+        DisputeKind kind,
+        uint256 assetId,
+        uint256 subjectId
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(claimant, kind, assetId, kind == DisputeKind.OBJECTION ? 0 : subjectId));
+    }
+
+    /// @dev One open dispute per claimant and subject, and none after a ruling or lapse unless allowed.
+    function _claimSubject(
+        bytes32 claimKey,
+        uint256 disputeId,
+        DisputeKind kind,
+        uint256 assetId,
+        uint256 subjectId
+    ) private {
+        ClaimState storage state = _claims[claimKey];
+        if (state.openDispute != 0) revert DisputeCourtAlreadyDisputed(state.openDispute);
+        if (state.repeatBarred) revert DisputeCourtRepeatNotAllowed(kind, assetId, subjectId);
+        state.openDispute = SafeCast.toUint64(disputeId);
+    }
+
+    /// @dev Closes the claimant's standing on the subject: nothing open, a repeat barred.
+    function _close(DisputeRecord storage record) private {
+        // An objection's stored subject is the registry's objection id; its key uses the asset.
+        _claims[_claimKey(record.claimant, record.kind, record.assetId, record.subjectId)] = ClaimState({
+            openDispute: 0,
+            repeatBarred: true
+        });
+    }
+
+    /// @dev Emits {DisputeOpened} and appends it to the asset's evidence chain.
+    function _recordOpened(
+        uint256 disputeId,
+        uint256 assetId,
+        DisputeKind kind,
+        uint256 subjectId,
+        address respondent,
+        uint256 bond,
+        bytes32 groundsHash,
+        string calldata groundsURI,
+        uint64 rulingDeadline
+    ) private {
+        emit DisputeOpened(
+            disputeId,
+            assetId,
+            msg.sender,
+            kind,
+            subjectId,
+            respondent,
+            bond,
+            groundsHash,
+            groundsURI,
+            rulingDeadline
+        );
+        _appendEvidence(
+            assetId,
+            DisputeOpened.selector,
+            keccak256(
+                abi.encode(
+                    disputeId,
+                    assetId,
+                    msg.sender,
+                    kind,
+                    subjectId,
+                    respondent,
+                    bond,
+                    groundsHash,
+                    groundsURI,
+                    rulingDeadline
+                )
+            )
+        );
     }
 
     /// @dev Makes the subject's contract hold what an open dispute holds; returns the subject id to store
@@ -337,7 +561,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         string calldata groundsURI
     ) private returns (uint256) {
         if (kind == DisputeKind.OBJECTION) {
-            return _REGISTRY.fileDisputeObjection(assetId, msg.sender, groundsHash, groundsURI);
+            return _REGISTRY.fileObjection(assetId, msg.sender, groundsHash, groundsURI);
         } else if (kind == DisputeKind.CONTRIBUTION) {
             _CONTRIBUTIONS.markDisputed(subjectId, disputeId);
         } else if (kind == DisputeKind.SETTLEMENT) {
@@ -353,6 +577,8 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         DisputeKind kind,
         uint256 assetId,
         uint256 subjectId,
+        address respondent,
+        uint32 answerPeriod_,
         uint64 rulingDeadline,
         uint256 bond
     ) private returns (uint256 received) {
@@ -362,12 +588,15 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         record.kind = kind;
         record.status = DisputeStatus.OPEN;
         record.subjectId = SafeCast.toUint64(subjectId);
+        // Nobody answers a dispute without a respondent (a holder's own settlement dispute): it may be ruled
+        // at once, so that it holds the settlement no longer than an arbitrator takes.
+        record.answerEndsAt = SafeCast.toUint32(block.timestamp + (respondent == address(0) ? 0 : answerPeriod_));
         record.rulingDeadline = SafeCast.toUint32(rulingDeadline);
-        if (bond == 0) return 0;
+        record.respondent = respondent;
         uint256 balanceBefore = _BOND_TOKEN.balanceOf(address(this));
         _BOND_TOKEN.safeTransferFrom(msg.sender, address(this), bond);
         received = _BOND_TOKEN.balanceOf(address(this)) - balanceBefore;
-        record.bond = SafeCast.toUint160(received);
+        record.bond = SafeCast.toUint96(received);
     }
 
     /// @dev Refuses a ruling whose fields do not fit its remedy (see {Ruling}) or the dispute's kind.
@@ -379,7 +608,8 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
             ruling.rulingHash == bytes32(0) ||
             (ruling.adjustedMeasure != 0) != (remedy == Remedy.ADJUST_CONTRIBUTION) ||
             (ruling.transferTo != address(0)) != (remedy == Remedy.TRANSFER_HOLDING) ||
-            (ruling.forfeitBond && record.bond == 0)
+            // A bond is forfeited only when the claim is dismissed as unfounded.
+            (ruling.forfeitBond && (remedy != Remedy.DISMISS || record.bond == 0))
         ) revert DisputeCourtInvalidRuling(remedy);
     }
 
@@ -407,12 +637,12 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
             _release(disputeId, record, false, 0, rulingHash);
         } else if (record.kind == DisputeKind.OBJECTION) {
             // Upholding an objection against an application refuses it; against a certificate it is
-            // followed by the registration the remedy names.
+            // followed by the registration the remedy names, whatever other objections are open.
             _REGISTRY.resolveObjection(subjectId, true, rulingHash);
             if (remedy == Remedy.REVOKE_CERTIFICATE) {
                 _REGISTRY.cancel(assetId, rulingHash);
             } else if (remedy == Remedy.TRANSFER_HOLDING) {
-                _REGISTRY.transferHolding(assetId, ruling.transferTo, TransferReason.OBJECTION_UPHELD, rulingHash);
+                _REGISTRY.transferByRuling(assetId, ruling.transferTo, rulingHash);
             }
         } else if (remedy == Remedy.REVOKE_GRANT) {
             _GRANTS.revoke(subjectId, rulingHash);
@@ -443,12 +673,38 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Pays the held bond to the party `to` resolves to (its successor, if it was succeeded).
-    function _payBond(DisputeRecord storage record, address to) private {
+    /// @dev Credits the held bond to the party `to` resolves to now (its successor, if it was succeeded): a
+    /// pull payment, so that no recipient can make a ruling or a lapse revert.
+    function _creditBond(uint256 disputeId, DisputeRecord storage record, address to) private {
         uint256 bond = record.bond;
         if (bond == 0) return;
         record.bond = 0;
-        _BOND_TOKEN.safeTransfer(IPartyRegistry(address(_REGISTRY)).resolveParty(to), bond);
+        address account = _parties().resolveParty(to);
+        _bondCredits[account] += bond;
+        emit BondCredited(disputeId, account, bond);
+    }
+
+    /// @dev The bond after a ruling: back to the claimant, or forfeited to the respondent or, without one, to
+    /// the product's revenue.
+    function _settleBond(uint256 disputeId, DisputeRecord storage record, bool forfeit) private {
+        if (!forfeit) {
+            _creditBond(disputeId, record, record.claimant);
+        } else if (record.respondent != address(0)) {
+            _creditBond(disputeId, record, record.respondent);
+        } else {
+            _depositBond(disputeId, record);
+        }
+    }
+
+    /// @dev Forfeits the bond of a dispute without respondent (a holder's own settlement dispute) to the
+    /// parties its pause delayed: it becomes revenue of the product, deposited in the vault.
+    function _depositBond(uint256 disputeId, DisputeRecord storage record) private {
+        uint256 bond = record.bond;
+        record.bond = 0;
+        uint256 productId = record.assetId;
+        _BOND_TOKEN.forceApprove(address(_VAULT), bond);
+        uint256 depositId = _VAULT.deposit(productId, bond, keccak256(abi.encode(FORFEITED_BOND, disputeId)));
+        emit BondDeposited(disputeId, productId, depositId, bond);
     }
 
     function _open(uint256 disputeId) private view returns (DisputeRecord storage record) {
@@ -461,10 +717,32 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         if (record.status == DisputeStatus.NONE) revert DisputeCourtUnknownDispute(disputeId);
     }
 
-    function _setRulingPeriod(uint32 rulingPeriod_) private {
-        if (rulingPeriod_ == 0) revert DisputeCourtInvalidRulingPeriod(rulingPeriod_);
-        _settings.rulingPeriod = rulingPeriod_;
-        emit RulingPeriodSet(rulingPeriod_);
+    function _setPeriods(uint32 rulingPeriod_, uint32 answerPeriod_) private {
+        if (rulingPeriod_ <= answerPeriod_ || rulingPeriod_ > MAX_RULING_PERIOD) {
+            revert DisputeCourtInvalidRulingPeriod(rulingPeriod_);
+        }
+        if (answerPeriod_ < MIN_ANSWER_PERIOD) revert DisputeCourtInvalidAnswerPeriod(answerPeriod_);
+        Settings storage settings = _settings;
+        if (settings.rulingPeriod != rulingPeriod_) {
+            settings.rulingPeriod = rulingPeriod_;
+            emit RulingPeriodSet(rulingPeriod_);
+        }
+        if (settings.answerPeriod != answerPeriod_) {
+            settings.answerPeriod = answerPeriod_;
+            emit AnswerPeriodSet(answerPeriod_);
+        }
+    }
+
+    function _setMinimumBond(DisputeKind kind, uint256 minimumBond_) private {
+        if (minimumBond_ == 0 || minimumBond_ > type(uint96).max) {
+            revert DisputeCourtInvalidMinimumBond(kind, minimumBond_);
+        }
+        _minimumBonds[kind] = minimumBond_;
+        emit MinimumBondSet(kind, minimumBond_);
+    }
+
+    function _parties() private view returns (IPartyRegistry) {
+        return IPartyRegistry(address(_REGISTRY));
     }
 
     function _appendEvidence(uint256 assetId, bytes32 kind, bytes32 payloadHash) private {

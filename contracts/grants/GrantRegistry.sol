@@ -69,6 +69,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
 
     uint256 private _grantCount;
     mapping(uint256 grantId => GrantRecord) private _grants;
+    mapping(uint256 grantId => bool) private _heldByArbitrator;
 
     constructor(
         IAccessManager accessManager_,
@@ -120,13 +121,20 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
             uint8(terms.usageMode) < uint8(parent.usageMode) ||
             !_covers(parent, terms.scopeKind, terms.scopeData)
         ) revert GrantRegistryNotNarrower(parentId);
+        // Royalties stack: the new grantor's royalty comes on top of every royalty above it.
+        uint256 totalBps = _upstreamRoyaltyBps(parent) + terms.royaltyBps;
+        if (totalBps > 10_000) revert GrantRegistryRoyaltiesExceedTotal(totalBps);
         return _store(msg.sender, terms, parentId, parent.depth + 1);
     }
 
     /// @inheritdoc IGrantRegistry
     function suspend(uint256 grantId, bytes32 reasonHash) external {
-        GrantRecord storage record = _existingForGrantorOrArbitrator(grantId);
-        if (record.status != GrantStatus.ACTIVE) revert GrantRegistryInvalidStatus(grantId, record.status);
+        (GrantRecord storage record, bool byArbitrator) = _existingForGrantorOrArbitrator(grantId);
+        GrantStatus status = record.status;
+        // An arbitrator may take over a grant its grantor suspended, so that the grantor cannot lift it.
+        bool takeOver = byArbitrator && status == GrantStatus.SUSPENDED && !_heldByArbitrator[grantId];
+        if (status != GrantStatus.ACTIVE && !takeOver) revert GrantRegistryInvalidStatus(grantId, status);
+        if (byArbitrator) _heldByArbitrator[grantId] = true;
         record.status = GrantStatus.SUSPENDED;
         uint256 assetId = record.assetId;
         emit GrantSuspended(grantId, assetId, msg.sender, reasonHash);
@@ -140,8 +148,12 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
 
     /// @inheritdoc IGrantRegistry
     function resume(uint256 grantId, bytes32 reasonHash) external {
-        GrantRecord storage record = _existingForGrantorOrArbitrator(grantId);
+        (GrantRecord storage record, bool byArbitrator) = _existingForGrantorOrArbitrator(grantId);
         if (record.status != GrantStatus.SUSPENDED) revert GrantRegistryInvalidStatus(grantId, record.status);
+        if (_heldByArbitrator[grantId]) {
+            if (!byArbitrator) revert GrantRegistryHeldByArbitrator(grantId);
+            _heldByArbitrator[grantId] = false;
+        }
         record.status = GrantStatus.ACTIVE;
         uint256 assetId = record.assetId;
         emit GrantResumed(grantId, assetId, msg.sender, reasonHash);
@@ -155,7 +167,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
 
     /// @inheritdoc IGrantRegistry
     function revoke(uint256 grantId, bytes32 reasonHash) external {
-        GrantRecord storage record = _existingForGrantorOrArbitrator(grantId);
+        (GrantRecord storage record, ) = _existingForGrantorOrArbitrator(grantId);
         if (record.status == GrantStatus.REVOKED) revert GrantRegistryInvalidStatus(grantId, record.status);
         record.status = GrantStatus.REVOKED;
         uint256 assetId = record.assetId;
@@ -227,6 +239,27 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     }
 
     /// @inheritdoc IGrantRegistry
+    function derivationTerms(
+        address applicant,
+        uint256 assetId,
+        uint256 grantId
+    ) external view returns (bool authorized, uint256 upstreamRoyaltyBps) {
+        GrantRecord storage record = _grants[grantId];
+        if (record.status == GrantStatus.NONE || record.assetId != assetId) return (false, 0);
+        if (!record.rights.includes(GrantRights.PROCESS) || !_isValidAt(record, uint64(block.timestamp))) {
+            return (false, 0);
+        }
+        (AssetStatus status, address grantee) = _assets().authorizationContext(assetId, record.grantee);
+        if (status != AssetStatus.ISSUED || grantee != applicant) return (false, 0);
+        return (true, _upstreamRoyaltyBps(record));
+    }
+
+    /// @inheritdoc IGrantRegistry
+    function isHeldByArbitrator(uint256 grantId) external view returns (bool) {
+        return _heldByArbitrator[grantId];
+    }
+
+    /// @inheritdoc IGrantRegistry
     function isValid(uint256 grantId) external view returns (bool) {
         GrantRecord storage record = _grants[grantId];
         if (record.status == GrantStatus.NONE) return false;
@@ -279,10 +312,12 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
             terms.assetId
         );
         if (status != AssetStatus.ISSUED || underObjection) revert GrantRegistryAssetNotGrantable(terms.assetId);
-        if (
-            grantor != holder &&
-            !(category == DataCategory.PUBLIC && _hasRole(Roles.DATA_AUTHORITY, grantor) && _isLiveAuthority(grantor))
-        ) revert GrantRegistryNotGrantor(terms.assetId, grantor);
+        if (grantor != holder) {
+            if (!(category == DataCategory.PUBLIC && _hasRole(Roles.DATA_AUTHORITY, grantor) && _isLiveAuthority(grantor))) {
+                revert GrantRegistryNotGrantor(terms.assetId, grantor);
+            }
+            _requireOpen(); // the authority acts by its role
+        }
         _validateTerms(grantor, terms);
         return _store(grantor, terms, 0, 0);
     }
@@ -363,10 +398,23 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (record.status == GrantStatus.NONE) revert GrantRegistryUnknownGrant(grantId);
     }
 
-    function _existingForGrantorOrArbitrator(uint256 grantId) private view returns (GrantRecord storage record) {
+    /// @dev The grant, and whether the caller acts as an arbitrator (rather than as the grantor).
+    function _existingForGrantorOrArbitrator(
+        uint256 grantId
+    ) private view returns (GrantRecord storage record, bool byArbitrator) {
         record = _existing(grantId);
-        if (_parties().resolveParty(record.grantor) != msg.sender && !_hasRole(Roles.ARBITRATOR, msg.sender)) {
-            revert GrantRegistryNotGrantor(record.assetId, msg.sender);
+        if (_parties().resolveParty(record.grantor) == msg.sender) return (record, false);
+        if (!_hasRole(Roles.ARBITRATOR, msg.sender)) revert GrantRegistryNotGrantor(record.assetId, msg.sender);
+        _requireOpen();
+        return (record, true);
+    }
+
+    /// @dev The royalty of `record` and of every grant above it (at most {MAX_GRANT_DEPTH} of them).
+    function _upstreamRoyaltyBps(GrantRecord storage record) private view returns (uint256 totalBps) {
+        totalBps = record.royaltyBps;
+        for (uint256 ancestors = record.depth; ancestors != 0; --ancestors) {
+            record = _grants[record.parentId];
+            totalBps += record.royaltyBps;
         }
     }
 

@@ -19,14 +19,18 @@ import {
 /// registrar's transfer registration (or enterprise succession), never through `transferFrom`.
 ///
 /// Life cycle: an applicant files (`fileApplication`); reviewers attach reports; the registrar accepts the
-/// application, which opens a public-notice window during which any party may object; after the window,
-/// with no open objection, the registrar issues the certificate. Change, reclassification, transfer,
+/// application, which opens a public-notice window during which any party may object (through the dispute
+/// court, with a bond: see {fileObjection}); after the window, with no open objection, the registrar issues
+/// the certificate. Change, reclassification, transfer,
 /// cancellation, destruction and pledge registrations follow. Every step extends the asset's evidence
 /// chain (see {IEvidenceLedger}).
 ///
-/// Refusal rules, checked on chain at filing: core data; a parent on which the applicant holds neither
+/// Refusal rules, checked on chain at filing: core data; a fingerprint already registered to a live asset
+/// (applied, in notice or issued: duplicate registration); a parent on which the applicant holds neither
 /// the holding right nor a valid grant with the PROCESS right; a parent under an open objection; upstream
-/// royalties above 100%.
+/// royalties above 100% (each parent's derivation grant and every grant above it: royalties stack, see
+/// {IGrantRegistry}). A product classified below its most sensitive parent is filed, but not accepted
+/// until a reviewer attaches a DESENSITIZATION report to it (003 §3).
 interface IAssetRegistry {
     /// @dev A compact view of a registration.
     struct AssetInfo {
@@ -50,12 +54,11 @@ interface IAssetRegistry {
         uint32 evidenceSeq;
     }
 
+    /// @dev An objection is always a dispute of the court (kind OBJECTION), which alone resolves it.
     struct Objection {
         uint256 assetId;
         address objector;
         ObjectionStatus status;
-        /// @dev Filed through the dispute court (a dispute of kind OBJECTION), which alone resolves it.
-        bool byCourt;
     }
 
     // --- events, each followed by an `EvidenceAppended` for the asset ---
@@ -159,13 +162,22 @@ interface IAssetRegistry {
     error AssetRegistryTransferByRegistrationOnly(uint256 assetId);
     error AssetRegistryGrantRegistryAlreadySet();
     error AssetRegistryGrantRegistryNotSet();
+    /// @dev `fingerprint` is registered to `assetId`, which is applied, in notice or issued.
+    error AssetRegistryDuplicateFingerprint(bytes32 fingerprint, uint256 assetId);
+    /// @dev The holder (or applicant) of an asset cannot object to it.
+    error AssetRegistrySelfObjection(uint256 assetId, address objector);
+    /// @dev A window setting outside its bounds.
+    error AssetRegistryInvalidNoticePeriod(uint32 noticePeriod);
 
     // --- registration ---
 
     /// @notice Files a first registration. Any live party may apply.
-    /// @dev Refused for core data, a resource with parents, more than 16 parents, duplicate
-    /// parents, a parent that is not issued, under objection, or not authorized for the applicant with
-    /// PROCESS, and upstream royalties (the grants' `royaltyBps`) above 10,000.
+    /// @dev Refused for core data, a fingerprint registered to a live asset, a resource with parents, more
+    /// than 16 parents, duplicate parents, a parent that is not issued, under objection, or not authorized
+    /// for the applicant with PROCESS, and upstream royalties above 10,000 bps (for each parent the royalty of
+    /// its derivation grant and of every grant above it, see {IGrantRegistry-derivationTerms}). A product
+    /// whose classification is below one of its parents' must have a DESENSITIZATION review attached before
+    /// the registrar can accept it.
     /// @param application What is filed; `parents` only for products.
     /// @return assetId The registration number, also the future certificate's token id.
     function fileApplication(Application calldata application) external returns (uint256 assetId);
@@ -181,34 +193,29 @@ interface IAssetRegistry {
     ) external returns (uint256 reviewId);
 
     /// @notice Accepts an application and opens its public-notice window. Registrar only.
+    /// @dev Refused for a product classified below one of its parents until a DESENSITIZATION review of it
+    /// is attached ({AssetRegistryDesensitizationReviewRequired} with review id 0).
     function acceptApplication(uint256 assetId) external;
 
     /// @notice Refuses an application that is filed or in notice. Registrar only.
     function refuseApplication(uint256 assetId, bytes32 reasonHash) external;
 
-    /// @notice Files an objection (异议): during the notice window of an application (before the registrar
-    /// accepts it, too), or against an issued certificate. Any live party.
+    /// @notice Files an objection (异议) for `objector`: during the notice window of an application (before
+    /// the registrar accepts it, too), or against an issued certificate. Dispute court only: a party objects by
+    /// opening a dispute of kind OBJECTION, which costs a bond and is bounded per objector (see
+    /// {IDisputeCourt}); the court's ruling alone resolves it.
+    /// @dev `objector` must be a live party other than the asset's holder (before issue, its applicant).
     /// @return objectionId The objection's id.
     function fileObjection(
-        uint256 assetId,
-        bytes32 groundsHash,
-        string calldata groundsURI
-    ) external returns (uint256 objectionId);
-
-    /// @notice Files an objection for `objector` as a dispute of the court: the same objection, resolved by
-    /// the court's ruling only. Dispute court only; `objector` must be a live party.
-    /// @return objectionId The objection's id.
-    function fileDisputeObjection(
         uint256 assetId,
         address objector,
         bytes32 groundsHash,
         string calldata groundsURI
     ) external returns (uint256 objectionId);
 
-    /// @notice Dismisses or upholds an open objection. Registrar or arbitrator; the court only for one filed
-    /// through it.
+    /// @notice Dismisses or upholds an open objection. Dispute court only, carrying out its ruling.
     /// @dev Upholding an objection against an application refuses it. Upholding one against an issued
-    /// certificate records the ruling; the remedy (transfer or cancellation) is registered separately.
+    /// certificate records the ruling; the court then registers the remedy (transfer or cancellation).
     function resolveObjection(uint256 objectionId, bool upheld, bytes32 rulingHash) external;
 
     /// @notice Issues the certificate: mints the token to the (resolved) applicant. Registrar only.
@@ -227,6 +234,15 @@ interface IAssetRegistry {
     /// @notice Transfer registration: moves the holding right to `to`. Registrar only.
     /// @dev Not while pledged or under objection. `to` must be a live party other than the holder.
     function transferHolding(uint256 assetId, address to, TransferReason reason, bytes32 evidenceHash) external;
+
+    /// @notice Transfer registration ordered by a court ruling (reason OBJECTION_UPHELD, `rulingHash` as
+    /// evidence). Dispute court only.
+    /// @dev Carried out whatever objections were filed since: they stay open against the new holder, and the
+    /// respondent cannot defeat a ruling by objecting to its own asset or having others object. Refused
+    /// while pledged (a pledge cannot be created while the ruled objection is open, so it predates the
+    /// dispute and its pledgee's rights come first) and for a recipient that is not a live party or is the
+    /// holder.
+    function transferByRuling(uint256 assetId, address to, bytes32 rulingHash) external;
 
     /// @notice Cancellation registration (注销): the asset can no longer be granted, contributed to or earn.
     /// Registrar only; not while pledged.
@@ -248,7 +264,8 @@ interface IAssetRegistry {
 
     // --- configuration, admin only ---
 
-    /// @notice Sets the length of future public-notice windows, in seconds.
+    /// @notice Sets the length of future public-notice windows, in seconds: from {MIN_NOTICE_PERIOD} to
+    /// {MAX_NOTICE_PERIOD}, so that a window always leaves time to object and always ends.
     function setNoticePeriod(uint32 noticePeriod) external;
 
     /// @notice Links the grant registry the refusal rules consult. Once.
@@ -294,6 +311,12 @@ interface IAssetRegistry {
     function assetCount() external view returns (uint256);
 
     function noticePeriod() external view returns (uint32);
+
+    /// @notice The asset registered with `fingerprint` last (0 when none): a live one blocks a new filing.
+    function assetOfFingerprint(bytes32 fingerprint) external view returns (uint256);
+
+    /// @notice Whether `assetId` waits for a DESENSITIZATION review before it can be accepted.
+    function awaitsDesensitization(uint256 assetId) external view returns (bool);
 
     function grantRegistry() external view returns (address);
 }

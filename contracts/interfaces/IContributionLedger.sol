@@ -109,7 +109,8 @@ interface IContributionLedger {
     function confirm(uint256[] calldata contributionIds) external;
 
     /// @notice Confirms contributions that `holder` signed off chain (EIP-712); anyone may relay.
-    /// @dev `holder` must hold every one's product. The signature covers the ids, a nonce and the deadline.
+    /// @dev `holder` must hold every one's product. The signature covers the holder, the ids, a nonce and the
+    /// deadline: every signed message names the account on whose behalf it acts.
     function confirmBySig(
         uint256[] calldata contributionIds,
         address holder,

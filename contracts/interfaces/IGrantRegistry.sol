@@ -14,6 +14,15 @@ import {ScopeKind, UsageMode, GrantStatus, GrantTerms} from "../types/LedgerType
 /// {MAX_GRANT_DEPTH}), so suspending or revoking a grant invalidates every sub-grant below it at once.
 /// Grants survive a transfer of the asset (they encumber the asset, not the holder), and follow the
 /// grantor and grantee through succession.
+///
+/// Royalties stack down a chain of grants. A product derived under a grant pays, off the top of its revenue,
+/// the `royaltyBps` of that grant AND of every grant above it: the direct grant's royalty is revenue of the
+/// licensed asset (split by that asset's own rules, so its holder and contributors share it), and each
+/// sub-grant's royalty is paid to that sub-grant's grantor (the licensee that sub-licensed). A sub-grant can
+/// therefore never lower what flows to the grantors above it, and the chain's royalties together are at
+/// most 10,000 bps ({GrantRegistryRoyaltiesExceedTotal}). `ledger/split` implements the same rule.
+///
+/// A grant an arbitrator suspended is held by the arbitrators: only an arbitrator resumes it.
 interface IGrantRegistry {
     /// @dev What the registry stores about a grant; `purposeHash` is disclosed in events only.
     struct Grant {
@@ -75,6 +84,10 @@ interface IGrantRegistry {
     error GrantRegistryInvalidSignature(address grantor);
     error GrantRegistryInvalidUsagePeriod(uint64 periodStart, uint64 periodEnd);
     error GrantRegistryZeroUnits();
+    /// @dev A sub-grant whose royalty, stacked on those of the grants above it, exceeds 10,000 bps.
+    error GrantRegistryRoyaltiesExceedTotal(uint256 totalBps);
+    /// @dev An arbitrator suspended the grant: only an arbitrator resumes it.
+    error GrantRegistryHeldByArbitrator(uint256 grantId);
 
     /// @notice Grants rights on `terms.assetId` to `terms.grantee`, from the caller.
     /// @dev The caller must be the asset's holder, or — for a PUBLIC asset — a live party registered as a
@@ -98,14 +111,20 @@ interface IGrantRegistry {
 
     /// @notice Sub-grants part of `parentId` to `terms.grantee`. Only the parent's grantee, holding
     /// SUBLICENSE, while the parent is valid and its asset issued and not under objection, and only narrower.
+    /// @dev `terms.royaltyBps` is the sub-grantor's own royalty, on top of the royalties of every grant above:
+    /// their sum must not exceed 10,000 bps.
     function subGrant(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId);
 
     /// @notice Suspends an active grant (and so every sub-grant below it). Its grantor or an arbitrator: a
     /// grantor acts on its own grants only (an upstream grantor suspends its own grant to cut everything
     /// below it), and a grantor keeps its grants after transferring the asset.
+    /// @dev An arbitrator's suspension holds the grant for the arbitrators: the grantor can no longer resume
+    /// it. An arbitrator may also take over a grant its grantor suspended (status unchanged, a new
+    /// `GrantSuspended` by the arbitrator).
     function suspend(uint256 grantId, bytes32 reasonHash) external;
 
-    /// @notice Resumes a suspended grant. Its grantor or an arbitrator.
+    /// @notice Resumes a suspended grant. Its grantor or an arbitrator; only an arbitrator once an arbitrator
+    /// suspended it.
     function resume(uint256 grantId, bytes32 reasonHash) external;
 
     /// @notice Revokes a grant for good (and so every sub-grant below it). Its grantor or an arbitrator.
@@ -136,6 +155,20 @@ interface IGrantRegistry {
         uint64 at,
         uint256 grantId
     ) external view returns (bool);
+
+    /// @notice Whether `applicant` may derive a product from `assetId` under `grantId` now (a valid grant to
+    /// it with PROCESS, judged in the grant's own scope), and the royalty such a product pays upstream: the
+    /// grant's `royaltyBps` plus that of every grant above it (see the royalty rule above).
+    /// @return authorized Whether the derivation is authorized (false for an unknown grant).
+    /// @return upstreamRoyaltyBps The stacked royalties of the grant chain, in basis points.
+    function derivationTerms(
+        address applicant,
+        uint256 assetId,
+        uint256 grantId
+    ) external view returns (bool authorized, uint256 upstreamRoyaltyBps);
+
+    /// @notice Whether an arbitrator suspended `grantId` (only an arbitrator resumes it then).
+    function isHeldByArbitrator(uint256 grantId) external view returns (bool);
 
     /// @notice Whether grant `grantId` and every grant above it are active and inside their windows now,
     /// and its asset is issued.

@@ -44,7 +44,8 @@ interface IPartyRegistry {
     error PartyRegistrySuccessionTooDeep(address predecessor, uint256 depth);
 
     /// @notice Records `account` as a party. Registrar only.
-    /// @param account The party's address (an EOA or a contract wallet).
+    /// @param account The party's address (an EOA or a contract wallet); not zero and not a dispute's escrow
+    /// account (see the vault's `escrowAccount`).
     /// @param kind Its legal form; not NONE.
     /// @param profileHash Hash of the off-chain party profile (name, credit code, ...).
     function registerParty(address account, PartyKind kind, bytes32 profileHash) external;

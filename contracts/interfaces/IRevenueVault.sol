@@ -15,10 +15,17 @@ pragma solidity ^0.8.28;
 ///   uint256 amount)`: `keccak256(bytes.concat(keccak256(abi.encode(index, account, amount))))`.
 /// - For {challengeWindow} seconds an arbitrator (or the dispute court) may reject the settlement; its
 ///   amount returns to unsettled. After the window, and while the court has not paused it, parties claim.
-///   The court may pause a settlement at any time, and reject it while paused.
+///   The court may pause a settlement at any time, and reject it while paused — then some leaves may have
+///   been claimed already. What was not claimed returns to unsettled, and the next settlement of the product
+///   and version credits the claims: it allocates the returned amount so that every party ends with its
+///   correct share of the rejected epoch's amount (`ledger/split`'s `creditedAllocation`). For the credit to
+///   be taken exactly once, a settlement's `stateBlock` may not precede the last settlement or rejection of
+///   its product and version ({RevenueVaultStaleStateBlock}).
 /// - A party claims its leaves, for several epochs and products at once, to itself or a recipient it names;
 ///   a successor claims what its predecessor was owed. A disputed contribution's share sits in a leaf whose
-///   account is {escrowAccount} of the dispute: neither paid nor lost until the court releases it.
+///   account is {escrowAccount} of the dispute: neither paid nor lost until the court releases it, to the
+///   party the dispute's outcome names, or back to the product's unsettled revenue. An escrow leaf is never
+///   claimable ({RevenueVaultEscrowLeaf}), and the party registry never registers an escrow account.
 ///
 /// Conservation, enforced: a settlement takes at most the unsettled amount of its product and version;
 /// claims of an epoch never exceed its amount; at every moment
@@ -86,13 +93,17 @@ interface IRevenueVault {
         uint256 amount,
         address recipient
     );
+    /// @dev The escrow leaf `index` of dispute `disputeId` was released: `paid` to `recipient` (the
+    /// contributor whose share was held, or zero when nothing was paid) and `returned` to the unsettled revenue
+    /// of the epoch's product and policy version.
     event EscrowReleased(
         uint256 indexed epochId,
         uint256 indexed productId,
         uint256 indexed disputeId,
         uint256 index,
-        address[] recipients,
-        uint256[] amounts
+        address recipient,
+        uint256 paid,
+        uint256 returned
     );
     event ChallengeWindowSet(uint32 challengeWindow);
 
@@ -117,10 +128,15 @@ interface IRevenueVault {
     error RevenueVaultEpochOverdrawn(uint256 epochId, uint256 claimed, uint256 amount);
     /// @dev Zero, or the vault itself.
     error RevenueVaultInvalidRecipient(address recipient);
-    /// @dev The amounts of an escrow release sum to `released`, not to the leaf's `expected` amount.
-    error RevenueVaultInvalidRelease(uint256 expected, uint256 released);
-    /// @dev An escrow release with `recipients` recipients and `amounts` amounts.
-    error RevenueVaultLengthMismatch(uint256 recipients, uint256 amounts);
+    /// @dev An escrow release that pays `paid`, more than the leaf's `amount`.
+    error RevenueVaultInvalidRelease(uint256 amount, uint256 paid);
+    /// @dev A claim of an escrow leaf: only the court's release moves it.
+    error RevenueVaultEscrowLeaf(uint256 epochId, uint256 index);
+    /// @dev A settlement read at `stateBlock`, before the last settlement or rejection of its product and
+    /// version at `lastSettlementBlock`.
+    error RevenueVaultStaleStateBlock(uint64 stateBlock, uint64 lastSettlementBlock);
+    /// @dev A challenge window outside its bounds.
+    error RevenueVaultInvalidChallengeWindow(uint32 challengeWindow);
 
     /// @notice Deposits `amount` of the settlement token as revenue of `productId`, from the caller
     /// (approval needed). Records what the vault actually received (a fee-on-transfer token delivers less),
@@ -138,7 +154,8 @@ interface IRevenueVault {
     /// is the one in force now, later changes do not affect it.
     /// @param amount Not zero; at most {unsettled} of the product and version.
     /// @param merkleRoot Root of the allocation tree; not zero.
-    /// @param stateBlock The block at which the contribution state was read; before this one.
+    /// @param stateBlock The block at which the contribution state was read; before this one, and not before
+    /// the last settlement or rejection of the same product and version.
     /// @param inputsHash Hash of the inputs of the computation, so anyone can check what was used.
     /// @return epochId The settlement's id (the first is 1).
     function settle(
@@ -171,28 +188,38 @@ interface IRevenueVault {
     /// @return total The sum paid.
     function claim(Claim[] calldata claims, address recipient) external returns (uint256 total);
 
-    /// @notice Pays out the escrow leaf of dispute `disputeId` in an epoch to the parties the ruling names.
-    /// Court only; `amounts` must sum to the leaf's amount.
+    /// @notice Releases the escrow leaf of dispute `disputeId` in an epoch, as the dispute's outcome says: pays
+    /// `paid` of the leaf's `amount` to `recipient` and returns the rest to the unsettled revenue of the epoch's
+    /// product and policy version. Court only; the court works out the recipient and the part from the
+    /// outcome (see {IDisputeCourt-releaseEscrow}).
     /// @dev The leaf's account is {escrowAccount}(`disputeId`). The epoch must be past its challenge window
-    /// and POSTED or PAUSED (the court may carry out a ruling on a paused settlement). Recipients are paid
-    /// as named (not resolved); none may be zero or the vault.
+    /// and POSTED or PAUSED (the court may carry out a ruling on a paused settlement). `recipient` may not be
+    /// zero or the vault when `paid` is not zero.
     function releaseEscrow(
         uint256 epochId,
         uint256 index,
         uint256 disputeId,
         uint256 amount,
         bytes32[] calldata proof,
-        address[] calldata recipients,
-        uint256[] calldata amounts
+        address recipient,
+        uint256 paid
     ) external;
 
-    /// @notice Sets the challenge window of future settlements, in seconds. Admin only. A window of 0 leaves
-    /// no time to reject a settlement before claims start.
+    /// @notice Sets the challenge window of future settlements, in seconds: at least a minute (there is always
+    /// time to reject a settlement before claims start) and at most 90 days. Admin only.
     function setChallengeWindow(uint32 challengeWindow) external;
 
-    /// @notice The account that owns the escrow leaf of dispute `disputeId`: an address nobody controls,
-    /// `address(uint160(uint256(keccak256(abi.encode("provenance-ledger.escrow", disputeId)))))`.
+    /// @notice The account that owns the escrow leaf of dispute `disputeId` (below 2^64): an address nobody
+    /// controls, `address(uint160(uint256(bytes12(keccak256("provenance-ledger.escrow"))) << 64 | disputeId))`
+    /// — a fixed 96-bit tag, then the dispute id.
     function escrowAccount(uint256 disputeId) external pure returns (address);
+
+    /// @notice Whether `account` is the escrow account of some dispute (its top 96 bits are the tag).
+    function isEscrowAccount(address account) external pure returns (bool);
+
+    /// @notice The block of the last settlement or rejection of `productId` under `policyVersion` (0: none):
+    /// a new settlement's state block may not precede it.
+    function lastSettlementBlock(uint256 productId, uint32 policyVersion) external view returns (uint64);
 
     /// @notice The settlement `epochId`; reverts for an unknown id.
     function epoch(uint256 epochId) external view returns (Epoch memory);

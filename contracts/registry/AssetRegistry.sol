@@ -21,7 +21,7 @@ import {
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {PartyRegistry} from "./PartyRegistry.sol";
 import {Roles} from "../libraries/Roles.sol";
-import {GrantRights} from "../libraries/GrantRights.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EvidenceChain} from "../libraries/EvidenceChain.sol";
 
 /// @title AssetRegistry
@@ -30,6 +30,10 @@ import {EvidenceChain} from "../libraries/EvidenceChain.sol";
 contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721 {
     /// @dev The most parents a product may be registered with.
     uint256 internal constant MAX_PARENTS = 16;
+    /// @notice The shortest public-notice window: a window always leaves time to object.
+    uint32 public constant MIN_NOTICE_PERIOD = 1 minutes;
+    /// @notice The longest public-notice window: a window always ends.
+    uint32 public constant MAX_NOTICE_PERIOD = 365 days;
 
     /// @dev Storage of one registration, packed so that filing writes two slots (record and head).
     struct AssetRecord {
@@ -49,6 +53,9 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         uint16 openObjections;
         /// @dev Evidence entry at which the asset last became IMPORTANT (0 when filed so).
         uint32 importantSinceSeq;
+        /// @dev A product filed below its most sensitive parent's classification, until a DESENSITIZATION
+        /// review of it is attached.
+        bool awaitsDesensitization;
     }
 
     struct ReviewRecord {
@@ -62,8 +69,6 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         uint64 assetId;
         address objector;
         ObjectionStatus status;
-        /// @dev Filed through the dispute court, which alone resolves it.
-        bool byCourt;
     }
 
     /// @dev The counters and the notice period share one slot: filing updates it instead of creating it.
@@ -83,13 +88,13 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     mapping(uint256 objectionId => ObjectionRecord) private _objections;
     mapping(address writer => bool) private _evidenceWriters;
     mapping(uint256 productId => mapping(uint256 parentId => bool)) private _isParent;
+    mapping(bytes32 fingerprint => uint256 assetId) private _assetOfFingerprint;
 
     constructor(
         IAccessManager accessManager_,
         uint32 noticePeriod_
     ) LedgerAccess(accessManager_) ERC721("Data Asset Registration Certificate", "DARC") {
-        _counters.noticePeriod = noticePeriod_;
-        emit NoticePeriodSet(noticePeriod_);
+        _setNoticePeriod(noticePeriod_);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -103,21 +108,15 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (application.fingerprint == bytes32(0) || application.cardHash == bytes32(0)) {
             revert AssetRegistryEmptyHash();
         }
+        bool belowParents;
         if (application.parents.length != 0) {
             if (application.kind == AssetKind.RESOURCE) revert AssetRegistryResourceWithParents();
-            _checkParents(application.parents, msg.sender);
+            belowParents = _checkParents(application.parents, msg.sender) > application.classification;
         }
 
         assetId = ++_counters.assets;
-        AssetRecord storage record = _assets[assetId];
-        record.applicant = msg.sender;
-        record.kind = application.kind;
-        record.category = application.category;
-        record.classification = application.classification;
-        record.status = AssetStatus.APPLIED;
-        for (uint256 i = 0; i < application.parents.length; ++i) {
-            _isParent[assetId][application.parents[i].assetId] = true;
-        }
+        _claimFingerprint(application.fingerprint, assetId);
+        AssetRecord storage record = _storeApplication(assetId, application, belowParents);
 
         emit AssetApplied(
             assetId,
@@ -166,6 +165,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (reportHash == bytes32(0)) revert AssetRegistryEmptyHash();
 
         reviewId = ++_counters.reviews;
+        if (kind == ReviewKind.DESENSITIZATION && record.awaitsDesensitization) record.awaitsDesensitization = false;
         _reviews[reviewId] = ReviewRecord({
             assetId: uint56(assetId),
             reviewer: msg.sender,
@@ -186,6 +186,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         _checkRole(Roles.REGISTRAR);
         AssetRecord storage record = _touch(assetId);
         _requireStatus(assetId, record, AssetStatus.APPLIED);
+        if (record.awaitsDesensitization) revert AssetRegistryDesensitizationReviewRequired(assetId, 0);
 
         uint64 noticeEndsAt = uint64(block.timestamp) + _counters.noticePeriod;
         // The record keeps the end in 32 bits: saturate rather than wrap, so that a window never ends early
@@ -216,36 +217,45 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     /// @inheritdoc IAssetRegistry
     function fileObjection(
         uint256 assetId,
-        bytes32 groundsHash,
-        string calldata groundsURI
-    ) external returns (uint256 objectionId) {
-        _requireLiveParty(msg.sender);
-        return _fileObjection(assetId, msg.sender, groundsHash, groundsURI, false);
-    }
-
-    /// @inheritdoc IAssetRegistry
-    function fileDisputeObjection(
-        uint256 assetId,
         address objector,
         bytes32 groundsHash,
         string calldata groundsURI
     ) external returns (uint256 objectionId) {
         _checkRole(Roles.COURT);
         _requireLiveParty(objector);
-        return _fileObjection(assetId, objector, groundsHash, groundsURI, true);
+        AssetRecord storage record = _touch(assetId);
+        AssetStatus status = record.status;
+        if (status == AssetStatus.IN_NOTICE) {
+            if (block.timestamp >= record.noticeEndsAt) revert AssetRegistryNoticeClosed(assetId);
+        } else if (status != AssetStatus.APPLIED && status != AssetStatus.ISSUED) {
+            revert AssetRegistryInvalidStatus(assetId, status);
+        }
+        // A holder objecting to its own asset would freeze it against a ruling that takes it away.
+        if (_holder(assetId, record) == objector) revert AssetRegistrySelfObjection(assetId, objector);
+        if (groundsHash == bytes32(0)) revert AssetRegistryEmptyHash();
+
+        objectionId = ++_counters.objections;
+        _objections[objectionId] = ObjectionRecord({
+            assetId: SafeCast.toUint64(assetId),
+            objector: objector,
+            status: ObjectionStatus.OPEN
+        });
+        ++record.openObjections;
+        emit ObjectionFiled(assetId, objectionId, objector, groundsHash, groundsURI);
+        _appendEvidence(
+            assetId,
+            record,
+            ObjectionFiled.selector,
+            keccak256(abi.encode(assetId, objectionId, objector, groundsHash, groundsURI))
+        );
     }
 
     /// @inheritdoc IAssetRegistry
     function resolveObjection(uint256 objectionId, bool upheld, bytes32 rulingHash) external {
-        if (!_hasRole(Roles.REGISTRAR, msg.sender) && !_hasRole(Roles.ARBITRATOR, msg.sender)) {
-            revert LedgerAccessUnauthorized(msg.sender, Roles.ARBITRATOR);
-        }
+        _checkRole(Roles.COURT);
         ObjectionRecord storage objectionRecord = _objections[objectionId];
         if (objectionRecord.status == ObjectionStatus.NONE) revert AssetRegistryUnknownObjection(objectionId);
         if (objectionRecord.status != ObjectionStatus.OPEN) revert AssetRegistryObjectionNotOpen(objectionId);
-        if (objectionRecord.byCourt && !_hasRole(Roles.COURT, msg.sender)) {
-            revert LedgerAccessUnauthorized(msg.sender, Roles.COURT);
-        }
 
         uint256 assetId = objectionRecord.assetId;
         AssetRecord storage record = _touch(assetId);
@@ -338,19 +348,15 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         _checkRole(Roles.REGISTRAR);
         AssetRecord storage record = _touch(assetId);
         _requireStatus(assetId, record, AssetStatus.ISSUED);
-        _requireNotEncumbered(assetId, record);
-        _requireLiveParty(to);
-        address from = _ownerOf(assetId);
-        if (to == from) revert AssetRegistryInvalidRecipient(to);
+        if (record.openObjections != 0) revert AssetRegistryUnderObjection(assetId);
+        _transfer(assetId, record, to, reason, evidenceHash);
+    }
 
-        _update(to, assetId, address(0));
-        emit HoldingTransferred(assetId, from, to, reason, evidenceHash, msg.sender);
-        _appendEvidence(
-            assetId,
-            record,
-            HoldingTransferred.selector,
-            keccak256(abi.encode(assetId, from, to, reason, evidenceHash, msg.sender))
-        );
+    /// @inheritdoc IAssetRegistry
+    function transferByRuling(uint256 assetId, address to, bytes32 rulingHash) external {
+        _checkRole(Roles.COURT);
+        // Objections filed since the ruled one stay open against the new holder: they cannot defeat the ruling.
+        _transfer(assetId, _touch(assetId), to, TransferReason.OBJECTION_UPHELD, rulingHash);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -473,8 +479,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     /// @inheritdoc IAssetRegistry
     function setNoticePeriod(uint32 noticePeriod_) external {
         _checkRole(Roles.ADMIN);
-        _counters.noticePeriod = noticePeriod_;
-        emit NoticePeriodSet(noticePeriod_);
+        _setNoticePeriod(noticePeriod_);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -565,12 +570,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         ObjectionRecord storage record = _objections[objectionId];
         if (record.status == ObjectionStatus.NONE) revert AssetRegistryUnknownObjection(objectionId);
         return
-            Objection({
-                assetId: record.assetId,
-                objector: record.objector,
-                status: record.status,
-                byCourt: record.byCourt
-            });
+            Objection({assetId: record.assetId, objector: record.objector, status: record.status});
     }
 
     /// @inheritdoc IAssetRegistry
@@ -586,6 +586,16 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     /// @inheritdoc IAssetRegistry
     function grantRegistry() external view returns (address) {
         return address(_grantRegistry);
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function assetOfFingerprint(bytes32 fingerprint) external view returns (uint256) {
+        return _assetOfFingerprint[fingerprint];
+    }
+
+    /// @inheritdoc IAssetRegistry
+    function awaitsDesensitization(uint256 assetId) external view returns (bool) {
+        return _existing(assetId).awaitsDesensitization;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -624,7 +634,11 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
 
     /// @dev Refusal rules for the parents of a product: each issued, not under objection, held by the
     /// applicant or authorized to it with PROCESS; no duplicates; upstream royalties at most 100%.
-    function _checkParents(ParentLink[] calldata parents, address applicant) private view {
+    /// @return mostSensitive The highest classification among the parents.
+    function _checkParents(
+        ParentLink[] calldata parents,
+        address applicant
+    ) private view returns (Classification mostSensitive) {
         uint256 count = parents.length;
         if (count > MAX_PARENTS) revert AssetRegistryTooManyParents(count);
         uint256 royaltyBps;
@@ -638,31 +652,18 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
             if (parent.status == AssetStatus.NONE) revert AssetRegistryUnknownAsset(parentId);
             if (parent.status != AssetStatus.ISSUED) revert AssetRegistryInvalidStatus(parentId, parent.status);
             if (parent.openObjections != 0) revert AssetRegistryUnderObjection(parentId);
+            if (parent.classification > mostSensitive) mostSensitive = parent.classification;
 
             if (grantId == 0) {
                 if (_holder(parentId, parent) != applicant) revert AssetRegistryUnauthorizedSource(parentId, 0);
             } else {
                 IGrantRegistry grants = _grantRegistry;
                 if (address(grants) == address(0)) revert AssetRegistryGrantRegistryNotSet();
-                IGrantRegistry.Grant memory derivationGrant;
-                try grants.getGrant(grantId) returns (IGrantRegistry.Grant memory found) {
-                    derivationGrant = found;
-                } catch {
-                    revert AssetRegistryUnauthorizedSource(parentId, grantId); // no such grant
-                }
-                // Derivation needs PROCESS within the grant's own scope: the product's card states the scope.
-                if (
-                    !grants.isAuthorized(
-                        applicant,
-                        GrantRights.PROCESS,
-                        parentId,
-                        derivationGrant.scopeKind,
-                        derivationGrant.scopeData,
-                        uint64(block.timestamp),
-                        grantId
-                    )
-                ) revert AssetRegistryUnauthorizedSource(parentId, grantId);
-                royaltyBps += derivationGrant.royaltyBps;
+                // Derivation needs PROCESS within the grant's own scope (the product's card states the scope);
+                // the product pays the royalty of the grant and of every grant above it.
+                (bool authorized, uint256 upstreamBps) = grants.derivationTerms(applicant, parentId, grantId);
+                if (!authorized) revert AssetRegistryUnauthorizedSource(parentId, grantId);
+                royaltyBps += upstreamBps;
             }
         }
         if (royaltyBps > 10_000) revert AssetRegistryRoyaltiesExceedTotal(royaltyBps);
@@ -693,39 +694,6 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         bytes32 payloadHash
     ) private {
         _appendEvidence(assetId, record, kind, payloadHash, msg.sender);
-    }
-
-    function _fileObjection(
-        uint256 assetId,
-        address objector,
-        bytes32 groundsHash,
-        string calldata groundsURI,
-        bool byCourt
-    ) private returns (uint256 objectionId) {
-        AssetRecord storage record = _touch(assetId);
-        AssetStatus status = record.status;
-        if (status == AssetStatus.IN_NOTICE) {
-            if (block.timestamp >= record.noticeEndsAt) revert AssetRegistryNoticeClosed(assetId);
-        } else if (status != AssetStatus.APPLIED && status != AssetStatus.ISSUED) {
-            revert AssetRegistryInvalidStatus(assetId, status);
-        }
-        if (groundsHash == bytes32(0)) revert AssetRegistryEmptyHash();
-
-        objectionId = ++_counters.objections;
-        _objections[objectionId] = ObjectionRecord({
-            assetId: uint64(assetId),
-            objector: objector,
-            status: ObjectionStatus.OPEN,
-            byCourt: byCourt
-        });
-        ++record.openObjections;
-        emit ObjectionFiled(assetId, objectionId, objector, groundsHash, groundsURI);
-        _appendEvidence(
-            assetId,
-            record,
-            ObjectionFiled.selector,
-            keccak256(abi.encode(assetId, objectionId, objector, groundsHash, groundsURI))
-        );
     }
 
     function _appendEvidence(
@@ -768,6 +736,70 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
 
     function _requireStatus(uint256 assetId, AssetRecord storage record, AssetStatus expected) private view {
         if (record.status != expected) revert AssetRegistryInvalidStatus(assetId, record.status);
+    }
+
+    /// @dev The transfer registration itself: issued, not pledged, to a live party other than the holder.
+    function _transfer(
+        uint256 assetId,
+        AssetRecord storage record,
+        address to,
+        TransferReason reason,
+        bytes32 evidenceHash
+    ) private {
+        _requireStatus(assetId, record, AssetStatus.ISSUED);
+        if (record.pledgee != address(0)) revert AssetRegistryPledged(assetId, record.pledgee);
+        _requireLiveParty(to);
+        address from = _ownerOf(assetId);
+        if (to == from) revert AssetRegistryInvalidRecipient(to);
+
+        _update(to, assetId, address(0));
+        emit HoldingTransferred(assetId, from, to, reason, evidenceHash, msg.sender);
+        _appendEvidence(
+            assetId,
+            record,
+            HoldingTransferred.selector,
+            keccak256(abi.encode(assetId, from, to, reason, evidenceHash, msg.sender))
+        );
+    }
+
+    /// @dev Writes a new application's record and its lineage.
+    function _storeApplication(
+        uint256 assetId,
+        Application calldata application,
+        bool belowParents
+    ) private returns (AssetRecord storage record) {
+        record = _assets[assetId];
+        record.applicant = msg.sender;
+        record.kind = application.kind;
+        record.category = application.category;
+        record.classification = application.classification;
+        record.status = AssetStatus.APPLIED;
+        // 003 §3: data derived from important data stays important unless desensitized, with a reviewer's
+        // evidence; without this a "product" of an important resource would skip the reclassification rule.
+        if (belowParents) record.awaitsDesensitization = true;
+        for (uint256 i = 0; i < application.parents.length; ++i) {
+            _isParent[assetId][application.parents[i].assetId] = true;
+        }
+    }
+
+    /// @dev A new filing takes `fingerprint` unless an asset registered with it is still live.
+    function _claimFingerprint(bytes32 fingerprint, uint256 assetId) private {
+        uint256 existing = _assetOfFingerprint[fingerprint];
+        if (existing != 0) {
+            AssetStatus status = _assets[existing].status;
+            if (status == AssetStatus.APPLIED || status == AssetStatus.IN_NOTICE || status == AssetStatus.ISSUED) {
+                revert AssetRegistryDuplicateFingerprint(fingerprint, existing);
+            }
+        }
+        _assetOfFingerprint[fingerprint] = assetId;
+    }
+
+    function _setNoticePeriod(uint32 noticePeriod_) private {
+        if (noticePeriod_ < MIN_NOTICE_PERIOD || noticePeriod_ > MAX_NOTICE_PERIOD) {
+            revert AssetRegistryInvalidNoticePeriod(noticePeriod_);
+        }
+        _counters.noticePeriod = noticePeriod_;
+        emit NoticePeriodSet(noticePeriod_);
     }
 
     /// @dev The holding cannot move or be pledged while pledged or under objection.

@@ -5,6 +5,7 @@ import {IPartyRegistry} from "../interfaces/IPartyRegistry.sol";
 import {PartyKind} from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
+import {EscrowAccounts} from "../libraries/EscrowAccounts.sol";
 
 /// @title PartyRegistry
 /// @notice The party book of the registry: deployed inside {AssetRegistry} so that the checks every
@@ -18,7 +19,9 @@ abstract contract PartyRegistry is IPartyRegistry, LedgerAccess {
     /// @inheritdoc IPartyRegistry
     function registerParty(address account, PartyKind kind, bytes32 profileHash) external {
         _checkRole(Roles.REGISTRAR);
-        if (account == address(0)) revert PartyRegistryInvalidAccount(account);
+        // An escrow account is owned by a dispute, never by a party: registering one (and then recording its
+        // succession) would hand its escrowed revenue to whoever the registrar names.
+        if (account == address(0) || EscrowAccounts.isEscrow(account)) revert PartyRegistryInvalidAccount(account);
         if (kind == PartyKind.NONE) revert PartyRegistryInvalidKind();
         if (_parties[account].kind != PartyKind.NONE) revert PartyRegistryAlreadyRegistered(account);
         _parties[account] = Party({

@@ -16,11 +16,17 @@ import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
 import {AssetStatus} from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
+import {EscrowAccounts} from "../libraries/EscrowAccounts.sol";
 
 /// @title RevenueVault
 /// @notice Revenue of data products, settled in Merkle epochs and paid by pull. See {IRevenueVault}.
 contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+
+    /// @notice The shortest challenge window: there is always time to reject a settlement before claims.
+    uint32 public constant MIN_CHALLENGE_WINDOW = 1 minutes;
+    /// @notice The longest challenge window: claims always open.
+    uint32 public constant MAX_CHALLENGE_WINDOW = 90 days;
 
     /// @dev A settlement: three slots written once by {settle}, whatever the number of parties. A claim
     /// reads slot 0 and the root and writes only slot 0.
@@ -60,7 +66,15 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
     uint128 private _unsettledTotal;
     uint128 private _settled;
 
-    mapping(uint256 productId => mapping(uint32 policyVersion => uint256)) private _unsettled;
+    /// @dev Revenue of a product and policy version not (or no longer) settled, and the block of the last
+    /// settlement or rejection of that product and version: one slot, which deposits, settlements and
+    /// rejections already write.
+    struct Unsettled {
+        uint128 amount;
+        uint64 lastSettlementBlock;
+    }
+
+    mapping(uint256 productId => mapping(uint32 policyVersion => Unsettled)) private _unsettled;
     mapping(uint256 epochId => EpochRecord) private _epochs;
     /// @dev 256 leaves per word: claims of neighbouring leaves share a slot.
     mapping(uint256 epochId => mapping(uint256 word => uint256 bits)) private _claimedBits;
@@ -80,8 +94,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         _REGISTRY = registry_;
         _CONTRIBUTIONS = contributions_;
         _TOKEN = settlementToken_;
-        _challengeWindow = challengeWindow_;
-        emit ChallengeWindowSet(challengeWindow_);
+        _setChallengeWindow(challengeWindow_);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -110,7 +123,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         depositId = ++_depositCount;
         _deposited += received128;
         _unsettledTotal += received128;
-        _unsettled[productId][policyVersion] += received;
+        _unsettled[productId][policyVersion].amount += received128;
         emit RevenueDeposited(depositId, productId, msg.sender, received, policyVersion, payerRef);
         _appendEvidence(
             productId,
@@ -134,7 +147,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
     ) external returns (uint256 epochId) {
         _checkRole(Roles.SETTLER);
         _checkSettlement(amount, merkleRoot, stateBlock);
-        _takeUnsettled(productId, policyVersion, amount);
+        _takeUnsettled(productId, policyVersion, amount, stateBlock);
 
         uint128 amount128 = SafeCast.toUint128(amount);
         uint64 challengeEndsAt = uint64(block.timestamp) + _challengeWindow;
@@ -183,6 +196,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         if (!byCourt && !_hasRole(Roles.ARBITRATOR, msg.sender)) {
             revert LedgerAccessUnauthorized(msg.sender, Roles.ARBITRATOR);
         }
+        _requireOpen();
         EpochRecord storage record = _existingEpoch(epochId);
         EpochStatus status = record.status;
         if (status == EpochStatus.PAUSED) {
@@ -197,7 +211,11 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         uint128 returned = record.unclaimed;
         uint256 productId = record.productId;
         record.status = EpochStatus.REJECTED;
-        _unsettled[productId][record.policyVersion] += returned;
+        // The next settlement of this product and version must read a state that includes this rejection (and
+        // so the claims paid before it, which the proposal credits: see `settle`).
+        Unsettled storage pool = _unsettled[productId][record.policyVersion];
+        pool.amount += returned;
+        pool.lastSettlementBlock = uint64(block.number);
         _unsettledTotal += returned;
         _settled -= returned;
         emit SettlementRejected(epochId, productId, msg.sender, reasonHash);
@@ -253,6 +271,8 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
             address account = leaf.account;
             // Consecutive leaves of one account (its epochs, or its products) resolve it once.
             if (i == 0 || account != entitled) {
+                // An escrow leaf moves only by the court's release, whoever the account resolves to.
+                if (EscrowAccounts.isEscrow(account)) revert RevenueVaultEscrowLeaf(leaf.epochId, leaf.index);
                 if (IPartyRegistry(_REGISTRY).resolveParty(account) != msg.sender) {
                     revert RevenueVaultNotEntitled(account, msg.sender);
                 }
@@ -275,24 +295,30 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         uint256 disputeId,
         uint256 amount,
         bytes32[] calldata proof,
-        address[] calldata recipients,
-        uint256[] calldata amounts
+        address recipient,
+        uint256 paid
     ) external nonReentrant {
         _checkRole(Roles.COURT);
-        uint256 count = recipients.length;
-        if (count != amounts.length) revert RevenueVaultLengthMismatch(count, amounts.length);
-        uint256 released = 0;
-        for (uint256 i = 0; i < count; ++i) {
-            _requireRecipient(recipients[i]);
-            released += amounts[i];
-        }
-        if (released != amount) revert RevenueVaultInvalidRelease(amount, released);
+        if (paid > amount) revert RevenueVaultInvalidRelease(amount, paid);
+        if (paid != 0) _requireRecipient(recipient);
 
-        uint256 productId = _spend(epochId, index, escrowAccount(disputeId), amount, proof, true);
-        _paidOut += SafeCast.toUint128(amount);
-        emit EscrowReleased(epochId, productId, disputeId, index, recipients, amounts);
-        for (uint256 i = 0; i < count; ++i) {
-            if (amounts[i] != 0) _TOKEN.safeTransfer(recipients[i], amounts[i]);
+        EpochRecord storage record = _epochs[epochId];
+        uint256 productId = _spend(epochId, index, EscrowAccounts.account(disputeId), amount, proof, true);
+        uint256 returned = amount - paid;
+        if (paid != 0) _paidOut += SafeCast.toUint128(paid);
+        if (returned != 0) {
+            // Back to the product's unsettled revenue under the epoch's policy version, to be settled again
+            // under the state the ruling left (a voided record no longer counts).
+            uint128 returned128 = SafeCast.toUint128(returned);
+            _unsettled[productId][record.policyVersion].amount += returned128;
+            _unsettledTotal += returned128;
+            _settled -= returned128;
+        }
+        if (paid == 0) {
+            emit EscrowReleased(epochId, productId, disputeId, index, address(0), 0, returned);
+        } else {
+            emit EscrowReleased(epochId, productId, disputeId, index, recipient, paid, returned);
+            _TOKEN.safeTransfer(recipient, paid);
         }
     }
 
@@ -303,8 +329,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
     /// @inheritdoc IRevenueVault
     function setChallengeWindow(uint32 challengeWindow_) external {
         _checkRole(Roles.ADMIN);
-        _challengeWindow = challengeWindow_;
-        emit ChallengeWindowSet(challengeWindow_);
+        _setChallengeWindow(challengeWindow_);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -312,8 +337,13 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
     // ------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IRevenueVault
-    function escrowAccount(uint256 disputeId) public pure returns (address) {
-        return address(uint160(uint256(keccak256(abi.encode("provenance-ledger.escrow", disputeId)))));
+    function escrowAccount(uint256 disputeId) external pure returns (address) {
+        return EscrowAccounts.account(disputeId);
+    }
+
+    /// @inheritdoc IRevenueVault
+    function isEscrowAccount(address account) external pure returns (bool) {
+        return EscrowAccounts.isEscrow(account);
     }
 
     /// @inheritdoc IRevenueVault
@@ -333,7 +363,12 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
 
     /// @inheritdoc IRevenueVault
     function unsettled(uint256 productId, uint32 policyVersion) external view returns (uint256) {
-        return _unsettled[productId][policyVersion];
+        return _unsettled[productId][policyVersion].amount;
+    }
+
+    /// @inheritdoc IRevenueVault
+    function lastSettlementBlock(uint256 productId, uint32 policyVersion) external view returns (uint64) {
+        return _unsettled[productId][policyVersion].lastSettlementBlock;
     }
 
     /// @inheritdoc IRevenueVault
@@ -430,8 +465,13 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
     }
 
     /// @dev Takes `amount` out of the unsettled revenue of `productId` under `policyVersion`, or explains why not.
-    function _takeUnsettled(uint256 productId, uint32 policyVersion, uint256 amount) private {
-        uint256 available = _unsettled[productId][policyVersion];
+    /// The settlement's state must include the last settlement and rejection of the product and version, so
+    /// that the claims of a rejected epoch are credited exactly once (by the first settlement after it).
+    function _takeUnsettled(uint256 productId, uint32 policyVersion, uint256 amount, uint64 stateBlock) private {
+        Unsettled storage pool = _unsettled[productId][policyVersion];
+        uint256 available = pool.amount;
+        uint64 lastSettled = pool.lastSettlementBlock;
+        if (stateBlock < lastSettled) revert RevenueVaultStaleStateBlock(stateBlock, lastSettled);
         if (amount > available) {
             // Revenue exists only under versions that existed when it was deposited, so a version with
             // unsettled revenue is known: the contribution ledger is asked only to explain a refusal.
@@ -440,7 +480,16 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
             }
             revert RevenueVaultExceedsUnsettled(productId, policyVersion, amount, available);
         }
-        _unsettled[productId][policyVersion] = available - amount;
+        pool.amount = uint128(available - amount);
+        pool.lastSettlementBlock = uint64(block.number);
+    }
+
+    function _setChallengeWindow(uint32 challengeWindow_) private {
+        if (challengeWindow_ < MIN_CHALLENGE_WINDOW || challengeWindow_ > MAX_CHALLENGE_WINDOW) {
+            revert RevenueVaultInvalidChallengeWindow(challengeWindow_);
+        }
+        _challengeWindow = challengeWindow_;
+        emit ChallengeWindowSet(challengeWindow_);
     }
 
     function _existingEpoch(uint256 epochId) private view returns (EpochRecord storage record) {

@@ -8,6 +8,14 @@ const DEFAULT_NOTICE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
 const DEFAULT_CHALLENGE_WINDOW_SECONDS = 3 * 24 * 60 * 60;
 /** Thirty days, the default time arbitrators have to rule on a dispute before it lapses. */
 const DEFAULT_RULING_PERIOD_SECONDS = 30 * 24 * 60 * 60;
+/** Three days, the default time a respondent has to answer before an arbitrator may rule. */
+const DEFAULT_ANSWER_PERIOD_SECONDS = 3 * 24 * 60 * 60;
+/**
+ * The default smallest bond of a dispute (every kind), in the settlement token's smallest unit: 100.00 of a
+ * two-decimal token such as the embedded chain's test yuan. Set `disputeMinimumBond` for a real token (its
+ * decimals differ) and tune each kind afterwards with the court's `setMinimumBond`.
+ */
+const DEFAULT_DISPUTE_MINIMUM_BOND = 10_000n;
 
 /**
  * Deploys the ledger: one AccessManager holding every role, the registry (certificates, parties,
@@ -23,13 +31,24 @@ export default buildModule("ProvenanceLedger", (m) => {
   const settlementToken = m.getParameter<string>("settlementToken");
   const challengeWindow = m.getParameter("challengeWindowSeconds", DEFAULT_CHALLENGE_WINDOW_SECONDS);
   const rulingPeriod = m.getParameter("rulingPeriodSeconds", DEFAULT_RULING_PERIOD_SECONDS);
+  const answerPeriod = m.getParameter("answerPeriodSeconds", DEFAULT_ANSWER_PERIOD_SECONDS);
+  const disputeMinimumBond = m.getParameter("disputeMinimumBond", DEFAULT_DISPUTE_MINIMUM_BOND);
 
   const accessManager = m.contract("LedgerAccessManager", [admin]);
   const registry = m.contract("AssetRegistry", [accessManager, noticePeriod]);
   const grants = m.contract("GrantRegistry", [accessManager, registry]);
   const contributions = m.contract("ContributionLedger", [accessManager, registry, grants]);
   const vault = m.contract("RevenueVault", [accessManager, registry, contributions, settlementToken, challengeWindow]);
-  const court = m.contract("DisputeCourt", [accessManager, registry, grants, contributions, vault, rulingPeriod]);
+  const court = m.contract("DisputeCourt", [
+    accessManager,
+    registry,
+    grants,
+    contributions,
+    vault,
+    rulingPeriod,
+    answerPeriod,
+    disputeMinimumBond,
+  ]);
 
   m.call(registry, "setGrantRegistry", [grants]);
   m.call(registry, "setEvidenceWriter", [grants, true], { id: "setEvidenceWriter_grants" });

@@ -2,11 +2,14 @@ import type { Address } from "viem";
 
 /**
  * EIP-712 typed data of a signed confirmation (`ContributionLedger.confirmBySig`): the TypeScript twin of
- * `ContributionLedger.CONFIRM_TYPEHASH` and its domain. The holder of every contribution's product signs
- * the ids, its current nonce (`ContributionLedger.nonces(holder)`) and a deadline.
+ * `ContributionLedger.CONFIRM_TYPEHASH`, `ConfirmContributions(address holder,uint256[] contributionIds,
+ * uint256 nonce,uint256 deadline)`, and its domain. The holder of every contribution's product signs its own
+ * address (a signed message names the account on whose behalf it acts: finding F08), the ids, its current
+ * nonce (`ContributionLedger.nonces(holder)`) and a deadline.
  */
 export const CONFIRM_CONTRIBUTIONS_EIP712_TYPES = {
   ConfirmContributions: [
+    { name: "holder", type: "address" },
     { name: "contributionIds", type: "uint256[]" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
@@ -15,4 +18,30 @@ export const CONFIRM_CONTRIBUTIONS_EIP712_TYPES = {
 
 export function contributionsEip712Domain(chainId: bigint, contributionLedger: Address) {
   return { name: "ProvenanceLedger Contributions", version: "1", chainId, verifyingContract: contributionLedger } as const;
+}
+
+/** What a holder signs to confirm `contributionIds`: the message of {@link CONFIRM_CONTRIBUTIONS_EIP712_TYPES}. */
+export interface ConfirmContributionsMessage {
+  holder: Address;
+  contributionIds: readonly bigint[];
+  nonce: bigint;
+  deadline: bigint;
+}
+
+/**
+ * The whole typed data of a signed confirmation, ready for viem's `signTypedData` / `hashTypedData` (or
+ * ethers' `signTypedData` with `domain`, `types` and `message`).
+ */
+export function confirmContributionsTypedData(chainId: bigint, contributionLedger: Address, message: ConfirmContributionsMessage) {
+  return {
+    domain: contributionsEip712Domain(chainId, contributionLedger),
+    types: CONFIRM_CONTRIBUTIONS_EIP712_TYPES,
+    primaryType: "ConfirmContributions",
+    message: {
+      holder: message.holder,
+      contributionIds: [...message.contributionIds],
+      nonce: message.nonce,
+      deadline: message.deadline,
+    },
+  } as const;
 }

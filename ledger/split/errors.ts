@@ -15,7 +15,8 @@ export type SplitErrorCode =
   | "UNKNOWN_PARENT"
   | "LINEAGE_CYCLE"
   | "LINEAGE_TOO_DEEP"
-  | "LINEAGE_TOO_LARGE";
+  | "LINEAGE_TOO_LARGE"
+  | "INVALID_CREDIT";
 
 /** The one error class of the split engine: a code to branch on, a message to read, details to log. */
 export class SplitError extends Error {

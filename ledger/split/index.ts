@@ -1,3 +1,4 @@
+export * from "./credit.js";
 export * from "./errors.js";
 export * from "./escrow.js";
 export * from "./inputsHash.js";

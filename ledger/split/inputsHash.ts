@@ -1,47 +1,68 @@
 import { bytesToHex, encodeAbiParameters, keccak256, type Hex } from "viem";
 
 import { writeAddress, writeUint256 } from "./address.js";
+import { checkCredits } from "./credit.js";
 import { SplitError } from "./errors.js";
 import { Keccak256Stream } from "./keccak.js";
 import { loadLineage, type CheckedContext, type LineageNode } from "./lineage.js";
-import type { SplitInput } from "./types.js";
+import type { CreditedSplitInput } from "./types.js";
 
 /**
  * The hash of everything a split used, for `IRevenueVault.settle`'s `inputsHash`: anyone holding the same
  * data recomputes it with plain `abi.encode` and `keccak256` (Solidity, viem, ethers), whatever order the
- * contributions and parents were read in:
+ * contributions, parents, licensors and credits were read in:
  *
  * ```
  * splitInputsHash   = keccak256(abi.encode(string "provenance-ledger.split-inputs.v1", uint256 amount,
- *                                          bytes32 contextHash(product)))
+ *                                          bytes32 contextHash(product)
+ *                                          [, bytes32 creditsHash]))        // only with credits
  * contextHash(c)    = keccak256(abi.encode(uint256 c.assetId, uint32 c.policy.version,
  *                                          uint16[4] c.policy.stageWeightsBps,
  *                                          uint8 emptyStageRule,          // TO_HOLDER 0, PRO_RATA 1
  *                                          address c.holder,
- *                                          bytes32 contributionsHash(c), bytes32 parentsHash(c)))
+ *                                          bytes32 contributionsHash(c), bytes32 parentsHash(c)
+ *                                          [, bytes32 licensorsHash(c)])) // only if c has licensors
  * contributionsHash = keccak256(abi.encode(Contribution[] contributions))   // by id ascending
  *   Contribution    = (uint256 id, address contributor, uint8 stage, uint256 measure,
  *                      bool disputed, uint256 disputeId)                    // disputeId 0 when not disputed
  * parentsHash       = keccak256(abi.encode(Parent[] parents))  // by assetId, then royaltyBps, ascending
  *   Parent          = (uint256 assetId, uint16 royaltyBps, bytes32 contextHash(parent))
+ * licensorsHash     = keccak256(abi.encode(Licensor[] licensors))  // every parent's, ascending by all fields
+ *   Licensor        = (uint256 parentAssetId, uint256 grantId, address account, uint16 royaltyBps)
+ * creditsHash       = keccak256(abi.encode(Credit[] credits))      // by account ascending
+ *   Credit          = (address account, uint256 amount)
  * ```
+ *
+ * `royaltyBps` of a parent is its root grant's royalty; the sub-grants of its chain are its licensors
+ * (royalties stack, see `split.ts`). The optional words are present only when their lists are not empty,
+ * so a split without licensors or credits hashes as it always did. `amount` is what the settlement pays
+ * out; with credits the split is of `amount + Σ credits` ({@link creditedAllocation}).
  *
  * `abi.encode` of one dynamic array is its offset (0x20), its length, then its elements, each static
  * tuple 32 bytes per field. The contexts are the resolver's, for every asset of the lineage (a parent
  * with a royalty of 0 included); an ancestor reached by several paths has one context hash, used in
- * each of its children's `parentsHash`. The input is validated as {@link splitRevenue} validates it.
+ * each of its children's `parentsHash`. The input is validated as {@link creditedAllocation} validates it.
  */
 export const SPLIT_INPUTS_DOMAIN = "provenance-ledger.split-inputs.v1";
 
 const MAX_UINT256 = 2n ** 256n - 1n;
 const CONTRIBUTION_BYTES = 6 * 32;
 
-export type SplitInputsHashParameters = SplitInput;
+export type SplitInputsHashParameters = CreditedSplitInput;
 export type SplitInputsHashReturnType = Hex;
 
-export function splitInputsHash({ amount, context, resolveParent }: SplitInputsHashParameters): SplitInputsHashReturnType {
+export function splitInputsHash({ amount, context, resolveParent, credits }: SplitInputsHashParameters): SplitInputsHashReturnType {
   if (typeof amount !== "bigint" || amount <= 0n || amount > MAX_UINT256) {
     throw new SplitError("INVALID_AMOUNT", `the amount to split must be a positive uint256: ${String(amount)}`, { amount });
+  }
+  const checkedCredits = checkCredits(credits);
+  let creditTotal = 0n;
+  for (const credit of checkedCredits) creditTotal += credit.amount;
+  if (amount + creditTotal > MAX_UINT256) {
+    throw new SplitError("INVALID_AMOUNT", `the amount plus the credits is not a uint256: ${amount} + ${creditTotal}`, {
+      amount,
+      credits: creditTotal,
+    });
   }
   const lineage = loadLineage(context, resolveParent);
   const hashes = new Map<LineageNode, Hex>();
@@ -64,25 +85,68 @@ export function splitInputsHash({ amount, context, resolveParent }: SplitInputsH
         [node.parents.map((p) => ({ assetId: p.node.context.assetId, royaltyBps: p.royaltyBps, contextHash: contextHash(p.node) }))],
       ),
     );
+    const fields = [c.assetId, c.policyVersion, c.stageWeightsBps, c.emptyStageRule, c.holder, contributionsHash(c), parentsHash] as const;
+    const licensors = licensorsHash(c);
     const hash = keccak256(
-      encodeAbiParameters(
-        [
-          { type: "uint256" },
-          { type: "uint32" },
-          { type: "uint16[4]" },
-          { type: "uint8" },
-          { type: "address" },
-          { type: "bytes32" },
-          { type: "bytes32" },
-        ],
-        [c.assetId, c.policyVersion, c.stageWeightsBps, c.emptyStageRule, c.holder, contributionsHash(c), parentsHash],
-      ),
+      licensors === undefined
+        ? encodeAbiParameters(CONTEXT_FIELDS, fields)
+        : encodeAbiParameters([...CONTEXT_FIELDS, { type: "bytes32" }], [...fields, licensors]),
     );
     hashes.set(node, hash);
     return hash;
   };
+  const head = [SPLIT_INPUTS_DOMAIN, amount, contextHash(lineage)] as const;
+  if (checkedCredits.length === 0) return keccak256(encodeAbiParameters(HEAD_FIELDS, head));
+  const creditsHash = keccak256(
+    encodeAbiParameters(
+      [{ type: "tuple[]", components: [{ name: "account", type: "address" }, { name: "amount", type: "uint256" }] }],
+      [checkedCredits],
+    ),
+  );
+  return keccak256(encodeAbiParameters([...HEAD_FIELDS, { type: "bytes32" }], [...head, creditsHash]));
+}
+
+const HEAD_FIELDS = [{ type: "string" }, { type: "uint256" }, { type: "bytes32" }] as const;
+const CONTEXT_FIELDS = [
+  { type: "uint256" },
+  { type: "uint32" },
+  { type: "uint16[4]" },
+  { type: "uint8" },
+  { type: "address" },
+  { type: "bytes32" },
+  { type: "bytes32" },
+] as const;
+
+/** keccak256(abi.encode(Licensor[])) of every parent's licensors, ascending; `undefined` for none. */
+function licensorsHash({ parents }: CheckedContext): Hex | undefined {
+  const rows: { parentAssetId: bigint; grantId: bigint; account: Hex; royaltyBps: number }[] = [];
+  for (const parent of parents) {
+    for (const l of parent.licensors) rows.push({ parentAssetId: parent.assetId, grantId: l.grantId, account: l.account, royaltyBps: l.royaltyBps });
+  }
+  if (rows.length === 0) return undefined;
+  const compare = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+  rows.sort(
+    (a, b) =>
+      compare(a.parentAssetId, b.parentAssetId) ||
+      compare(a.grantId, b.grantId) ||
+      (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) ||
+      a.royaltyBps - b.royaltyBps,
+  );
   return keccak256(
-    encodeAbiParameters([{ type: "string" }, { type: "uint256" }, { type: "bytes32" }], [SPLIT_INPUTS_DOMAIN, amount, contextHash(lineage)]),
+    encodeAbiParameters(
+      [
+        {
+          type: "tuple[]",
+          components: [
+            { name: "parentAssetId", type: "uint256" },
+            { name: "grantId", type: "uint256" },
+            { name: "account", type: "address" },
+            { name: "royaltyBps", type: "uint16" },
+          ],
+        },
+      ],
+      [rows],
+    ),
   );
 }
 

@@ -2,6 +2,7 @@ import type { Address } from "viem";
 
 import { addressProblem, normalizeAddress, toAccount } from "./address.js";
 import { SplitError } from "./errors.js";
+import { MAX_ESCROW_DISPUTE_ID } from "./escrow.js";
 import type { SplitContext, SplitContextResolver, SplitContribution } from "./types.js";
 
 /** Basis points in a whole: stage weights sum to it, royalties to at most it. */
@@ -19,7 +20,10 @@ const MAX_UINT256 = 2n ** 256n - 1n;
 const MAX_UINT32 = 2 ** 32 - 1;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** A validated context: holder and contributors lower-case, parents by asset id then royalty. */
+/**
+ * A validated context: holder, contributors and licensors lower-case; parents by asset id, then royalty,
+ * then licensors (see {@link compareParents}).
+ */
 export interface CheckedContext {
   assetId: bigint;
   policyVersion: number;
@@ -30,14 +34,29 @@ export interface CheckedContext {
   /** The contributions as given (validated); `contributors[i]` is the lower-case contributor of the i-th. */
   contributions: readonly SplitContribution[];
   contributors: readonly Address[];
-  parents: readonly { assetId: bigint; royaltyBps: number }[];
+  parents: readonly CheckedParent[];
+  /** Everything paid upstream: the parents' root royalties and their chains' licensors. */
   royaltyBps: number;
+}
+
+/** A validated sub-grantor: account lower-case. */
+export interface CheckedLicensor {
+  account: Address;
+  royaltyBps: number;
+  grantId: bigint;
+}
+
+/** A validated parent: licensors by grant id ascending (an empty list for a direct grant). */
+export interface CheckedParent {
+  assetId: bigint;
+  royaltyBps: number;
+  licensors: readonly CheckedLicensor[];
 }
 
 /** A context with its parents' nodes: the lineage is a DAG of these, one node per asset. */
 export interface LineageNode {
   context: CheckedContext;
-  parents: readonly { royaltyBps: number; node: LineageNode }[];
+  parents: readonly { royaltyBps: number; licensors: readonly CheckedLicensor[]; node: LineageNode }[];
 }
 
 const isUint = (value: unknown, max: bigint): value is bigint => typeof value === "bigint" && value >= 0n && value <= max;
@@ -126,8 +145,9 @@ export function checkContext(context: SplitContext): CheckedContext {
       });
     }
     const disputeId: unknown = c.disputeId;
-    if (disputeId !== undefined && !isUint(disputeId, MAX_UINT256)) {
-      throw new SplitError("INVALID_CONTRIBUTION", `${where}: contribution ${id} has a dispute id that is not a uint256: ${String(disputeId)}`, {
+    // Its part goes to the dispute's escrow account, whose low 64 bits are the dispute id.
+    if (disputeId !== undefined && !isUint(disputeId, MAX_ESCROW_DISPUTE_ID)) {
+      throw new SplitError("INVALID_CONTRIBUTION", `${where}: contribution ${id} has a dispute id that is not a uint64: ${String(disputeId)}`, {
         ...at,
         id,
         disputeId,
@@ -158,8 +178,10 @@ export function checkContext(context: SplitContext): CheckedContext {
     }
   }
 
+  // Royalties stack: each parent's root royalty, plus every sub-grantor's of its chain.
   let royaltyBps = 0;
-  const parents = context.parents.map((p) => {
+  let licensorBps = 0;
+  const parents = context.parents.map((p): CheckedParent => {
     const parentId: unknown = p.assetId;
     if (!isUint(parentId, MAX_UINT256)) {
       throw new SplitError("INVALID_ASSET", `${where}: parent asset id is not a uint256: ${String(parentId)}`, {
@@ -175,15 +197,20 @@ export function checkContext(context: SplitContext): CheckedContext {
       });
     }
     royaltyBps += p.royaltyBps;
-    return { assetId: parentId, royaltyBps: p.royaltyBps };
+    const licensors = checkLicensors(p.licensors, where, { ...at, parent: parentId });
+    for (const licensor of licensors) licensorBps += licensor.royaltyBps;
+    return { assetId: parentId, royaltyBps: p.royaltyBps, licensors };
   });
+  royaltyBps += licensorBps;
   if (royaltyBps > BPS) {
-    throw new SplitError("ROYALTIES_EXCEED_TOTAL", `${where}: royalties to parents sum to ${royaltyBps} bps, above 10,000`, {
+    const ofWhich = licensorBps > 0 ? ` (${licensorBps} of them to sub-grantors)` : "";
+    throw new SplitError("ROYALTIES_EXCEED_TOTAL", `${where}: royalties to parents sum to ${royaltyBps} bps${ofWhich}, above 10,000`, {
       ...at,
       royaltyBps,
+      licensorBps,
     });
   }
-  parents.sort((a, b) => (a.assetId < b.assetId ? -1 : a.assetId > b.assetId ? 1 : a.royaltyBps - b.royaltyBps));
+  parents.sort(compareParents);
 
   return {
     assetId,
@@ -199,6 +226,66 @@ export function checkContext(context: SplitContext): CheckedContext {
 }
 
 /**
+ * Validates the sub-grantors of one parent's grant chain (`undefined`: none) and orders them by grant id;
+ * a grant appears once in a chain.
+ */
+function checkLicensors(value: unknown, where: string, at: Readonly<Record<string, unknown>>): CheckedLicensor[] {
+  if (value === undefined) return [];
+  const parent = String(at.parent);
+  if (!Array.isArray(value)) {
+    throw new SplitError("INVALID_ROYALTY", `${where}: licensors of parent ${parent} must be an array`, at);
+  }
+  const licensors = (value as readonly Partial<CheckedLicensor>[]).map((l): CheckedLicensor => {
+    const grantId: unknown = l?.grantId;
+    if (!isUint(grantId, MAX_UINT256) || grantId === 0n) {
+      throw new SplitError("INVALID_ROYALTY", `${where}: licensor of parent ${parent} has a grant id that is not a positive uint256: ${String(grantId)}`, {
+        ...at,
+        grantId,
+      });
+    }
+    if (!isInt(l.royaltyBps, BPS)) {
+      throw new SplitError(
+        "INVALID_ROYALTY",
+        `${where}: royalty of sub-grant ${grantId} (parent ${parent}) is not 0 to 10,000 bps: ${String(l.royaltyBps)}`,
+        { ...at, grantId, royaltyBps: l.royaltyBps },
+      );
+    }
+    const account = normalizeAddress(l.account, `${where}: grantor of sub-grant ${grantId} (parent ${parent})`, { ...at, grantId });
+    return { account, royaltyBps: l.royaltyBps, grantId };
+  });
+  licensors.sort((a, b) => compareBigint(a.grantId, b.grantId));
+  for (let i = 1; i < licensors.length; i += 1) {
+    if (licensors[i]!.grantId === licensors[i - 1]!.grantId) {
+      const grantId = licensors[i]!.grantId;
+      throw new SplitError("INVALID_ROYALTY", `${where}: sub-grant ${grantId} appears twice in the chain of parent ${parent}`, { ...at, grantId });
+    }
+  }
+  return licensors;
+}
+
+function compareBigint(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The canonical order of parents: asset id, royalty, then licensors element by element (grant id, account,
+ * royalty; a prefix first). The contracts refuse a parent twice, but the order never depends on the input.
+ */
+function compareParents(a: CheckedParent, b: CheckedParent): number {
+  const byAsset = compareBigint(a.assetId, b.assetId);
+  if (byAsset !== 0) return byAsset;
+  if (a.royaltyBps !== b.royaltyBps) return a.royaltyBps - b.royaltyBps;
+  const length = Math.min(a.licensors.length, b.licensors.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.licensors[i]!;
+    const y = b.licensors[i]!;
+    const order = compareBigint(x.grantId, y.grantId) || (x.account < y.account ? -1 : x.account > y.account ? 1 : 0) || x.royaltyBps - y.royaltyBps;
+    if (order !== 0) return order;
+  }
+  return a.licensors.length - b.licensors.length;
+}
+
+/**
  * Resolves and validates the whole lineage of `root`: each asset's context once (an ancestor reached by
  * several paths shares one node), refusing an unknown parent, a cycle, a path of more than
  * {@link MAX_LINEAGE_DEPTH} levels above the product, and more than {@link MAX_LINEAGE_VISITS} contexts
@@ -211,7 +298,7 @@ export function loadLineage(root: SplitContext, resolveParent: SplitContextResol
   const visit = (context: SplitContext, level: number): { node: LineageNode; height: number; visits: number } => {
     const checked = checkContext(context);
     onPath.push(checked.assetId);
-    const parents: { royaltyBps: number; node: LineageNode }[] = [];
+    const parents: { royaltyBps: number; licensors: readonly CheckedLicensor[]; node: LineageNode }[] = [];
     let height = 0;
     let visits = 1;
     for (const parent of checked.parents) {
@@ -235,7 +322,7 @@ export function loadLineage(root: SplitContext, resolveParent: SplitContextResol
           { path },
         );
       }
-      parents.push({ royaltyBps: parent.royaltyBps, node: result.node });
+      parents.push({ royaltyBps: parent.royaltyBps, licensors: parent.licensors, node: result.node });
       height = Math.max(height, result.height + 1);
       visits += result.visits;
       if (visits > MAX_LINEAGE_VISITS) {

@@ -1,15 +1,21 @@
 /**
  * The revenue split engine: how `amount` of a product's revenue is shared, exact to the smallest unit.
  *
- * Semantics (the same input always gives the same allocation; the order of contributions and parents in
- * the input never matters):
+ * Semantics (the same input always gives the same allocation; the order of contributions, parents and
+ * licensors in the input never matters):
  *
- * 1. Royalties come off the top. Each parent `i` of the product receives `amount · royaltyBps_i / 10,000`
- *    (its grant's revenue share; the product's parents sum to at most 10,000 bps) as revenue OF THE PARENT,
- *    split again by these same rules through the parent's own context — its policy, holder,
- *    contributions and parents — and so on up the whole lineage. An ancestor reached by two paths is
- *    paid on each path, separately. A cycle, a path of more than 32 levels above the product or more than
- *    10,000 contexts along all paths is refused.
+ * 1. Royalties come off the top, and royalties stack down a grant chain (`IGrantRegistry`): a product
+ *    derived from parent `i` under a grant pays the `royaltyBps` of that grant AND of every grant above it.
+ *    - The ROOT (direct) grant's royalty, `amount · royaltyBps_i / 10,000`, is revenue OF THE PARENT,
+ *      split again by these same rules through the parent's own context — its policy, holder,
+ *      contributions and parents — and so on up the whole lineage. An ancestor reached by two paths is
+ *      paid on each path, separately. A cycle, a path of more than 32 levels above the product or more
+ *      than 10,000 contexts along all paths is refused.
+ *    - Each SUB-grant's royalty in the chain, `amount · royaltyBps_g / 10,000`, is paid directly to that
+ *      sub-grant's grantor (the licensee that sub-licensed; a `licensor` component): a sub-grant can
+ *      never lower what flows to the grantors above it.
+ *    Everything a product pays upstream — its parents' root royalties and their chains' sub-grant
+ *    royalties — is at most 10,000 bps.
  * 2. The rest `R = amount − royalties` is split by stage (collection, processing, circulation,
  *    application). A stage with at least one contribution takes its weight `w_s / 10,000` of `R`. The
  *    weight of an empty stage goes to the holder (TO_HOLDER), or is spread over the non-empty stages pro
@@ -22,7 +28,7 @@
  *    to the dispute's escrow account ({@link escrowAccount}) instead of its contributor.
  * 4. Every party's share of `amount` is first computed EXACTLY, as a rational (bigint numerator and
  *    denominator; no floating point anywhere), summed over every place the account appears (holder,
- *    contributor in several stages, on several lineage paths): one account, one entry.
+ *    contributor in several stages, licensor, on several lineage paths): one account, one entry.
  * 5. Then ONE largest-remainder pass over the whole lineage: each party gets the floor of its exact share;
  *    the units left over (the sum of the fractional parts, an integer) go one each to the parties with the
  *    largest fractional parts. Equal fractional parts are ordered by account ascending (lower-case hex, i.e.
@@ -31,6 +37,9 @@
  *
  * The allocation lists its entries by account ascending, accounts lower-case; each entry's basis gives
  * its exact share, whether it was rounded up, and the components of the share ({@link BasisComponent}).
+ *
+ * A settlement after a rejected one credits what the rejected one already paid: see `credit.ts`
+ * ({@link creditedAllocation}); this module's functions are plain splits.
  *
  * Arithmetic: a context's inflow is an exact fraction of `amount` (`amount · Π royaltyBps / 10,000^depth`);
  * all contributions of one stage of one context share one reduced denominator
@@ -68,7 +77,8 @@ type Draft =
       disputeId: bigint;
       contributionIds: bigint[];
       share: Fraction;
-    };
+    }
+  | { kind: "licensor"; path: readonly bigint[]; grantId: bigint; share: Fraction };
 
 /** Splits `amount` of the product's revenue; see the module comment for the rules. */
 export function splitRevenue({ amount, context, resolveParent }: SplitRevenueParameters): SplitRevenueReturnType {
@@ -184,8 +194,8 @@ function finishAllocation(amount: bigint, floorSum: bigint, entries: AllocationE
 
 /**
  * The walk over the lineage: credits every account its exact share of `inflow` (a fraction of the amount
- * split), in walk order: royalties to the parents first (each split again through its own context), then
- * the holder's and the contributions' parts of the rest.
+ * split), in walk order: royalties to the parents first (each split again through its own context, then
+ * its chain's sub-grantors), then the holder's and the contributions' parts of the rest.
  */
 function walkLineage(lineage: LineageNode, inflow: Fraction, credit: (account: Address, draft: Draft) => void): void {
   const stageTotals = new Map<LineageNode, readonly [bigint, bigint, bigint, bigint]>();
@@ -200,11 +210,21 @@ function walkLineage(lineage: LineageNode, inflow: Fraction, credit: (account: A
   };
   const splitContext = (node: LineageNode, inflow: Fraction, path: readonly bigint[]): void => {
     const context = node.context;
-    // Royalties off the top, parents in their canonical order (asset id, then royalty).
+    // Royalties off the top, parents in their canonical order (asset id, royalty, licensors): the root
+    // grant's royalty split through the parent's context, then each sub-grant's to its grantor.
     for (const parent of node.parents) {
-      if (parent.royaltyBps === 0) continue;
-      const royalty = reduce(inflow.numerator * BigInt(parent.royaltyBps), inflow.denominator * BPS_N);
-      splitContext(parent.node, royalty, [...path, parent.node.context.assetId]);
+      let parentPath: readonly bigint[] | undefined;
+      if (parent.royaltyBps !== 0) {
+        parentPath = [...path, parent.node.context.assetId];
+        const royalty = reduce(inflow.numerator * BigInt(parent.royaltyBps), inflow.denominator * BPS_N);
+        splitContext(parent.node, royalty, parentPath);
+      }
+      for (const { account, royaltyBps, grantId } of parent.licensors) {
+        if (royaltyBps === 0) continue;
+        parentPath ??= [...path, parent.node.context.assetId];
+        const share = reduce(inflow.numerator * BigInt(royaltyBps), inflow.denominator * BPS_N);
+        credit(account, { kind: "licensor", path: parentPath, grantId, share });
+      }
     }
     const restBps = BPS - context.royaltyBps;
     if (restBps === 0) return;
@@ -271,7 +291,7 @@ function mergeCredits(drafts: readonly Draft[]): { exact: Fraction; components: 
     const last = components.at(-1);
     if (
       last !== undefined &&
-      last.kind !== "holder" &&
+      (last.kind === "contribution" || last.kind === "escrow") &&
       draft.kind === last.kind &&
       draft.path === last.path &&
       draft.stage === last.stage
@@ -280,12 +300,13 @@ function mergeCredits(drafts: readonly Draft[]): { exact: Fraction; components: 
       last.share = { numerator: last.share.numerator + draft.share.numerator, denominator: last.share.denominator };
       last.contributionIds.push(...draft.contributionIds); // a copy of ours, made below
     } else {
-      components.push(draft.kind === "holder" ? draft : { ...draft, contributionIds: [...draft.contributionIds] });
+      // A holder's or a licensor's credit stays a component of its own (one per visit, one per sub-grant).
+      components.push(draft.kind === "holder" || draft.kind === "licensor" ? draft : { ...draft, contributionIds: [...draft.contributionIds] });
     }
   }
   let exact = components[0]!.share;
   for (const component of components) {
-    if (component.kind !== "holder") component.contributionIds.sort(compareBigint);
+    if (component.kind === "contribution" || component.kind === "escrow") component.contributionIds.sort(compareBigint);
     if (component !== components[0]) exact = add(exact, component.share);
   }
   return { exact, components };
@@ -369,9 +390,9 @@ function compareBigint(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const KIND_ORDER = { holder: 0, contribution: 1, escrow: 2 } as const;
+const KIND_ORDER = { holder: 0, contribution: 1, escrow: 2, licensor: 3 } as const;
 
-/** Components by path (asset ids element by element, a prefix first), kind, stage, dispute id. */
+/** Components by path (asset ids element by element, a prefix first), kind, stage, dispute id, grant id. */
 function compareComponents(a: BasisComponent, b: BasisComponent): number {
   const length = Math.min(a.path.length, b.path.length);
   for (let i = 0; i < length; i += 1) {
@@ -380,7 +401,8 @@ function compareComponents(a: BasisComponent, b: BasisComponent): number {
   }
   if (a.path.length !== b.path.length) return a.path.length - b.path.length;
   if (a.kind !== b.kind) return KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
-  if (a.kind === "holder" || b.kind === "holder") return 0;
+  if (a.kind === "licensor" && b.kind === "licensor") return compareBigint(a.grantId, b.grantId);
+  if (a.kind === "holder" || b.kind === "holder" || a.kind === "licensor" || b.kind === "licensor") return 0;
   if (a.stage !== b.stage) return a.stage - b.stage;
   if (a.kind === "escrow" && b.kind === "escrow") return compareBigint(a.disputeId, b.disputeId);
   return 0;

@@ -34,6 +34,8 @@ export const key = {
   epoch: (epochId: bigint) => `epoch/${pad(epochId)}`,
   claim: (epochId: bigint, index: bigint) => `claim/${pad(epochId)}/${pad(index)}`,
   dispute: (disputeId: bigint) => `dispute/${pad(disputeId)}`,
+  /** The bonds credited to and withdrawn by one account. */
+  bond: (account: string) => `bond/${lower(account)}`,
   evidence: (assetId: bigint, seq: number) => `evidence/${pad(assetId)}/${pad(seq)}`,
   /** Counters and totals of the whole ledger. */
   totals: () => "totals",
@@ -57,6 +59,8 @@ export const index = {
     `idx-party-claims/${lower(party)}/${pad(epochId)}/${pad(leafIndex)}`,
   disputesOfAsset: (assetId: bigint, disputeId: bigint) => `idx-asset-disputes/${pad(assetId)}/${pad(disputeId)}`,
   disputesOfParty: (party: string, disputeId: bigint) => `idx-party-disputes/${lower(party)}/${pad(disputeId)}`,
+  /** The disputes whose bond was credited to an account. */
+  bondCreditsOfParty: (party: string, disputeId: bigint) => `idx-party-bond-credits/${lower(party)}/${pad(disputeId)}`,
   objectionsOfAsset: (assetId: bigint, objectionId: bigint) =>
     `idx-asset-objections/${pad(assetId)}/${pad(objectionId)}`,
   reviewsOfAsset: (assetId: bigint, reviewId: bigint) => `idx-asset-reviews/${pad(assetId)}/${pad(reviewId)}`,
@@ -77,6 +81,7 @@ export const listing = {
   deposits: "deposit/",
   epochs: "epoch/",
   disputes: "dispute/",
+  bonds: "bond/",
   policiesOf: (productId: bigint) => `policy/${owner(productId)}/`,
   evidenceOf: (assetId: bigint) => `evidence/${owner(assetId)}/`,
   assetsByFingerprint: (fingerprint: string) => `idx-fingerprint/${fingerprint.toLowerCase()}/`,
@@ -91,6 +96,9 @@ export const listing = {
   claimsOfParty: (party: string) => `idx-party-claims/${lower(party)}/`,
   disputesOfAsset: (assetId: bigint) => `idx-asset-disputes/${owner(assetId)}/`,
   disputesOfParty: (party: string) => `idx-party-disputes/${lower(party)}/`,
+  bondCreditsOfParty: (party: string) => `idx-party-bond-credits/${lower(party)}/`,
+  /** The leaves spent of an epoch (claims and escrow releases), by leaf index. */
+  claimsOfEpoch: (epochId: bigint) => `claim/${owner(epochId)}/`,
   objectionsOfAsset: (assetId: bigint) => `idx-asset-objections/${owner(assetId)}/`,
   reviewsOfAsset: (assetId: bigint) => `idx-asset-reviews/${owner(assetId)}/`,
 } as const;

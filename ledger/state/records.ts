@@ -35,11 +35,29 @@ export interface CardVersion {
   at: ChainPosition;
 }
 
+/** A sub-grant of the chain a product was derived under: its royalty is paid to its grantor. */
+export interface LicensorRecord {
+  grantId: string;
+  /** The sub-grant's grantor as the event carries it; the split resolves it through successions. */
+  grantor: string;
+  royaltyBps: number;
+}
+
 export interface ParentRecord {
   assetId: string;
+  /** The derivation grant (0 when the applicant held the parent itself). */
   grantId: string;
-  /** The grant's revenue share for the parent (0 when the applicant held the parent itself). */
+  /**
+   * The ROOT grant's royalty of the derivation grant's chain: revenue of the parent asset (0 when the
+   * applicant held the parent). Royalties stack: the sub-grants below the root are `licensors`.
+   */
   royaltyBps: number;
+  /**
+   * The sub-grants of the chain, from the derivation grant up to but excluding the root (none for a direct
+   * grant): each one's royalty goes to its grantor. Grants never change once made, so this is fixed at
+   * filing.
+   */
+  licensors: LicensorRecord[];
 }
 
 export interface AssetRecord {
@@ -164,18 +182,28 @@ export interface EpochRecord {
   settler: string;
   /** 1 POSTED, 2 PAUSED, 3 REJECTED (IRevenueVault.EpochStatus). */
   status: number;
+  /** Whole leaves spent, as the vault's `Epoch.claimed`: claims and released escrow leaves. */
   claimed: string;
+  /** What escrow releases of this epoch gave back to the product's unsettled revenue. */
+  returned: string;
   at: ChainPosition;
+  /** Where it was rejected; null while it was not. */
+  rejected: ChainPosition | null;
 }
 
+/** A leaf spent: claimed by its party, or (account "escrow") an escrow leaf released by the court. */
 export interface ClaimRecord {
   epochId: string;
   index: string;
+  /** The leaf's account; "escrow" for an escrow leaf. */
   account: string;
+  /** The leaf's whole amount (for an escrow release: paid + returned). */
   amount: string;
-  /** A claim's recipient, or the escrow's recipients and their amounts. */
+  /** A claim's recipient and amount; an escrow release's recipient and what it was paid (none when 0). */
   recipients: string[];
   amounts: string[];
+  /** What an escrow release gave back to the product's unsettled revenue; "0" for a claim. */
+  returned: string;
   disputeId: string | null;
   at: ChainPosition;
 }
@@ -211,7 +239,22 @@ export interface DisputeRecord {
     at: ChainPosition;
   } | null;
   evidence: DisputeEvidence[];
+  /** Where the bond went once ruled or lapsed (credited, to be withdrawn: see {@link BondRecord}). */
+  bondCredit: { account: string; amount: string; at: ChainPosition } | null;
+  /** Set when an arbitrator let the claimant dispute the same subject again. */
+  repeatAllowed: { arbitrator: string; at: ChainPosition } | null;
   at: ChainPosition;
+}
+
+/**
+ * The bonds the court owes one account (bonds are pulled: credited at a ruling or lapse, withdrawn by the
+ * account's party). `credited − withdrawn` is the court's `bondCredit(account)`.
+ */
+export interface BondRecord {
+  account: string;
+  credited: string;
+  withdrawn: string;
+  withdrawals: { recipient: string; amount: string; at: ChainPosition }[];
 }
 
 export interface EvidenceRecord {

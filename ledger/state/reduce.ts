@@ -2,6 +2,7 @@ import { ContributionStatus, DisputeStatus, ObjectionStatus } from "../types.js"
 import { index, key } from "./keys.js";
 import type {
   AssetRecord,
+  BondRecord,
   ChainPosition,
   ClaimRecord,
   ContributionRecord,
@@ -10,7 +11,9 @@ import type {
   EpochRecord,
   EvidenceRecord,
   GrantRecord,
+  LicensorRecord,
   ObjectionRecord,
+  ParentRecord,
   PartyRecord,
   PolicyRecord,
   ReviewRecord,
@@ -205,11 +208,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   // --- registrations ---
   "AssetRegistry.AssetApplied": (event, args, docs) => {
     const assetId = args.big("assetId");
-    const parents = args.list("parents").map((raw) => {
+    const parents = args.list("parents").map((raw): ParentRecord => {
       const link = new Args(event, raw as Readonly<Record<string, unknown>>);
-      const grantId = link.big("grantId");
-      const grant = grantId === 0n ? undefined : docs.require<GrantRecord>(key.grant(grantId), args);
-      return { assetId: link.big("assetId").toString(), grantId: grantId.toString(), royaltyBps: grant?.royaltyBps ?? 0 };
+      return { assetId: link.big("assetId").toString(), ...derivationRoyalties(docs, args, link.big("grantId")) };
     });
     const asset: AssetRecord = {
       assetId: assetId.toString(),
@@ -327,7 +328,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const assetId = args.big("tokenId");
     const from = args.text("from");
     const to = args.text("to");
-    if (!/^0x0{40}$/i.test(from)) docs.unmark(index.assetsOfHolder(from, assetId));
+    if (!isZeroAddress(from)) docs.unmark(index.assetsOfHolder(from, assetId));
     docs.mark(index.assetsOfHolder(to, assetId));
     const asset = docs.require<AssetRecord>(key.asset(assetId), args);
     asset.owner = to;
@@ -491,12 +492,15 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       settler: args.text("settler"),
       status: 1,
       claimed: "0",
+      returned: "0",
       at: at(event),
+      rejected: null,
     };
     docs.write(key.epoch(epochId), epoch);
     docs.mark(index.epochsOfProduct(args.big("productId"), epochId));
   },
-  "RevenueVault.SettlementRejected": (_event, args, docs) => setEpochStatus(docs, args, 3),
+  // What was paid of it before stays paid: the next settlement of its product and version credits it.
+  "RevenueVault.SettlementRejected": (event, args, docs) => setEpochStatus(docs, args, 3, at(event)),
   "RevenueVault.SettlementPaused": (_event, args, docs) => setEpochStatus(docs, args, 2),
   "RevenueVault.SettlementResumed": (_event, args, docs) => setEpochStatus(docs, args, 1),
   "RevenueVault.RevenueClaimed": (event, args, docs) => {
@@ -509,26 +513,29 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       amount: args.big("amount").toString(),
       recipients: [args.text("recipient")],
       amounts: [args.big("amount").toString()],
+      returned: "0",
       disputeId: null,
       at: at(event),
     };
-    recordPayout(docs, args, claim, args.big("amount"));
+    recordPayout(docs, args, claim, args.big("amount"), 0n);
     docs.mark(index.claimsOfParty(claim.account, epochId, leafIndex));
   },
+  // The court releases a whole escrow leaf: `paid` to the contributor, `returned` to unsettled revenue.
   "RevenueVault.EscrowReleased": (event, args, docs) => {
-    const amounts = args.list("amounts").map((amount) => BigInt(amount as bigint));
-    const total = amounts.reduce((sum, amount) => sum + amount, 0n);
+    const paid = args.big("paid");
+    const returned = args.big("returned");
     const claim: ClaimRecord = {
       epochId: args.big("epochId").toString(),
       index: args.big("index").toString(),
       account: "escrow",
-      amount: total.toString(),
-      recipients: args.list("recipients").map((recipient) => String(recipient)),
-      amounts: amounts.map((amount) => amount.toString()),
+      amount: (paid + returned).toString(),
+      recipients: paid === 0n ? [] : [args.text("recipient")],
+      amounts: paid === 0n ? [] : [paid.toString()],
+      returned: returned.toString(),
       disputeId: args.big("disputeId").toString(),
       at: at(event),
     };
-    recordPayout(docs, args, claim, total);
+    recordPayout(docs, args, claim, paid, returned);
   },
 
   // --- disputes ---
@@ -550,12 +557,15 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       remedy: 0,
       ruling: null,
       evidence: [],
+      bondCredit: null,
+      repeatAllowed: null,
       at: at(event),
     };
     docs.write(key.dispute(disputeId), dispute);
     docs.mark(index.disputesOfAsset(assetId, disputeId));
     docs.mark(index.disputesOfParty(dispute.claimant, disputeId));
-    docs.mark(index.disputesOfParty(dispute.respondent, disputeId));
+    // A holder's dispute of its own settlement has no respondent (zero).
+    if (!isZeroAddress(dispute.respondent)) docs.mark(index.disputesOfParty(dispute.respondent, disputeId));
     updateAsset(docs, args, (asset) => {
       asset.openDisputes += 1;
     });
@@ -578,7 +588,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       dispute.ruling = {
         arbitrator: args.text("arbitrator"),
         adjustedMeasure: args.big("adjustedMeasure").toString(),
-        transferTo: /^0x0{40}$/i.test(transferTo) ? null : transferTo,
+        transferTo: isZeroAddress(transferTo) ? null : transferTo,
         bondForfeited: args.bool("bondForfeited"),
         rulingHash: args.text("rulingHash"),
         rulingURI: args.text("rulingURI"),
@@ -605,6 +615,32 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     });
     updateAsset(docs, args, (asset) => {
       asset.openDisputes -= 1;
+    });
+  },
+  // Bonds are pulled: a ruling or lapse credits the bond to an account, whose party withdraws it.
+  "DisputeCourt.BondCredited": (event, args, docs) => {
+    const disputeId = args.big("disputeId");
+    const account = args.text("account");
+    const amount = args.big("amount");
+    updateDispute(docs, args, (dispute) => {
+      dispute.bondCredit = { account, amount: amount.toString(), at: at(event) };
+    });
+    const bond = bondOf(docs, account);
+    bond.credited = add(bond.credited, amount);
+    docs.write(key.bond(account), bond);
+    docs.mark(index.bondCreditsOfParty(account, disputeId));
+  },
+  "DisputeCourt.BondWithdrawn": (event, args, docs) => {
+    const account = args.text("account");
+    const amount = args.big("amount");
+    const bond = bondOf(docs, account);
+    bond.withdrawn = add(bond.withdrawn, amount);
+    bond.withdrawals.push({ recipient: args.text("recipient"), amount: amount.toString(), at: at(event) });
+    docs.write(key.bond(account), bond);
+  },
+  "DisputeCourt.RepeatAllowed": (event, args, docs) => {
+    updateDispute(docs, args, (dispute) => {
+      dispute.repeatAllowed = { arbitrator: args.text("arbitrator"), at: at(event) };
     });
   },
 };
@@ -641,20 +677,55 @@ function setGrantStatus(docs: Documents, args: Args, status: number): void {
   docs.write(grantKey, grant);
 }
 
-function setEpochStatus(docs: Documents, args: Args, status: number): void {
+function setEpochStatus(docs: Documents, args: Args, status: number, rejected?: ChainPosition): void {
   const epochKey = key.epoch(args.big("epochId"));
   const epoch = docs.require<EpochRecord>(epochKey, args);
   epoch.status = status;
+  if (rejected !== undefined) epoch.rejected = rejected;
   docs.write(epochKey, epoch);
 }
 
-function recordPayout(docs: Documents, args: Args, claim: ClaimRecord, amount: bigint): void {
+/**
+ * A leaf spent: the whole leaf counts as claimed of its epoch (as the vault's `Epoch.claimed`), `paid` left
+ * the vault, `returned` went back to the product's unsettled revenue.
+ */
+function recordPayout(docs: Documents, args: Args, claim: ClaimRecord, paid: bigint, returned: bigint): void {
   const epochId = BigInt(claim.epochId);
   docs.write(key.claim(epochId, BigInt(claim.index)), claim);
   const epoch = docs.require<EpochRecord>(key.epoch(epochId), args);
-  epoch.claimed = add(epoch.claimed, amount);
+  epoch.claimed = add(epoch.claimed, paid + returned);
+  if (returned !== 0n) epoch.returned = add(epoch.returned, returned);
   docs.write(key.epoch(epochId), epoch);
   const totals = docs.totals();
-  totals.paidOut = add(totals.paidOut, amount);
+  totals.paidOut = add(totals.paidOut, paid);
   docs.putTotals(totals);
+}
+
+/** The grant registry's bound on a chain of grants (`MAX_GRANT_DEPTH`): a longer walk means a corrupt state. */
+const MAX_GRANT_DEPTH = 4;
+
+/**
+ * What a product derived under `grantId` pays upstream for that parent: royalties stack down the grant
+ * chain. The root grant's royalty goes to the parent asset; each sub-grant below it (from the derivation
+ * grant up) is a licensor paid its own royalty. Grants never change once made, so the documents give the
+ * chain as it was at filing.
+ */
+function derivationRoyalties(docs: Documents, args: Args, grantId: bigint): Omit<ParentRecord, "assetId"> {
+  if (grantId === 0n) return { grantId: "0", royaltyBps: 0, licensors: [] };
+  const licensors: LicensorRecord[] = [];
+  let grant = docs.require<GrantRecord>(key.grant(grantId), args);
+  while (grant.parentId !== "0") {
+    if (licensors.length >= MAX_GRANT_DEPTH) args.fail(`grant ${grantId} has more than ${MAX_GRANT_DEPTH} grants above it`);
+    licensors.push({ grantId: grant.grantId, grantor: grant.grantor, royaltyBps: grant.royaltyBps });
+    grant = docs.require<GrantRecord>(key.grant(BigInt(grant.parentId)), args);
+  }
+  return { grantId: grantId.toString(), royaltyBps: grant.royaltyBps, licensors };
+}
+
+function bondOf(docs: Documents, account: string): BondRecord {
+  return docs.read<BondRecord>(key.bond(account)) ?? { account, credited: "0", withdrawn: "0", withdrawals: [] };
+}
+
+function isZeroAddress(address: string): boolean {
+  return /^0x0{40}$/i.test(address);
 }

@@ -2,12 +2,15 @@ import type { Address } from "viem";
 
 import {
   allocationTree,
+  creditedAllocation,
+  planSplit,
   splitInputsHash,
-  splitRevenue,
   type Allocation,
   type AllocationTree,
   type SplitContext,
   type SplitContribution,
+  type SplitCredit,
+  type SplitInput,
   type SplitPolicy,
   type StageValue,
 } from "../split/index.js";
@@ -15,6 +18,8 @@ import { ContributionStatus, EmptyStageRule } from "../types.js";
 import { index, key, listing } from "./keys.js";
 import type {
   AssetRecord,
+  ChainPosition,
+  ClaimRecord,
   ContributionRecord,
   DepositRecord,
   EpochRecord,
@@ -92,7 +97,8 @@ export function countedContributions(state: StateReader, productId: bigint): Spl
 
 /**
  * The split context of an asset: the given policy version (a settlement's), or its latest policy; its
- * holder; its counted contributions; its parents with their grants' royalties.
+ * holder; its counted contributions; its parents with their grant chains' royalties (the root grant's to
+ * the parent, each sub-grant's to its grantor, resolved through successions now).
  */
 export function splitContextOf(state: StateReader, assetId: bigint, policyVersion?: number): SplitContext | undefined {
   const asset = readDocument<AssetRecord>(state, key.asset(assetId));
@@ -111,13 +117,22 @@ export function splitContextOf(state: StateReader, assetId: bigint, policyVersio
     policy: toSplitPolicy(policy),
     holder: holderOf(state, asset) as Address,
     contributions: countedContributions(state, assetId),
-    parents: asset.parents.map((parent) => ({ assetId: BigInt(parent.assetId), royaltyBps: parent.royaltyBps })),
+    parents: asset.parents.map((parent) => ({
+      assetId: BigInt(parent.assetId),
+      royaltyBps: parent.royaltyBps,
+      licensors: parent.licensors.map((licensor) => ({
+        account: resolveParty(state, licensor.grantor) as Address,
+        royaltyBps: licensor.royaltyBps,
+        grantId: BigInt(licensor.grantId),
+      })),
+    })),
   };
 }
 
 /**
  * Revenue of `productId` deposited under `policyVersion` and not settled: what the vault's `unsettled`
- * reports. A rejected epoch gives back what was not claimed of it.
+ * reports. A rejected epoch gives back what was not claimed of it (its leaves spent stay spent), and an
+ * escrow release gives back what it did not pay.
  */
 export function unsettledAmount(state: StateReader, productId: bigint, policyVersion: number): bigint {
   let amount = 0n;
@@ -125,12 +140,92 @@ export function unsettledAmount(state: StateReader, productId: bigint, policyVer
     const deposit = readDocument<DepositRecord>(state, key.deposit(BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1))));
     if (deposit !== undefined && deposit.policyVersion === policyVersion) amount += BigInt(deposit.amount);
   }
-  for (const [indexKey] of state.entries(listing.epochsOfProduct(productId))) {
-    const epoch = readDocument<EpochRecord>(state, key.epoch(BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1))));
-    if (epoch === undefined || epoch.policyVersion !== policyVersion) continue;
+  for (const epoch of epochsOf(state, productId, policyVersion)) {
     amount -= epoch.status === 3 ? BigInt(epoch.claimed) : BigInt(epoch.amount);
+    amount += BigInt(epoch.returned);
   }
   return amount;
+}
+
+/** The epochs of a product under one policy version, by epoch id. */
+function epochsOf(state: StateReader, productId: bigint, policyVersion: number): EpochRecord[] {
+  const epochs: EpochRecord[] = [];
+  for (const [indexKey] of state.entries(listing.epochsOfProduct(productId))) {
+    const epoch = readDocument<EpochRecord>(state, key.epoch(BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1))));
+    if (epoch !== undefined && epoch.policyVersion === policyVersion) epochs.push(epoch);
+  }
+  return epochs;
+}
+
+/** -1, 0, 1 as position `a` is before, at or after `b` on the chain. */
+function comparePositions(a: ChainPosition, b: ChainPosition): number {
+  const x = BigInt(a.block);
+  const y = BigInt(b.block);
+  return x < y ? -1 : x > y ? 1 : a.logIndex - b.logIndex;
+}
+
+/**
+ * What the next settlement of `productId` under `policyVersion` must credit (finding F06): what rejected
+ * epochs of that product and version paid before their rejection and no settlement has credited since,
+ * by lower-case account, ascending. The epochs' postings and rejections are replayed in chain order: a
+ * posting takes every pending credit (its allocation credited them), a rejection adds back the credits its
+ * epoch took plus everything paid out of it — each claim to its leaf's account, each escrow release's paid
+ * part to its recipient. Empty when no rejection is pending.
+ */
+export function pendingCredits(state: StateReader, productId: bigint, policyVersion: number): SplitCredit[] {
+  const steps: { at: ChainPosition; epoch: EpochRecord; rejection: boolean }[] = [];
+  for (const epoch of epochsOf(state, productId, policyVersion)) {
+    steps.push({ at: epoch.at, epoch, rejection: false });
+    if (epoch.rejected !== null) steps.push({ at: epoch.rejected, epoch, rejection: true });
+  }
+  steps.sort((a, b) => comparePositions(a.at, b.at));
+  let pending = new Map<string, bigint>();
+  const taken = new Map<string, Map<string, bigint>>();
+  const credit = (account: string, amount: bigint): void => {
+    if (amount === 0n) return;
+    const lower = account.toLowerCase();
+    pending.set(lower, (pending.get(lower) ?? 0n) + amount);
+  };
+  for (const { epoch, rejection } of steps) {
+    if (!rejection) {
+      taken.set(epoch.epochId, pending);
+      pending = new Map();
+      continue;
+    }
+    for (const [account, amount] of taken.get(epoch.epochId) ?? []) credit(account, amount);
+    for (const [, raw] of state.entries(listing.claimsOfEpoch(BigInt(epoch.epochId)))) {
+      const claim = JSON.parse(raw) as ClaimRecord;
+      if (claim.account !== "escrow") credit(claim.account, BigInt(claim.amount));
+      else claim.recipients.forEach((recipient, i) => credit(recipient, BigInt(claim.amounts[i]!)));
+    }
+  }
+  return [...pending]
+    .map(([account, amount]) => ({ account: account as Address, amount }))
+    .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+}
+
+/**
+ * Credits keyed by the accounts the split pays. A credit is recorded under the account that was paid (a
+ * leaf's account, a release's recipient); when that account is no longer paid by the split because it was
+ * succeeded since (a holder merged away: the split pays the resolved holder), its credit follows it to its
+ * successor, so that the successor is not paid the predecessor's share a second time. Contributors stay
+ * under their own account in a split (their successor claims their leaves), so their credits stay too.
+ */
+function creditsToPayees(
+  state: StateReader,
+  credits: readonly SplitCredit[],
+  split: Omit<SplitInput, "amount">,
+): SplitCredit[] {
+  if (credits.length === 0) return [];
+  const paid = new Set(planSplit(split).accounts.map(({ account }) => account.toLowerCase()));
+  const moved = new Map<string, bigint>();
+  for (const { account, amount } of credits) {
+    const payee = paid.has(account) ? account : resolveParty(state, account).toLowerCase();
+    moved.set(payee, (moved.get(payee) ?? 0n) + amount);
+  }
+  return [...moved]
+    .map(([account, amount]) => ({ account: account as Address, amount }))
+    .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
 }
 
 /** What a settler posts for a product and a policy version, and what contributors claim with. */
@@ -140,6 +235,8 @@ export interface SettlementProposal {
   amount: bigint;
   /** The last block whose events the state includes: the settlement's `stateBlock`. */
   stateBlock: bigint;
+  /** What rejected settlements already paid, credited by this one (see `pendingCredits`); usually none. */
+  credits: SplitCredit[];
   allocation: Allocation;
   tree: AllocationTree;
   merkleRoot: `0x${string}`;
@@ -163,8 +260,11 @@ export function proposeSettlement(
 
 /**
  * The settlement of `amount` of `productId` under `policyVersion` from the state at `stateBlock`: its
- * allocation, tree, Merkle root and inputs hash. What a settler posts (see `proposeSettlement`) and what
- * anyone recomputes to check a posted one.
+ * allocation (crediting what rejected settlements of the product and version already paid, see
+ * `pendingCredits` and `creditedAllocation`), tree, Merkle root and inputs hash (which commits to the
+ * credits). What a settler posts (see `proposeSettlement`) and what anyone recomputes to check a posted
+ * one: the vault refuses a state block before the last settlement or rejection of the product and
+ * version, so the credits at the state block are exactly those the posted settlement took.
  */
 export function settlementOf(
   state: StateReader,
@@ -175,14 +275,17 @@ export function settlementOf(
 ): SettlementProposal {
   const context = splitContextOf(state, productId, policyVersion);
   if (context === undefined) throw new Error(`product ${productId} is not in the state at block ${stateBlock}`);
-  const input = { amount, context, resolveParent: (assetId: bigint) => splitContextOf(state, assetId) };
-  const allocation = splitRevenue(input);
+  const resolveParent = (assetId: bigint) => splitContextOf(state, assetId);
+  const credits = creditsToPayees(state, pendingCredits(state, productId, policyVersion), { context, resolveParent });
+  const input = { amount, context, resolveParent, credits };
+  const allocation = creditedAllocation(input);
   const tree = allocationTree(allocation);
   return {
     productId,
     policyVersion,
     amount,
     stateBlock,
+    credits,
     allocation,
     tree,
     merkleRoot: tree.root,

@@ -62,10 +62,13 @@ export class CliContext {
     return result;
   }
 
-  /** Prints a transaction's outcome; `before` is a preparatory one (an approval), kept in the same JSON document. */
-  printTx(result: TxResult, before?: TxResult): void {
+  /**
+   * Prints a transaction's outcome; `before` is a preparatory one (an approval), kept in the same JSON document.
+   * `extra` adds what the command knows beyond the events: lines for people, fields for `--json`.
+   */
+  printTx(result: TxResult, before?: TxResult, extra: { lines?: readonly string[]; fields?: Record<string, unknown> } = {}): void {
     if (this.json) {
-      this.out({ ok: true, ...result, ...(before === undefined ? {} : { approval: before }) });
+      this.out({ ok: true, ...result, ...(before === undefined ? {} : { approval: before }), ...extra.fields });
       return;
     }
     if (before !== undefined) this.line(`${before.action}: transaction ${before.transactionHash} in block ${before.blockNumber}`);
@@ -75,6 +78,7 @@ export class CliContext {
     if (names.length > 0) lines.push(`  events: ${names.join(", ")}`);
     const evidence = result.events.filter((e) => e.eventName === "EvidenceAppended");
     for (const e of evidence) lines.push(`  evidence: asset ${String(e.args.assetId)} entry #${String(e.args.seq)}, head ${String(e.args.head)}`);
+    for (const line of extra.lines ?? []) lines.push(`  ${line}`);
     this.line(lines.join("\n"));
   }
 

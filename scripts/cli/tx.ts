@@ -13,6 +13,7 @@ import { LEDGER_ABIS, type LedgerContractName } from "../../ledger/state/index.j
 import type { Connection, Signer } from "./connection.js";
 import { shortMessage } from "./connection.js";
 import { FailureError } from "./io.js";
+import { explainRefusal } from "./refusals.js";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
 
@@ -78,8 +79,11 @@ export interface TxCall {
 /** The names of event arguments that are ids worth printing. */
 const ID_ARGS = /^(assetId|reviewId|objectionId|grantId|contributionId|depositId|epochId|disputeId|version)$/;
 
-/** "ErrorName(arg: value, ...)" from a viem error, or undefined when it is not a contract revert. */
-export function describeRevert(error: unknown): { name: string; args: Record<string, unknown>; text: string } | undefined {
+/**
+ * "ErrorName(arg: value, ...)" from a viem error, with what it means when the refusal is one a user can act on
+ * (`explanation`, see refusals.ts), or undefined when it is not a contract revert.
+ */
+export function describeRevert(error: unknown): { name: string; args: Record<string, unknown>; text: string; explanation?: string } | undefined {
   if (!(error instanceof BaseError)) return undefined;
   const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
@@ -89,7 +93,8 @@ export function describeRevert(error: unknown): { name: string; args: Record<str
     const args: Record<string, unknown> = {};
     inputs.forEach((input, i) => (args[input.name ?? String(i)] = values[i]));
     const text = `${revert.data.errorName}(${inputs.map((input, i) => `${input.name ?? i}: ${String(values[i])}`).join(", ")})`;
-    return { name: revert.data.errorName, args, text };
+    const explanation = explainRefusal(revert.data.errorName, args);
+    return { name: revert.data.errorName, args, text, ...(explanation === undefined ? {} : { explanation }) };
   }
   if (revert.reason !== undefined) return { name: "Error", args: { reason: revert.reason }, text: `Error(${revert.reason})` };
   if (revert.signature !== undefined) return { name: revert.signature, args: {}, text: `unknown error ${revert.signature}` };
@@ -118,7 +123,12 @@ export async function sendTx(connection: Connection, signer: Signer, call: TxCal
   } catch (error) {
     const revert = describeRevert(error);
     if (revert !== undefined) {
-      throw new FailureError(`${call.action}: the contract refused: ${revert.text}`, { error: revert.name, args: revert.args }, error);
+      const why = revert.explanation === undefined ? "" : `: ${revert.explanation}`;
+      throw new FailureError(
+        `${call.action}: the contract refused: ${revert.text}${why}`,
+        { error: revert.name, args: revert.args, ...(revert.explanation === undefined ? {} : { explanation: revert.explanation }) },
+        error,
+      );
     }
     throw new FailureError(`${call.action}: ${shortMessage(error)}`, {}, error);
   }

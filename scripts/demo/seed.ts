@@ -12,6 +12,7 @@ import {
   DisputeKind,
   EmptyStageRule,
   PartyKind,
+  Remedy,
   ReviewKind,
   Rights,
   ScopeKind,
@@ -20,6 +21,7 @@ import {
 } from "../../ledger/types.js";
 import type { Address } from "viem";
 
+import { escrowAccount } from "../../ledger/split/index.js";
 import { proposeSettlement } from "../../ledger/state/index.js";
 import { ledgerAddresses, ledgerStateFromNode } from "../lib/ledgerState.js";
 import type { LedgerContracts } from "../lib/deployLedger.js";
@@ -32,11 +34,14 @@ export interface DemoResult {
   parties: Record<string, string>;
   assets: Record<string, bigint>;
   grants: Record<string, bigint>;
-  /** The settlement of the product's revenue, and the contribution dispute whose share it holds in escrow. */
+  /** The settlement of the product's revenue, and the open contribution dispute whose share it holds in escrow. */
   epochId: bigint;
   disputeId: bigint;
-  /** The objection filed against the application still in its public-notice window. */
+  /** The contribution dispute ruled ADJUST_CONTRIBUTION, whose escrow leaf was released (part paid, part returned). */
+  adjustedDisputeId: bigint;
+  /** The objection filed against the application still in its public-notice window, and its OBJECTION dispute. */
   objectionId: bigint;
+  objectionDisputeId: bigint;
 }
 
 const ZERO = "0x" + "00".repeat(32);
@@ -53,10 +58,16 @@ export const SHIPMENT_RECORDS_FINGERPRINT = keccak256(readFileSync(SHIPMENT_RECO
  * Seeds a small, realistic ledger: a municipal data authority authorizes an operator, by scenario, on a
  * public traffic data set; an enterprise registers its own logistics data; the operator registers a
  * product derived from both, reviewed, publicly noticed and issued; contributions at all four stages, a
- * split policy, revenue, a settlement with claims and an open dispute whose share waits in escrow. Last,
- * a cold-chain enterprise's application is left in its public-notice window with an objection against
- * it, and the logistics enterprise pledges its certificate to a bank.
- * The embedded chain's clock is moved with `advance` past each notice window and the challenge window.
+ * split policy, revenue, two contribution disputes (each with a bond) whose shares go to escrow, a
+ * settlement with claims; one dispute stays open with its share in escrow, the other is ruled (the
+ * record's measure adjusted) and its escrow released: part to the contributor, part back to the product's
+ * unsettled revenue. Last, the operator sub-licenses the traffic data to a cold-chain enterprise, which
+ * registers a product under the sub-grant (its royalties stack: the root grant's to the traffic data, the
+ * sub-grant's to the operator); the cold-chain enterprise's own application is left in its public-notice
+ * window with an objection against it (a court dispute of kind OBJECTION), and the logistics enterprise
+ * pledges its certificate to a bank.
+ * The embedded chain's clock is moved with `advance` past each notice window, the challenge window and the
+ * respondents' time to answer.
  */
 export async function seedDemo(
   contracts: DemoContracts,
@@ -95,8 +106,8 @@ export async function seedDemo(
     await send(registry.connect(registrar).registerParty(account.address, kind, id(`profile:${name}`)));
   }
 
-  // Filed, reviewed and accepted: the application's public-notice window opens.
-  const apply = async (
+  // Filed and reviewed; then accepted: the application's public-notice window opens.
+  const file = async (
     applicant: HardhatEthersSigner,
     kind: number,
     category: number,
@@ -104,6 +115,7 @@ export async function seedDemo(
     parents: { assetId: bigint; grantId: bigint }[] = [],
     fingerprint = id(`data:${label}`),
   ): Promise<bigint> => {
+    // Every registration has its own fingerprint: the registry refuses one already registered to a live asset.
     await send(
       registry.connect(applicant).fileApplication({
         kind,
@@ -117,6 +129,10 @@ export async function seedDemo(
     );
     const assetId = await registry.assetCount();
     await send(registry.connect(reviewer).attachReview(assetId, ReviewKind.COMPLIANCE, id(`review:${label}`), `ipfs://demo/review/${assetId}`));
+    return assetId;
+  };
+  const apply = async (...args: Parameters<typeof file>): Promise<bigint> => {
+    const assetId = await file(...args);
     await send(registry.connect(registrar).acceptApplication(assetId));
     return assetId;
   };
@@ -145,7 +161,7 @@ export async function seedDemo(
     grants.connect(authority).grant({
       grantee: operator.address,
       assetId: traffic,
-      rights: Rights.USE | Rights.PROCESS | Rights.OPERATE,
+      rights: Rights.USE | Rights.PROCESS | Rights.OPERATE | Rights.SUBLICENSE,
       scopeKind: ScopeKind.SCENARIO,
       scopeData: id("scenario:urban-logistics-routing"),
       purposeHash: id("purpose:route optimisation for city logistics"),
@@ -213,12 +229,37 @@ export async function seedDemo(
   await send(vault.connect(customer).deposit(product, 1_280_000n, id("order:2026-0001")));
   log(`deposited 12,800.00 LTY of revenue for certificate #${product}`);
 
-  // The authority disputes the logistics enterprise's collection record: its share will wait in escrow.
+  // Every dispute costs a bond in the settlement token (at least the court's minimum for its kind), pulled
+  // by the court: the parties who dispute get test tokens and approve the court.
+  for (const claimant of [operator, logistics]) {
+    await send(token.mint(claimant.address, 100_000n));
+    await send(token.connect(claimant).approve(await court.getAddress(), 100_000n));
+  }
+  const bond = async (kind: number) => court.minimumBond(kind);
+
+  // The operator, the product's holder, disputes the logistics enterprise's collection record: its share
+  // will wait in escrow. The provider answers with evidence.
   const disputed = recorded - 4n;
-  await send(court.connect(authority).openDispute(DisputeKind.CONTRIBUTION, product, disputed, 0n, id("grounds:double-counted shipments"), "ipfs://demo/disputes/1.json"));
+  const sensorRecord = recorded - 3n;
+  await send(
+    court
+      .connect(operator)
+      .openDispute(DisputeKind.CONTRIBUTION, product, disputed, 0n, await bond(DisputeKind.CONTRIBUTION), id("grounds:double-counted shipments"), "ipfs://demo/disputes/1.json"),
+  );
   const disputeId = await court.disputeCount();
   await send(court.connect(logistics).submitEvidence(disputeId, id("evidence:shipment invoices"), "ipfs://demo/disputes/1/invoices.json"));
-  log(`dispute #${disputeId} opened on contribution #${disputed}; the provider answered with evidence`);
+  log(`dispute #${disputeId} opened by the operator on contribution #${disputed}; the provider answered with evidence`);
+
+  // The logistics enterprise, a contributor to the product (its record is its standing), disputes the
+  // operator's sensor-feed record as overstated.
+  await send(
+    court
+      .connect(logistics)
+      .openDispute(DisputeKind.CONTRIBUTION, product, sensorRecord, disputed, await bond(DisputeKind.CONTRIBUTION), id("grounds:sensor feed overstated"), "ipfs://demo/disputes/2.json"),
+  );
+  const adjustedDisputeId = await court.disputeCount();
+  await send(court.connect(operator).submitEvidence(adjustedDisputeId, id("evidence:sensor logs"), "ipfs://demo/disputes/2/sensor-logs.json"));
+  log(`dispute #${adjustedDisputeId} opened by the logistics enterprise on contribution #${sensorRecord}, naming its own record #${disputed} as standing`);
 
   // The settlement: the split computed from the chain's own events, posted, and claimed after the window.
   const { state, lastBlock } = await ledgerStateFromNode(registry.runner!.provider!, await ledgerAddresses(contracts));
@@ -226,21 +267,82 @@ export async function seedDemo(
   await send(vault.connect(admin).settle(product, 1, proposal.amount, proposal.merkleRoot, proposal.stateBlock, proposal.inputsHash));
   const epochId = await vault.epochCount();
   log(`settled epoch #${epochId}: ${proposal.allocation.entries.length} leaves, root ${proposal.merkleRoot.slice(0, 10)}…`);
-  await advance(Number(await vault.challengeWindow()));
+  // Past the challenge window, and past the respondents' time to answer (no ruling before it).
+  const answerEndsAt = (await court.dispute(adjustedDisputeId)).answerEndsAt;
+  const chainNow = BigInt((await registry.runner!.provider!.getBlock("latest"))!.timestamp);
+  await advance(Math.max(Number(await vault.challengeWindow()), Number(answerEndsAt - chainNow) + 1));
   for (const claimant of [operator, logistics]) {
     const leaf = proposal.tree.claim(claimant.address as Address)!;
     await send(vault.connect(claimant).claim([{ epochId, index: leaf.index, account: leaf.account, amount: leaf.amount, proof: leaf.proof }], claimant.address));
     log(`${claimant === operator ? "the operator" : "the logistics enterprise"} claimed ${leaf.amount} of epoch #${epochId}`);
   }
 
-  // A registration still open to objection, and an objection in it; a certificate used as collateral.
-  const coldChainLogs = await apply(coldChain, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Cold-chain temperature logs 2026");
+  // The arbitrator rules on the second dispute: the sensor feed counts 40,000 instead of 80,000. The
+  // record's escrowed share is released as the ruling says: the operator's share under the adjusted
+  // measure (its collection share falls from 80/200 to 40/160 of the stage, 5/8 of what it was), the
+  // rest back to the product's unsettled revenue. The claimant's bond is credited back to it.
+  await send(
+    court.connect(arbitrator).rule(adjustedDisputeId, {
+      remedy: Remedy.ADJUST_CONTRIBUTION,
+      adjustedMeasure: 40_000n,
+      transferTo: "0x0000000000000000000000000000000000000000",
+      forfeitBond: false,
+      rulingHash: id("ruling:sensor feed counted at 40,000"),
+      rulingURI: "ipfs://demo/disputes/2/ruling.json",
+    }),
+  );
+  const escrowLeaf = proposal.tree.claim(escrowAccount(adjustedDisputeId))!;
+  const contributorPart = (escrowLeaf.amount * 5n) / 8n;
+  await send(court.connect(arbitrator).releaseEscrow(adjustedDisputeId, epochId, escrowLeaf.index, escrowLeaf.amount, escrowLeaf.proof, contributorPart));
+  log(
+    `dispute #${adjustedDisputeId} ruled ADJUST_CONTRIBUTION; its escrow of ${escrowLeaf.amount} released: ${contributorPart} to the operator, ` +
+      `${escrowLeaf.amount - contributorPart} back to unsettled revenue; the claimant's bond is credited back to it`,
+  );
+
+  // A registration still open to objection: the cold-chain enterprise files its temperature logs (accepted
+  // below, so that its notice window is still open when the demo ends).
+  const coldChainLogs = await file(coldChain, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Cold-chain temperature logs 2026");
+
+  // A sub-licence: the operator sub-licenses the traffic data, within its own grant's scenario, to the
+  // cold-chain enterprise, which derives a product from it. Royalties stack down the grant chain: the product
+  // pays the authority's grant royalty to the traffic data set (15%) and the operator's sub-licence royalty
+  // to the operator (5%).
+  await send(
+    grants.connect(operator).subGrant(publicGrant, {
+      grantee: coldChain.address,
+      assetId: traffic,
+      rights: Rights.USE | Rights.PROCESS,
+      scopeKind: ScopeKind.SCENARIO,
+      scopeData: id("scenario:urban-logistics-routing"),
+      purposeHash: id("purpose:cold-chain route risk"),
+      usageMode: UsageMode.COMPUTE_IN_DOMAIN,
+      validFrom: now,
+      validUntil: now + 2n * year,
+      royaltyBps: 500,
+    }),
+  );
+  const subGrant = await grants.grantCount();
+  log(`the operator sub-licensed the traffic data to the cold-chain enterprise (grant #${subGrant}, 5% royalty on top of 15%)`);
+  const licensedProduct = await register(coldChain, AssetKind.PRODUCT, DataCategory.PUBLIC, "Cold-chain route risk index", [{ assetId: traffic, grantId: subGrant }]);
+  await send(contributions.connect(coldChain).setSplitPolicy(licensedProduct, [10_000, 0, 0, 0], EmptyStageRule.TO_HOLDER));
+
+  // The objection — a dispute of kind OBJECTION, with a bond — against the application now in notice.
+  await send(registry.connect(registrar).acceptApplication(coldChainLogs));
   const objected = await (
-    await registry.connect(logistics).fileObjection(coldChainLogs, id("grounds:includes Furong's sensor data"), "ipfs://demo/objections/1.json")
+    await court
+      .connect(logistics)
+      .openDispute(DisputeKind.OBJECTION, coldChainLogs, 0n, 0n, await bond(DisputeKind.OBJECTION), id("grounds:includes Furong's sensor data"), "ipfs://demo/objections/1.json")
   ).wait();
-  const filed = objected!.logs.map((entry) => registry.interface.parseLog(entry)).find((parsed) => parsed?.name === "ObjectionFiled");
+  // The registry's own logs only: the bond's ERC-20 Transfer shares a topic with the certificate's ERC-721 one.
+  const registryAddress = (await registry.getAddress()).toLowerCase();
+  const filed = objected!.logs
+    .filter((entry) => entry.address.toLowerCase() === registryAddress)
+    .map((entry) => registry.interface.parseLog(entry))
+    .find((parsed) => parsed?.name === "ObjectionFiled");
   const objectionId = filed!.args.objectionId as bigint;
-  log(`certificate application #${coldChainLogs} is in its public-notice window; objection #${objectionId} filed against it`);
+  const objectionDisputeId = await court.disputeCount();
+  log(`certificate application #${coldChainLogs} is in its public-notice window; objection #${objectionId} filed against it (dispute #${objectionDisputeId})`);
+  // A certificate used as collateral.
   await send(registry.connect(logistics).pledge(shipments, bank.address, id("contract:pledge-2026-017")));
   log(`the logistics enterprise pledged certificate #${shipments} to the bank`);
 
@@ -252,11 +354,13 @@ export async function seedDemo(
       coldChain: coldChain.address,
       bank: bank.address,
     },
-    assets: { traffic, shipments, product, coldChainLogs },
-    grants: { publicGrant, enterpriseGrant },
+    assets: { traffic, shipments, product, coldChainLogs, licensedProduct },
+    grants: { publicGrant, enterpriseGrant, subGrant },
     epochId,
     disputeId,
+    adjustedDisputeId,
     objectionId,
+    objectionDisputeId,
   };
 }
 

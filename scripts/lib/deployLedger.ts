@@ -29,7 +29,11 @@ export interface DeployLedgerOptions {
   deploymentId?: string;
   /** The ERC-20 revenue is paid in; without it the TestToken module is deployed and used. */
   settlementToken?: string;
-  /** Other parameters of the ProvenanceLedger module (notice period, windows, certificate URI). */
+  /**
+   * Other parameters of the ProvenanceLedger module: `noticePeriodSeconds` (at least 60), `challengeWindowSeconds`
+   * (at least 60), `rulingPeriodSeconds`, `answerPeriodSeconds` (the respondent's time before any ruling, at
+   * least 3600), `disputeMinimumBond` (every kind's smallest bond, in the token's smallest unit), ...
+   */
   parameters?: Record<string, string | number | bigint>;
 }
 

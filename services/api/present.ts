@@ -82,7 +82,7 @@ export function presentAsset(asset: AssetRecord, holder: string) {
     holder: getAddress(holder),
     fingerprint: asset.fingerprint,
     cards: asset.cards,
-    parents: asset.parents,
+    parents: asset.parents.map((parent) => ({ ...parent, licensors: parent.licensors ?? [] })),
     noticeEndsAt: asset.noticeEndsAt,
     pledge: asset.pledgee === null ? null : { pledgee: asset.pledgee },
     openObjections: asset.openObjections,
@@ -109,7 +109,12 @@ export function presentAsset(asset: AssetRecord, holder: string) {
 
 export const presentReview = (review: ReviewRecord) => ({ ...review, kind: nameOf(ReviewKind, review.kind) });
 
-export const presentObjection = (objection: ObjectionRecord) => ({ ...objection, status: nameOf(ObjectionStatus, objection.status) });
+/** An objection, with the OBJECTION dispute that filed it (every objection is one; null only for a state from before the court filed them all). */
+export const presentObjection = (objection: ObjectionRecord, disputeId: string | null) => ({
+  ...objection,
+  disputeId,
+  status: nameOf(ObjectionStatus, objection.status),
+});
 
 export const presentGrant = (grant: GrantRecord) => ({
   ...grant,
@@ -131,6 +136,8 @@ export const presentPolicy = (policy: PolicyRecord) => ({ ...policy, emptyStageR
 
 export const presentDispute = (dispute: DisputeRecord) => ({
   ...dispute,
+  bondCredit: dispute.bondCredit ?? null,
+  repeatAllowed: dispute.repeatAllowed ?? null,
   kind: nameOf(DisputeKind, dispute.kind),
   status: nameOf(DisputeStatus, dispute.status),
   remedy: nameOf(Remedy, dispute.remedy),

@@ -123,9 +123,15 @@ export const Party = z
     roles: z.array(z.string()),
     registered: ChainPosition.nullable(),
     earnings: z.object({
-      earned: Decimal.openapi({ description: "Sum of the party's leaves in posted (not rejected) settlements" }),
-      claimed: Decimal,
+      earned: Decimal.openapi({
+        description:
+          "The party's leaves in posted (not rejected) settlements, what it claimed of settlements rejected afterwards, and what the court released to it from escrow",
+      }),
+      claimed: Decimal.openapi({ description: "What it claimed, and what the court paid it from escrow" }),
     }),
+    bonds: z
+      .object({ credited: Decimal, withdrawn: Decimal, owed: Decimal.openapi({ description: "Credited and not withdrawn: `provenance dispute withdraw-bond`" }) })
+      .openapi({ description: "Dispute bonds the court credited to the account (returned to it as claimant, or forfeited to it as respondent)" }),
     links: z.record(z.string()),
   })
   .openapi("Party");
@@ -133,6 +139,25 @@ export const Party = z
 export const PartySummary = z
   .object({ account: Address, kind: z.string(), successor: Address.nullable(), registered: ChainPosition })
   .openapi("PartySummary");
+
+export const Licensor = z
+  .object({
+    grantId: Decimal,
+    grantor: Address.openapi({ description: "The sub-grant's grantor as recorded (its successor, if succeeded, is paid)" }),
+    royaltyBps: z.number().int().openapi({ description: "The sub-grant's own royalty, stacked on those above it" }),
+  })
+  .openapi("Licensor", { description: "A sub-grant of the chain a product was derived under: its royalty is paid to its grantor (a sub-licence royalty)" });
+
+export const ParentLink = z
+  .object({
+    assetId: Decimal,
+    grantId: Decimal.openapi({ description: "The grant the product was derived under (0: the applicant held the parent)" }),
+    royaltyBps: z.number().int().openapi({ description: "The root grant's royalty: revenue of the parent asset, split by its own rules" }),
+    licensors: z.array(Licensor).openapi({
+      description: "The sub-grants from the derivation grant up to (not including) the root: royalties stack down a grant chain, each sub-grant's to its grantor",
+    }),
+  })
+  .openapi("ParentLink");
 
 export const CardVersion = z
   .object({ version: z.number().int(), cardHash: Hash, cardURI: z.string(), at: ChainPosition })
@@ -150,7 +175,7 @@ export const Asset = z
     holder: Address.openapi({ description: "The owner (or before issue the applicant), resolved through successions" }),
     fingerprint: Hash,
     cards: z.array(CardVersion),
-    parents: z.array(z.object({ assetId: Decimal, grantId: Decimal, royaltyBps: z.number().int() })),
+    parents: z.array(ParentLink),
     noticeEndsAt: Decimal.nullable(),
     pledge: z.object({ pledgee: Address }).nullable(),
     openObjections: z.number().int(),
@@ -183,6 +208,7 @@ export interface LineageNodeShape {
   assetId: string;
   grantId: string;
   royaltyBps: number;
+  licensors: { grantId: string; grantor: string; royaltyBps: number }[];
   parents: LineageNodeShape[] | null;
 }
 // Recursive: zod-to-openapi 7 cannot render z.lazy, so the node is described by hand (with a $ref to itself).
@@ -192,6 +218,7 @@ export const LineageNode: z.ZodType<LineageNodeShape> = z
       assetId: Decimal,
       grantId: Decimal,
       royaltyBps: z.number().int(),
+      licensors: z.array(Licensor),
       parents: z.array(LineageNode).nullable(),
     }),
   )
@@ -200,10 +227,11 @@ export const LineageNode: z.ZodType<LineageNodeShape> = z
     properties: {
       assetId: { type: "string" },
       grantId: { type: "string" },
-      royaltyBps: { type: "integer" },
+      royaltyBps: { type: "integer", description: "The root grant's royalty, to the parent asset" },
+      licensors: { type: "array", items: { $ref: "#/components/schemas/Licensor" }, description: "Sub-grants whose royalties go to their grantors" },
       parents: { type: ["array", "null"], items: { $ref: "#/components/schemas/LineageNode" } },
     },
-    required: ["assetId", "grantId", "royaltyBps", "parents"],
+    required: ["assetId", "grantId", "royaltyBps", "licensors", "parents"],
   });
 
 export const Lineage = z
@@ -221,6 +249,7 @@ export const Review = z
 export const Objection = z
   .object({
     objectionId: Decimal,
+    disputeId: Decimal.nullable().openapi({ description: "The OBJECTION dispute of the court that filed it (an objection is always one); its ruling resolves it" }),
     assetId: Decimal,
     objector: Address,
     groundsHash: Hash,
@@ -300,10 +329,25 @@ export const Settlement = z
     challengeEndsAt: Decimal,
     settler: Address,
     status: z.enum(["POSTED", "PAUSED", "REJECTED"]),
-    claimed: Decimal,
+    claimed: Decimal.openapi({ description: "Whole leaves spent: claims and released escrow leaves" }),
+    returned: Decimal.openapi({ description: "What escrow releases of this settlement gave back to the product's unsettled revenue" }),
     at: ChainPosition,
+    rejected: ChainPosition.nullable().openapi({
+      description: "Where it was rejected. What was claimed before is credited by the next settlement of the product and version",
+    }),
   })
   .openapi("Settlement");
+
+export const EscrowRelease = z
+  .object({
+    recipient: Address.nullable().openapi({ description: "The contributor whose share was held (resolved); null when nothing was paid" }),
+    paid: Decimal,
+    returned: Decimal.openapi({ description: "Given back to the product's unsettled revenue, to be settled again" }),
+    at: ChainPosition,
+  })
+  .openapi("EscrowRelease", {
+    description: "How the court released an escrow leaf, as the dispute's outcome said: dismissed or lapsed, all paid; voided, all returned; adjusted, the arbitrator's part paid and the rest returned",
+  });
 
 export const SettlementClaim = z
   .object({
@@ -313,18 +357,23 @@ export const SettlementClaim = z
     account: Address,
     amount: Decimal,
     proof: z.array(Hash),
-    claimed: z.object({ recipient: Address, at: ChainPosition }).nullable(),
+    claimed: z.object({ recipient: Address, at: ChainPosition }).nullable().openapi({ description: "A party's claim of the leaf; always null for an escrow leaf" }),
+    escrowFor: Decimal.nullable().openapi({ description: "The dispute whose escrow leaf this is (never claimable: the court releases it), if any" }),
+    released: EscrowRelease.nullable().openapi({ description: "An escrow leaf's release, once the court made it" }),
   })
-  .openapi("SettlementClaim", { description: "A party's leaf of a settlement with its Merkle proof: what IRevenueVault.claim takes" });
+  .openapi("SettlementClaim", {
+    description: "A party's leaf of a settlement with its Merkle proof (what IRevenueVault.claim takes), or a dispute's escrow leaf and its release",
+  });
 
 export const Claim = z
   .object({
     epochId: Decimal,
     index: Decimal,
-    account: z.string(),
-    amount: Decimal,
-    recipients: z.array(Address),
+    account: z.string().openapi({ description: "The leaf's account, or \"escrow\" for an escrow leaf the court released" }),
+    amount: Decimal.openapi({ description: "The leaf's whole amount (for an escrow release: paid + returned)" }),
+    recipients: z.array(Address).openapi({ description: "Who was paid: the claim's recipient, or the escrow release's contributor (none when nothing was paid)" }),
     amounts: z.array(Decimal),
+    returned: Decimal.openapi({ description: "What an escrow release gave back to the product's unsettled revenue (0 for a claim)" }),
     disputeId: Decimal.nullable(),
     at: ChainPosition,
   })
@@ -337,8 +386,8 @@ export const Dispute = z
     kind: z.string(),
     subjectId: Decimal,
     claimant: Address,
-    respondent: Address,
-    bond: Decimal,
+    respondent: Address.openapi({ description: "Fixed when the dispute opened; the zero address for a holder's dispute of its own settlement (nobody answers)" }),
+    bond: Decimal.openapi({ description: "The bond paid when it opened, in the settlement token's smallest unit (at least the kind's minimum)" }),
     groundsHash: Hash,
     groundsURI: z.string(),
     rulingDeadline: Decimal,
@@ -356,6 +405,14 @@ export const Dispute = z
       })
       .nullable(),
     evidence: z.array(z.object({ submitter: Address, evidenceHash: Hash, evidenceURI: z.string(), at: ChainPosition })),
+    bondCredit: z
+      .object({ account: Address, amount: Decimal, at: ChainPosition })
+      .nullable()
+      .openapi({ description: "Where the bond went at the ruling or lapse: credited to the claimant (returned) or the respondent (forfeited), who withdraws it" }),
+    repeatAllowed: z
+      .object({ arbitrator: Address, at: ChainPosition })
+      .nullable()
+      .openapi({ description: "Set when an arbitrator let the claimant dispute the same subject again" }),
     at: ChainPosition,
   })
   .openapi("Dispute");
@@ -389,6 +446,23 @@ export const EvidenceChain = z
   })
   .openapi("EvidenceChain");
 
+const Share = z.object({ numerator: Decimal, denominator: Decimal });
+const Path = z.array(Decimal).openapi({ description: "Asset ids from the product to the asset whose split gave this part" });
+
+/** Why an account gets part of a split: one of the engine's basis components. */
+export const SplitComponent = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("holder"), path: Path, share: Share }).openapi({ description: "What remains for the holder of the path's last asset" }),
+    z.object({ kind: z.literal("contribution"), path: Path, stage: z.number().int(), contributionIds: z.array(Decimal), share: Share }),
+    z
+      .object({ kind: z.literal("escrow"), path: Path, stage: z.number().int(), disputeId: Decimal, contributionIds: z.array(Decimal), share: Share })
+      .openapi({ description: "A disputed contribution's part, held in the dispute's escrow until the court releases it" }),
+    z
+      .object({ kind: z.literal("licensor"), path: Path, grantId: Decimal, share: Share })
+      .openapi({ description: "A sub-licence royalty: the royalty of sub-grant `grantId`, paid to its grantor (`path` ends with the licensed parent)" }),
+  ])
+  .openapi("SplitComponent");
+
 export const SplitPreview = z
   .object({
     productId: Decimal,
@@ -402,7 +476,7 @@ export const SplitPreview = z
         amount: Decimal,
         exact: z.object({ numerator: Decimal, denominator: Decimal }),
         roundedUp: z.boolean(),
-        components: z.array(z.record(z.unknown())),
+        components: z.array(SplitComponent),
       }),
     ),
   })

@@ -9,7 +9,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
 import { getAddress, type Address, type Hex } from "viem";
 
-import { verifyAllocationProof } from "../../ledger/split/index.js";
+import { escrowAccount, verifyAllocationProof } from "../../ledger/split/index.js";
 import { asyncStateReader, MemoryState } from "../../ledger/state/index.js";
 import { API_ROUTES, apiDeployment, createApi, indexerSources, startApi, type RunningApi } from "../../services/api/index.js";
 import { ConfigError } from "../../services/indexer/errors.js";
@@ -155,17 +155,25 @@ describe("HTTP API over the indexed demo ledger", function () {
       expect(authority.body.roles).to.deep.equal(["DATA_AUTHORITY"]);
     });
 
-    it("gives what a party earned in settlements and what it claimed, as on chain", async () => {
+    it("gives what a party earned in settlements and what it claimed, as on chain, escrow released to it included", async () => {
+      const [released] = await contracts.vault.queryFilter(contracts.vault.filters.EscrowReleased(demo.epochId, undefined, demo.adjustedDisputeId));
+      const paidFromEscrow = released!.args.paid;
       for (const name of ["operator", "logistics"] as const) {
         const account = demo.parties[name]!;
         const party = await get(`/parties/${account.toUpperCase().replace("0X", "0x")}`);
         expect(party.status).to.equal(200);
         const earnings = party.body.earnings as { earned: string; claimed: string };
         expect(BigInt(earnings.claimed)).to.be.greaterThan(0n);
-        expect(earnings.earned).to.equal(earnings.claimed); // both claimed their whole leaf
+        expect(earnings.earned).to.equal(earnings.claimed); // both claimed their whole leaf; the operator was paid its escrow too
         const claims = await get(`/parties/${account}/claims`);
-        expect(claims.body.items!.map((c) => c.amount)).to.deep.equal([earnings.claimed]);
+        const escrow = name === "operator" ? paidFromEscrow : 0n;
+        expect(claims.body.items!.map((c) => c.amount)).to.deep.equal([String(BigInt(earnings.claimed) - escrow)]);
+        expect(claims.body.items![0]).to.include({ returned: "0" });
       }
+      // Bonds: the ruled dispute's claimant has its bond credited back, to withdraw.
+      const minimum = await contracts.court.minimumBond(2);
+      expect((await get(`/parties/${demo.parties.logistics}`)).body.bonds).to.deep.equal({ credited: String(minimum), withdrawn: "0", owed: String(minimum) });
+      expect((await get(`/parties/${demo.parties.operator}`)).body.bonds).to.deep.equal({ credited: "0", withdrawn: "0", owed: "0" });
       // The authority earned a royalty share (its traffic data is a parent) and has not claimed it.
       const authority = (await get(`/parties/${demo.parties.authority}`)).body.earnings as { earned: string; claimed: string };
       expect(BigInt(authority.earned)).to.be.greaterThan(0n);
@@ -194,7 +202,7 @@ describe("HTTP API over the indexed demo ledger", function () {
       }
       expect((await get(`/assets?fingerprint=0x${"00".repeat(32)}`)).body).to.deep.equal({ items: [], next: null });
       expect((await get(`/assets?holder=${demo.parties.operator}`)).body.items!.map((a) => a.assetId)).to.deep.equal([String(demo.assets.product)]);
-      expect((await get(`/assets?parent=${demo.assets.traffic}`)).body.items!.map((a) => a.assetId)).to.deep.equal([String(demo.assets.product)]);
+      expect((await get(`/assets?parent=${demo.assets.traffic}`)).body.items!.map((a) => a.assetId)).to.deep.equal([String(demo.assets.product), String(demo.assets.licensedProduct)]);
       expectProblem(await get("/assets?fingerprint=0x1234"), 400, /32-byte/);
       expectProblem(await get(`/assets?fingerprint=${fingerprint}&parent=1`), 400, /at most one/);
     });
@@ -203,9 +211,21 @@ describe("HTTP API over the indexed demo ledger", function () {
       const product = await get(`/assets/${demo.assets.product}`);
       expect(product.body).to.include({ status: "ISSUED", kind: "PRODUCT", holder: demo.parties.operator, openDisputes: 1, pledge: null });
       expect(product.body.parents).to.deep.equal([
-        { assetId: String(demo.assets.traffic), grantId: String(demo.grants.publicGrant), royaltyBps: 1_500 },
-        { assetId: String(demo.assets.shipments), grantId: String(demo.grants.enterpriseGrant), royaltyBps: 2_000 },
+        { assetId: String(demo.assets.traffic), grantId: String(demo.grants.publicGrant), royaltyBps: 1_500, licensors: [] },
+        { assetId: String(demo.assets.shipments), grantId: String(demo.grants.enterpriseGrant), royaltyBps: 2_000, licensors: [] },
       ]);
+      // Derived under a sub-grant: the root grant's royalty goes to the parent, the sub-grant's to its grantor.
+      const licensed = await get(`/assets/${demo.assets.licensedProduct}`);
+      expect(licensed.body.parents).to.deep.equal([
+        {
+          assetId: String(demo.assets.traffic),
+          grantId: String(demo.grants.subGrant),
+          royaltyBps: 1_500,
+          licensors: [{ grantId: String(demo.grants.subGrant), grantor: demo.parties.operator, royaltyBps: 500 }],
+        },
+      ]);
+      const licensedLineage = await get(`/assets/${demo.assets.licensedProduct}/lineage`);
+      expect((licensedLineage.body.parents as { licensors: unknown[] }[])[0]!.licensors).to.have.length(1);
       const lineage = await get(`/assets/${demo.assets.product}/lineage`);
       expect((lineage.body.parents as { assetId: string; parents: unknown[] }[]).map((p) => [p.assetId, p.parents])).to.deep.equal([
         [String(demo.assets.traffic), []],
@@ -213,6 +233,11 @@ describe("HTTP API over the indexed demo ledger", function () {
       ]);
       expect((await get(`/assets/${demo.assets.product}/reviews`)).body.items!.map((r) => r.kind)).to.deep.equal(["COMPLIANCE"]);
       expect((await get(`/assets/${demo.assets.product}/objections`)).body).to.deep.equal({ items: [], next: null });
+      // An objection is the court's OBJECTION dispute: the objection names it.
+      const objections = (await get(`/assets/${demo.assets.coldChainLogs}/objections`)).body.items!;
+      expect(objections.map((o) => [o.objectionId, o.disputeId, o.objector, o.status])).to.deep.equal([
+        [String(demo.objectionId), String(demo.objectionDisputeId), demo.parties.logistics, "OPEN"],
+      ]);
     });
 
     it("issues a certificate document that matches the chain", async () => {
@@ -263,18 +288,20 @@ describe("HTTP API over the indexed demo ledger", function () {
       const block = await contracts.registry.runner!.provider!.getBlock("latest");
       const ids = async (query: string) => (await get(`/grants?${query}`)).body.items!.map((g) => g.grantId);
       const { publicGrant, enterpriseGrant } = demo.grants;
-      expect(await ids(`asset=${demo.assets.traffic}`)).to.deep.equal([String(publicGrant)]);
+      const { subGrant } = demo.grants;
+      expect(await ids(`asset=${demo.assets.traffic}`)).to.deep.equal([String(publicGrant), String(subGrant)]);
       expect(await ids(`grantee=${demo.parties.operator}`)).to.deep.equal([String(publicGrant), String(enterpriseGrant)]);
       expect(await ids(`grantor=${demo.parties.logistics}`)).to.deep.equal([String(enterpriseGrant)]);
       expect(await ids(`party=${demo.parties.authority}&scopeKind=SCENARIO`)).to.deep.equal([String(publicGrant)]);
-      expect(await ids(`activeAt=${block!.timestamp}`)).to.have.length(2);
+      expect(await ids(`grantor=${demo.parties.operator}`)).to.deep.equal([String(subGrant)]);
+      expect(await ids(`activeAt=${block!.timestamp}`)).to.have.length(3);
       expect(await ids(`activeAt=${block!.timestamp + 2 * 365 * 24 * 3600}`)).to.deep.equal([String(publicGrant)]);
       expect(await ids("activeAt=0")).to.deep.equal([]);
       expect(await ids("status=REVOKED")).to.deep.equal([]);
       expect(now).to.be.greaterThan(0);
       const grant = (await get(`/grants/${publicGrant}`)).body;
       expect(grant).to.include({ scopeKind: "SCENARIO", usageMode: "COMPUTE_IN_DOMAIN", status: "ACTIVE", royaltyBps: 1_500 });
-      expect(grant.rights).to.deep.equal(["USE", "PROCESS", "OPERATE"]);
+      expect(grant.rights).to.deep.equal(["USE", "PROCESS", "OPERATE", "SUBLICENSE"]);
       expectProblem(await get("/grants?scopeKind=EVERYWHERE"), 400, /scopeKind must be one of/);
       expectProblem(await get("/grants?activeAt=-5"), 400);
       expectProblem(await get("/grants/77"), 404);
@@ -283,6 +310,8 @@ describe("HTTP API over the indexed demo ledger", function () {
     it("lists contributions by product and by party, with their status", async () => {
       const byProduct = (await get(`/contributions?product=${demo.assets.product}`)).body.items!;
       expect(byProduct.map((c) => c.status)).to.deep.equal(["DISPUTED", "CONFIRMED", "CONFIRMED", "CONFIRMED", "CONFIRMED"]);
+      // The second record was disputed and ruled: its measure adjusted.
+      expect(byProduct[1]).to.include({ measure: "40000", disputeId: null });
       const byParty = (await get(`/contributions?party=${demo.parties.logistics}`)).body.items!;
       expect(byParty).to.have.length(1);
       expect(byParty[0]).to.include({ stage: "COLLECTION", role: "PROVIDER", status: "DISPUTED", disputeId: String(demo.disputeId), statusBeforeDispute: "CONFIRMED" });
@@ -305,7 +334,15 @@ describe("HTTP API over the indexed demo ledger", function () {
       const settlements = (await get(`/settlements?product=${demo.assets.product}`)).body.items!;
       expect(settlements.map((s) => s.epochId)).to.deep.equal([String(demo.epochId)]);
       const epoch = await contracts.vault.epoch(demo.epochId);
-      expect((await get(`/settlements/${demo.epochId}`)).body).to.include({ status: "POSTED", amount: "1280000", merkleRoot: epoch.merkleRoot });
+      const [released] = await contracts.vault.queryFilter(contracts.vault.filters.EscrowReleased(demo.epochId, undefined, demo.adjustedDisputeId));
+      expect((await get(`/settlements/${demo.epochId}`)).body).to.include({
+        status: "POSTED",
+        amount: "1280000",
+        merkleRoot: epoch.merkleRoot,
+        claimed: String(epoch.claimed),
+        returned: String(released!.args.returned),
+        rejected: null,
+      });
       expectProblem(await get("/settlements/5"), 404);
       expectProblem(await get("/deposits/5"), 404);
     });
@@ -324,6 +361,14 @@ describe("HTTP API over the indexed demo ledger", function () {
         expect(claim.claimed === null).to.equal(account === demo.parties.authority);
       }
       expectProblem(await get(`/settlements/${demo.epochId}/claims/0x${"12".repeat(20)}`), 404, /no leaf/);
+      // The escrow leaves: the open dispute's still held, the ruled one's released as the ruling said.
+      const held = (await get(`/settlements/${demo.epochId}/claims/${escrowAccount(demo.disputeId)}`)).body;
+      expect(held).to.include({ escrowFor: String(demo.disputeId), claimed: null, released: null });
+      const [released] = await contracts.vault.queryFilter(contracts.vault.filters.EscrowReleased(demo.epochId, undefined, demo.adjustedDisputeId));
+      const { recipient, paid, returned } = released!.args;
+      const adjusted = (await get(`/settlements/${demo.epochId}/claims/${escrowAccount(demo.adjustedDisputeId)}`)).body;
+      expect(adjusted).to.include({ escrowFor: String(demo.adjustedDisputeId), claimed: null, amount: String(paid + returned) });
+      expect(adjusted.released).to.deep.include({ recipient, paid: String(paid), returned: String(returned) });
       expectProblem(await get(`/settlements/9/claims/${demo.parties.operator}`), 404);
     });
 
@@ -339,6 +384,19 @@ describe("HTTP API over the indexed demo ledger", function () {
       expect(entries.map((e) => e.account)).to.include.members([demo.parties.operator, demo.parties.authority]);
       const accounts = entries.map((e) => e.account.toLowerCase());
       expect(accounts).to.deep.equal([...accounts].sort());
+    });
+
+    it("previews a sub-licensed product's split: the root royalty to the parent's holder, the sub-licence royalty to its grantor as a licensor component", async () => {
+      const preview = (await get(`/products/${demo.assets.licensedProduct}/split?amount=1000000&limit=500`)).body;
+      const entries = preview.entries as { account: string; amount: string; components: { kind: string; grantId?: string; path: string[] }[] }[];
+      const byAccount = new Map(entries.map((e) => [e.account, e]));
+      expect(byAccount.get(demo.parties.authority!)!.amount).to.equal("150000");
+      const licensor = byAccount.get(demo.parties.operator!)!;
+      expect(licensor.amount).to.equal("50000");
+      expect(licensor.components).to.have.length(1);
+      expect(licensor.components[0]).to.deep.include({ kind: "licensor", grantId: String(demo.grants.subGrant) });
+      expect(licensor.components[0]!.path).to.deep.equal([String(demo.assets.licensedProduct), String(demo.assets.traffic)]);
+      expect(byAccount.get(demo.parties.coldChain!)!.amount).to.equal("800000");
     });
 
     async function allSplit(amount: bigint, limit: number): Promise<{ items: Record<string, unknown>[] }> {
@@ -368,14 +426,25 @@ describe("HTTP API over the indexed demo ledger", function () {
   describe("disputes", () => {
     it("lists disputes by asset, party and status and answers one with its evidence", async () => {
       const byAsset = (await get(`/disputes?asset=${demo.assets.product}`)).body.items!;
-      expect(byAsset.map((d) => [d.disputeId, d.kind, d.status])).to.deep.equal([[String(demo.disputeId), "CONTRIBUTION", "OPEN"]]);
-      expect((await get(`/disputes?party=${demo.parties.logistics}`)).body.items).to.have.length(1);
-      expect((await get(`/disputes?party=${demo.parties.operator}`)).body.items).to.deep.equal([]);
-      expect((await get("/disputes?status=RULED")).body.items).to.deep.equal([]);
+      expect(byAsset.map((d) => [d.disputeId, d.kind, d.status])).to.deep.equal([
+        [String(demo.disputeId), "CONTRIBUTION", "OPEN"],
+        [String(demo.adjustedDisputeId), "CONTRIBUTION", "RULED"],
+      ]);
+      expect((await get(`/disputes?party=${demo.parties.logistics}`)).body.items).to.have.length(3);
+      expect((await get(`/disputes?party=${demo.parties.operator}`)).body.items).to.have.length(2);
+      expect((await get(`/disputes?party=${demo.parties.authority}`)).body.items).to.deep.equal([]);
+      expect((await get("/disputes?status=RULED")).body.items!.map((d) => d.disputeId)).to.deep.equal([String(demo.adjustedDisputeId)]);
+      const minimum = String(await contracts.court.minimumBond(2));
       const dispute = (await get(`/disputes/${demo.disputeId}`)).body;
-      expect(dispute).to.include({ claimant: demo.parties.authority, respondent: demo.parties.logistics, remedy: "NONE", ruling: null });
+      expect(dispute).to.include({ claimant: demo.parties.operator, respondent: demo.parties.logistics, remedy: "NONE", ruling: null, bond: minimum, bondCredit: null });
       expect((dispute.evidence as { submitter: string }[]).map((e) => e.submitter)).to.deep.equal([demo.parties.logistics]);
-      expectProblem(await get("/disputes/2"), 404);
+      const ruled = (await get(`/disputes/${demo.adjustedDisputeId}`)).body;
+      expect(ruled).to.include({ claimant: demo.parties.logistics, respondent: demo.parties.operator, remedy: "ADJUST_CONTRIBUTION", repeatAllowed: null });
+      expect(ruled.bondCredit).to.deep.include({ account: demo.parties.logistics, amount: minimum });
+      expect((ruled.ruling as { adjustedMeasure: string }).adjustedMeasure).to.equal("40000");
+      const objection = (await get(`/disputes/${demo.objectionDisputeId}`)).body;
+      expect(objection).to.include({ kind: "OBJECTION", subjectId: String(demo.objectionId), claimant: demo.parties.logistics, respondent: demo.parties.coldChain, status: "OPEN" });
+      expectProblem(await get(`/disputes/${demo.objectionDisputeId + 1n}`), 404);
     });
   });
 

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { mnemonicToAccount } from "viem/accounts";
 
+import { ROLE_IDS } from "../../ledger/roles.js";
 import { escrowAccount } from "../../ledger/split/index.js";
-import { CHALLENGE_WINDOW, NOTICE_PERIOD, RULING_PERIOD } from "../helpers/ledger.js";
+import { ANSWER_PERIOD, CHALLENGE_WINDOW, DAY, NOTICE_PERIOD, RULING_PERIOD } from "../helpers/ledger.js";
 import { startCliWorld, type CliWorld } from "./harness.js";
 
 /** Hardhat's dev accounts, as `deployLedger` hands out its roles. */
@@ -80,6 +81,27 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     expect(error.message).to.contain(`LedgerAccessUnauthorized(account: ${world.ledger.carol.address}`);
   });
 
+  it("names the AccessManager's refusals: a role held with an execution delay, a closed contract", async () => {
+    const { accessManager, admin, registry, outsider } = world.ledger;
+    await (await accessManager.connect(admin).grantRole(ROLE_IDS.REVIEWER, outsider.address, 3600)).wait();
+    const delayed = await world.cli(["--account", String(A.outsider), "asset", "review", ids.resource!, "AUDIT", "text:audit"]);
+    expect(delayed.code).to.equal(1);
+    expect(delayed.stderr).to.contain(`LedgerAccessExecutionDelay(account: ${outsider.address}, roleId: 2, executionDelay: 3600)`).and.contain("execution delay of 0");
+    await (await accessManager.connect(admin).revokeRole(ROLE_IDS.REVIEWER, outsider.address)).wait();
+
+    const target = await registry.getAddress();
+    await (await accessManager.connect(admin).setTargetClosed(target, true)).wait();
+    try {
+      const closed = await world.cli(["--json", "--account", String(A.registrar), "asset", "change-card", ids.resource!, "text:card:closed", "ipfs://closed"]);
+      expect(closed.code).to.equal(1);
+      const { error } = closed.json<{ error: { error: string; explanation: string } }>();
+      expect(error.error).to.equal("LedgerAccessTargetClosed");
+      expect(error.explanation).to.contain(`the AccessManager closed the contract ${target}`);
+    } finally {
+      await (await accessManager.connect(admin).setTargetClosed(target, false)).wait();
+    }
+  });
+
   it("grants directly and by an EIP-712 signature relayed by someone else; derives and issues a product", async () => {
     const { bob, carol } = world.ledger;
     const until = String(Math.floor(Date.now() / 1000) + 10 * 365 * 86_400);
@@ -119,6 +141,7 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     expect(batch.ids.contributionId).to.have.length(2);
     const provider = await ok([...as("alice"), "contribution", "record", "--product", ids.product!, "--stage", "COLLECTION", "--role", "PROVIDER", "--measure", "200", "--authorization", ids.resource!, "--evidence-hash", "text:ev3"]);
     const providerId = provider.ids.contributionId![0]!;
+    ids.providerContribution = providerId;
 
     await ok([...as("bob"), "contribution", "confirm", batch.ids.contributionId!.join(",")]);
     const signature = join(world.dir, "confirmation.json");
@@ -190,15 +213,73 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     expect(await token.balanceOf(bob.address)).to.equal(before + expected);
   });
 
-  it("opens a dispute, adds evidence, rules on it", async () => {
+  it("opens a dispute with the court's minimum bond (approving the court), refuses a repeat, rules after the answer period, credits the bond to withdraw", async () => {
+    const { token, alice, disputeCourt } = world.ledger;
+    const minimum = await disputeCourt.minimumBond(1);
+    const settings = await world.cli(["--json", "dispute", "settings"]);
+    expect(settings.code, settings.stderr).to.equal(0);
+    expect(settings.json<{ minimumBonds: Record<string, string>; answerPeriod: number }>()).to.deep.include({ answerPeriod: Number(ANSWER_PERIOD) });
+    expect(settings.json<{ minimumBonds: Record<string, string> }>().minimumBonds.GRANT).to.equal(minimum.toString());
+    const human = await world.cli(["dispute", "settings"]);
+    expect(human.stdout).to.contain("minimum bond, OBJECTION: 10000 (100.00 LTY)").and.contain(`time to answer before any ruling: ${ANSWER_PERIOD === DAY ? "1 day" : `${Number(ANSWER_PERIOD / DAY)} days`}`);
+
+    // A bond is paid in the settlement token: without enough of it, nothing is approved or sent.
+    const poor = await world.cli(["--account", String(A.alice), "dispute", "open", "GRANT", ids.resource!, ids.grant!, "--grounds-hash", "text:overuse"]);
+    expect(poor.code).to.equal(1);
+    expect(poor.stderr).to.contain("less than 10000");
+    for (const who of [alice, world.ledger.bob, world.ledger.carol]) await (await token.mint(who.address, 1_000_000n)).wait();
+
+    const low = await world.cli(["--account", String(A.alice), "dispute", "open", "GRANT", ids.resource!, ids.grant!, "--grounds-hash", "text:overuse", "--bond", "99.99", "--units", "2"]);
+    expect(low.code).to.equal(2);
+    expect(low.stderr).to.contain("--bond: 9999 (99.99 LTY) is below the court's minimum bond for a GRANT dispute, 10000 (100.00 LTY)");
+
+    const before = await token.balanceOf(alice.address);
     const opened = await ok([...as("alice"), "dispute", "open", "GRANT", ids.resource!, ids.grant!, "--grounds-hash", "text:overuse", "--grounds-uri", "ipfs://grounds"]);
     const disputeId = opened.ids.disputeId![0]!;
+    expect(await token.balanceOf(alice.address)).to.equal(before - minimum);
+    const extra = opened as unknown as { approval: { action: string }; dispute: { bond: string } };
+    expect(extra.approval.action).to.equal("dispute open: approve the settlement token");
+    expect(extra.dispute.bond).to.equal(minimum.toString());
+    // One open dispute per claimant and subject: refused before anything is approved.
+    const again = await world.cli(["--account", String(A.alice), "dispute", "open", "GRANT", ids.resource!, ids.grant!, "--grounds-hash", "text:overuse-again"]);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.contain(`DisputeCourtAlreadyDisputed(disputeId: ${disputeId})`).and.contain("add evidence to it instead");
+
     await ok([...as("bob"), "dispute", "evidence", disputeId, "text:logs", "ipfs://logs"]);
     const wrongRemedy = await world.cli(["--account", String(A.arbitrator), "dispute", "rule", disputeId, "VOID_CONTRIBUTION", "--ruling-hash", "text:r"]);
     expect(wrongRemedy.code).to.equal(2);
     expect(wrongRemedy.stderr).to.contain("not a remedy of a GRANT dispute");
-    await ok([...as("arbitrator"), "dispute", "rule", disputeId, "DISMISS", "--ruling-hash", "text:ruling"]);
-    expect(Number((await world.ledger.disputeCourt.dispute(BigInt(disputeId))).status)).to.equal(2);
+    // The respondent has its time to answer: no ruling before it ends.
+    const early = await world.cli(["--account", String(A.arbitrator), "dispute", "rule", disputeId, "DISMISS", "--ruling-hash", "text:ruling"]);
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.match(/DisputeCourtAnswerPeriodNotOver\(disputeId: \d+, answerEndsAt: \d+\): the respondent has until \d{4}-\d\d-\d\dT/);
+    await advance(ANSWER_PERIOD);
+    const ruled = await world.cli(["--account", String(A.arbitrator), "dispute", "rule", disputeId, "DISMISS", "--ruling-hash", "text:ruling"]);
+    expect(ruled.code, ruled.stderr).to.equal(0);
+    expect(ruled.stdout).to.contain(`bond: 10000 (100.00 LTY) credited to ${alice.address}`);
+    expect(Number((await disputeCourt.dispute(BigInt(disputeId))).status)).to.equal(2);
+
+    // Ruled: the same claimant may not dispute the same subject again until an arbitrator allows it.
+    const repeat = await world.cli(["--account", String(A.alice), "dispute", "open", "GRANT", ids.resource!, ids.grant!, "--grounds-hash", "text:overuse-2"]);
+    expect(repeat.code).to.equal(1);
+    expect(repeat.stderr).to.contain("DisputeCourtRepeatNotAllowed").and.contain("dispute allow-repeat");
+    const notArbitrator = await world.cli(["--account", String(A.alice), "dispute", "allow-repeat", disputeId]);
+    expect(notArbitrator.stderr).to.contain("does not hold the ARBITRATOR role");
+    await ok([...as("arbitrator"), "dispute", "allow-repeat", disputeId]);
+    expect((await disputeCourt.claimState(alice.address, 1, BigInt(ids.resource!), BigInt(ids.grant!)))[1]).to.equal(false);
+    const shown = await world.cli(["--json", "dispute", "show", disputeId]);
+    expect(shown.json()).to.deep.include({ kind: "GRANT", status: "RULED", remedy: "DISMISS", bond: "0" });
+    expect(shown.json<{ bondCredits: { account: string; credit: string }[] }>().bondCredits).to.deep.include({ account: alice.address, credit: minimum.toString() });
+
+    // Bonds are pulled: the claimant withdraws its own, to itself or to a recipient it names.
+    const carolBefore = await token.balanceOf(world.ledger.carol.address);
+    const withdrawn = await world.cli(["--account", String(A.alice), "dispute", "withdraw-bond", "--to", world.ledger.carol.address]);
+    expect(withdrawn.code, withdrawn.stderr).to.equal(0);
+    expect(withdrawn.stdout).to.contain(`withdrew 10000 (100.00 LTY) to ${world.ledger.carol.address}`);
+    expect(await token.balanceOf(world.ledger.carol.address)).to.equal(carolBefore + minimum);
+    const nothing = await world.cli(["--account", String(A.alice), "dispute", "withdraw-bond"]);
+    expect(nothing.code).to.equal(1);
+    expect(nothing.stderr).to.contain(`DisputeCourtNothingToWithdraw(account: ${alice.address}): no bond is credited`);
   });
 
   it("replays an asset's evidence from the node into a report that verifies offline, and detects a tampered report", async () => {
@@ -264,10 +345,28 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     const { registry, grants, alice, carol, bob } = world.ledger;
     const applied = await ok([...as("alice"), "asset", "apply", "--kind", "RESOURCE", "--category", "ENTERPRISE", "--classification", "IMPORTANT", "--fingerprint", "text:data:more", "--card-hash", "text:card:more", "--card-uri", "ipfs://more"]);
     const asset = applied.ids.assetId![0]!;
+    // The same data again: refused, the rule named.
+    const duplicate = await world.cli(["--account", String(A.bob), "asset", "apply", "--kind", "RESOURCE", "--category", "ENTERPRISE", "--fingerprint", "text:data:more", "--card-hash", "text:card:copy", "--card-uri", "ipfs://copy"]);
+    expect(duplicate.code).to.equal(1);
+    expect(duplicate.stderr).to.contain("AssetRegistryDuplicateFingerprint").and.contain(`already registered to asset ${asset}`);
+    // An objection is an OBJECTION dispute in the court, with a bond; never by the holder (the applicant) itself.
+    const self = await world.cli(["--account", String(A.alice), "asset", "object", asset, "text:grounds"]);
+    expect(self.code).to.equal(1);
+    expect(self.stderr).to.contain("cannot object to its own asset");
     const objection = await ok([...as("carol"), "asset", "object", asset, "text:grounds", "ipfs://grounds"]);
-    await ok([...as("registrar"), "asset", "resolve-objection", objection.ids.objectionId![0]!, "dismissed", "text:ruling"]);
+    expect(objection.ids.objectionId).to.have.length(1);
+    const objectionDispute = objection.ids.disputeId![0]!;
+    expect((await registry.objection(BigInt(objection.ids.objectionId![0]!))).objector).to.equal(carol.address);
+    const removed = await world.cli(["--account", String(A.registrar), "asset", "resolve-objection", objection.ids.objectionId![0]!, "dismissed", "text:ruling"]);
+    expect(removed.code).to.equal(2);
+    expect(removed.stderr).to.contain("only the court's ruling resolves it").and.contain("dispute rule");
+    // Accepting opens the notice window; issuing waits for the court's ruling on the objection.
     await ok([...as("registrar"), "asset", "accept", asset]);
     await advance(NOTICE_PERIOD);
+    const underObjection = await world.cli(["--account", String(A.registrar), "asset", "issue", asset]);
+    expect(underObjection.code).to.equal(1);
+    expect(underObjection.stderr).to.contain("AssetRegistryUnderObjection").and.contain("the court's ruling on it comes first");
+    await ok([...as("arbitrator"), "dispute", "rule", objectionDispute, "DISMISS", "--ruling-hash", "text:ruling"]);
     await ok([...as("registrar"), "asset", "issue", asset]);
     await ok([...as("registrar"), "asset", "change-card", asset, "text:card:v2", "ipfs://more/v2"]);
     const review = await ok([...as("reviewer"), "asset", "review", asset, "DESENSITIZATION", "text:desensitized"]);
@@ -301,34 +400,119 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     expect((await world.cli(["--json", "asset", "show", asset])).json()).to.include({ status: "DESTROYED", holder: world.ledger.outsider.address });
   });
 
-  it("holds a disputed contribution's share in escrow, releases it after the ruling, and lapses an unruled dispute", async () => {
-    const { token, bob } = world.ledger;
+  it("holds disputed contributions' shares in escrow and releases each as its outcome says; refuses stale settlements; lapses an unruled dispute", async () => {
+    const { token, bob, alice, vault } = world.ledger;
     const recorded = await ok([...as("bob"), "contribution", "record", "--product", ids.product!, "--stage", "APPLICATION", "--role", "HOLDER", "--measure", "400", "--evidence-hash", "text:ev-app"]);
     const contributionId = recorded.ids.contributionId![0]!;
     await ok([...as("bob"), "contribution", "confirm", contributionId]);
-    const opened = await ok([...as("alice"), "dispute", "open", "CONTRIBUTION", ids.product!, contributionId, "--grounds-hash", "text:inflated"]);
-    const disputeId = opened.ids.disputeId![0]!;
+    // A third party disputes a contribution only as a contributor to the product, naming its own record.
+    const noStanding = await world.cli(["--account", String(A.alice), "dispute", "open", "CONTRIBUTION", ids.product!, contributionId, "--grounds-hash", "text:inflated"]);
+    expect(noStanding.code, noStanding.stderr).to.equal(1);
+    expect(noStanding.stderr, noStanding.stderr).to.contain("DisputeCourtNoStanding").and.contain("--standing <your contribution id>");
+    const adjusted = await ok([...as("alice"), "dispute", "open", "CONTRIBUTION", ids.product!, contributionId, "--standing", ids.providerContribution!, "--grounds-hash", "text:inflated"]);
+    const adjustedId = adjusted.ids.disputeId![0]!;
+    // The product's holder disputes a contributor's record without naming a standing.
+    const dismissed = await ok([...as("bob"), "dispute", "open", "CONTRIBUTION", ids.product!, ids.providerContribution!, "--grounds-hash", "text:double-counted"]);
+    const dismissedId = dismissed.ids.disputeId![0]!;
 
     await ok([...as("carol"), "deposit", ids.product!, "10000"]);
     const file = join(world.dir, "escrow.json");
     await ok([...as("settler"), "settlement", "propose", ids.product!, "--out", file]);
     await ok([...as("settler"), "settlement", "submit", "--from", file]);
-    await advance(CHALLENGE_WINDOW);
-    await ok([...as("arbitrator"), "dispute", "rule", disputeId, "DISMISS", "--ruling-hash", "text:dismissed"]);
+    const settled = JSON.parse(await readFile(file, "utf8")) as { epochId: string; stateBlock: string; leaves: { account: string; amount: string }[] };
+    const leafOf = (disputeId: string) => settled.leaves.find((l) => l.account === escrowAccount(BigInt(disputeId)).toLowerCase())!;
+    const [adjustedLeaf, dismissedLeaf] = [leafOf(adjustedId), leafOf(dismissedId)];
 
-    const { leaves } = JSON.parse(await readFile(file, "utf8")) as { leaves: { account: string; amount: string }[] };
-    const escrow = leaves.find((l) => l.account === escrowAccount(BigInt(disputeId)).toLowerCase())!;
-    const short = await world.cli(["--account", String(A.arbitrator), "dispute", "release-escrow", disputeId, "--proof", file, "--pay", `${bob.address}:1`]);
-    expect(short.code).to.equal(2);
-    expect(short.stderr).to.contain(`the escrow leaf holds ${escrow.amount}`);
-    const before = await token.balanceOf(bob.address);
-    await ok([...as("arbitrator"), "dispute", "release-escrow", disputeId, "--proof", file, "--pay", `${bob.address}:${escrow.amount}`]);
-    expect(await token.balanceOf(bob.address)).to.equal(before + BigInt(escrow.amount));
+    // An escrow leaf is never claimed; nor released while its dispute is open.
+    const claimEscrow = await world.cli(["--account", String(A.outsider), "claim", "--proof", file, "--leaf-account", escrowAccount(BigInt(adjustedId))]);
+    expect(claimEscrow.code).to.equal(2);
+    expect(claimEscrow.stderr).to.contain("a dispute's escrow account");
+    const open = await world.cli(["--account", String(A.arbitrator), "dispute", "release-escrow", adjustedId, "--proof", file]);
+    expect(open.code).to.equal(1);
+    expect(open.stderr).to.contain(`DisputeCourtStillOpen(disputeId: ${adjustedId})`);
+
+    await advance(CHALLENGE_WINDOW);
+    await ok([...as("arbitrator"), "dispute", "rule", adjustedId, "ADJUST_CONTRIBUTION", "--adjusted-measure", "200", "--ruling-hash", "text:halved"]);
+    await ok([...as("arbitrator"), "dispute", "rule", dismissedId, "DISMISS", "--ruling-hash", "text:dismissed"]);
+
+    // Adjusted: the arbitrator names the contributor's part, the rest returns to the product's unsettled revenue.
+    const noPart = await world.cli(["--account", String(A.arbitrator), "dispute", "release-escrow", adjustedId, "--proof", file]);
+    expect(noPart.code).to.equal(2);
+    expect(noPart.stderr).to.contain(`--contributor-part: dispute ${adjustedId} was ruled ADJUST_CONTRIBUTION`);
+    const part = BigInt(adjustedLeaf.amount) / 2n;
+    const notArbitrator = await world.cli(["--account", String(A.alice), "dispute", "release-escrow", adjustedId, "--proof", file, "--contributor-part", String(part)]);
+    expect(notArbitrator.code).to.equal(1);
+    expect(notArbitrator.stderr).to.contain("does not hold the ARBITRATOR role");
+    const [bobBefore, unsettledBefore] = [await token.balanceOf(bob.address), await vault.unsettled(BigInt(ids.product!), 1)];
+    const released = await world.cli(["--json", "--account", String(A.arbitrator), "dispute", "release-escrow", adjustedId, "--proof", file, "--contributor-part", String(part)]);
+    expect(released.code, released.stderr).to.equal(0);
+    const returned = BigInt(adjustedLeaf.amount) - part;
+    expect(released.json<{ release: Record<string, string> }>().release).to.deep.include({ recipient: bob.address, paid: String(part), returned: String(returned) });
+    expect(await token.balanceOf(bob.address)).to.equal(bobBefore + part);
+    expect(await vault.unsettled(BigInt(ids.product!), 1)).to.equal(unsettledBefore + returned);
+
+    // Dismissed: all of it to the contributor; anyone may release it, the leaf recomputed from chain data.
+    const wrongPart = await world.cli(["--account", String(A.outsider), "dispute", "release-escrow", dismissedId, "--epoch", settled.epochId, "--contributor-part", "1"]);
+    expect(wrongPart.code).to.equal(2);
+    expect(wrongPart.stderr).to.contain("which pays the contributor the whole leaf");
+    const aliceBefore = await token.balanceOf(alice.address);
+    const human = await world.cli(["--account", String(A.outsider), "dispute", "release-escrow", dismissedId, "--epoch", settled.epochId]);
+    expect(human.code, human.stderr).to.equal(0);
+    expect(human.stdout).to.contain(`paid ${dismissedLeaf.amount} (`).and.contain(`to the contributor ${alice.address}`).and.contain("returned 0 (0.00 LTY)");
+    expect(await token.balanceOf(alice.address)).to.equal(aliceBefore + BigInt(dismissedLeaf.amount));
+    const twice = await world.cli(["--account", String(A.outsider), "dispute", "release-escrow", dismissedId, "--epoch", settled.epochId]);
+    expect(twice.code).to.equal(1);
+    expect(twice.stderr).to.contain("RevenueVaultAlreadyClaimed");
+
+    // What was returned is settled again, from a state read at or after the last settlement of the product and version.
+    const stale = await world.cli(["--account", String(A.settler), "settlement", "propose", ids.product!, "--block", settled.stateBlock]);
+    expect(stale.code).to.equal(2);
+    expect(stale.stderr).to.contain(`--block: ${settled.stateBlock} precedes the last settlement or rejection of product ${ids.product}`);
+    const early = join(world.dir, "early.json");
+    const later = join(world.dir, "later.json");
+    await ok([...as("settler"), "settlement", "propose", ids.product!, "--out", early]);
+    await ok([...as("carol"), "deposit", ids.product!, "500"]);
+    await ok([...as("settler"), "settlement", "propose", ids.product!, "--out", later]);
+    await ok([...as("settler"), "settlement", "submit", "--from", later]);
+    const staleSubmit = await world.cli(["--account", String(A.settler), "settlement", "submit", "--from", early]);
+    expect(staleSubmit.code).to.equal(1);
+    expect(staleSubmit.stderr).to.contain("RevenueVaultStaleStateBlock").and.contain("compute it again from a state block at or after");
 
     const grantDispute = await ok([...as("alice"), "dispute", "open", "GRANT", ids.resource!, ids.signedGrant!, "--grounds-hash", "text:late"]);
     await advance(RULING_PERIOD + 1n);
     await ok([...as("outsider"), "dispute", "lapse", grantDispute.ids.disputeId![0]!]);
     expect(Number((await world.ledger.disputeCourt.dispute(BigInt(grantDispute.ids.disputeId![0]!))).status)).to.equal(3);
+  });
+
+  it("credits a rejected, partly claimed settlement in the next one: every party ends with its share, once", async () => {
+    const { bob, alice, vault } = world.ledger;
+    await ok([...as("carol"), "deposit", ids.product!, "20000"]);
+    const first = join(world.dir, "rejected.json");
+    await ok([...as("settler"), "settlement", "propose", ids.product!, "--out", first]);
+    const posted = await ok([...as("settler"), "settlement", "submit", "--from", first]);
+    const epochId = posted.ids.epochId![0]!;
+    await advance(CHALLENGE_WINDOW);
+    await ok([...as("bob"), "claim", "--proof", first]);
+    // The holder disputes its own product's settlement: nobody answers (it is the ledger's act); its claims pause.
+    const opened = await ok([...as("bob"), "dispute", "open", "SETTLEMENT", ids.product!, epochId, "--grounds-hash", "text:wrong-state"]);
+    expect((opened as unknown as { dispute: { respondent: string } }).dispute.respondent).to.equal("0x0000000000000000000000000000000000000000");
+    await advance(ANSWER_PERIOD);
+    await ok([...as("arbitrator"), "dispute", "rule", opened.ids.disputeId![0]!, "REJECT_SETTLEMENT", "--ruling-hash", "text:rejected"]);
+    expect(Number((await vault.epoch(BigInt(epochId))).status)).to.equal(3);
+
+    // What was not claimed returns to unsettled revenue; the next settlement splits it and credits bob's claim.
+    type File = { amount: string; leaves: { account: string; amount: string }[] };
+    const leafOf = (file: File, account: string) => file.leaves.find((l) => l.account === account.toLowerCase())?.amount ?? "0";
+    const rejected = JSON.parse(await readFile(first, "utf8")) as File;
+    const next = join(world.dir, "credited.json");
+    const credited = (await ok([...as("settler"), "settlement", "propose", ids.product!, "--out", next])) as unknown as File;
+    expect(BigInt(credited.amount)).to.equal(BigInt(rejected.amount) - BigInt(leafOf(rejected, bob.address)));
+    expect(BigInt(credited.amount)).to.equal(await vault.unsettled(BigInt(ids.product!), 1));
+    expect(leafOf(credited, alice.address)).to.equal(leafOf(rejected, alice.address));
+    expect(leafOf(credited, bob.address)).to.equal("0"); // already paid its share by the rejected settlement
+    await ok([...as("settler"), "settlement", "submit", "--from", next]);
+    const verified = await world.cli(["--json", "verify", "split", ids.product!, String(await vault.epochCount())]);
+    expect(verified.code, verified.stderr).to.equal(0);
   });
 
   it("evidence head matches the registry", async () => {

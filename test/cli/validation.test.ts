@@ -27,6 +27,7 @@ describe("provenance CLI: input is validated before anything is sent", function 
   const cases: { input: string; args: string[]; message: RegExp }[] = [
     { input: "address", args: ["party", "register", "0x12345", "ENTERPRISE", GOOD_HASH], message: /account: not an address/ },
     { input: "address (bad checksum)", args: ["asset", "pledge", "1", "0x70997970c51812DC3A010C7d01b50e0d17dc79C8", GOOD_HASH], message: /pledgee: not an address .*checksum/ },
+    { input: "address (escrow)", args: ["party", "register", "0x9d660651cabcbebb9e03f1820000000000000001", "ENTERPRISE", GOOD_HASH], message: /account: that is a dispute's escrow account/ },
     { input: "address (zero)", args: ["asset", "transfer", "1", "0x0000000000000000000000000000000000000000", "SALE", GOOD_HASH], message: /to: the zero address/ },
     { input: "id (negative)", args: ["asset", "accept", "-1"], message: /asset: must be a non-negative integer/ },
     { input: "id (zero)", args: ["asset", "issue", "0"], message: /asset: ids start at 1/ },
@@ -53,6 +54,14 @@ describe("provenance CLI: input is validated before anything is sent", function 
     { input: "parent link", args: ["asset", "apply", "--kind", "PRODUCT", "--category", "PUBLIC", "--fingerprint", GOOD_HASH, "--card-hash", GOOD_HASH, "--card-uri", "x", "--parent", "3"], message: /--parent #1: "3" is not <asset id>:<grant id>/ },
     { input: "scope data", args: ["grant", "create", "--grantee", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "--asset", "1", "--rights", "USE", "--purpose", GOOD_HASH, "--until", until, "--scope", "SCENARIO"], message: /--scope-data: a DOMAIN or SCENARIO grant needs its code's hash/ },
     { input: "ruling fields", args: ["dispute", "rule", "1", "ADJUST_CONTRIBUTION", "--ruling-hash", GOOD_HASH], message: /--adjusted-measure: ADJUST_CONTRIBUTION needs the new measure/ },
+    { input: "standing (wrong kind)", args: ["dispute", "open", "GRANT", "1", "1", "--standing", "3", "--grounds-hash", GOOD_HASH], message: /--standing: only a CONTRIBUTION, SETTLEMENT or POLICY dispute names a standing, not GRANT/ },
+    { input: "bond (not an amount)", args: ["dispute", "open", "GRANT", "1", "1", "--bond", "lots", "--grounds-hash", GOOD_HASH], message: /--bond: must be a decimal number/ },
+    { input: "objection subject", args: ["dispute", "open", "OBJECTION", "1", "2", "--grounds-hash", GOOD_HASH], message: /subject: an OBJECTION dispute files its objection now: pass 0/ },
+    { input: "forfeit without dismissal", args: ["dispute", "rule", "1", "UPHOLD", "--ruling-hash", GOOD_HASH, "--forfeit-bond"], message: /--forfeit-bond: only when dismissing/ },
+    { input: "escrow release without a settlement", args: ["dispute", "release-escrow", "1"], message: /--epoch: name the settlement whose escrow leaf to release/ },
+    { input: "escrow part (not an amount)", args: ["dispute", "release-escrow", "1", "--epoch", "1", "--contributor-part", "-4"], message: /--contributor-part: must be a decimal number/ },
+    { input: "bond recipient", args: ["dispute", "withdraw-bond", "--to", "0x1234"], message: /--to: not an address/ },
+    { input: "removed command", args: ["asset", "resolve-objection", "1", "dismissed", GOOD_HASH], message: /asset resolve-objection: removed.*only the court's ruling resolves it/ },
     { input: "missing file", args: ["settlement", "submit", "--from", "nope.json"], message: /--from: cannot read nope.json: ENOENT/ },
     { input: "unknown option", args: ["asset", "accept", "1", "--fast"], message: /unknown option '--fast'/ },
   ];

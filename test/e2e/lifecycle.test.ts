@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { encodeFunctionData, getAddress, parseAbi, type Address, type Hex } from "viem";
 
-import { verifyAllocationProof } from "../../ledger/split/index.js";
+import { escrowAccount, verifyAllocationProof } from "../../ledger/split/index.js";
 import { startStack, type Stack } from "./stack.js";
 
 /** Hardhat's dev accounts as the demo gives them roles and parties (scripts/demo/seed.ts). */
@@ -116,6 +116,14 @@ describe("end to end: npm start, the provenance CLI, the HTTP API", function () 
     expect((await api<{ status: string }>("/assets/4")).status).to.equal("IN_NOTICE");
     expect((await api<{ items: unknown[] }>("/settlements")).items).to.have.length(1);
     expect((await api<{ status: string }>("/disputes/1")).status).to.equal("OPEN");
+    // The demo's second dispute was ruled and its escrow released; its third is the objection, a court dispute.
+    expect(await api<{ status: string; remedy: string }>("/disputes/2")).to.include({ status: "RULED", remedy: "ADJUST_CONTRIBUTION" });
+    expect(await api<{ kind: string; status: string }>("/disputes/3")).to.include({ kind: "OBJECTION", status: "OPEN" });
+    expect((await api<{ items: { disputeId: string }[] }>("/assets/4/objections")).items.map((o) => o.disputeId)).to.deep.equal(["3"]);
+    // The sub-licensed product: derived under the operator's sub-grant, royalties stacked.
+    const licensed = await api<{ status: string; parents: { royaltyBps: number; licensors: { grantor: string; royaltyBps: number }[] }[] }>("/assets/5");
+    expect(licensed.status).to.equal("ISSUED");
+    expect(licensed.parents[0]!.licensors).to.deep.equal([{ grantId: "3", grantor: accounts[A.operator], royaltyBps: 500 }]);
     expect((await fetch(`${stack.apiUrl}/docs/`)).status).to.equal(200);
     expect(await (await fetch(`${stack.apiUrl}/metrics`)).text()).to.match(/^indexer_indexed_block \d+$/m);
   });
@@ -211,18 +219,40 @@ describe("end to end: npm start, the provenance CLI, the HTTP API", function () 
     expect(epoch).to.include({ amount: "1000000", claimed: expected, status: "POSTED" });
   });
 
-  it("rules on the demo's open dispute through the CLI, and the API shows the ruling", async () => {
+  it("rules on the demo's open dispute through the CLI, releases its escrow, withdraws the bonds; the API shows each step", async () => {
     await ok("logistics", ["dispute", "evidence", "1", "text:dispatch logs", "ipfs://e2e/dispatch-logs"]);
     const ruled = await ok("arbitrator", ["dispute", "rule", "1", "DISMISS", "--ruling-hash", "text:ruling:e2e", "--ruling-uri", "ipfs://e2e/ruling"]);
     await indexed(BigInt(ruled.blockNumber));
-    const dispute = await api<{ status: string; remedy: string; evidence: unknown[]; ruling: { rulingURI: string } | null }>("/disputes/1");
+    const dispute = await api<{ status: string; remedy: string; evidence: unknown[]; ruling: { rulingURI: string } | null; bond: string; bondCredit: { account: string; amount: string } | null }>("/disputes/1");
     expect(dispute).to.include({ status: "RULED", remedy: "DISMISS" });
     expect(dispute.evidence).to.have.length(2);
     expect(dispute.ruling?.rulingURI).to.equal("ipfs://e2e/ruling");
+    // Dismissed without forfeit: the bond is credited back to the claimant, the operator.
+    expect(dispute.bondCredit).to.deep.include({ account: accounts[A.operator], amount: dispute.bond });
+
+    // Dismissed: the escrowed share goes to the contributor whole; anyone may release it, the leaf recomputed from the chain.
+    const escrow = await api<{ amount: string; released: null }>(`/settlements/1/claims/${escrowAccount(1n)}`);
+    expect(escrow.released).to.equal(null);
+    const released = await ok<TxOutput & { release: Record<string, string> }>("customer", ["dispute", "release-escrow", "1", "--epoch", "1"]);
+    expect(released.release).to.deep.include({ epochId: "1", amount: escrow.amount, recipient: accounts[A.logistics], paid: escrow.amount, returned: "0" });
+    await indexed(BigInt(released.blockNumber));
+    const after = await api<{ released: { recipient: string; paid: string; returned: string } | null }>(`/settlements/1/claims/${escrowAccount(1n)}`);
+    expect(after.released).to.deep.include({ recipient: accounts[A.logistics], paid: escrow.amount, returned: "0" });
+
+    // Bonds are pulled: each claimant withdraws its own.
+    const withdrawn = await ok<TxOutput & { amount: string }>("operator", ["dispute", "withdraw-bond"]);
+    expect(withdrawn.amount).to.equal(dispute.bond);
+    const last = await ok("logistics", ["dispute", "withdraw-bond"]);
+    await indexed(BigInt(last.blockNumber));
+    for (const who of ["operator", "logistics"] as const) {
+      const party = await api<{ bonds: { owed: string; withdrawn: string } }>(`/parties/${accounts[A[who]]}`);
+      expect(party.bonds.owed).to.equal("0");
+      expect(BigInt(party.bonds.withdrawn)).to.be.greaterThan(0n);
+    }
   });
 
   it("verifies every asset's evidence chain two ways: the CLI from the node, the API from the index; both end in the on-chain head", async () => {
-    for (const assetId of ["1", "2", "3", "4", ids.resource!, ids.product!]) {
+    for (const assetId of ["1", "2", "3", "4", "5", ids.resource!, ids.product!]) {
       const report = join(dir, `evidence-${assetId}.json`);
       const replay = await provenance(["evidence", "replay", assetId, "--out", report]);
       expect(replay.code, replay.stderr).to.equal(0);

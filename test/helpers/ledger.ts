@@ -19,6 +19,10 @@ export const NOTICE_PERIOD = 7n * 24n * 3600n;
 export const DAY = 24n * 3600n;
 export const CHALLENGE_WINDOW = 3n * DAY;
 export const RULING_PERIOD = 30n * DAY;
+/** The respondent's time to answer before any ruling (deployment parameter `answerPeriodSeconds`). */
+export const ANSWER_PERIOD = DAY;
+/** The smallest bond of every dispute kind as the Ignition module deploys it by default: 100.00 of the test yuan. */
+export const MIN_BOND = 10_000n;
 
 /** A recognisable non-zero hash for a label: tests read better with `h("card-v1")` than hex. */
 export function h(label: string): string {
@@ -75,6 +79,7 @@ export async function deployLedger(connection: Connection, options: { deployment
         settlementToken: await deployedToken.getAddress(),
         challengeWindowSeconds: Number(CHALLENGE_WINDOW),
         rulingPeriodSeconds: Number(RULING_PERIOD),
+        answerPeriodSeconds: Number(ANSWER_PERIOD),
       },
     },
   });
@@ -232,4 +237,20 @@ export async function makeGrant(
 ): Promise<bigint> {
   await (await ledger.grants.connect(grantor).grant(terms)).wait();
   return ledger.grants.grantCount();
+}
+
+/**
+ * Mints `amount` of the settlement token to each of `parties` and lets the dispute court take it: what a
+ * claimant needs before `openDispute` (bonds are at least {MIN_BOND}).
+ */
+export async function fundBonds(
+  ledger: Ledger,
+  parties: readonly HardhatEthersSigner[],
+  amount: bigint = 10n * MIN_BOND,
+): Promise<void> {
+  const court = await ledger.disputeCourt.getAddress();
+  for (const party of parties) {
+    await (await ledger.token.mint(party.address, amount)).wait();
+    await (await ledger.token.connect(party).approve(court, amount)).wait();
+  }
 }

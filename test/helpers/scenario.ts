@@ -16,7 +16,19 @@ import {
   Stage,
   TransferReason,
 } from "../../ledger/types.js";
-import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD, type Ledger } from "./ledger.js";
+import {
+  ANSWER_PERIOD,
+  DAY,
+  deployLedger,
+  fileApplication,
+  fundBonds,
+  grantTerms,
+  h,
+  makeGrant,
+  MIN_BOND,
+  NOTICE_PERIOD,
+  type Ledger,
+} from "./ledger.js";
 import { toRawLogs } from "./logs.js";
 import { LEAF_TYPES } from "./vault.js";
 
@@ -35,13 +47,27 @@ export async function everyEvidenceKind(connection: Connection, options: { deplo
   const ledger = await deployLedger(connection, options);
   const { registry, grants, registrar, reviewer, arbitrator, alice, bob, carol } = ledger;
   const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+  const court = ledger.disputeCourt;
+  const ruling = (remedy: number, label: string, overrides: { adjustedMeasure?: bigint; forfeitBond?: boolean } = {}) => ({
+    remedy,
+    adjustedMeasure: overrides.adjustedMeasure ?? 0n,
+    transferTo: ethers.ZeroAddress,
+    forfeitBond: overrides.forfeitBond ?? false,
+    rulingHash: h(label),
+    rulingURI: `ipfs://ruling/${label}`,
+  });
+  // Claimants pay bonds in the settlement token.
+  await fundBonds(ledger, [alice, bob]);
 
-  // A resource through review, notice, a dismissed objection and issue.
+  // A resource through review, notice, an objection (a court dispute) dismissed as unfounded, and issue.
   const resource = await fileApplication(ledger, alice);
   await send(registry.connect(reviewer).attachReview(resource, ReviewKind.AUTHENTICITY, h("report"), "ipfs://report"));
   await send(registry.connect(registrar).acceptApplication(resource));
-  await send(registry.connect(bob).fileObjection(resource, h("grounds"), "ipfs://grounds"));
-  await send(registry.connect(arbitrator).resolveObjection(1n, false, h("dismissed")));
+  await send(court.connect(bob).openDispute(DisputeKind.OBJECTION, resource, 0n, 0n, MIN_BOND, h("grounds"), "ipfs://grounds"));
+  await networkHelpers.time.increase(ANSWER_PERIOD);
+  // Unfounded: bob's bond goes to alice, who answered.
+  await send(court.connect(arbitrator).rule(1n, ruling(Remedy.DISMISS, "dismissed", { forfeitBond: true })));
+  await send(court.connect(arbitrator).allowRepeat(1n));
   await networkHelpers.time.increase(NOTICE_PERIOD);
   await send(registry.connect(registrar).issueCertificate(resource));
   await send(registry.connect(registrar).changeCard(resource, h("card-v2"), "ipfs://card/v2"));
@@ -67,11 +93,17 @@ export async function everyEvidenceKind(connection: Connection, options: { deplo
   await send(grants.connect(bob).recordUsage(direct, 1200n, now, after, h("usage")));
   await send(grants.connect(bob).revoke(sub, h("ended")));
 
-  // A product derived under the grant, pledged, released, transferred, then its holder succeeded.
-  const product = await issueAsset(connection, ledger, bob, {
+  // A product derived under the grant, pledged, released, transferred, then its holder succeeded. It is
+  // classified below its (important) parent, so it waits for a desensitization review before acceptance.
+  const product = await fileApplication(ledger, bob, {
     kind: AssetKind.PRODUCT,
+    classification: Classification.GENERAL,
     parents: [{ assetId: resource, grantId: direct }],
   });
+  await send(registry.connect(reviewer).attachReview(product, ReviewKind.DESENSITIZATION, h("desensitized"), "ipfs://desensitized"));
+  await send(registry.connect(registrar).acceptApplication(product));
+  await networkHelpers.time.increase(NOTICE_PERIOD);
+  await send(registry.connect(registrar).issueCertificate(product));
   // Contributions to the product by its holder and the processor, confirmed, under a split policy.
   const { contributions } = ledger;
   const contribution = (role: number, stage: number, authorization: bigint) => ({
@@ -97,28 +129,24 @@ export async function everyEvidenceKind(connection: Connection, options: { deplo
   const stateBlock = BigInt(await ethers.provider.getBlockNumber());
   await send(vault.connect(settler).settle(product, 1, 10_000n, tree.root, stateBlock, h("inputs")));
   await send(vault.connect(arbitrator).reject(1n, h("wrong-split")));
-  await send(vault.connect(settler).settle(product, 1, 10_000n, tree.root, stateBlock, h("inputs-2")));
+  // The next settlement reads a state that includes the rejection.
+  const afterRejection = BigInt(await ethers.provider.getBlockNumber());
+  await send(vault.connect(settler).settle(product, 1, 10_000n, tree.root, afterRejection, h("inputs-2")));
   await send(vault.connect(arbitrator).pause(2n, h("disputed")));
   await send(vault.connect(arbitrator).resume(2n, h("dismissed")));
-  // Disputes in the court: a contribution dispute with evidence from both sides, ruled with an adjusted
-  // measure; a policy dispute that lapses unruled.
-  const court = ledger.disputeCourt;
-  await send(court.connect(carol).openDispute(DisputeKind.CONTRIBUTION, product, 2n, 0n, h("inflated"), "ipfs://d1"));
-  await send(court.connect(carol).submitEvidence(1n, h("audit-report"), "ipfs://audit"));
-  await send(court.connect(alice).submitEvidence(1n, h("invoices"), "ipfs://invoices"));
-  await send(
-    court.connect(arbitrator).rule(1n, {
-      remedy: Remedy.ADJUST_CONTRIBUTION,
-      adjustedMeasure: 600n,
-      transferTo: ethers.ZeroAddress,
-      forfeitBond: false,
-      rulingHash: h("ruling-1"),
-      rulingURI: "ipfs://ruling/1",
-    }),
-  );
-  await send(court.connect(alice).openDispute(DisputeKind.POLICY, product, 1n, 0n, h("unfair"), "ipfs://d2"));
+  // Disputes in the court: the holder's dispute of a contribution, with evidence from both sides, ruled
+  // after the contributor's time to answer with an adjusted measure; a contributor's policy dispute (standing:
+  // its record 2) that lapses unruled; bonds credited, then withdrawn.
+  await send(court.connect(bob).openDispute(DisputeKind.CONTRIBUTION, product, 2n, 0n, MIN_BOND, h("inflated"), "ipfs://d1"));
+  await send(court.connect(bob).submitEvidence(2n, h("audit-report"), "ipfs://audit"));
+  await send(court.connect(alice).submitEvidence(2n, h("invoices"), "ipfs://invoices"));
+  await networkHelpers.time.increase(ANSWER_PERIOD);
+  await send(court.connect(arbitrator).rule(2n, ruling(Remedy.ADJUST_CONTRIBUTION, "ruling-2", { adjustedMeasure: 600n })));
+  await send(court.connect(alice).openDispute(DisputeKind.POLICY, product, 1n, 2n, MIN_BOND, h("unfair"), "ipfs://d2"));
   await networkHelpers.time.increase(31n * DAY);
-  await send(court.connect(carol).lapse(2n));
+  await send(court.connect(carol).lapse(3n));
+  await send(court.connect(bob).withdrawBond(bob.address, bob.address));
+  await send(court.connect(alice).withdrawBond(alice.address, carol.address));
   await send(registry.connect(bob).pledge(product, carol.address, h("pledge-contract")));
   await send(registry.connect(carol).releasePledge(product));
   await send(registry.connect(registrar).transferHolding(product, carol.address, TransferReason.SALE, h("sale")));
@@ -131,8 +159,9 @@ export async function everyEvidenceKind(connection: Connection, options: { deplo
   const refused = await fileApplication(ledger, alice);
   await send(registry.connect(registrar).refuseApplication(refused, h("incomplete")));
   const objected = await fileApplication(ledger, bob);
-  await send(registry.connect(alice).fileObjection(objected, h("stolen-data"), "ipfs://stolen"));
-  await send(registry.connect(arbitrator).resolveObjection(2n, true, h("upheld")));
+  await send(court.connect(alice).openDispute(DisputeKind.OBJECTION, objected, 0n, 0n, MIN_BOND, h("stolen-data"), "ipfs://stolen"));
+  await networkHelpers.time.increase(ANSWER_PERIOD);
+  await send(court.connect(arbitrator).rule(4n, ruling(Remedy.UPHOLD, "upheld")));
 
   const logs = toRawLogs(
     await ethers.provider.getLogs({

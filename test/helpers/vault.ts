@@ -1,6 +1,6 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, getAddress, keccak256 as ethersKeccak256 } from "ethers";
+import { getAddress, keccak256 as ethersKeccak256, toUtf8Bytes } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -77,11 +77,16 @@ export async function deployVaultFor(
   return vault;
 }
 
-/** The account of dispute `disputeId`'s escrow leaf: the twin of `RevenueVault.escrowAccount`. */
+/** `bytes12(keccak256("provenance-ledger.escrow"))`: the top 96 bits of every escrow account. */
+export const ESCROW_TAG = ethersKeccak256(toUtf8Bytes("provenance-ledger.escrow")).slice(0, 2 + 24);
+
+/**
+ * The account of dispute `disputeId`'s escrow leaf, `address(TAG << 64 | disputeId)`: the twin of
+ * `RevenueVault.escrowAccount` (`EscrowAccounts.account`), computed independently.
+ */
 export function escrowAccount(disputeId: bigint): string {
-  const encoded = AbiCoder.defaultAbiCoder().encode(["string", "uint256"], ["provenance-ledger.escrow", disputeId]);
-  const hash = ethersKeccak256(encoded);
-  return getAddress("0x" + hash.slice(26));
+  if (disputeId < 0n || disputeId >= 1n << 64n) throw new Error(`dispute id ${disputeId} does not fit 64 bits`);
+  return getAddress(ESCROW_TAG + disputeId.toString(16).padStart(16, "0"));
 }
 
 /** An allocation as a Merkle tree whose leaf `i` is `(i, account, amount)`. */

@@ -46,9 +46,9 @@ contract GrantNarrowingTest {
     uint256 private parentId;
 
     function setUp() public {
-        VM.warp(START);
+        VM.warp(START - 1 minutes);
         LedgerAccessManager manager = new LedgerAccessManager(address(this));
-        registry = new AssetRegistry(manager, 0);
+        registry = new AssetRegistry(manager, 1 minutes);
         grants = new GrantRegistry(manager, address(registry));
         registry.setGrantRegistry(address(grants));
         registry.setEvidenceWriter(address(grants), true);
@@ -70,6 +70,7 @@ contract GrantNarrowingTest {
             })
         );
         registry.acceptApplication(assetId);
+        VM.warp(START);
         registry.issueCertificate(assetId);
 
         // The parent: every right but OPERATE, DOMAIN scope, API mode, for the whole test window.

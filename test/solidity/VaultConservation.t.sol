@@ -27,8 +27,8 @@ import {VM, VaultHandler} from "./VaultHandler.sol";
 /// - the vault's token balance is `deposited - paidOut`;
 /// - `deposited = paidOut + settledUnpaid + unsettledTotal`, each equal to the handler's own count, and
 ///   `unsettledTotal` the sum of the pools;
-/// - no epoch pays more than its amount, settled-unpaid is what live epochs still owe, and no leaf is paid
-///   twice.
+/// - no epoch pays more than its amount, settled-unpaid is what live epochs still owe, no leaf is paid
+///   twice, and an escrow leaf is spent only by the court's release (never by a claim).
 /// CI runs 10,000 sequences (see `test.solidity.invariant` in hardhat.config.ts).
 contract VaultConservationTest {
     error BalanceIsNotDepositedMinusPaidOut(uint256 balance, uint256 deposited, uint256 paidOut);
@@ -38,6 +38,7 @@ contract VaultConservationTest {
     error EpochOverpaid(uint256 epochId, uint256 claimed, uint256 amount);
     error SettledUnpaidIsNotWhatEpochsOwe(uint256 settledUnpaid, uint256 owed);
     error HandlerSawAViolation(string what);
+    error EscrowSpentOtherwise(uint256 epochId);
 
     uint32 private constant WINDOW = 1 days;
 
@@ -50,7 +51,7 @@ contract VaultConservationTest {
         VM.warp(1_000_000);
         VM.roll(100);
         LedgerAccessManager manager = new LedgerAccessManager(address(this));
-        AssetRegistry registry = new AssetRegistry(manager, 0);
+        AssetRegistry registry = new AssetRegistry(manager, 1 minutes);
         GrantRegistry grants = new GrantRegistry(manager, address(registry));
         contributions = new ContributionLedger(manager, address(registry), grants);
         token = new FeeOnTransferToken();
@@ -76,8 +77,9 @@ contract VaultConservationTest {
                 })
             );
             registry.acceptApplication(products[i]);
-            registry.issueCertificate(products[i]);
         }
+        VM.warp(block.timestamp + 1 minutes);
+        for (uint256 i = 0; i < 2; ++i) registry.issueCertificate(products[i]);
         handler = new VaultHandler(vault, token, contributions, products);
         registry.registerParty(address(handler), PartyKind.ENTERPRISE, bytes32(0));
         for (uint256 i = 0; i < 2; ++i) {
@@ -124,6 +126,9 @@ contract VaultConservationTest {
             IRevenueVault.Epoch memory stored = vault.epoch(epochId);
             if (stored.claimed > stored.amount) revert EpochOverpaid(epochId, stored.claimed, stored.amount);
             if (stored.status != IRevenueVault.EpochStatus.REJECTED) owed += stored.amount - stored.claimed;
+            // An escrow leaf is spent only by the court's release (the handler's `claimEscrow` must fail).
+            (bool hasEscrow, bool releasedByCourt) = handler.escrowOf(epochId);
+            if (hasEscrow && vault.isClaimed(epochId, 1) != releasedByCourt) revert EscrowSpentOtherwise(epochId);
         }
         if (owed != settledUnpaid) revert SettledUnpaidIsNotWhatEpochsOwe(settledUnpaid, owed);
         string memory violation = handler.violation();

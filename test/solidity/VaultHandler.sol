@@ -222,24 +222,50 @@ contract VaultHandler {
         }
     }
 
-    /// @dev The court releases an escrow leaf of a past-window, posted or paused epoch to alice and bob.
+    /// @dev The court releases an escrow leaf of a past-window, posted or paused epoch: part to alice, the
+    /// rest back to the product's unsettled revenue.
     function releaseEscrow(uint256 epochSeed, uint256 splitSeed) external {
         uint256 epochId = _find(epochSeed, Find.RELEASABLE);
         if (epochId == 0) return;
         Allocation storage allocation = _allocations[epochId];
         uint256 amount = allocation.amounts[1];
         if (!_fits(epochId, amount)) return;
-        address[] memory recipients = new address[](2);
-        uint256[] memory amounts = new uint256[](2);
-        (recipients[0], recipients[1]) = (ALICE, BOB);
-        amounts[0] = _bound(splitSeed, 0, amount);
-        amounts[1] = amount - amounts[0];
+        uint256 paid = _bound(splitSeed, 0, amount);
         bytes32[] memory proof = new bytes32[](1);
         proof[0] = allocation.leaves[0];
         uint256 before = _vaultBalance();
-        _VAULT.releaseEscrow(epochId, 1, allocation.disputeId, amount, proof, recipients, amounts);
-        _recordPaid(epochId, 1, before);
+        _VAULT.releaseEscrow(epochId, 1, allocation.disputeId, amount, proof, ALICE, paid);
+        if (before - _vaultBalance() != paid) _violate("an escrow release paid other than its part");
+        _markPaid(epochId, 1);
+        ghostPaid += paid;
         ++successes[this.releaseEscrow.selector];
+    }
+
+    /// @dev Claims an escrow leaf as its own account (as a party the escrow account was made to resolve to
+    /// would): it must be refused, whatever the epoch's state. Escrow moves only by the court's release.
+    function claimEscrow(uint256 epochSeed) external {
+        uint256 epochId = _find(epochSeed, Find.RELEASABLE);
+        if (epochId == 0) return;
+        IRevenueVault.Claim[] memory claims = new IRevenueVault.Claim[](1);
+        claims[0] = _claimOf(epochId, 1);
+        VM.prank(claims[0].account);
+        try _VAULT.claim(claims, ALICE) {
+            _violate("an escrow leaf was claimed");
+        } catch (bytes memory reason) {
+            if (bytes4(reason) != IRevenueVault.RevenueVaultEscrowLeaf.selector) _violate("an escrow claim not named");
+            ++successes[this.claimEscrow.selector];
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views for the invariants
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Whether epoch `epochId` has an escrow leaf (leaf 1), and whether the handler released it as the
+    /// court: the only way it may be spent.
+    function escrowOf(uint256 epochId) external view returns (bool hasEscrow, bool releasedByCourt) {
+        hasEscrow = _allocations[epochId].disputeId != 0;
+        releasedByCourt = hasEscrow && _paid[epochId][1];
     }
 
     // ------------------------------------------------------------------------------------------------

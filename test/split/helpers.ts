@@ -139,9 +139,42 @@ export function contributions(prefix: number, firstId: bigint, maxLength = 8): f
 }
 
 /**
+ * The link to parent `parentId` of asset `childId` within `budget` bps: a root royalty and, one time in
+ * three, the sub-grantors of a grant chain (up to 3, grant ids unique per parent; accounts from the child's
+ * pool, so a sub-grantor may also be the child's holder or contributor, or from a pool of their own).
+ */
+export function parentLink(childId: bigint, parentId: bigint, budget: number): fc.Arbitrary<SplitParent> {
+  return fc.integer({ min: 0, max: budget }).chain((royaltyBps) =>
+    fc
+      .option(
+        fc.uniqueArray(
+          fc.record({
+            grantId: fc.bigInt({ min: 1n, max: 40n }),
+            account: fc.oneof(account(Number(childId)), account(0xf0)),
+            share: fc.integer({ min: 0, max: 100 }),
+          }),
+          { minLength: 1, maxLength: 3, selector: (l) => l.grantId },
+        ),
+        { freq: 3, nil: undefined },
+      )
+      .map((chain) => {
+        if (chain === undefined) return { assetId: parentId, royaltyBps };
+        // Each sub-grantor takes a part of what the budget leaves, so the chain stays within it.
+        let left = budget - royaltyBps;
+        const licensors = chain.map(({ grantId, account: grantor, share }) => {
+          const bps = Math.floor((left * share) / 100);
+          left -= bps;
+          return { account: grantor, royaltyBps: bps, grantId: 1_000n * childId + grantId };
+        });
+        return { assetId: parentId, royaltyBps, licensors };
+      }),
+  );
+}
+
+/**
  * A lineage of `1 + ancestors` assets, ids 1 (the product) upward: asset i's parents are among the assets
- * above it, so there are no cycles but there are diamonds. Each asset has its own account pool (prefix =
- * its id) and contribution ids.
+ * above it, so there are no cycles but there are diamonds; some parents are derived under grant chains
+ * (licensors). Each asset has its own account pool (prefix = its id) and contribution ids.
  */
 export function lineage(maxAncestors = 3): fc.Arbitrary<SplitContext[]> {
   return fc.integer({ min: 0, max: maxAncestors }).chain((ancestors) =>
@@ -154,13 +187,7 @@ export function lineage(maxAncestors = 3): fc.Arbitrary<SplitContext[]> {
             ? fc.constant([])
             : fc
                 .subarray(above)
-                .chain((ids) =>
-                  fc.tuple(
-                    ...ids.map((parentId) =>
-                      fc.integer({ min: 0, max: Math.floor(10_000 / ids.length) }).map((royaltyBps) => ({ assetId: parentId, royaltyBps })),
-                    ),
-                  ),
-                );
+                .chain((ids) => fc.tuple(...ids.map((parentId) => parentLink(assetId, parentId, Math.floor(10_000 / ids.length)))));
         return fc.record({
           assetId: fc.constant(assetId),
           policy: splitPolicy,

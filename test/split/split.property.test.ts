@@ -67,10 +67,14 @@ describe("split: properties", () => {
     );
   });
 
-  it("the order of contributions and parents never changes the result", () => {
+  it("the order of contributions, parents and licensors never changes the result", () => {
     fc.assert(
       fc.property(amount, lineage(), fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), (amountToSplit, contexts, keys) => {
-        const reordered = contexts.map((c) => ({ ...c, contributions: shuffled(c.contributions, keys), parents: shuffled(c.parents, [...keys].reverse()) }));
+        const reordered = contexts.map((c) => ({
+          ...c,
+          contributions: shuffled(c.contributions, keys),
+          parents: shuffled(c.parents, [...keys].reverse()).map((p) => (p.licensors === undefined ? p : { ...p, licensors: shuffled(p.licensors, keys) })),
+        }));
         const expected = JSON.stringify(allocationToJson(split(amountToSplit, contexts)));
         expect(JSON.stringify(allocationToJson(split(amountToSplit, reordered)))).to.equal(expected);
       }),

@@ -114,7 +114,7 @@ describe("split: validation", () => {
     refuse({ version: 0, stageWeightsBps: [0, 0, 0, 0], emptyStageRule: "PRO_RATA" }, "INVALID_WEIGHTS", /version 0/);
   });
 
-  it("contributions: uint256 ids, once each; stages 0-3; positive measures; uint256 dispute ids", () => {
+  it("contributions: uint256 ids, once each; stages 0-3; positive measures; uint64 dispute ids", () => {
     const refuse = (fields: Record<string, unknown>, code: SplitErrorCode, message: RegExp): void => {
       expectRefused(
         { amount: 1n, context: withChange((c) => ({ contributions: [{ ...c.contributions[0]!, ...fields }] })) },
@@ -130,7 +130,8 @@ describe("split: validation", () => {
     refuse({ stage: "COLLECTION" }, "INVALID_CONTRIBUTION", /no stage 0-3: COLLECTION/);
     refuse({ id: -1n }, "INVALID_CONTRIBUTION", /contribution id is not a uint256: -1/);
     refuse({ id: 1 }, "INVALID_CONTRIBUTION", /contribution id is not a uint256: 1/);
-    refuse({ disputeId: -7n }, "INVALID_CONTRIBUTION", /contribution 1 has a dispute id that is not a uint256: -7/);
+    refuse({ disputeId: -7n }, "INVALID_CONTRIBUTION", /contribution 1 has a dispute id that is not a uint64: -7/);
+    refuse({ disputeId: 2n ** 64n }, "INVALID_CONTRIBUTION", /dispute id that is not a uint64: 18446744073709551616/);
 
     const twice = (ids: bigint[]): SplitContext =>
       withChange(() => ({ contributions: ids.map((id) => ({ id, contributor: alice, stage: 1, measure: 1n })) }));
@@ -165,6 +166,52 @@ describe("split: validation", () => {
       "ROYALTIES_EXCEED_TOTAL",
       /asset 1: royalties to parents sum to 10001 bps, above 10,000/,
     );
+  });
+
+  it("licensors: an array of sub-grants, each once, with a positive grant id, 0 to 10,000 bps and an account", () => {
+    const refuse = (licensors: unknown, code: SplitErrorCode, message: RegExp): void => {
+      expectRefused(
+        { amount: 1n, context: withChange(() => ({ parents: [{ assetId: 2n, royaltyBps: 100, licensors }] })), resolveParent: resolverOf([context(2n)]) },
+        code,
+        message,
+      );
+    };
+    const bob = addr(0xb1);
+    refuse("none", "INVALID_ROYALTY", /asset 1: licensors of parent 2 must be an array/);
+    refuse([{ account: bob, royaltyBps: 10, grantId: 0n }], "INVALID_ROYALTY", /licensor of parent 2 has a grant id that is not a positive uint256: 0/);
+    refuse([{ account: bob, royaltyBps: 10, grantId: 3 }], "INVALID_ROYALTY", /grant id that is not a positive uint256: 3/);
+    refuse([{ account: bob, royaltyBps: 10_001, grantId: 3n }], "INVALID_ROYALTY", /royalty of sub-grant 3 \(parent 2\) is not 0 to 10,000 bps: 10001/);
+    refuse([{ account: bob, royaltyBps: 1.5, grantId: 3n }], "INVALID_ROYALTY", /bps: 1.5/);
+    refuse([{ account: addr(0), royaltyBps: 1, grantId: 3n }], "INVALID_ADDRESS", /asset 1: grantor of sub-grant 3 \(parent 2\) is the zero address/);
+    refuse([{ account: flipFirstLetter(getAddress("0xabcdef0123456789abcdef0123456789abcdef01")), royaltyBps: 1, grantId: 3n }], "INVALID_ADDRESS", /grantor of sub-grant 3 .* checksum/);
+    refuse(
+      [
+        { account: bob, royaltyBps: 1, grantId: 3n },
+        { account: alice, royaltyBps: 2, grantId: 3n },
+      ],
+      "INVALID_ROYALTY",
+      /sub-grant 3 appears twice in the chain of parent 2/,
+    );
+    // Royalties stack: the parents' root royalties and every sub-grantor's together at most 10,000.
+    refuse(
+      [
+        { account: bob, royaltyBps: 5_000, grantId: 3n },
+        { account: alice, royaltyBps: 4_901, grantId: 4n },
+      ],
+      "ROYALTIES_EXCEED_TOTAL",
+      /asset 1: royalties to parents sum to 10001 bps \(9901 of them to sub-grantors\), above 10,000/,
+    );
+    const full = splitRevenue({
+      amount: 100n,
+      context: withChange(() => ({
+        parents: [{ assetId: 2n, royaltyBps: 100, licensors: [{ account: bob, royaltyBps: 9_900, grantId: 3n }] }],
+      })),
+      resolveParent: resolverOf([context(2n)]),
+    });
+    expect(full.entries.map((e) => [e.account, e.amount])).to.deep.equal([
+      [addr(0xa0), 1n],
+      [bob, 99n],
+    ]);
   });
 
   it("parents the resolver does not know, or cannot give", () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { Address } from "viem";
 
-import { allocationTree, escrowAccount, splitInputsHash, splitRevenue, type SplitInput } from "../../ledger/split/index.js";
+import { allocationTree, escrowAccount, isEscrowAccount, splitInputsHash, splitRevenue, type SplitInput } from "../../ledger/split/index.js";
 import { AssetKind, EmptyStageRule } from "../../ledger/types.js";
 import { h, issueAsset } from "../helpers/ledger.js";
 import { send } from "../helpers/registry.js";
@@ -14,6 +14,21 @@ const { ethers, networkHelpers } = connection;
 const DISPUTE = 7n;
 
 describe("split: settled and claimed on the RevenueVault", () => {
+  it("escrow accounts are the vault's, and only they are escrow accounts to it", async () => {
+    const { vault } = await deployVault(connection);
+    for (const disputeId of [0n, 1n, DISPUTE, 2n ** 32n + 5n, 2n ** 64n - 1n]) {
+      const account = escrowAccount(disputeId);
+      expect(await vault.escrowAccount(disputeId)).to.equal(ethers.getAddress(account));
+      expect(await vault.isEscrowAccount(account)).to.equal(true);
+      expect(isEscrowAccount(account)).to.equal(true);
+    }
+    await expect(vault.escrowAccount(2n ** 64n)).to.be.revertedWithCustomError(vault, "EscrowAccountsDisputeIdTooLarge");
+    for (const other of [ethers.ZeroAddress, "0x0000000000000000000000000000000000000007", (await ethers.getSigners())[0]!.address]) {
+      expect(await vault.isEscrowAccount(other)).to.equal(false);
+      expect(isEscrowAccount(other)).to.equal(false);
+    }
+  });
+
   it("the vault pays every leaf of a split with the engine's proofs, the escrow leaf to the court's ruling", async () => {
     const world = await deployVault(connection);
     const { alice, bob, carol, vault, token } = world;
@@ -54,9 +69,12 @@ describe("split: settled and claimed on the RevenueVault", () => {
       expect(await token.balanceOf(signer.address)).to.equal(leaf.amount);
     }
     const escrow = tree.claim(escrowAccount(DISPUTE))!;
-    await send(vault.connect(world.court).releaseEscrow(epochId, escrow.index, DISPUTE, escrow.amount, escrow.proof, [carol.address], [escrow.amount]));
+    // An escrow leaf is never claimable, whoever asks; only the court's release moves it.
+    await expect(vault.connect(carol).claim([{ epochId, ...escrow }], carol.address)).to.be.revertedWithCustomError(vault, "RevenueVaultEscrowLeaf");
+    await send(vault.connect(world.court).releaseEscrow(epochId, escrow.index, DISPUTE, escrow.amount, escrow.proof, carol.address, escrow.amount));
 
     expect(allocation.entries).to.have.length(4);
+    expect(await token.balanceOf(carol.address)).to.equal(tree.claim(carol.address as Address)!.amount + escrow.amount);
     expect((await vault.epoch(epochId)).claimed).to.equal(revenue);
     expect(await token.balanceOf(await vault.getAddress())).to.equal(0n);
   });

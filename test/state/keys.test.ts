@@ -21,6 +21,9 @@ describe("state keys: listings", () => {
       [listing.claimsOfParty(party), index.claimsOfParty(party, 8n, 9n)],
       [listing.disputesOfAsset(7n), index.disputesOfAsset(7n, 8n)],
       [listing.disputesOfParty(party), index.disputesOfParty(party, 8n)],
+      [listing.bondCreditsOfParty(party), index.bondCreditsOfParty(party, 8n)],
+      [listing.claimsOfEpoch(7n), key.claim(7n, 9n)],
+      [listing.bonds, key.bond(party)],
       [listing.objectionsOfAsset(7n), index.objectionsOfAsset(7n, 8n)],
       [listing.reviewsOfAsset(7n), index.reviewsOfAsset(7n, 8n)],
       [listing.parties, key.party(party)],
@@ -37,6 +40,8 @@ describe("state keys: listings", () => {
     // One owner only: owner 70's entries are not listed under owner 7.
     expect(index.childrenOf(70n, 8n).startsWith(listing.childrenOf(7n))).to.equal(false);
     expect(key.policy(70n, 1).startsWith(listing.policiesOf(7n))).to.equal(false);
+    expect(key.claim(70n, 1n).startsWith(listing.claimsOfEpoch(7n))).to.equal(false);
+    expect(key.bond(party)).to.equal(`bond/${party.toLowerCase()}`);
   });
 
   it("gives an id beyond the keys' width a prefix that lists nothing, where writing it throws", () => {

@@ -3,12 +3,17 @@ import { network } from "hardhat";
 
 import {
   key,
+  listing,
   MemoryState,
   readDocument,
   reduceLedgerEvent,
   resolveParty,
+  splitContextOf,
+  unsettledAmount,
   LedgerEventError,
   type AssetRecord,
+  type BondRecord,
+  type DepositRecord,
   type ContributionRecord,
   type DisputeRecord,
   type EpochRecord,
@@ -74,10 +79,11 @@ describe("ledger state: reducers", () => {
     for (let id = 1n; id <= (await vault.epochCount()); id += 1n) {
       const epoch = readDocument<EpochRecord>(state, key.epoch(id))!;
       const onChain = await vault.epoch(id);
-      expect([epoch.status, BigInt(epoch.claimed), BigInt(epoch.amount)], `epoch ${id}`).to.deep.equal([
+      expect([epoch.status, BigInt(epoch.claimed), BigInt(epoch.amount), epoch.rejected !== null], `epoch ${id}`).to.deep.equal([
         Number(onChain.status),
         onChain.claimed,
         onChain.amount,
+        Number(onChain.status) === 3,
       ]);
     }
     for (let id = 1n; id <= (await disputeCourt.disputeCount()); id += 1n) {
@@ -98,6 +104,24 @@ describe("ledger state: reducers", () => {
         const [member] = await ledger.accessManager.hasRole(roleId, signer.address);
         expect(state.get(key.role(roleId, signer.address)) !== undefined, `${signer.address} role ${roleId}`).to.equal(member);
       }
+    }
+    // Bonds are pulled: what the state says each account is owed is the court's credit.
+    for (const signer of Object.values(ledger.actors)) {
+      const bond = readDocument<BondRecord>(state, key.bond(signer.address));
+      const owed = bond === undefined ? 0n : BigInt(bond.credited) - BigInt(bond.withdrawn);
+      expect(owed, `bond credit of ${signer.address}`).to.equal(await disputeCourt.bondCredit(signer.address));
+    }
+    // Unsettled revenue of every product and version that has deposits, as the vault counts it.
+    const versions = new Set<string>();
+    for (const [, raw] of state.entries(listing.deposits)) {
+      const deposit = JSON.parse(raw) as DepositRecord;
+      versions.add(`${deposit.productId}/${deposit.policyVersion}`);
+    }
+    for (const pair of versions) {
+      const [productId, version] = pair.split("/");
+      expect(unsettledAmount(state, BigInt(productId!), Number(version)), `unsettled ${pair}`).to.equal(
+        await vault.unsettled(BigInt(productId!), Number(version)),
+      );
     }
     const [deposited, paidOut] = await vault.totals();
     const totals = readDocument<Totals>(state, key.totals())!;
@@ -141,6 +165,78 @@ describe("ledger state: reducers", () => {
     expect(() => reduceLedgerEvent(event, state)).to.throw(LedgerEventError, /PartyRegistered at block 7 log 3: kind is not an integer/);
     expect(() => reduceLedgerEvent({ ...event, args: [1, 2] }, state)).to.throw(LedgerEventError, /arguments without names/);
     expect(state.size).to.equal(0);
+  });
+
+  it("records a derivation under a chain of grants: the root's royalty to the parent, each sub-grant's grantor a licensor", () => {
+    // Grants on asset 1: 1 A→B 30% (the root), 2 B→C 5%, 3 C→D 20%; D files product 2 under grant 3; C is
+    // later succeeded by E. Addresses are made up: the reducer folds whatever the events say.
+    const [A, B, C, D, E] = ["0xa", "0xb", "0xc", "0xd", "0xe"].map((p) => `0x${p.slice(2).repeat(40)}`) as [string, string, string, string, string];
+    let logIndex = 0;
+    const event = (contract: string, eventName: string, args: Record<string, unknown>): LedgerEvent => ({
+      contract,
+      eventName,
+      args,
+      blockNumber: 1n,
+      timestamp: 1n,
+      transactionHash: "0x01",
+      logIndex: logIndex++,
+    });
+    const party = (account: string) => event("AssetRegistry", "PartyRegistered", { account, kind: 1n, profileHash: `0x${"00".repeat(32)}`, registrar: A });
+    const grant = (grantId: bigint, parentId: bigint, grantor: string, grantee: string, royaltyBps: number) =>
+      event("GrantRegistry", "Granted", {
+        grantId,
+        assetId: 1n,
+        grantee,
+        grantor,
+        parentId,
+        terms: { grantee, assetId: 1n, rights: 2, scopeKind: 0, scopeData: `0x${"00".repeat(32)}`, purposeHash: `0x${"00".repeat(32)}`, usageMode: 0, validFrom: 0n, validUntil: 10n, royaltyBps },
+      });
+    const applied = (assetId: bigint, applicant: string, parents: { assetId: bigint; grantId: bigint }[]) =>
+      event("AssetRegistry", "AssetApplied", {
+        assetId,
+        applicant,
+        kind: parents.length === 0 ? 0 : 1,
+        category: 1,
+        classification: 0,
+        fingerprint: `0x${assetId.toString(16).padStart(64, "0")}`,
+        cardHash: `0x${"11".repeat(32)}`,
+        cardURI: "",
+        parents,
+      });
+    const state = fold([
+      ...[A, B, C, D, E].map(party),
+      applied(1n, A, []),
+      grant(1n, 0n, A, B, 3_000),
+      grant(2n, 1n, B, C, 500),
+      grant(3n, 2n, C, D, 2_000),
+      applied(2n, D, [{ assetId: 1n, grantId: 3n }]),
+      applied(3n, B, [{ assetId: 1n, grantId: 1n }]),
+      event("AssetRegistry", "PartySucceeded", { predecessor: C, successor: E, evidenceHash: `0x${"00".repeat(32)}`, registrar: A }),
+    ]);
+    expect(readDocument<AssetRecord>(state, key.asset(2n))!.parents).to.deep.equal([
+      {
+        assetId: "1",
+        grantId: "3",
+        royaltyBps: 3_000,
+        licensors: [
+          { grantId: "3", grantor: C, royaltyBps: 2_000 },
+          { grantId: "2", grantor: B, royaltyBps: 500 },
+        ],
+      },
+    ]);
+    // A direct grant has no licensors.
+    expect(readDocument<AssetRecord>(state, key.asset(3n))!.parents).to.deep.equal([{ assetId: "1", grantId: "1", royaltyBps: 3_000, licensors: [] }]);
+    // The split context pays each sub-grantor as it resolves now: C's royalty goes to its successor E.
+    expect(splitContextOf(state, 2n)!.parents).to.deep.equal([
+      {
+        assetId: 1n,
+        royaltyBps: 3_000,
+        licensors: [
+          { account: E, royaltyBps: 2_000, grantId: 3n },
+          { account: B, royaltyBps: 500, grantId: 2n },
+        ],
+      },
+    ]);
   });
 
   it("lists index entries in id order, after a cursor, up to a limit", () => {

@@ -261,7 +261,56 @@ describe("web pages in headless Chromium against the npm start stack", function 
     expect(await page.locator("#escrow").innerText()).to.include(
       `Dispute No. 1 (Open) holds ${await money(escrowLeaf.amount)} of settlement No. 1 for contribution No. 1.`,
     );
+    // Why it gets its share: the royalty its shipment records earn as a parent, split to their holder.
+    await page.locator(`details.share-why[data-product="${product}"] summary`).click();
+    expect(await page.locator(`details.share-why[data-product="${product}"]`).innerText()).to.include("Holder's remainder, via parent No. 2");
+    // Its bond from the ruled dispute is credited, to withdraw.
+    expect(await page.locator("#contributor-result").innerText()).to.match(/Dispute bonds to withdraw\s+100\.00 LTY/);
     await shot("contributor-en");
+  });
+
+  it("shows a sub-licensor its royalty and a contributor the escrow released to it, in both languages", async () => {
+    const operator = (await api<{ holder: string }>("/assets/3")).holder;
+    await page.goto(`${stack.apiUrl}/#/contributor?address=${operator}`);
+    const licensed = page.locator('details.share-why[data-product="5"]');
+    await licensed.waitFor();
+    await licensed.locator("summary").click();
+    // The operator sub-licensed the traffic data (grant #3) for product No. 5: 5 % of its revenue.
+    expect(await licensed.innerText()).to.include("Sub-licence royalty (grant #3), via parent No. 1: 5.00 %");
+    expect(await page.locator('svg.share-chart[data-product="5"] title').textContent()).to.equal("Share of product No. 5: 5.00 % to this account");
+
+    // Dispute No. 2 on its sensor-feed record was ruled (measure adjusted): the escrow paid part, returned the rest.
+    const leaf = await api<{ amount: string; released: { paid: string; returned: string; recipient: string } }>(`/settlements/1/claims/${escrowAccount(2n)}`);
+    const escrow = await page.locator("#escrow").innerText();
+    expect(escrow).to.include(`Dispute No. 2 (Ruled) held ${await money(leaf.amount)} of settlement No. 1 for contribution No. 2; released`);
+    expect(escrow).to.include(`${await money(leaf.released.paid)} paid to the contributor ${operator}`);
+    expect(escrow).to.include(`${await money(leaf.released.returned)} returned to the product's unsettled revenue`);
+    await shot("contributor-licensor-en");
+
+    await page.getByLabel("Language").selectOption("zh-CN");
+    await page.locator('details.share-why[data-product="5"]').waitFor();
+    await page.locator('details.share-why[data-product="5"] summary').click();
+    expect(await page.locator('details.share-why[data-product="5"]').innerText()).to.include("分许可费（授权 #3）");
+    expect(await page.locator("#escrow").innerText()).to.include("退回该数据产品的待结算收益");
+    await shot("contributor-licensor-zh");
+  });
+
+  it("shows a sub-licensed product's stacked royalties and an objection as the court's dispute", async () => {
+    await page.goto(`${stack.apiUrl}/#/certificate?number=5`);
+    const royalties = page.locator("#royalties");
+    await royalties.waitFor();
+    const text = await royalties.innerText();
+    const operator = (await api<{ holder: string }>("/assets/3")).holder;
+    expect(text).to.include("15.00 % to No. 1 under grant #3").and.include(`Sub-licence royalty (grant #3): 5.00 % to ${operator}`);
+    // The lineage edge carries the royalties stacked.
+    expect(await page.locator("svg.lineage g.edge text").first().textContent()).to.equal("20 %");
+
+    await page.goto(`${stack.apiUrl}/#/certificate?number=4`);
+    const objections = page.locator("table", { has: page.locator("caption", { hasText: "Objections" }) });
+    await objections.waitFor();
+    expect(await objections.locator("thead").innerText()).to.include("Court dispute");
+    expect(await objections.locator("tbody tr").innerText()).to.include("Open").and.include("No. 3");
+    expect(await page.locator("#certificate-result").innerText()).to.include("only the court's ruling resolves it");
   });
 
   it("shows an arbitrator the asset's evidence timeline, replays it on demand, and its open dispute with escrow", async () => {
@@ -286,12 +335,24 @@ describe("web pages in headless Chromium against the npm start stack", function 
     await page.locator("#replay-verdict.ok").waitFor();
     expect(await page.locator("#replay-verdict").innerText()).to.include("Verified").and.include(chain.verification.head);
 
-    const dispute = page.locator("article.dispute");
-    expect(await dispute.count()).to.equal(1);
+    const disputes = page.locator("article.dispute");
+    expect(await disputes.count()).to.equal(2);
+    const dispute = disputes.first();
     const text = await dispute.innerText();
     expect(text).to.include("Dispute No. 1 · Contribution · Open").and.include("ipfs://demo/disputes/1/invoices.json");
+    expect(text).to.match(/Bond\s+100\.00 LTY/).and.match(/Bond after the ruling\s+held by the court until the ruling/);
     const escrowLeaf = await api<{ amount: string }>(`/settlements/1/claims/${escrowAccount(1n)}`);
     expect(await dispute.locator(".escrow-held").innerText()).to.include(`${await money(escrowLeaf.amount)} in settlement No. 1`);
+    // The ruled dispute: its bond returned to the claimant, its escrow released as the ruling said.
+    const ruled = disputes.nth(1);
+    const ruledText = await ruled.innerText();
+    const logistics = (await api<{ holder: string }>("/assets/2")).holder;
+    expect(ruledText).to.include("Dispute No. 2 · Contribution · Ruled").and.include("Adjust contribution");
+    expect(ruledText).to.include(`100.00 LTY returned to the claimant ${logistics}, who withdraws it`);
+    const released = await api<{ amount: string; released: { paid: string; returned: string; recipient: string } }>(`/settlements/1/claims/${escrowAccount(2n)}`);
+    expect(await ruled.locator(".escrow-held li.escrow-released").innerText()).to.include(`${await money(released.amount)} in settlement No. 1, released`).and.include(
+      `${await money(released.released.paid)} paid to the contributor ${released.released.recipient}; ${await money(released.released.returned)} returned to the product's unsettled revenue`,
+    );
     await shot("arbitrator-en");
 
     await page.getByLabel("Language").selectOption("zh-CN");

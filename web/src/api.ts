@@ -22,6 +22,7 @@ export type Dispute = z.infer<typeof Schemas.Dispute>;
 export type EvidenceChain = z.infer<typeof Schemas.EvidenceChain>;
 export type EvidenceEntry = z.infer<typeof Schemas.EvidenceEntry>;
 export type SplitPreview = z.infer<typeof Schemas.SplitPreview>;
+export type SplitComponent = z.infer<typeof Schemas.SplitComponent>;
 export type Problem = z.infer<typeof Schemas.Problem>;
 export type Ledger = z.infer<typeof Schemas.Ledger>;
 interface Page<T> {

@@ -5,13 +5,15 @@ import {
   AssetStatus,
   Classification,
   DataCategory,
+  DisputeKind,
   ReviewKind,
   TransferReason,
 } from "../../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";
-import { parseAddress, parseBool, parseEnum, parseHash, parseId, parseText, parseUint } from "../validate.js";
+import { parseAddress, parseAmount, parseDecimals, parseEnum, parseHash, parseId, parseText, parseUint } from "../validate.js";
+import { openDispute } from "./disputes.js";
 
 const names = (values: Record<string, number>) => Object.keys(values).join(", ");
 export const nameOf = (values: Record<string, number>, value: number | bigint): string =>
@@ -92,24 +94,40 @@ export function registerAssets(program: Command, cli: CliContext): void {
 
   asset
     .command("object")
-    .description("file an objection during notice or against an issued certificate (any live party); prints the objection id")
+    .description(
+      "object to a registration, in its notice window or after issue (any live party but its holder): opens an OBJECTION dispute " +
+        "in the court, with a bond (approves the court when needed); the court's ruling resolves it. Prints the dispute and objection ids",
+    )
     .argument("<asset>", "asset id")
     .argument("<grounds-hash>", "hash of the grounds")
     .argument("[grounds-uri]", "where the grounds are", "")
-    .action(async (assetId: string, groundsHash: string, groundsUri: string) => {
-      const args = [parseId("asset", assetId), parseHash("grounds-hash", groundsHash), parseText("grounds-uri", groundsUri)];
-      await cli.send({ action: "asset object", contract: "AssetRegistry", functionName: "fileObjection", args });
+    .option("--bond <amount>", "the bond in the settlement token (default: the court's minimum for an OBJECTION)")
+    .option("--units <decimals>", "the token's decimals, to give the bond as a decimal")
+    .action(async (assetId: string, groundsHash: string, groundsUri: string, opts: { bond?: string; units?: string }) => {
+      await openDispute(cli, {
+        action: "asset object",
+        kind: DisputeKind.OBJECTION,
+        assetId: parseId("asset", assetId),
+        subjectId: 0n,
+        standingId: 0n,
+        bond: opts.bond === undefined ? undefined : parseAmount("--bond", opts.bond, parseDecimals("--units", opts.units)),
+        groundsHash: parseHash("grounds-hash", groundsHash),
+        groundsURI: parseText("grounds-uri", groundsUri),
+      });
     });
 
+  // Kept so that an old script meets the new rule by name rather than "unknown command".
   asset
-    .command("resolve-objection")
-    .description("dismiss or uphold an open objection (registrar or arbitrator)")
-    .argument("<objection>", "objection id")
-    .argument("<decision>", "upheld or dismissed")
-    .argument("<ruling-hash>", "hash of the decision")
-    .action(async (objectionId: string, decision: string, rulingHash: string) => {
-      const args = [parseId("objection", objectionId), parseBool("decision", decision, "upheld", "dismissed"), parseHash("ruling-hash", rulingHash)];
-      await cli.send({ action: "asset resolve-objection", contract: "AssetRegistry", functionName: "resolveObjection", args });
+    .command("resolve-objection", { hidden: true })
+    .description("removed: only the court's ruling resolves an objection")
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new InputError(
+        "asset resolve-objection: removed. An objection is a dispute of kind OBJECTION and only the court's ruling resolves it: " +
+          "`provenance dispute rule <dispute> DISMISS|UPHOLD|REVOKE_CERTIFICATE|TRANSFER_HOLDING --ruling-hash <hash>` (arbitrator)",
+        { argument: "resolve-objection" },
+      );
     });
 
   asset
@@ -138,7 +156,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
 
   asset
     .command("transfer")
-    .description("transfer registration: move the holding right (registrar)")
+    .description("transfer registration: move the holding right (registrar; a transfer ordered by the court is carried out by its ruling)")
     .argument("<asset>", "asset id")
     .argument("<to>", "the new holder, a live party")
     .argument("<reason>", names(TransferReason))
@@ -174,6 +192,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
         noticeEndsAt: bigint; cardVersion: number; openObjections: number; pledgee: string;
       };
       const holder = (await client.readContract({ ...registry, functionName: "holderOf", args: [assetId] })) as string;
+      const awaitsDesensitization = (await client.readContract({ ...registry, functionName: "awaitsDesensitization", args: [assetId] })) as boolean;
       const [seq, head] = (await client.readContract({ ...registry, functionName: "evidenceHead", args: [assetId] })) as readonly [number, string];
       const value = {
         assetId,
@@ -187,6 +206,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
         cardVersion: info.cardVersion,
         openObjections: info.openObjections,
         pledgee: /^0x0{40}$/.test(info.pledgee) ? null : info.pledgee,
+        awaitsDesensitization,
         evidence: { seq, head },
       };
       cli.result(
@@ -195,6 +215,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
           `asset #${assetId}: ${value.kind} (${value.category}, ${value.classification}), ${value.status}`,
           `  holder ${holder}${value.pledgee === null ? "" : `, pledged to ${value.pledgee}`}`,
           `  card version ${info.cardVersion}; open objections ${info.openObjections}`,
+          ...(awaitsDesensitization ? ["  classified below its most sensitive parent: waits for a DESENSITIZATION review before acceptance"] : []),
           `  evidence: ${seq} entries, head ${head}`,
         ].join("\n"),
       );

@@ -124,7 +124,7 @@ export function registerContributions(program: Command, cli: CliContext): void {
 
   contribution
     .command("sign-confirmation")
-    .description("sign a confirmation of contributions off chain (EIP-712), as the products' holder; writes a file")
+    .description("sign a confirmation of contributions off chain (EIP-712: your address as holder, the ids, your nonce, a deadline), as the products' holder; writes a file")
     .argument("<ids...>", "contribution ids")
     .option("--deadline <date>", "last moment the signature may be used (default: 24 hours on the chain's clock)")
     .requiredOption("--out <file>", "where to write the signed confirmation")
@@ -141,7 +141,8 @@ export function registerContributions(program: Command, cli: CliContext): void {
         domain: contributionsEip712Domain(BigInt(chainId), ledger),
         types: CONFIRM_CONTRIBUTIONS_EIP712_TYPES,
         primaryType: "ConfirmContributions",
-        message: { contributionIds: ids, nonce, deadline },
+        // The holder is part of the signed message: the signature confirms for this holder only (EIP-1271 wallets that share a key included).
+        message: { holder: signer.account.address, contributionIds: ids, nonce, deadline },
       });
       const signed = { type: "provenance.signed-confirmation", chainId, contributionLedger: ledger, holder: signer.account.address, contributionIds: ids, deadline, nonce, signature };
       await cli.writeJsonFile(opts.out, signed);

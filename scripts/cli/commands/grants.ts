@@ -61,7 +61,11 @@ function addTermsOptions(command: Command, withAsset: boolean): Command {
     .option("--usage <mode>", "DELIVERY, API or COMPUTE_IN_DOMAIN", "DELIVERY")
     .option("--from <date>", "start of the window (ISO 8601 or unix seconds; default: now on the chain's clock)")
     .requiredOption("--until <date>", "end of the window (ISO 8601 or unix seconds)")
-    .option("--royalty <bps>", "the grantor's share of a derived product's revenue, in basis points", "0");
+    .option(
+      "--royalty <bps>",
+      "the grantor's share of a derived product's revenue, in basis points; for a sub-grant, on top of every grant above it (stacked, at most 10000 in all)",
+      "0",
+    );
 }
 
 export function parseTerms(opts: TermsOptions, assetId?: bigint): GrantTerms {
@@ -179,7 +183,10 @@ export function registerGrants(program: Command, cli: CliContext): void {
     });
 
   addTermsOptions(
-    grant.command("sub-grant").description("sub-grant part of a grant you hold with SUBLICENSE (narrower only)").argument("<parent>", "parent grant id"),
+    grant
+      .command("sub-grant")
+      .description("sub-grant part of a grant you hold with SUBLICENSE (narrower only); its royalty is paid to you, on top of the royalties above")
+      .argument("<parent>", "parent grant id"),
     false,
   ).action(async (parent: string, opts: TermsOptions) => {
     const parentId = parseId("parent", parent);
@@ -195,7 +202,7 @@ export function registerGrants(program: Command, cli: CliContext): void {
 
   for (const [name, functionName, who] of [
     ["suspend", "suspend", "suspend a grant and every sub-grant below it"],
-    ["resume", "resume", "resume a suspended grant"],
+    ["resume", "resume", "resume a suspended grant (only an arbitrator, once an arbitrator suspended it)"],
     ["revoke", "revoke", "revoke a grant for good, and every sub-grant below it"],
   ] as const) {
     grant

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 
+import { isEscrowAccount } from "../../../ledger/split/index.js";
 import { PartyKind } from "../../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
@@ -19,6 +20,9 @@ export function registerParties(program: Command, cli: CliContext): void {
     .action(async (account: string, kind: string, profileHash: string) => {
       const args = [parseAddress("account", account), parseEnum("kind", PartyKind, kind), parseHash("profile-hash", profileHash)] as const;
       if (args[1] === PartyKind.NONE) throw new InputError("kind: NONE is not a legal form", { argument: "kind" });
+      if (isEscrowAccount(args[0])) {
+        throw new InputError("account: that is a dispute's escrow account, owned by the court: it is never a party", { argument: "account" });
+      }
       await cli.send({ action: "party register", contract: "AssetRegistry", functionName: "registerParty", args });
     });
 

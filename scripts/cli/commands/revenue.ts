@@ -5,6 +5,7 @@ import { proposeSettlement } from "../../../ledger/state/index.js";
 import { progressOn, ledgerStateAt } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
+import { knownRefusal } from "../refusals.js";
 import { parseSettlementFile, settlementFileOf } from "../settlementFile.js";
 import { ABIS, type TxResult } from "../tx.js";
 import { parseAddress, parseAmount, parseDecimals, parseHash, parseId, parseUint } from "../validate.js";
@@ -26,6 +27,14 @@ export async function ensureAllowance(cli: CliContext, spender: Address, amount:
   if (allowance >= amount) return undefined;
   const call = { action: `${action}: approve the settlement token`, contract: { address: token, abi: erc20Abi }, functionName: "approve", args: [spender, amount] };
   return cli.send(call, { print: false });
+}
+
+/** The block of the last settlement or rejection of a product and policy version (0: none). */
+async function lastSettlementBlock(cli: CliContext, productId: bigint, policyVersion: number): Promise<bigint> {
+  const { client, deployment } = await cli.connection();
+  return BigInt(
+    (await client.readContract({ address: deployment.addresses.RevenueVault, abi: ABIS.RevenueVault, functionName: "lastSettlementBlock", args: [productId, policyVersion] })) as bigint | number,
+  );
 }
 
 /** Revenue: deposits, settlements (propose from chain data, submit, challenge) and multi-epoch claims. */
@@ -51,10 +60,13 @@ export function registerRevenue(program: Command, cli: CliContext): void {
 
   settlement
     .command("propose")
-    .description("compute the settlement of a product's unsettled revenue from chain data (no indexer), with every party's leaf and proof")
+    .description(
+      "compute the settlement of a product's unsettled revenue from chain data (no indexer), with every party's leaf and proof; " +
+        "after a rejected, partly claimed settlement it credits what was claimed",
+    )
     .argument("<product>", "product id")
     .option("--policy-version <v>", "the policy version whose deposits to settle (default: the product's current one)")
-    .option("--block <n>", "the state block (default: the latest block)")
+    .option("--block <n>", "the state block (default: the latest block); not before the last settlement or rejection of the product and version")
     .option("--out <file>", "write the settlement file (for `settlement submit --from` and `claim --proof`)")
     .option("--log-chunk <blocks>", "blocks per getLogs request", "5000")
     .action(async (product: string, opts: { policyVersion?: string; block?: string; out?: string; logChunk: string }) => {
@@ -70,6 +82,16 @@ export function registerRevenue(program: Command, cli: CliContext): void {
       const policyVersion =
         requestedVersion ??
         Number(((await client.readContract({ address: deployment.addresses.ContributionLedger, abi: ABIS.ContributionLedger, functionName: "splitPolicy", args: [productId] })) as { version: number }).version);
+      // A settlement reads the state at or after the last settlement or rejection of its product and version,
+      // so that a rejected epoch's claims are credited exactly once (RevenueVaultStaleStateBlock).
+      const last = await lastSettlementBlock(cli, productId, policyVersion);
+      if (stateBlock < last) {
+        throw new InputError(
+          `--block: ${stateBlock} precedes the last settlement or rejection of product ${productId} under policy version ${policyVersion} (block ${last}): ` +
+            "a settlement reads the state at or after it (omit --block for the latest block)",
+          { argument: "--block", lastSettlementBlock: last },
+        );
+      }
       const { state } = await ledgerStateAt(connection, stateBlock, progressOn(cli.io.stderr, "reading logs"));
       const proposal = proposeSettlement(state, productId, policyVersion, stateBlock);
       if (proposal === undefined) throw new FailureError(`product ${productId} has nothing unsettled under policy version ${policyVersion} as of block ${stateBlock}`, { productId, policyVersion });
@@ -100,6 +122,11 @@ export function registerRevenue(program: Command, cli: CliContext): void {
       if (file.chainId !== chainId || file.vault.toLowerCase() !== deployment.addresses.RevenueVault.toLowerCase()) {
         throw new InputError(`--from: ${opts.from} is for chain ${file.chainId} vault ${file.vault}, not this deployment`, { argument: "--from" });
       }
+      const last = await lastSettlementBlock(cli, BigInt(file.productId), file.policyVersion);
+      if (BigInt(file.stateBlock) < last) {
+        // Settled or rejected since the file was proposed: its split would take a rejected epoch's credits again.
+        throw knownRefusal("settlement submit", "RevenueVaultStaleStateBlock", { stateBlock: BigInt(file.stateBlock), lastSettlementBlock: last });
+      }
       const args = [BigInt(file.productId), file.policyVersion, BigInt(file.amount), file.merkleRoot, BigInt(file.stateBlock), file.inputsHash];
       const result = await cli.send({ action: "settlement submit", contract: "RevenueVault", functionName: "settle", args });
       const epochId = result.ids.epochId?.[0];
@@ -111,7 +138,7 @@ export function registerRevenue(program: Command, cli: CliContext): void {
 
   settlement
     .command("challenge")
-    .description("reject a settlement during its challenge window (arbitrator)")
+    .description("reject a settlement during its challenge window (arbitrator); what was claimed before is credited by the next settlement")
     .argument("<epoch>", "epoch id")
     .argument("<reason-hash>", "hash of the reasons")
     .action(async (epoch: string, reasonHash: string) => {
@@ -138,6 +165,16 @@ export function registerRevenue(program: Command, cli: CliContext): void {
         const leaf = file.parsedLeaves.find((l) => l.account === leafAccount);
         if (leaf === undefined) throw new InputError(`--proof: ${path} has no leaf for ${leafAccount}`, { argument: "--proof" });
         claims.push({ epochId, index: leaf.index, account: leaf.account, amount: leaf.amount, proof: leaf.proof });
+      }
+      if (opts.leafAccount !== undefined) {
+        const { client, deployment } = await cli.connection();
+        const escrow = (await client.readContract({ address: deployment.addresses.RevenueVault, abi: ABIS.RevenueVault, functionName: "isEscrowAccount", args: [leafAccount] })) as boolean;
+        if (escrow) {
+          throw new InputError(
+            "--leaf-account: that is a dispute's escrow account: its leaves are never claimed, the court releases them as the ruling says (`provenance dispute release-escrow`)",
+            { argument: "--leaf-account" },
+          );
+        }
       }
       await cli.send({ action: "claim", contract: "RevenueVault", functionName: "claim", args: [claims, recipient] });
     });

@@ -1,16 +1,9 @@
 import type { Command } from "commander";
-import type { Hex } from "viem";
 
-import { key, settlementOf } from "../../../ledger/state/index.js";
-import { ledgerStateAt, progressOn, readLogs } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
-import { ABIS } from "../tx.js";
+import { readPostedSettlement, recomputeSettlement } from "../postedSettlement.js";
 import { parseId } from "../validate.js";
-import type { AbiEvent } from "viem";
-import { decodeEventLog } from "viem";
-
-const SETTLEMENT_POSTED = ABIS.RevenueVault.find((item) => item.type === "event" && item.name === "SettlementPosted") as AbiEvent;
 
 /** `verify split`: recompute a settled epoch's allocation from chain data and compare it with what was posted. */
 export function registerVerify(program: Command, cli: CliContext): void {
@@ -25,22 +18,11 @@ export function registerVerify(program: Command, cli: CliContext): void {
       const productId = parseId("product", product);
       const epochId = parseId("epoch", epoch);
       const connection = await cli.connection();
-      const { client, deployment } = connection;
-      const vault = deployment.addresses.RevenueVault;
-      const count = (await client.readContract({ address: vault, abi: ABIS.RevenueVault, functionName: "epochCount" })) as bigint;
-      if (epochId > count) throw new InputError(`epoch: there is no epoch ${epochId} (the last is ${count})`, { argument: "epoch" });
-      const [posted] = await readLogs(connection, { address: [vault], fromBlock: deployment.fromBlock, toBlock: await client.getBlockNumber(), event: SETTLEMENT_POSTED, args: { epochId } });
-      if (posted === undefined) throw new FailureError(`no SettlementPosted event for epoch ${epochId}`, { epochId });
-      const { args } = decodeEventLog({ abi: [SETTLEMENT_POSTED], data: posted.data, topics: posted.topics as [Hex, ...Hex[]] });
-      const onChain = args as unknown as { productId: bigint; policyVersion: number; amount: bigint; merkleRoot: Hex; stateBlock: bigint; inputsHash: Hex };
+      const onChain = await readPostedSettlement(connection, epochId);
       if (onChain.productId !== productId) {
         throw new InputError(`epoch: epoch ${epochId} settles product ${onChain.productId}, not ${productId}`, { argument: "epoch" });
       }
-      const { state } = await ledgerStateAt(connection, onChain.stateBlock, progressOn(cli.io.stderr, "reading logs"));
-      if (state.get(key.asset(productId)) === undefined) {
-        throw new FailureError(`product ${productId} did not exist at block ${onChain.stateBlock}`, { productId });
-      }
-      const { allocation, merkleRoot, inputsHash } = settlementOf(state, productId, onChain.policyVersion, onChain.amount, onChain.stateBlock);
+      const { allocation, merkleRoot, inputsHash } = await recomputeSettlement(connection, onChain, cli.io.stderr);
       const rootMatches = merkleRoot === onChain.merkleRoot.toLowerCase();
       const inputsMatch = inputsHash === onChain.inputsHash.toLowerCase();
       const value = {

@@ -7,10 +7,12 @@ import {
   listing,
   readDocument,
   type AssetRecord,
+  type DisputeRecord,
   type EvidenceRecord,
   type ObjectionRecord,
   type ReviewRecord,
 } from "../../../ledger/state/index.js";
+import { DisputeKind } from "../../../ledger/types.js";
 import { presentProblem, verifyEvidence } from "../evidence.js";
 import { pageOf } from "../pagination.js";
 import { presentAsset, presentAssetCore, presentObjection, presentReview, requireAsset } from "../present.js";
@@ -130,7 +132,7 @@ export const assetRoutes = [
           nodes += 1;
           const ancestor = readDocument<AssetRecord>(state, key.asset(BigInt(parent.assetId)));
           const deeper = ancestor !== undefined && depth < MAX_LINEAGE_DEPTH && nodes < MAX_LINEAGE_NODES;
-          return { ...parent, parents: deeper ? parentsOf(ancestor, depth + 1) : ancestor === undefined ? [] : null };
+          return { ...parent, licensors: parent.licensors ?? [], parents: deeper ? parentsOf(ancestor, depth + 1) : ancestor === undefined ? [] : null };
         });
       return { assetId: asset.assetId, parents: parentsOf(asset, 1), links: { children: `/assets?parent=${asset.assetId}` } };
     },
@@ -155,17 +157,24 @@ export const assetRoutes = [
   defineRoute({
     path: "/assets/{id}/objections",
     tag: "assets",
-    summary: "Objections filed against an asset during its public notice",
+    summary: "Objections filed against an asset, in its public notice or after issue",
+    description: "Every objection is a dispute of kind OBJECTION (with a bond), filed and resolved by the court: `disputeId` names it.",
     params: IdParams,
     query: query(PageQuery),
     response: pageSchema("ObjectionPage", Objection),
     problems: [404],
-    handle({ params, query: page }, context) {
+    async handle({ params, query: page }, context) {
       const { state } = context.sources;
       requireAsset(state, params.id);
+      // The court's OBJECTION disputes of the asset, by the objection each filed (its subject).
+      const disputeOf = new Map<string, string>();
+      for await (const [indexKey] of state.entries(listing.disputesOfAsset(params.id))) {
+        const dispute = readDocument<DisputeRecord>(state, key.dispute(idOf(indexKey)));
+        if (dispute !== undefined && dispute.kind === DisputeKind.OBJECTION) disputeOf.set(dispute.subjectId, dispute.disputeId);
+      }
       return pageOf(state, listing.objectionsOfAsset(params.id), page, (indexKey) => {
         const objection = readDocument<ObjectionRecord>(state, key.objection(idOf(indexKey)));
-        return objection === undefined ? undefined : presentObjection(objection);
+        return objection === undefined ? undefined : presentObjection(objection, disputeOf.get(objection.objectionId) ?? null);
       });
     },
   }),

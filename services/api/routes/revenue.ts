@@ -1,6 +1,6 @@
 import { getAddress, type Address } from "viem";
 
-import { apportion, SplitError, type BasisComponent } from "../../../ledger/split/index.js";
+import { apportion, escrowDisputeId, SplitError, type BasisComponent } from "../../../ledger/split/index.js";
 import {
   idOf,
   key,
@@ -39,7 +39,12 @@ import { z } from "../zod.js";
 
 const IdParams = z.object({ id: IdInput });
 
-const presentEpoch = (epoch: EpochRecord) => ({ ...epoch, status: EPOCH_STATUS[epoch.status] ?? "POSTED" });
+const presentEpoch = (epoch: EpochRecord) => ({
+  ...epoch,
+  status: EPOCH_STATUS[epoch.status] ?? "POSTED",
+  returned: epoch.returned ?? "0",
+  rejected: epoch.rejected ?? null,
+});
 
 function presentComponent(component: BasisComponent): Record<string, unknown> {
   return Object.fromEntries(
@@ -76,7 +81,8 @@ export const revenueRoutes = [
     summary: "Preview of how an amount of the product's revenue would be split now",
     description:
       "The split engine over the current state: the latest policy, the counted contributions (confirmed; disputed ones to their dispute's escrow), " +
-      "royalties up the lineage. Entries by account ascending, paginated; all entries sum to `amount`. 422 when the product has no split policy.",
+      "royalties up the lineage (each parent's root grant to the parent asset, each sub-grant's to its grantor: `licensor` components). " +
+      "Entries by account ascending, paginated; all entries sum to `amount`. 422 when the product has no split policy.",
     params: IdParams,
     query: query({ ...PageQuery, amount: AmountInput.openapi({ description: "Positive uint256, in the token's smallest unit" }) }),
     response: SplitPreview,
@@ -169,10 +175,11 @@ export const revenueRoutes = [
   defineRoute({
     path: "/settlements/{id}/claims/{address}",
     tag: "revenue",
-    summary: "A party's leaf of a settlement with its Merkle proof",
+    summary: "A party's leaf of a settlement with its Merkle proof, or a dispute's escrow leaf and its release",
     description:
       "The allocation is recomputed with the split engine from the state at the settlement's `stateBlock` and must reproduce the posted root " +
-      "(422 otherwise). 404 when the account has no leaf.",
+      "(422 otherwise). 404 when the account has no leaf. An escrow account's leaf (`escrowFor` names the dispute) is never claimed: " +
+      "`released` says what the court paid to the contributor and returned to the product's unsettled revenue.",
     params: z.object({ id: IdInput, address: AddressInput }),
     response: SettlementClaim,
     problems: [404, 422],
@@ -186,6 +193,11 @@ export const revenueRoutes = [
       const leaf = tree.claim(params.address as Address);
       if (leaf === undefined) throw notFound(`${getAddress(params.address)} has no leaf in settlement ${epoch.epochId}`);
       const claim = readDocument<ClaimRecord>(state, key.claim(params.id, leaf.index));
+      const disputeId = escrowDisputeId(leaf.account);
+      const released =
+        claim === undefined || claim.account !== "escrow"
+          ? null
+          : { recipient: claim.recipients[0] ?? null, paid: claim.amounts[0] ?? "0", returned: claim.returned ?? "0", at: claim.at };
       return {
         epochId: epoch.epochId,
         merkleRoot: epoch.merkleRoot,
@@ -193,7 +205,9 @@ export const revenueRoutes = [
         account: getAddress(leaf.account),
         amount: leaf.amount.toString(),
         proof: leaf.proof,
-        claimed: claim === undefined ? null : { recipient: claim.recipients[0]!, at: claim.at },
+        claimed: claim === undefined || claim.account === "escrow" ? null : { recipient: claim.recipients[0]!, at: claim.at },
+        escrowFor: disputeId === undefined ? null : disputeId.toString(),
+        released,
       };
     },
   }),
@@ -225,7 +239,7 @@ export const revenueRoutes = [
   defineRoute({
     path: "/disputes/{id}",
     tag: "disputes",
-    summary: "A dispute: subject, parties, bond, grounds, evidence, ruling",
+    summary: "A dispute: subject, parties, bond, grounds, evidence, ruling, where the bond was credited",
     params: IdParams,
     response: Dispute,
     problems: [404],

@@ -128,37 +128,67 @@ function verificationNodes(v: EvidenceChain["verification"]): Node[] {
   ];
 }
 
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
 async function disputeView(dispute: Dispute, settlements: Settlement[], time: (s: string) => string): Promise<HTMLElement> {
   const token = await settlementToken();
-  // A disputed contribution's share is paid to the dispute's escrow leaf in every settlement while it is open.
+  const money = (amount: string) => formatMoney(amount, token);
+  const party = (address: string) => pageLink("contributor", { address }, address);
+  // Only a contribution dispute holds escrow: the disputed record's share, paid to the dispute's escrow leaf
+  // in every settlement while it is open, and released by the court as the outcome says.
+  const contribution = dispute.kind === "CONTRIBUTION";
   const account = escrowAccount(BigInt(dispute.disputeId));
-  const held = (
-    await Promise.all(settlements.map(async (s) => ({ s, leaf: await getOptional<SettlementClaim>(`/settlements/${s.epochId}/claims/${account}`) })))
-  ).filter((x): x is { s: Settlement; leaf: SettlementClaim } => x.leaf !== undefined);
+  const held = contribution
+    ? (
+        await Promise.all(settlements.map(async (s) => ({ s, leaf: await getOptional<SettlementClaim>(`/settlements/${s.epochId}/claims/${account}`) })))
+      ).filter((x): x is { s: Settlement; leaf: SettlementClaim } => x.leaf !== undefined)
+    : [];
+  const escrowLine = ({ s, leaf }: { s: Settlement; leaf: SettlementClaim }) => {
+    if (leaf.released === null) return h("li", {}, t("escrowSettled", { amount: money(leaf.amount), epoch: s.epochId }));
+    const { recipient, paid, returned, at } = leaf.released;
+    const outcome = [
+      recipient === null || paid === "0" ? t("escrowNothingPaid") : t("escrowPaidTo", { paid: money(paid), recipient }),
+      ...(returned === "0" ? [] : [t("escrowReturned", { returned: money(returned) })]),
+    ].join(t("clauseSeparator"));
+    return h("li", { class: "escrow-released" }, t("escrowReleased", { amount: money(leaf.amount), epoch: s.epochId, date: time(at.timestamp), outcome }));
+  };
+  const credit = dispute.bondCredit;
+  const bondOutcome =
+    credit === null
+      ? dispute.status === "OPEN"
+        ? t("bondHeldByCourt")
+        : t("none")
+      : dispute.ruling?.bondForfeited === true
+        ? t("bondForfeited", { amount: money(credit.amount), account: credit.account })
+        : t("bondReturned", { amount: money(credit.amount), account: credit.account });
   return h(
     "article",
     { class: "dispute", "aria-labelledby": `dispute-${dispute.disputeId}` },
     h("h4", { id: `dispute-${dispute.disputeId}` }, `${t("dispute")} ${t("numbered", { n: dispute.disputeId })} · ${enumText("disputeKind", dispute.kind)} · ${enumText("disputeStatus", dispute.status)}`),
     facts([
       [t("subject"), `${enumText("disputeKind", dispute.kind)} ${t("numbered", { n: dispute.subjectId })}`],
-      [t("claimant"), pageLink("contributor", { address: dispute.claimant }, dispute.claimant)],
-      [t("respondent"), pageLink("contributor", { address: dispute.respondent }, dispute.respondent)],
+      [t("claimant"), party(dispute.claimant)],
+      [t("respondent"), dispute.respondent === ZERO_ADDRESS ? t("noRespondent") : party(dispute.respondent)],
       [t("grounds"), h("span", {}, h("code", {}, dispute.groundsURI), " ", hex(dispute.groundsHash))],
-      [t("bond"), formatMoney(dispute.bond, token)],
+      [t("bond"), money(dispute.bond)],
+      [t("bondOutcome"), h("span", { class: "bond-outcome" }, bondOutcome)],
       [t("rulingDeadline"), time(dispute.rulingDeadline)],
       [t("remedy"), enumText("remedy", dispute.remedy)],
-      [
-        t("escrowHeld"),
-        h(
-          "span",
-          { class: "escrow-held" },
-          t("escrowAccount", { account }),
-          held.length === 0
-            ? ` — ${t("escrowNone")}`
-            : h("ul", {}, ...held.map(({ s, leaf }) => h("li", {}, t("escrowSettled", { amount: formatMoney(leaf.amount, token), epoch: s.epochId })))),
-        ),
-      ],
+      ...(contribution
+        ? [
+            [
+              t("escrowHeld"),
+              h(
+                "span",
+                { class: "escrow-held" },
+                t("escrowAccount", { account }),
+                held.length === 0 ? ` — ${t("escrowNone")}` : h("ul", {}, ...held.map(escrowLine)),
+              ),
+            ] as [string, Node],
+          ]
+        : []),
     ]),
+    dispute.repeatAllowed === null ? null : h("p", { class: "muted" }, t("repeatAllowed")),
     dispute.evidence.length === 0
       ? h("p", { class: "muted" }, t("noEvidenceSubmitted"))
       : table(

@@ -162,11 +162,23 @@ async function certificateView(id: string): Promise<Node[]> {
       h("div", { class: "verify" }, verifyButton, verifyStatus, " ", pageLink("arbitrator", { asset: id }, t("timelineLink"))),
     ),
     objections.length === 0
-      ? h("section", {}, h("h3", {}, t("objections")), h("p", { class: "muted" }, t("none")))
-      : table(
-          t("objections"),
-          [t("idColumn"), t("objector"), t("grounds"), t("status"), t("filed")],
-          objections.map((o) => [o.objectionId, hex(o.objector, 8), h("code", {}, o.groundsURI), enumText("objectionStatus", o.status), time(o.at.timestamp)]),
+      ? h("section", {}, h("h3", {}, t("objections")), h("p", { class: "muted" }, t("none")), h("p", { class: "hint" }, t("objectionsNote")))
+      : h(
+          "div",
+          {},
+          table(
+            t("objections"),
+            [t("idColumn"), t("objector"), t("grounds"), t("status"), t("filed"), t("objectionDispute")],
+            objections.map((o) => [
+              o.objectionId,
+              hex(o.objector, 8),
+              h("code", {}, o.groundsURI),
+              enumText("objectionStatus", o.status),
+              time(o.at.timestamp),
+              o.disputeId === null ? "—" : pageLink("arbitrator", { asset: id }, t("numbered", { n: o.disputeId })),
+            ]),
+          ),
+          h("p", { class: "hint" }, t("objectionsNote")),
         ),
     table(
       t("cardVersions"),
@@ -220,6 +232,10 @@ async function verify(id: string, status: HTMLElement, button: HTMLButtonElement
   }
 }
 
+/** What a product pays for one parent: the root grant's royalty and every sub-licence royalty of the chain, stacked. */
+const stacked = (link: { royaltyBps: number; licensors: { royaltyBps: number }[] }) =>
+  link.licensors.reduce((sum, licensor) => sum + licensor.royaltyBps, link.royaltyBps);
+
 /** Parents (recursively, to the left) and derived products (to the right) of an asset, as an SVG graph. */
 async function lineageView(asset: Asset, lineage: Lineage, children: Asset[]): Promise<HTMLElement> {
   const column = new Map<string, number>([[asset.assetId, 0]]);
@@ -227,14 +243,15 @@ async function lineageView(asset: Asset, lineage: Lineage, children: Asset[]): P
   const walk = (child: string, parents: LineageNode[] | null, depth: number) => {
     for (const parent of parents ?? []) {
       column.set(parent.assetId, Math.min(column.get(parent.assetId) ?? 0, -depth));
-      edges.push({ from: parent.assetId, to: child, royaltyBps: parent.royaltyBps });
+      edges.push({ from: parent.assetId, to: child, royaltyBps: stacked(parent) });
       walk(parent.assetId, parent.parents, depth + 1);
     }
   };
   walk(asset.assetId, lineage.parents, 1);
   for (const child of children) {
     if (!column.has(child.assetId)) column.set(child.assetId, 1);
-    edges.push({ from: asset.assetId, to: child.assetId, royaltyBps: child.parents.find((p) => p.assetId === asset.assetId)?.royaltyBps ?? 0 });
+    const link = child.parents.find((p) => p.assetId === asset.assetId);
+    edges.push({ from: asset.assetId, to: child.assetId, royaltyBps: link === undefined ? 0 : stacked(link) });
   }
   const known = new Map<string, Asset>([[asset.assetId, asset], ...children.map((child) => [child.assetId, child] as [string, Asset])]);
   await Promise.all(
@@ -307,5 +324,38 @@ async function lineageView(asset: Asset, lineage: Lineage, children: Asset[]): P
       [t("lineageParents"), list(lineage.parents.map((p) => p.assetId))],
       [t("lineageChildren"), list(children.map((c) => c.assetId))],
     ]),
+    royaltiesView(asset),
+  );
+}
+
+/** What the asset pays its parents, grant chain by grant chain: the root grant's royalty and each sub-licence royalty. */
+function royaltiesView(asset: Asset): HTMLElement | null {
+  const paying = asset.parents.filter((p) => p.royaltyBps > 0 || p.licensors.length > 0);
+  if (paying.length === 0) return null;
+  return h(
+    "div",
+    { class: "royalties", id: "royalties" },
+    h("h4", {}, t("royalties")),
+    h(
+      "ul",
+      {},
+      ...paying.map((p) =>
+        h(
+          "li",
+          {},
+          t("royaltyToParent", { royalty: formatPercent(BigInt(p.royaltyBps), 10_000n), parent: p.assetId, grant: p.grantId }),
+          p.licensors.length === 0
+            ? null
+            : h(
+                "ul",
+                {},
+                ...p.licensors.map((l) =>
+                  h("li", { class: "licensor" }, t("royaltyToLicensor", { label: t("licensorComponent", { grant: l.grantId }), royalty: formatPercent(BigInt(l.royaltyBps), 10_000n), grantor: l.grantor })),
+                ),
+              ),
+        ),
+      ),
+    ),
+    h("p", { class: "hint" }, t("royaltiesNote")),
   );
 }

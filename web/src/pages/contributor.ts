@@ -1,5 +1,20 @@
 import { escrowAccount } from "../../../ledger/split/escrow.js";
-import { ApiError, getAll, getJson, getOptional, type Contribution, type Dispute, type Party, type PartySummary, type Settlement, type SettlementClaim, type SplitPreview } from "../api.js";
+import {
+  ApiError,
+  getAll,
+  getJson,
+  getOptional,
+  type Asset,
+  type Contribution,
+  type Dispute,
+  type Grant,
+  type Party,
+  type PartySummary,
+  type Settlement,
+  type SettlementClaim,
+  type SplitComponent,
+  type SplitPreview,
+} from "../api.js";
 import { facts, h, hex, svg, table } from "../dom.js";
 import { formatAmount, formatPercent, formatTime } from "../format.js";
 import { amountNote, formatMoney, settlementToken } from "../money.js";
@@ -54,22 +69,43 @@ interface ProductShare {
   settlements: { settlement: Settlement; leaf: SettlementClaim | undefined; escrow: { disputeId: string; leaf: SettlementClaim }[] }[];
 }
 
+/**
+ * The products that pay this account a sub-licence royalty: derived under a chain of grants in which it
+ * granted a sub-grant (royalties stack down a grant chain, each sub-grant's to its grantor).
+ */
+async function licensedProducts(account: string, grants: Grant[]): Promise<string[]> {
+  const subGrantAssets = [...new Set(grants.filter((g) => g.grantor.toLowerCase() === account && g.parentId !== "0").map((g) => g.assetId))];
+  const children = (await Promise.all(subGrantAssets.map((assetId) => getAll<Asset>(`/assets?parent=${assetId}`)))).flat();
+  return children
+    .filter((child) => child.parents.some((p) => p.licensors.some((licensor) => licensor.grantor.toLowerCase() === account)))
+    .map((child) => child.assetId);
+}
+
 async function contributorView(address: string): Promise<Node[]> {
   const account = address.toLowerCase();
-  const [token, party, contributions, disputes] = await Promise.all([
+  const [token, party, contributions, disputes, grants] = await Promise.all([
     settlementToken(),
     getOptional<Party>(`/parties/${address}`),
     getAll<Contribution>(`/contributions?party=${address}`),
     getAll<Dispute>(`/disputes?party=${address}`),
+    getAll<Grant>(`/grants?grantor=${address}`),
   ]);
+  // The disputes on this account's records: open ones (the record names them) and ruled or lapsed ones
+  // (the record no longer does; the dispute's subject is the record), whose escrow may have been released.
   const ownDisputes = new Map<string, Contribution>();
+  const byId = new Map(contributions.map((c) => [c.contributionId, c]));
+  for (const d of disputes) {
+    const subject = d.kind === "CONTRIBUTION" ? byId.get(d.subjectId) : undefined;
+    if (subject !== undefined && subject.productId === d.assetId) ownDisputes.set(d.disputeId, subject);
+  }
   for (const c of contributions) if (c.disputeId !== null) ownDisputes.set(c.disputeId, c);
   const disputeById = new Map<string, Dispute>(disputes.map((d) => [d.disputeId, d]));
   await Promise.all(
     [...ownDisputes.keys()].filter((id) => !disputeById.has(id)).map(async (id) => disputeById.set(id, await getJson<Dispute>(`/disputes/${id}`))),
   );
 
-  const productIds = [...new Set(contributions.map((c) => c.productId))].sort((a, b) => Number(BigInt(a) - BigInt(b)));
+  const licensed = await licensedProducts(account, grants);
+  const productIds = [...new Set([...contributions.map((c) => c.productId), ...licensed])].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
   const products: ProductShare[] = await Promise.all(
     productIds.map(async (productId) => {
       const [preview, settlements] = await Promise.all([previewOf(productId), getAll<Settlement>(`/settlements?product=${productId}`)]);
@@ -106,6 +142,9 @@ async function contributorView(address: string): Promise<Node[]> {
       [t("roles"), party === undefined || party.roles.length === 0 ? t("none") : party.roles.join(", ")],
       [t("earned"), party === undefined ? "—" : formatMoney(party.earnings.earned, token)],
       [t("claimed"), party === undefined ? "—" : formatMoney(party.earnings.claimed, token)],
+      ...(party !== undefined && party.bonds.owed !== "0"
+        ? [[t("bondsOwed"), t("bondsOwedValue", { amount: formatMoney(party.bonds.owed, token) })] as [string, string]]
+        : []),
       ...(party?.successor ? [[t("successor"), pageLink("contributor", { address: party.successor }, party.successor)] as [string, Node]] : []),
     ]),
     contributions.length === 0
@@ -165,10 +204,20 @@ async function contributorView(address: string): Promise<Node[]> {
   for (const [disputeId, contribution] of ownDisputes) {
     const dispute = disputeById.get(disputeId);
     const status = enumText("disputeStatus", dispute?.status);
-    const held = products.flatMap((p) => p.settlements.flatMap((s) => s.escrow.filter((e) => e.disputeId === disputeId).map((e) => ({ epoch: s.settlement.epochId, amount: e.leaf.amount }))));
+    const held = products.flatMap((p) => p.settlements.flatMap((s) => s.escrow.filter((e) => e.disputeId === disputeId).map((e) => ({ epoch: s.settlement.epochId, leaf: e.leaf }))));
     if (held.length === 0) escrowLines.push(h("li", {}, t("escrowPreview", { id: disputeId, status, contribution: contribution.contributionId })));
-    for (const { epoch, amount } of held) {
-      escrowLines.push(h("li", {}, t("escrowLine", { id: disputeId, status, amount: formatMoney(amount, token), epoch, contribution: contribution.contributionId })));
+    for (const { epoch, leaf } of held) {
+      const vars = { id: disputeId, status, amount: formatMoney(leaf.amount, token), epoch, contribution: contribution.contributionId };
+      if (leaf.released === null) {
+        escrowLines.push(h("li", {}, t("escrowLine", vars)));
+        continue;
+      }
+      const { recipient, paid, returned, at } = leaf.released;
+      const outcome = [
+        recipient === null || paid === "0" ? t("escrowNothingPaid") : t("escrowPaidTo", { paid: formatMoney(paid, token), recipient }),
+        ...(returned === "0" ? [] : [t("escrowReturned", { returned: formatMoney(returned, token) })]),
+      ].join(t("clauseSeparator"));
+      escrowLines.push(h("li", { class: "escrow-released" }, t("escrowLineReleased", { ...vars, date: time(at.timestamp), outcome })));
     }
   }
   nodes.push(
@@ -191,7 +240,7 @@ async function contributorView(address: string): Promise<Node[]> {
             enumText("disputeKind", d.kind),
             `${enumText("disputeKind", d.kind)} ${t("numbered", { n: d.subjectId })} · ${t("product")} ${t("numbered", { n: d.assetId })}`,
             hex(d.claimant, 8),
-            hex(d.respondent, 8),
+            /^0x0{40}$/.test(d.respondent) ? "—" : hex(d.respondent, 8),
             enumText("disputeStatus", d.status),
             time(d.rulingDeadline),
           ]),
@@ -272,11 +321,43 @@ function shareChart(product: ProductShare, account: string, ownDisputes: Map<str
       return rect;
     }),
   );
+  const own = product.preview.entries.find((entry) => entry.account.toLowerCase() === account);
   return h(
     "figure",
     { class: "share" },
     h("figcaption", {}, h("strong", {}, heading), " — ", t("shareLegend", { label: t("yourShare"), share: myShare })),
     chart,
     h("ul", { class: "legend" }, ...segments.map((s) => h("li", {}, h("span", { class: `swatch ${s.className}`, "aria-hidden": "true" }), t("shareLegend", { label: s.label, share: formatPercent(s.share.n, s.share.d) })))),
+    own === undefined || own.components.length === 0
+      ? null
+      : h(
+          "details",
+          { class: "share-why", "data-product": product.productId },
+          h("summary", {}, t("shareWhy", { product: product.productId })),
+          h(
+            "ul",
+            {},
+            ...own.components.map((component) =>
+              h("li", { "data-kind": component.kind }, t("shareLegend", { label: componentLabel(component), share: formatPercent(BigInt(component.share.numerator), BigInt(component.share.denominator) * total) })),
+            ),
+          ),
+        ),
   );
+}
+
+const STAGES = ["COLLECTION", "PROCESSING", "CIRCULATION", "APPLICATION"] as const;
+
+/** One reason of a split entry, in words: the holder's remainder, contributions, escrow, a sub-licence royalty. */
+function componentLabel(component: SplitComponent): string {
+  const label =
+    component.kind === "holder"
+      ? t("holderComponent")
+      : component.kind === "contribution"
+        ? t("contributionComponent", { stage: enumText("stage", STAGES[component.stage]), ids: component.contributionIds.join(", ") })
+        : component.kind === "escrow"
+          ? t("escrowComponent", { id: component.disputeId })
+          : t("licensorComponent", { grant: component.grantId });
+  // A part of a royalty: the split of a parent (the path's last asset) gave it.
+  const parent = component.path.length > 1 ? component.path[component.path.length - 1] : undefined;
+  return parent === undefined ? label : `${label}, ${t("viaParent", { parent })}`;
 }
