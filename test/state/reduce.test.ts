@@ -8,6 +8,7 @@ import {
   readDocument,
   reduceLedgerEvent,
   resolveParty,
+  settlementOf,
   splitContextOf,
   unsettledAmount,
   LedgerEventError,
@@ -237,6 +238,52 @@ describe("ledger state: reducers", () => {
         ],
       },
     ]);
+  });
+
+  it("credits a rejected epoch's claim to the claimant's successor when the split now pays the successor", () => {
+    // Product 1: policy 50% collection (C's confirmed record) / 50% processing (empty, to the holder).
+    // Epoch 1 of 1,000 pays H1 (holder) 500 and C 500; H1 claims, then the epoch is rejected (C's 500 come
+    // back); H1 merges into H2. The replacement of the 500 must credit H1's 500 to H2, whom the split now
+    // pays as holder: H2 500 − 500 = 0, C 500. Keyed by H1 alone the credit would look like an overpayment,
+    // and the 500 would be prorated over H2 and C (250 each): H2 paid the holder's share twice.
+    const [H1, H2, C, S] = ["0x1", "0x2", "0xc", "0x5"].map((p) => `0x${p.slice(2).repeat(40)}`) as [string, string, string, string];
+    const zero = `0x${"00".repeat(32)}`;
+    let logIndex = 0;
+    const event = (contract: string, eventName: string, args: Record<string, unknown>): LedgerEvent => ({
+      contract,
+      eventName,
+      args,
+      blockNumber: 1n,
+      timestamp: 1n,
+      transactionHash: "0x01",
+      logIndex: logIndex++,
+    });
+    const party = (account: string) => event("AssetRegistry", "PartyRegistered", { account, kind: 1n, profileHash: zero, registrar: S });
+    const state = fold([
+      ...[H1, H2, C].map(party),
+      event("AssetRegistry", "AssetApplied", {
+        assetId: 1n, applicant: H1, kind: 1, category: 1, classification: 0,
+        fingerprint: `0x${"01".repeat(32)}`, cardHash: `0x${"11".repeat(32)}`, cardURI: "", parents: [],
+      }),
+      event("AssetRegistry", "CertificateIssued", { assetId: 1n, holder: H1, registrar: S }),
+      event("AssetRegistry", "Transfer", { from: `0x${"00".repeat(20)}`, to: H1, tokenId: 1n }),
+      event("ContributionLedger", "SplitPolicySet", { productId: 1n, version: 1n, stageWeightsBps: [5_000n, 5_000n, 0n, 0n], emptyStageRule: 0n, holder: H1 }),
+      event("ContributionLedger", "ContributionRecorded", {
+        contributionId: 1n, productId: 1n, contributor: C, stage: 0n, role: 3n, measure: 7n, authorization: 0n, evidenceHash: zero, evidenceURI: "",
+      }),
+      event("ContributionLedger", "ContributionConfirmed", { contributionId: 1n, productId: 1n, confirmer: H1 }),
+      event("RevenueVault", "RevenueDeposited", { depositId: 1n, productId: 1n, payer: S, amount: 1_000n, policyVersion: 1n, payerRef: zero }),
+      event("RevenueVault", "SettlementPosted", {
+        epochId: 1n, productId: 1n, policyVersion: 1n, amount: 1_000n, merkleRoot: zero, stateBlock: 1n, inputsHash: zero, challengeEndsAt: 1n, settler: S,
+      }),
+      event("RevenueVault", "RevenueClaimed", { epochId: 1n, productId: 1n, account: H1, index: 0n, amount: 500n, recipient: H1 }),
+      event("RevenueVault", "SettlementRejected", { epochId: 1n, productId: 1n, by: S, reasonHash: zero }),
+      event("AssetRegistry", "PartySucceeded", { predecessor: H1, successor: H2, evidenceHash: zero, registrar: S }),
+    ]);
+    expect(unsettledAmount(state, 1n, 1)).to.equal(500n);
+    const replacement = settlementOf(state, 1n, 1, 500n, 2n);
+    expect(replacement.credits).to.deep.equal([{ account: H2, amount: 500n }]);
+    expect(replacement.allocation.entries.map(({ account, amount }) => [account, amount])).to.deep.equal([[C, 500n]]);
   });
 
   it("lists index entries in id order, after a cursor, up to a limit", () => {
