@@ -96,7 +96,7 @@ const EXPLANATIONS: Readonly<Record<string, (args: Args) => string>> = {
   DisputeCourtInvalidRemedy: (a) => `${nameIn(Remedy, a.remedy)} is not a remedy of a ${kind(a.kind)} dispute`,
   DisputeCourtInvalidRuling: (a) =>
     `the ruling's fields do not fit ${nameIn(Remedy, a.remedy)}: --adjusted-measure only with ADJUST_CONTRIBUTION, --transfer-to only with ` +
-    "TRANSFER_HOLDING, --forfeit-bond only when dismissing a dispute that has a respondent",
+    "TRANSFER_HOLDING, --forfeit-bond only when dismissing",
   DisputeCourtNotParty: (a) =>
     String(a.disputeId) === "0"
       ? `${String(a.account)} may not withdraw that bond: only the party it was credited to (or its successor) may`

@@ -230,7 +230,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
     .option("--ruling-uri <uri>", "where the ruling is published", "")
     .option("--adjusted-measure <n>", "the new measure (ADJUST_CONTRIBUTION)")
     .option("--transfer-to <address>", "the new holder (TRANSFER_HOLDING)")
-    .option("--forfeit-bond", "DISMISS only: the claim was unfounded, the claimant's bond goes to the respondent", false)
+    .option("--forfeit-bond", "DISMISS only: the claim was unfounded, the claimant's bond goes to the respondent (without one: to the product's revenue)", false)
     .action(async (id: string, remedyName: string, opts: { rulingHash: string; rulingUri: string; adjustedMeasure?: string; transferTo?: string; forfeitBond: boolean }) => {
       const disputeId = parseId("dispute", id);
       const remedy = parseEnum("remedy", Remedy, remedyName);
@@ -261,15 +261,18 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       if (kindOfRemedy !== undefined && record.kind !== kindOfRemedy) {
         throw new InputError(`remedy: ${remedyName.toUpperCase()} is not a remedy of a ${nameOf(DisputeKind, record.kind)} dispute`, { argument: "remedy" });
       }
-      if (opts.forfeitBond && record.respondent === ZERO_ADDRESS) {
-        throw new InputError(`--forfeit-bond: dispute ${disputeId} has no respondent (a holder's settlement dispute): its bond is returned`, { argument: "--forfeit-bond" });
-      }
       const result = await cli.send({ action: "dispute rule", contract: "DisputeCourt", functionName: "rule", args: [disputeId, ruling] }, { print: false });
       const token = await settlementToken(cli);
       const lines: string[] = [];
       const credited = eventOf(result, "BondCredited");
       if (credited !== undefined) {
         lines.push(`bond: ${formatToken(credited.args.amount as bigint, token)} credited to ${String(credited.args.account)} (withdraw it with \`provenance dispute withdraw-bond\`)`);
+      }
+      const deposited = eventOf(result, "BondDeposited");
+      if (deposited !== undefined) {
+        lines.push(
+          `bond: ${formatToken(deposited.args.amount as bigint, token)} forfeited and deposited as revenue of product ${String(deposited.args.productId)} (deposit ${String(deposited.args.depositId)}): the dispute had no respondent`,
+        );
       }
       if (record.kind === DisputeKind.CONTRIBUTION) {
         lines.push(`escrow held for this contribution in settlements is released with \`provenance dispute release-escrow ${disputeId} --epoch <settlement>\``);

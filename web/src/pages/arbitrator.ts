@@ -157,7 +157,9 @@ async function disputeView(dispute: Dispute, settlements: Settlement[], time: (s
     credit === null
       ? dispute.status === "OPEN"
         ? t("bondHeldByCourt")
-        : t("none")
+        : dispute.ruling?.bondForfeited === true && dispute.respondent === ZERO_ADDRESS
+          ? t("bondToRevenue", { amount: money(dispute.bond) })
+          : t("none")
       : dispute.ruling?.bondForfeited === true
         ? t("bondForfeited", { amount: money(credit.amount), account: credit.account })
         : t("bondReturned", { amount: money(credit.amount), account: credit.account });
