@@ -148,7 +148,8 @@ describe("F07 royalty evasion through sub-grants", () => {
     const signers = new Map((await ethers.getSigners()).map((s) => [s.address.toLowerCase(), s]));
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 0, max: 4_000 }), { minLength: 2, maxLength: 3 }),
+        // At most three links of 3,333 bps: a chain the registry accepts (its stacked royalties ≤ 10,000).
+        fc.array(fc.integer({ min: 0, max: 3_333 }), { minLength: 2, maxLength: 3 }),
         fc.bigInt({ min: 1_000n, max: 10n ** 12n }),
         async (royalties, revenue) => {
           const w = await loadFixture(world);
