@@ -1,6 +1,6 @@
 import { bytesToHex, encodeAbiParameters, hexToBytes, keccak256, type Address, type Hex } from "viem";
 
-import { keccak256Bytes } from "../split/keccak.js";
+import { keccak256Bytes } from "../encoding/keccak.js";
 
 /**
  * The TypeScript twin of `contracts/libraries/EvidenceChain.sol`; the encoding is specified once, in
@@ -53,7 +53,7 @@ export function nextHead(previousHead: Hex, link: EvidenceLink): Hex {
 }
 
 /**
- * keccak256 of hex data with the WebAssembly permutation of `ledger/split/keccak.ts`: replaying a long
+ * keccak256 of hex data with the WebAssembly permutation of `ledger/encoding/keccak.ts`: replaying a long
  * chain is two hashes an entry, and viem's keccak256 was most of the time.
  */
 export function keccakHex(data: Hex): Hex {

@@ -1,9 +1,9 @@
 import { bytesToHex, encodeAbiParameters, keccak256, type Hex } from "viem";
 
-import { writeAddress, writeUint256 } from "./address.js";
+import { writeAddress, writeUint256 } from "../encoding/address.js";
 import { checkCredits } from "./credit.js";
 import { SplitError } from "./errors.js";
-import { Keccak256Stream } from "./keccak.js";
+import { Keccak256Stream } from "../encoding/keccak.js";
 import { loadLineage, type CheckedContext, type LineageNode } from "./lineage.js";
 import type { CreditedSplitInput } from "./types.js";
 

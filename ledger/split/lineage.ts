@@ -1,6 +1,7 @@
 import type { Address } from "viem";
 
-import { addressProblem, normalizeAddress, toAccount } from "./address.js";
+import { addressProblem, toAccount } from "../encoding/address.js";
+import { normalizeAddress } from "./address.js";
 import { SplitError } from "./errors.js";
 import { MAX_ESCROW_DISPUTE_ID } from "./escrow.js";
 import type { SplitContext, SplitContextResolver, SplitContribution } from "./types.js";

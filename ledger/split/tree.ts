@@ -1,7 +1,7 @@
 import { bytesToHex, hexToBytes, type Address, type Hex } from "viem";
 
-import { writeAddress, writeUint256 } from "./address.js";
-import { beginMessage, finishDoubleKeccak, hashSortedPair, keccak256Into } from "./keccak.js";
+import { writeAddress, writeUint256 } from "../encoding/address.js";
+import { beginMessage, finishDoubleKeccak, hashSortedPair, keccak256Into } from "../encoding/keccak.js";
 import { sortByLeadingKey } from "./order.js";
 import type { Allocation } from "./types.js";
 

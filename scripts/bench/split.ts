@@ -18,7 +18,7 @@ import { bytesToHex, type Address } from "viem";
 
 import { allocationTree, splitInputsHash, splitRevenue, type SplitContext } from "../../ledger/split/index.js";
 import { report } from "./report.js";
-import { keccak256Bytes } from "../../ledger/split/keccak.js";
+import { keccak256Bytes } from "../../ledger/encoding/keccak.js";
 
 /** A deterministic pseudo-random generator (xorshift32), so every run splits the same input. */
 function generator(seed: number): () => number {

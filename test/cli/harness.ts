@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { run } from "../../scripts/cli/program.js";
+import { run } from "../../cli/program.js";
 import { deployLedger, type Ledger } from "../helpers/ledger.js";
 
 /** What one in-process run of the CLI gave. */

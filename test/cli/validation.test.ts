@@ -120,7 +120,7 @@ describe("provenance CLI: input is validated before anything is sent", function 
   });
 
   it("fails with exit code 1 and a clear message when the node is unreachable", async () => {
-    const { run } = await import("../../scripts/cli/program.js");
+    const { run } = await import("../../cli/program.js");
     let stderr = "";
     const code = await run({
       argv: ["--rpc-url", "http://127.0.0.1:9", "evidence", "head", "1"],
@@ -142,11 +142,11 @@ describe("provenance CLI: input is validated before anything is sent", function 
   it("bin/provenance.js runs under the shell's node (re-executing with the bundled Node 22 when older), forwarding output and exit codes", function () {
     const shellNode = spawnSync("node", ["--version"], { encoding: "utf8" });
     if (shellNode.status !== 0) this.skip();
-    const help = spawnSync("node", ["bin/provenance.js", "--help"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    const help = spawnSync("node", ["cli/bin/provenance.js", "--help"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
     expect(help.status, help.stderr).to.equal(0);
     expect(help.stdout).to.contain("Usage: provenance");
     expect(help.stdout).to.match(/evidence +evidence hash chains/);
-    const bad = spawnSync("node", ["bin/provenance.js", "asset", "show", "x"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    const bad = spawnSync("node", ["cli/bin/provenance.js", "asset", "show", "x"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.contain("asset: must be a non-negative integer");
   });

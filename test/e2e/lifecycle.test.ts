@@ -70,7 +70,7 @@ describe("end to end: npm start, the provenance CLI, the HTTP API", function () 
   /** The real executable, as `npx provenance` runs it, pointed at the stack's chain and deployment. */
   function provenance(args: readonly string[]): Promise<CliRun> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, "bin/provenance.js"), "--rpc-url", stack.rpcUrl, "--deployment", stack.deploymentDir, ...args], {
+      const child = spawn(process.execPath, [join(ROOT, "cli/bin/provenance.js"), "--rpc-url", stack.rpcUrl, "--deployment", stack.deploymentDir, ...args], {
         cwd: dir,
         // Keys come only from --account here, never from the environment the tests run in.
         env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "PROVENANCE_PRIVATE_KEY")),

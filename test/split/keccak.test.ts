@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { bytesToHex, keccak256 } from "viem";
 
-import { Keccak256Stream, keccak256Bytes, keccak256Into } from "../../ledger/split/keccak.js";
+import { Keccak256Stream, keccak256Bytes, keccak256Into } from "../../ledger/encoding/keccak.js";
 
 /** Messages around the rate (136 bytes) and its multiples, where padding and block boundaries bite. */
 const message = fc.oneof(

@@ -1,5 +1,5 @@
-import { ROLE_IDS } from "../../ledger/roles.js";
-import { DisputeKind, Remedy } from "../../ledger/types.js";
+import { ROLE_IDS } from "../ledger/roles.js";
+import { DisputeKind, Remedy } from "../ledger/types.js";
 import { FailureError } from "./io.js";
 
 /**

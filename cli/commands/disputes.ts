@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { Address, Hex } from "viem";
 
-import { escrowAccount } from "../../../ledger/split/index.js";
-import { DisputeKind, DisputeStatus, Remedy } from "../../../ledger/types.js";
+import { escrowAccount } from "../../ledger/split/index.js";
+import { DisputeKind, DisputeStatus, Remedy } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
 import { readPostedSettlement, recomputeSettlement } from "../postedSettlement.js";

@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import type { Address, Hex } from "viem";
 import { z } from "zod";
 
-import { GRANT_EIP712_TYPES, grantEip712Domain } from "../../../ledger/grants/signing.js";
-import { Rights, ScopeKind, UsageMode } from "../../../ledger/types.js";
+import { GRANT_EIP712_TYPES, grantEip712Domain } from "../../ledger/grants/signing.js";
+import { Rights, ScopeKind, UsageMode } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { erc20Abi, type Address } from "viem";
 
-import { proposeSettlement } from "../../../ledger/state/index.js";
+import { proposeSettlement } from "../../ledger/state/index.js";
 import { progressOn, ledgerStateAt } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 
-import { isEscrowAccount } from "../../../ledger/split/index.js";
-import { PartyKind } from "../../../ledger/types.js";
+import { isEscrowAccount } from "../../ledger/split/index.js";
+import { PartyKind } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";

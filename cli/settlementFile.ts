@@ -1,8 +1,8 @@
 import type { Address, Hex } from "viem";
 import { z } from "zod";
 
-import { verifyAllocationProof } from "../../ledger/split/index.js";
-import type { SettlementProposal } from "../../ledger/state/index.js";
+import { verifyAllocationProof } from "../ledger/split/index.js";
+import type { SettlementProposal } from "../ledger/state/index.js";
 import { InputError } from "./io.js";
 import { parseWith } from "./validate.js";
 

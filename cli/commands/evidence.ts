@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { getAddress, toEventSelector, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
 import { z } from "zod";
 
-import { assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../../../ledger/abi.js";
-import { checkChain, genesisHead, payloadHashOf, replayEvidence, type RawLog } from "../../../ledger/evidence/index.js";
+import { assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../../ledger/abi.js";
+import { checkChain, genesisHead, payloadHashOf, replayEvidence, type RawLog } from "../../ledger/evidence/index.js";
 import { progressOn, readLogs } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError, toJson } from "../io.js";

@@ -8,7 +8,7 @@ import {
   DisputeKind,
   ReviewKind,
   TransferReason,
-} from "../../../ledger/types.js";
+} from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";

@@ -8,14 +8,14 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
-const main = new URL("../scripts/cli/main.ts", import.meta.url);
+const main = new URL("../main.ts", import.meta.url);
 
 if (major > 22 || (major === 22 && minor >= 12)) {
   const { register } = await import("tsx/esm/api");
   register();
   await import(main.href);
 } else {
-  const bundled = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
+  const bundled = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));
   if (!existsSync(bundled)) {
     process.stderr.write(`provenance: needs Node >= 22.12 (this is ${process.versions.node}) and found no bundled node at ${bundled}; run the README's install\n`);
     process.exit(1);

@@ -1,6 +1,6 @@
 import { decodeEventLog, type AbiEvent, type Hex } from "viem";
 
-import { key, settlementOf, type SettlementProposal } from "../../ledger/state/index.js";
+import { key, settlementOf, type SettlementProposal } from "../ledger/state/index.js";
 import { ledgerStateAt, progressOn, readLogs } from "./chainData.js";
 import type { Connection } from "./connection.js";
 import type { CliStream } from "./io.js";

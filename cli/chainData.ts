@@ -1,8 +1,8 @@
 import { SingleBar } from "cli-progress";
 import type { AbiEvent, Address, Hex, Log } from "viem";
 
-import type { RawLog } from "../../ledger/evidence/index.js";
-import { decodeLedgerLogs, MemoryState, reduceLedgerEvent, type LedgerEvent } from "../../ledger/state/index.js";
+import type { RawLog } from "../ledger/evidence/index.js";
+import { decodeLedgerLogs, MemoryState, reduceLedgerEvent, type LedgerEvent } from "../ledger/state/index.js";
 import type { Connection } from "./connection.js";
 import { shortMessage } from "./connection.js";
 import { FailureError, type CliStream } from "./io.js";

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
 
-import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../../../ledger/contributions/signing.js";
-import { ContributionRole, EmptyStageRule, Stage } from "../../../ledger/types.js";
+import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../../ledger/contributions/signing.js";
+import { ContributionRole, EmptyStageRule, Stage } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";
