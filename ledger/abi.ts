@@ -2667,7 +2667,7 @@ export const grantRegistryAbi = [
         "type": "address"
       },
       {
-        "internalType": "address",
+        "internalType": "contract ILedgerRegistry",
         "name": "registry_",
         "type": "address"
       }
@@ -4020,7 +4020,7 @@ export const contributionLedgerAbi = [
         "type": "address"
       },
       {
-        "internalType": "address",
+        "internalType": "contract ILedgerRegistry",
         "name": "registry_",
         "type": "address"
       },
@@ -4975,7 +4975,7 @@ export const revenueVaultAbi = [
         "type": "address"
       },
       {
-        "internalType": "address",
+        "internalType": "contract ILedgerRegistry",
         "name": "registry_",
         "type": "address"
       },
@@ -5191,7 +5191,7 @@ export const revenueVaultAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "enum IRevenueVault.EpochStatus",
+        "internalType": "enum EpochStatus",
         "name": "status",
         "type": "uint8"
       }
@@ -5849,7 +5849,7 @@ export const revenueVaultAbi = [
             "type": "uint32"
           },
           {
-            "internalType": "enum IRevenueVault.EpochStatus",
+            "internalType": "enum EpochStatus",
             "name": "status",
             "type": "uint8"
           },
@@ -6224,7 +6224,7 @@ export const disputeCourtAbi = [
         "type": "address"
       },
       {
-        "internalType": "contract IAssetRegistry",
+        "internalType": "contract ILedgerRegistry",
         "name": "registry_",
         "type": "address"
       },

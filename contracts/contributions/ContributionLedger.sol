@@ -7,9 +7,8 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IContributionLedger} from "../interfaces/IContributionLedger.sol";
-import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
 import {IGrantRegistry} from "../interfaces/IGrantRegistry.sol";
-import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
+import {ILedgerRegistry} from "../interfaces/ILedgerRegistry.sol";
 import {
     AssetStatus,
     Stage,
@@ -50,7 +49,8 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         uint64 effectiveFrom;
     }
 
-    address private immutable _REGISTRY;
+    /// @dev The registry: assets, parties and evidence.
+    ILedgerRegistry private immutable _REGISTRY;
     IGrantRegistry private immutable _GRANTS;
 
     uint256 private _contributionCount;
@@ -60,10 +60,10 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
 
     constructor(
         IAccessManager accessManager_,
-        address registry_,
+        ILedgerRegistry registry_,
         IGrantRegistry grants_
     ) LedgerAccess(accessManager_) EIP712("ProvenanceLedger Contributions", "1") {
-        if (registry_ == address(0) || address(grants_) == address(0)) revert LedgerAccessZeroAddress();
+        if (address(registry_) == address(0) || address(grants_) == address(0)) revert LedgerAccessZeroAddress();
         _REGISTRY = registry_;
         _GRANTS = grants_;
     }
@@ -157,10 +157,10 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         uint16[4] calldata stageWeightsBps,
         EmptyStageRule emptyStageRule
     ) external returns (uint32 version) {
-        if (_registry().assetStatus(productId) != AssetStatus.ISSUED) {
+        if (_REGISTRY.assetStatus(productId) != AssetStatus.ISSUED) {
             revert ContributionLedgerProductNotActive(productId);
         }
-        if (_registry().holderOf(productId) != msg.sender) revert ContributionLedgerNotHolder(productId, msg.sender);
+        if (_REGISTRY.holderOf(productId) != msg.sender) revert ContributionLedgerNotHolder(productId, msg.sender);
         uint256 total = uint256(stageWeightsBps[0]) + stageWeightsBps[1] + stageWeightsBps[2] + stageWeightsBps[3];
         if (total != 10_000) revert ContributionLedgerInvalidWeights(total);
 
@@ -170,13 +170,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
             emptyStageRule: emptyStageRule,
             effectiveFrom: uint64(block.timestamp)
         });
-        emit SplitPolicySet(productId, version, stageWeightsBps, emptyStageRule, msg.sender);
-        _appendEvidence(
-            productId,
-            SplitPolicySet.selector,
-            keccak256(abi.encode(productId, version, stageWeightsBps, emptyStageRule, msg.sender)),
-            msg.sender
-        );
+        _emitSplitPolicySet(productId, version, stageWeightsBps, emptyStageRule, msg.sender);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -235,7 +229,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     /// @dev The product is issued and the caller holds the right the role names, now.
     function _checkRight(ContributionInput calldata input) private view {
         uint256 productId = input.productId;
-        (AssetStatus status, , address holder, ) = _registry().assetState(productId);
+        (AssetStatus status, , address holder, ) = _REGISTRY.assetState(productId);
         if (status != AssetStatus.ISSUED) revert ContributionLedgerProductNotActive(productId);
         if (!_holdsRoleRight(msg.sender, holder, productId, input.role, input.authorization)) {
             revert ContributionLedgerUnauthorizedRole(productId, msg.sender, input.role, input.authorization);
@@ -248,7 +242,7 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         if (input.evidenceHash == bytes32(0)) revert ContributionLedgerEmptyEvidence();
 
         _storeNewRecord(_contributions[contributionId], productId, input.stage, input.role);
-        emit ContributionRecorded(
+        _emitContributionRecorded(
             contributionId,
             productId,
             msg.sender,
@@ -258,24 +252,6 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
             input.authorization,
             input.evidenceHash,
             input.evidenceURI
-        );
-        _appendEvidence(
-            productId,
-            ContributionRecorded.selector,
-            keccak256(
-                abi.encode(
-                    contributionId,
-                    productId,
-                    msg.sender,
-                    input.stage,
-                    input.role,
-                    input.measure,
-                    input.authorization,
-                    input.evidenceHash,
-                    input.evidenceURI
-                )
-            ),
-            msg.sender
         );
     }
 
@@ -308,10 +284,9 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         ContributionRole role,
         uint256 authorization
     ) private view returns (bool) {
-        IAssetRegistry registry = _registry();
         if (role == ContributionRole.HOLDER) return authorization == 0 && productHolder == contributor;
         if (role == ContributionRole.PROVIDER) {
-            return registry.isParentOf(productId, authorization) && registry.holderOf(authorization) == contributor;
+            return _REGISTRY.isParentOf(productId, authorization) && _REGISTRY.holderOf(authorization) == contributor;
         }
         uint8 right = role == ContributionRole.PROCESSOR ? GrantRights.PROCESS : GrantRights.OPERATE;
         if (authorization == 0) return false;
@@ -337,17 +312,11 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
             revert ContributionLedgerNotConfirmable(contributionId, stored.status);
         }
         uint256 productId = stored.productId;
-        if (!isReviewer && _registry().holderOf(productId) != confirmer) {
+        if (!isReviewer && _REGISTRY.holderOf(productId) != confirmer) {
             revert ContributionLedgerNotHolderOrReviewer(productId, confirmer);
         }
         stored.status = ContributionStatus.CONFIRMED;
-        emit ContributionConfirmed(contributionId, productId, confirmer);
-        _appendEvidence(
-            productId,
-            ContributionConfirmed.selector,
-            keccak256(abi.encode(contributionId, productId, confirmer)),
-            confirmer
-        );
+        _emitContributionConfirmed(contributionId, productId, confirmer);
     }
 
     function _existing(uint256 contributionId) private view returns (ContributionRecord storage stored) {
@@ -371,10 +340,81 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     }
 
     function _appendEvidence(uint256 productId, bytes32 kind, bytes32 payloadHash, address actor) private {
-        IEvidenceLedger(_REGISTRY).appendEvidence(productId, kind, payloadHash, actor);
+        _REGISTRY.appendEvidence(productId, kind, payloadHash, actor);
     }
 
-    function _registry() private view returns (IAssetRegistry) {
-        return IAssetRegistry(_REGISTRY);
+    // ------------------------------------------------------------------------------------------------
+    // Domain events: each emitted, and its evidence entry appended, from one argument list
+    // ------------------------------------------------------------------------------------------------
+    //
+    // The payload of an entry is `abi.encode` of the event's arguments in declaration order (see
+    // {IEvidenceLedger}). The actor is the account the event names: the contributor, the confirmer, the holder.
+
+    function _emitContributionRecorded(
+        uint256 contributionId,
+        uint256 productId,
+        address contributor,
+        Stage stage,
+        ContributionRole role,
+        uint256 measure,
+        uint256 authorization,
+        bytes32 evidenceHash,
+        string calldata evidenceURI
+    ) private {
+        emit ContributionRecorded(
+            contributionId,
+            productId,
+            contributor,
+            stage,
+            role,
+            measure,
+            authorization,
+            evidenceHash,
+            evidenceURI
+        );
+        _appendEvidence(
+            productId,
+            ContributionRecorded.selector,
+            keccak256(
+                abi.encode(
+                    contributionId,
+                    productId,
+                    contributor,
+                    stage,
+                    role,
+                    measure,
+                    authorization,
+                    evidenceHash,
+                    evidenceURI
+                )
+            ),
+            contributor
+        );
+    }
+
+    function _emitContributionConfirmed(uint256 contributionId, uint256 productId, address confirmer) private {
+        emit ContributionConfirmed(contributionId, productId, confirmer);
+        _appendEvidence(
+            productId,
+            ContributionConfirmed.selector,
+            keccak256(abi.encode(contributionId, productId, confirmer)),
+            confirmer
+        );
+    }
+
+    function _emitSplitPolicySet(
+        uint256 productId,
+        uint32 version,
+        uint16[4] calldata stageWeightsBps,
+        EmptyStageRule emptyStageRule,
+        address holder
+    ) private {
+        emit SplitPolicySet(productId, version, stageWeightsBps, emptyStageRule, holder);
+        _appendEvidence(
+            productId,
+            SplitPolicySet.selector,
+            keccak256(abi.encode(productId, version, stageWeightsBps, emptyStageRule, holder)),
+            holder
+        );
     }
 }

@@ -7,9 +7,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IDisputeCourt} from "../interfaces/IDisputeCourt.sol";
-import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
+import {ILedgerRegistry} from "../interfaces/ILedgerRegistry.sol";
 import {IPartyRegistry} from "../interfaces/IPartyRegistry.sol";
-import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
 import {IGrantRegistry} from "../interfaces/IGrantRegistry.sol";
 import {IContributionLedger} from "../interfaces/IContributionLedger.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
@@ -39,12 +38,12 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
     struct DisputeRecord {
         // slot 0
         address claimant;
-        uint64 assetId;
+        uint56 assetId;
         DisputeKind kind;
         DisputeStatus status;
         Remedy remedy;
         // slot 1
-        uint64 subjectId;
+        uint56 subjectId;
         uint32 answerEndsAt;
         uint32 rulingDeadline;
         // slot 2
@@ -54,18 +53,19 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
 
     /// @dev A claimant's standing on one subject: the dispute it has open there, and whether a repeat is barred.
     struct ClaimState {
-        uint64 openDispute;
+        uint56 openDispute;
         bool repeatBarred;
     }
 
     /// @dev The counter and the periods share a slot: opening reads them all.
     struct Settings {
-        uint64 disputeCount;
+        uint56 disputeCount;
         uint32 rulingPeriod;
         uint32 answerPeriod;
     }
 
-    IAssetRegistry private immutable _REGISTRY;
+    /// @dev The registry: assets, parties and evidence.
+    ILedgerRegistry private immutable _REGISTRY;
     IGrantRegistry private immutable _GRANTS;
     IContributionLedger private immutable _CONTRIBUTIONS;
     IRevenueVault private immutable _VAULT;
@@ -79,7 +79,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
 
     constructor(
         IAccessManager accessManager_,
-        IAssetRegistry registry_,
+        ILedgerRegistry registry_,
         IGrantRegistry grants_,
         IContributionLedger contributions_,
         IRevenueVault vault_,
@@ -118,7 +118,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         bytes32 groundsHash,
         string calldata groundsURI
     ) external nonReentrant returns (uint256 disputeId) {
-        if (!_parties().isLiveParty(msg.sender)) revert DisputeCourtNotLiveParty(msg.sender);
+        if (!_REGISTRY.isLiveParty(msg.sender)) revert DisputeCourtNotLiveParty(msg.sender);
         if (groundsHash == bytes32(0)) revert DisputeCourtEmptyHash();
         address respondent = _respondent(kind, assetId, subjectId, standingId, msg.sender);
         // Also when both sides resolve to one party through successions (a grantee merged into its grantor).
@@ -135,14 +135,25 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         bond = _store(disputeId, kind, assetId, subjectId, respondent, settings.answerPeriod, rulingDeadline, bond);
         if (bond < minimum) revert DisputeCourtBondTooLow(kind, bond, minimum);
 
-        _recordOpened(disputeId, assetId, kind, subjectId, respondent, bond, groundsHash, groundsURI, rulingDeadline);
+        _emitDisputeOpened(
+            disputeId,
+            assetId,
+            msg.sender,
+            kind,
+            subjectId,
+            respondent,
+            bond,
+            groundsHash,
+            groundsURI,
+            rulingDeadline
+        );
     }
 
     /// @inheritdoc IDisputeCourt
     function submitEvidence(uint256 disputeId, bytes32 evidenceHash, string calldata evidenceURI) external {
         DisputeRecord storage record = _open(disputeId);
         address sender = msg.sender;
-        IPartyRegistry parties = _parties();
+        IPartyRegistry parties = _REGISTRY;
         address respondent = record.respondent;
         if (
             sender != parties.resolveParty(record.claimant) &&
@@ -150,12 +161,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         ) revert DisputeCourtNotParty(disputeId, sender);
         if (evidenceHash == bytes32(0)) revert DisputeCourtEmptyHash();
         uint256 assetId = record.assetId;
-        emit DisputeEvidenceSubmitted(disputeId, assetId, sender, evidenceHash, evidenceURI);
-        _appendEvidence(
-            assetId,
-            DisputeEvidenceSubmitted.selector,
-            keccak256(abi.encode(disputeId, assetId, sender, evidenceHash, evidenceURI))
-        );
+        _emitDisputeEvidenceSubmitted(disputeId, assetId, sender, evidenceHash, evidenceURI);
     }
 
     /// @inheritdoc IDisputeCourt
@@ -178,7 +184,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         _settleBond(disputeId, record, ruling.forfeitBond);
 
         uint256 assetId = record.assetId;
-        emit DisputeRuled(
+        _emitDisputeRuled(
             disputeId,
             assetId,
             msg.sender,
@@ -188,23 +194,6 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
             ruling.forfeitBond,
             ruling.rulingHash,
             ruling.rulingURI
-        );
-        _appendEvidence(
-            assetId,
-            DisputeRuled.selector,
-            keccak256(
-                abi.encode(
-                    disputeId,
-                    assetId,
-                    msg.sender,
-                    remedy,
-                    ruling.adjustedMeasure,
-                    ruling.transferTo,
-                    ruling.forfeitBond,
-                    ruling.rulingHash,
-                    ruling.rulingURI
-                )
-            )
         );
     }
 
@@ -221,8 +210,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         _creditBond(disputeId, record, record.claimant);
 
         uint256 assetId = record.assetId;
-        emit DisputeLapsed(disputeId, assetId, msg.sender);
-        _appendEvidence(assetId, DisputeLapsed.selector, keccak256(abi.encode(disputeId, assetId, msg.sender)));
+        _emitDisputeLapsed(disputeId, assetId, msg.sender);
     }
 
     /// @inheritdoc IDisputeCourt
@@ -236,7 +224,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
 
     /// @inheritdoc IDisputeCourt
     function withdrawBond(address account, address recipient) external nonReentrant returns (uint256 amount) {
-        if (_parties().resolveParty(account) != msg.sender) revert DisputeCourtNotParty(0, msg.sender);
+        if (_REGISTRY.resolveParty(account) != msg.sender) revert DisputeCourtNotParty(0, msg.sender);
         if (recipient == address(0) || recipient == address(this)) revert DisputeCourtInvalidRecipient(recipient);
         amount = _bondCredits[account];
         if (amount == 0) revert DisputeCourtNothingToWithdraw(account);
@@ -267,7 +255,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         } else if (contributorPart != amount) {
             revert DisputeCourtInvalidRelease(disputeId, contributorPart); // dismissed or lapsed
         }
-        address contributor = _parties().resolveParty(_CONTRIBUTIONS.contribution(record.subjectId).contributor);
+        address contributor = _REGISTRY.resolveParty(_CONTRIBUTIONS.contribution(record.subjectId).contributor);
         // The vault checks the leaf, pays, returns the rest to unsettled revenue and emits `EscrowReleased`.
         _VAULT.releaseEscrow(epochId, index, disputeId, amount, proof, contributor, contributorPart);
     }
@@ -306,7 +294,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
                 assetId: record.assetId,
                 subjectId: record.subjectId,
                 claimant: record.claimant,
-                respondent: respondent == address(0) ? address(0) : _parties().resolveParty(respondent),
+                respondent: respondent == address(0) ? address(0) : _REGISTRY.resolveParty(respondent),
                 bond: record.bond,
                 answerEndsAt: record.answerEndsAt,
                 rulingDeadline: record.rulingDeadline
@@ -415,7 +403,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
             revert DisputeCourtSubjectMismatch(DisputeKind.GRANT, assetId, grantId);
         }
         if (found.assetId != assetId) revert DisputeCourtSubjectMismatch(DisputeKind.GRANT, assetId, grantId);
-        IPartyRegistry parties = _parties();
+        IPartyRegistry parties = _REGISTRY;
         address grantee = parties.resolveParty(found.grantee);
         if (claimant == grantee) return parties.resolveParty(found.grantor);
         if (claimant == parties.resolveParty(found.grantor) || claimant == _REGISTRY.holderOf(assetId)) return grantee;
@@ -445,7 +433,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         if (found.productId != assetId) {
             revert DisputeCourtSubjectMismatch(DisputeKind.CONTRIBUTION, assetId, contributionId);
         }
-        address contributor = _parties().resolveParty(found.contributor);
+        address contributor = _REGISTRY.resolveParty(found.contributor);
         address holder = _REGISTRY.holderOf(assetId);
         if (claimant == contributor) {
             if (holder == claimant) revert DisputeCourtSelfDispute(claimant);
@@ -462,7 +450,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
             return
                 record.productId == productId &&
                 record.status != ContributionStatus.VOIDED &&
-                _parties().resolveParty(record.contributor) == account;
+                _REGISTRY.resolveParty(record.contributor) == account;
         } catch {
             return false;
         }
@@ -494,7 +482,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         ClaimState storage state = _claims[claimKey];
         if (state.openDispute != 0) revert DisputeCourtAlreadyDisputed(state.openDispute);
         if (state.repeatBarred) revert DisputeCourtRepeatNotAllowed(kind, assetId, subjectId);
-        state.openDispute = SafeCast.toUint64(disputeId);
+        state.openDispute = SafeCast.toUint56(disputeId);
     }
 
     /// @dev Closes the claimant's standing on the subject: nothing open, a repeat barred.
@@ -504,50 +492,6 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
             openDispute: 0,
             repeatBarred: true
         });
-    }
-
-    /// @dev Emits {DisputeOpened} and appends it to the asset's evidence chain.
-    function _recordOpened(
-        uint256 disputeId,
-        uint256 assetId,
-        DisputeKind kind,
-        uint256 subjectId,
-        address respondent,
-        uint256 bond,
-        bytes32 groundsHash,
-        string calldata groundsURI,
-        uint64 rulingDeadline
-    ) private {
-        emit DisputeOpened(
-            disputeId,
-            assetId,
-            msg.sender,
-            kind,
-            subjectId,
-            respondent,
-            bond,
-            groundsHash,
-            groundsURI,
-            rulingDeadline
-        );
-        _appendEvidence(
-            assetId,
-            DisputeOpened.selector,
-            keccak256(
-                abi.encode(
-                    disputeId,
-                    assetId,
-                    msg.sender,
-                    kind,
-                    subjectId,
-                    respondent,
-                    bond,
-                    groundsHash,
-                    groundsURI,
-                    rulingDeadline
-                )
-            )
-        );
     }
 
     /// @dev Makes the subject's contract hold what an open dispute holds; returns the subject id to store
@@ -584,10 +528,10 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
     ) private returns (uint256 received) {
         DisputeRecord storage record = _disputes[disputeId];
         record.claimant = msg.sender;
-        record.assetId = SafeCast.toUint64(assetId);
+        record.assetId = SafeCast.toUint56(assetId);
         record.kind = kind;
         record.status = DisputeStatus.OPEN;
-        record.subjectId = SafeCast.toUint64(subjectId);
+        record.subjectId = SafeCast.toUint56(subjectId);
         // Nobody answers a dispute without a respondent (a holder's own settlement dispute): it may be ruled
         // at once, so that it holds the settlement no longer than an arbitrator takes.
         record.answerEndsAt = SafeCast.toUint32(block.timestamp + (respondent == address(0) ? 0 : answerPeriod_));
@@ -679,7 +623,7 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         uint256 bond = record.bond;
         if (bond == 0) return;
         record.bond = 0;
-        address account = _parties().resolveParty(to);
+        address account = _REGISTRY.resolveParty(to);
         _bondCredits[account] += bond;
         emit BondCredited(disputeId, account, bond);
     }
@@ -741,11 +685,120 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
         emit MinimumBondSet(kind, minimumBond_);
     }
 
-    function _parties() private view returns (IPartyRegistry) {
-        return IPartyRegistry(address(_REGISTRY));
+    /// @dev The actor of every court entry is the caller: the claimant, a party, the arbitrator or anyone lapsing.
+    function _appendEvidence(uint256 assetId, bytes32 kind, bytes32 payloadHash) private {
+        _REGISTRY.appendEvidence(assetId, kind, payloadHash, msg.sender);
     }
 
-    function _appendEvidence(uint256 assetId, bytes32 kind, bytes32 payloadHash) private {
-        IEvidenceLedger(address(_REGISTRY)).appendEvidence(assetId, kind, payloadHash, msg.sender);
+    // ------------------------------------------------------------------------------------------------
+    // Domain events: each emitted, and its evidence entry appended, from one argument list
+    // ------------------------------------------------------------------------------------------------
+    //
+    // The payload of an entry is `abi.encode` of the event's arguments in declaration order (see
+    // {IEvidenceLedger}); the acting account each event names is the caller, the entry's actor.
+
+    function _emitDisputeOpened(
+        uint256 disputeId,
+        uint256 assetId,
+        address claimant,
+        DisputeKind kind,
+        uint256 subjectId,
+        address respondent,
+        uint256 bond,
+        bytes32 groundsHash,
+        string calldata groundsURI,
+        uint64 rulingDeadline
+    ) private {
+        emit DisputeOpened(
+            disputeId,
+            assetId,
+            claimant,
+            kind,
+            subjectId,
+            respondent,
+            bond,
+            groundsHash,
+            groundsURI,
+            rulingDeadline
+        );
+        _appendEvidence(
+            assetId,
+            DisputeOpened.selector,
+            keccak256(
+                abi.encode(
+                    disputeId,
+                    assetId,
+                    claimant,
+                    kind,
+                    subjectId,
+                    respondent,
+                    bond,
+                    groundsHash,
+                    groundsURI,
+                    rulingDeadline
+                )
+            )
+        );
+    }
+
+    function _emitDisputeEvidenceSubmitted(
+        uint256 disputeId,
+        uint256 assetId,
+        address submitter,
+        bytes32 evidenceHash,
+        string calldata evidenceURI
+    ) private {
+        emit DisputeEvidenceSubmitted(disputeId, assetId, submitter, evidenceHash, evidenceURI);
+        _appendEvidence(
+            assetId,
+            DisputeEvidenceSubmitted.selector,
+            keccak256(abi.encode(disputeId, assetId, submitter, evidenceHash, evidenceURI))
+        );
+    }
+
+    function _emitDisputeRuled(
+        uint256 disputeId,
+        uint256 assetId,
+        address arbitrator,
+        Remedy remedy,
+        uint256 adjustedMeasure,
+        address transferTo,
+        bool bondForfeited,
+        bytes32 rulingHash,
+        string calldata rulingURI
+    ) private {
+        emit DisputeRuled(
+            disputeId,
+            assetId,
+            arbitrator,
+            remedy,
+            adjustedMeasure,
+            transferTo,
+            bondForfeited,
+            rulingHash,
+            rulingURI
+        );
+        _appendEvidence(
+            assetId,
+            DisputeRuled.selector,
+            keccak256(
+                abi.encode(
+                    disputeId,
+                    assetId,
+                    arbitrator,
+                    remedy,
+                    adjustedMeasure,
+                    transferTo,
+                    bondForfeited,
+                    rulingHash,
+                    rulingURI
+                )
+            )
+        );
+    }
+
+    function _emitDisputeLapsed(uint256 disputeId, uint256 assetId, address by) private {
+        emit DisputeLapsed(disputeId, assetId, by);
+        _appendEvidence(assetId, DisputeLapsed.selector, keccak256(abi.encode(disputeId, assetId, by)));
     }
 }

@@ -7,9 +7,8 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IGrantRegistry} from "../interfaces/IGrantRegistry.sol";
-import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
 import {IPartyRegistry} from "../interfaces/IPartyRegistry.sol";
-import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
+import {ILedgerRegistry} from "../interfaces/ILedgerRegistry.sol";
 import {
     AssetStatus,
     DataCategory,
@@ -64,8 +63,8 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         uint256 parentId;
     }
 
-    /// @dev The registry: assets (IAssetRegistry), parties (IPartyRegistry) and evidence (IEvidenceLedger).
-    address private immutable _REGISTRY;
+    /// @dev The registry: assets, parties and evidence.
+    ILedgerRegistry private immutable _REGISTRY;
 
     uint256 private _grantCount;
     mapping(uint256 grantId => GrantRecord) private _grants;
@@ -73,9 +72,9 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
 
     constructor(
         IAccessManager accessManager_,
-        address registry_
+        ILedgerRegistry registry_
     ) LedgerAccess(accessManager_) EIP712("ProvenanceLedger GrantRegistry", "1") {
-        if (registry_ == address(0)) revert LedgerAccessZeroAddress();
+        if (address(registry_) == address(0)) revert LedgerAccessZeroAddress();
         _REGISTRY = registry_;
     }
 
@@ -106,9 +105,9 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     /// @inheritdoc IGrantRegistry
     function subGrant(uint256 parentId, GrantTerms calldata terms) external returns (uint256 grantId) {
         GrantRecord storage parent = _existing(parentId);
-        if (_parties().resolveParty(parent.grantee) != msg.sender) revert GrantRegistryNotGrantee(parentId, msg.sender);
+        if (_REGISTRY.resolveParty(parent.grantee) != msg.sender) revert GrantRegistryNotGrantee(parentId, msg.sender);
         if (!_isValidAt(parent, uint64(block.timestamp))) revert GrantRegistryGrantNotValid(parentId);
-        (AssetStatus status, , , bool underObjection) = _assets().assetState(parent.assetId);
+        (AssetStatus status, , , bool underObjection) = _REGISTRY.assetState(parent.assetId);
         if (status != AssetStatus.ISSUED || underObjection) revert GrantRegistryAssetNotGrantable(parent.assetId);
         if (!parent.rights.includes(GrantRights.SUBLICENSE)) revert GrantRegistryNotSublicensable(parentId);
         if (parent.depth + 1 > MAX_GRANT_DEPTH) revert GrantRegistryTooDeep(parentId);
@@ -137,13 +136,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (byArbitrator) _heldByArbitrator[grantId] = true;
         record.status = GrantStatus.SUSPENDED;
         uint256 assetId = record.assetId;
-        emit GrantSuspended(grantId, assetId, msg.sender, reasonHash);
-        _appendEvidence(
-            assetId,
-            GrantSuspended.selector,
-            keccak256(abi.encode(grantId, assetId, msg.sender, reasonHash)),
-            msg.sender
-        );
+        _emitGrantSuspended(grantId, assetId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc IGrantRegistry
@@ -156,13 +149,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         }
         record.status = GrantStatus.ACTIVE;
         uint256 assetId = record.assetId;
-        emit GrantResumed(grantId, assetId, msg.sender, reasonHash);
-        _appendEvidence(
-            assetId,
-            GrantResumed.selector,
-            keccak256(abi.encode(grantId, assetId, msg.sender, reasonHash)),
-            msg.sender
-        );
+        _emitGrantResumed(grantId, assetId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc IGrantRegistry
@@ -171,13 +158,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (record.status == GrantStatus.REVOKED) revert GrantRegistryInvalidStatus(grantId, record.status);
         record.status = GrantStatus.REVOKED;
         uint256 assetId = record.assetId;
-        emit GrantRevoked(grantId, assetId, msg.sender, reasonHash);
-        _appendEvidence(
-            assetId,
-            GrantRevoked.selector,
-            keccak256(abi.encode(grantId, assetId, msg.sender, reasonHash)),
-            msg.sender
-        );
+        _emitGrantRevoked(grantId, assetId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc IGrantRegistry
@@ -189,7 +170,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         bytes32 evidenceHash
     ) external {
         GrantRecord storage record = _existing(grantId);
-        if (_parties().resolveParty(record.grantee) != msg.sender) revert GrantRegistryNotGrantee(grantId, msg.sender);
+        if (_REGISTRY.resolveParty(record.grantee) != msg.sender) revert GrantRegistryNotGrantee(grantId, msg.sender);
         uint256 assetId = record.assetId;
         // Usage is reported after the fact: any past period inside the window counts, even once the grant has
         // ended, been suspended or revoked (the report is evidence of use while it was valid).
@@ -201,13 +182,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
             periodEnd > block.timestamp
         ) revert GrantRegistryInvalidUsagePeriod(periodStart, periodEnd);
 
-        emit UsageRecorded(grantId, assetId, msg.sender, units, periodStart, periodEnd, evidenceHash);
-        _appendEvidence(
-            assetId,
-            UsageRecorded.selector,
-            keccak256(abi.encode(grantId, assetId, msg.sender, units, periodStart, periodEnd, evidenceHash)),
-            msg.sender
-        );
+        _emitUsageRecorded(grantId, assetId, msg.sender, units, periodStart, periodEnd, evidenceHash);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -226,7 +201,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     ) external view returns (bool) {
         if (!rights.isValid()) return false;
         if (grantId == 0) {
-            (AssetStatus heldStatus, , address holder, ) = _assets().assetState(assetId);
+            (AssetStatus heldStatus, , address holder, ) = _REGISTRY.assetState(assetId);
             return heldStatus == AssetStatus.ISSUED && holder == party && party != address(0);
         }
         GrantRecord storage record = _grants[grantId];
@@ -234,7 +209,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
             return false;
         }
         if (!_covers(record, scopeKind, scopeData) || !_isValidAt(record, at)) return false;
-        (AssetStatus status, address grantee) = _assets().authorizationContext(assetId, record.grantee);
+        (AssetStatus status, address grantee) = _REGISTRY.authorizationContext(assetId, record.grantee);
         return status == AssetStatus.ISSUED && grantee == party;
     }
 
@@ -249,7 +224,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (!record.rights.includes(GrantRights.PROCESS) || !_isValidAt(record, uint64(block.timestamp))) {
             return (false, 0);
         }
-        (AssetStatus status, address grantee) = _assets().authorizationContext(assetId, record.grantee);
+        (AssetStatus status, address grantee) = _REGISTRY.authorizationContext(assetId, record.grantee);
         if (status != AssetStatus.ISSUED || grantee != applicant) return (false, 0);
         return (true, _upstreamRoyaltyBps(record));
     }
@@ -263,7 +238,9 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     function isValid(uint256 grantId) external view returns (bool) {
         GrantRecord storage record = _grants[grantId];
         if (record.status == GrantStatus.NONE) return false;
-        return _isValidAt(record, uint64(block.timestamp)) && _assets().assetStatus(record.assetId) == AssetStatus.ISSUED;
+        return
+            _isValidAt(record, uint64(block.timestamp)) &&
+            _REGISTRY.assetStatus(record.assetId) == AssetStatus.ISSUED;
     }
 
     /// @inheritdoc IGrantRegistry
@@ -299,7 +276,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
 
     /// @notice The registry this grant registry serves (assets, parties and evidence).
     function registry() external view returns (address) {
-        return _REGISTRY;
+        return address(_REGISTRY);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -308,7 +285,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
 
     /// @dev A direct grant: the grantor is the asset's holder, or a public-data authority for public data.
     function _grantDirect(address grantor, GrantTerms calldata terms) private returns (uint256) {
-        (AssetStatus status, DataCategory category, address holder, bool underObjection) = _assets().assetState(
+        (AssetStatus status, DataCategory category, address holder, bool underObjection) = _REGISTRY.assetState(
             terms.assetId
         );
         if (status != AssetStatus.ISSUED || underObjection) revert GrantRegistryAssetNotGrantable(terms.assetId);
@@ -325,7 +302,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     /// @dev Checks that hold for every grant, direct or not.
     function _validateTerms(address grantor, GrantTerms calldata terms) private view {
         if (terms.grantee == grantor) revert GrantRegistrySelfGrant(grantor);
-        if (!_parties().isLiveParty(terms.grantee)) revert GrantRegistryNotLiveParty(terms.grantee);
+        if (!_REGISTRY.isLiveParty(terms.grantee)) revert GrantRegistryNotLiveParty(terms.grantee);
         if (!terms.rights.isValid()) revert GrantRegistryInvalidRights(terms.rights);
         if ((terms.scopeKind == ScopeKind.WHOLE) != (terms.scopeData == bytes32(0))) {
             revert GrantRegistryInvalidScope(terms.scopeKind, terms.scopeData);
@@ -360,13 +337,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (terms.scopeData != bytes32(0)) record.scopeData = terms.scopeData;
         if (parentId != 0) record.parentId = parentId;
 
-        emit Granted(grantId, terms.assetId, terms.grantee, grantor, parentId, terms);
-        _appendEvidence(
-            terms.assetId,
-            Granted.selector,
-            keccak256(abi.encode(grantId, terms.assetId, terms.grantee, grantor, parentId, terms)),
-            grantor
-        );
+        _emitGranted(grantId, terms.assetId, terms.grantee, grantor, parentId, terms);
     }
 
     /// @dev The grant and every grant above it are active, and the grant is inside its window at `at`.
@@ -389,7 +360,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
 
     /// @dev A live party registered as a public-data authority (the role alone is not enough).
     function _isLiveAuthority(address account) private view returns (bool) {
-        IPartyRegistry.Party memory record = _parties().party(account);
+        IPartyRegistry.Party memory record = _REGISTRY.party(account);
         return record.kind == PartyKind.PUBLIC_DATA_AUTHORITY && record.successor == address(0);
     }
 
@@ -403,7 +374,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         uint256 grantId
     ) private view returns (GrantRecord storage record, bool byArbitrator) {
         record = _existing(grantId);
-        if (_parties().resolveParty(record.grantor) == msg.sender) return (record, false);
+        if (_REGISTRY.resolveParty(record.grantor) == msg.sender) return (record, false);
         if (!_hasRole(Roles.ARBITRATOR, msg.sender)) revert GrantRegistryNotGrantor(record.assetId, msg.sender);
         _requireOpen();
         return (record, true);
@@ -430,14 +401,64 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
     }
 
     function _appendEvidence(uint256 assetId, bytes32 kind, bytes32 payloadHash, address actor) private {
-        IEvidenceLedger(_REGISTRY).appendEvidence(assetId, kind, payloadHash, actor);
+        _REGISTRY.appendEvidence(assetId, kind, payloadHash, actor);
     }
 
-    function _assets() private view returns (IAssetRegistry) {
-        return IAssetRegistry(_REGISTRY);
+    // ------------------------------------------------------------------------------------------------
+    // Domain events: each emitted, and its evidence entry appended, from one argument list
+    // ------------------------------------------------------------------------------------------------
+    //
+    // The payload of an entry is `abi.encode` of the event's arguments in declaration order (see
+    // {IEvidenceLedger}). The actor is the account the event names as acting: the grantor of a grant, the
+    // caller otherwise.
+
+    function _emitGranted(
+        uint256 grantId,
+        uint256 assetId,
+        address grantee,
+        address grantor,
+        uint256 parentId,
+        GrantTerms calldata terms
+    ) private {
+        emit Granted(grantId, assetId, grantee, grantor, parentId, terms);
+        _appendEvidence(
+            assetId,
+            Granted.selector,
+            keccak256(abi.encode(grantId, assetId, grantee, grantor, parentId, terms)),
+            grantor
+        );
     }
 
-    function _parties() private view returns (IPartyRegistry) {
-        return IPartyRegistry(_REGISTRY);
+    function _emitGrantSuspended(uint256 grantId, uint256 assetId, address by, bytes32 reasonHash) private {
+        emit GrantSuspended(grantId, assetId, by, reasonHash);
+        _appendEvidence(assetId, GrantSuspended.selector, keccak256(abi.encode(grantId, assetId, by, reasonHash)), by);
+    }
+
+    function _emitGrantResumed(uint256 grantId, uint256 assetId, address by, bytes32 reasonHash) private {
+        emit GrantResumed(grantId, assetId, by, reasonHash);
+        _appendEvidence(assetId, GrantResumed.selector, keccak256(abi.encode(grantId, assetId, by, reasonHash)), by);
+    }
+
+    function _emitGrantRevoked(uint256 grantId, uint256 assetId, address by, bytes32 reasonHash) private {
+        emit GrantRevoked(grantId, assetId, by, reasonHash);
+        _appendEvidence(assetId, GrantRevoked.selector, keccak256(abi.encode(grantId, assetId, by, reasonHash)), by);
+    }
+
+    function _emitUsageRecorded(
+        uint256 grantId,
+        uint256 assetId,
+        address grantee,
+        uint64 units,
+        uint64 periodStart,
+        uint64 periodEnd,
+        bytes32 evidenceHash
+    ) private {
+        emit UsageRecorded(grantId, assetId, grantee, units, periodStart, periodEnd, evidenceHash);
+        _appendEvidence(
+            assetId,
+            UsageRecorded.selector,
+            keccak256(abi.encode(grantId, assetId, grantee, units, periodStart, periodEnd, evidenceHash)),
+            grantee
+        );
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {EpochStatus} from "../types/LedgerTypes.sol";
+
 /// @title IRevenueVault
 /// @notice Revenue of data products (收益分配), held until claimed, settled in epochs whose gas does not
 /// depend on the number of parties.
@@ -36,13 +38,6 @@ pragma solidity ^0.8.28;
 /// Deposits, settlements, rejections, pauses and resumes extend the product's evidence chain; claims and
 /// escrow releases do not (they are plain events), so that claims stay cheap.
 interface IRevenueVault {
-    enum EpochStatus {
-        NONE,
-        POSTED,
-        PAUSED,
-        REJECTED
-    }
-
     /// @dev A settlement. `claimed` includes escrow releases and never exceeds `amount`.
     struct Epoch {
         uint256 productId;

@@ -5,6 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
 import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
+import {ILedgerRegistry} from "../interfaces/ILedgerRegistry.sol";
 import {IGrantRegistry} from "../interfaces/IGrantRegistry.sol";
 import {
     AssetKind,
@@ -26,8 +27,9 @@ import {EvidenceChain} from "../libraries/EvidenceChain.sol";
 
 /// @title AssetRegistry
 /// @notice Registration certificates for data resources and products, the party book, and the evidence
-/// chain of every asset. See {IAssetRegistry}, {IPartyRegistry} and {IEvidenceLedger}.
-contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721 {
+/// chain of every asset: the {ILedgerRegistry} of the other ledger contracts. See {IAssetRegistry},
+/// {IPartyRegistry} and {IEvidenceLedger}.
+contract AssetRegistry is ILedgerRegistry, PartyRegistry, ERC721 {
     /// @dev The most parents a product may be registered with.
     uint256 internal constant MAX_PARENTS = 16;
     /// @notice The shortest public-notice window: a window always leaves time to object.
@@ -58,6 +60,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         bool awaitsDesensitization;
     }
 
+    /// @dev One slot. Ids are stored in 56 bits, the ledger's one stored id width (SafeCast narrows them).
     struct ReviewRecord {
         uint56 assetId;
         address reviewer;
@@ -66,16 +69,16 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
     }
 
     struct ObjectionRecord {
-        uint64 assetId;
+        uint56 assetId;
         address objector;
         ObjectionStatus status;
     }
 
     /// @dev The counters and the notice period share one slot: filing updates it instead of creating it.
     struct Counters {
-        uint64 assets;
-        uint64 reviews;
-        uint64 objections;
+        uint56 assets;
+        uint56 reviews;
+        uint56 objections;
         uint32 noticePeriod;
     }
 
@@ -118,7 +121,8 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         _claimFingerprint(application.fingerprint, assetId);
         AssetRecord storage record = _storeApplication(assetId, application, belowParents);
 
-        emit AssetApplied(
+        _emitAssetApplied(
+            record,
             assetId,
             msg.sender,
             application.kind,
@@ -128,24 +132,6 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
             application.cardHash,
             application.cardURI,
             application.parents
-        );
-        _appendEvidence(
-            assetId,
-            record,
-            AssetApplied.selector,
-            keccak256(
-                abi.encode(
-                    assetId,
-                    msg.sender,
-                    application.kind,
-                    application.category,
-                    application.classification,
-                    application.fingerprint,
-                    application.cardHash,
-                    application.cardURI,
-                    application.parents
-                )
-            )
         );
     }
 
@@ -167,18 +153,12 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         reviewId = ++_counters.reviews;
         if (kind == ReviewKind.DESENSITIZATION && record.awaitsDesensitization) record.awaitsDesensitization = false;
         _reviews[reviewId] = ReviewRecord({
-            assetId: uint56(assetId),
+            assetId: SafeCast.toUint56(assetId),
             reviewer: msg.sender,
             kind: kind,
             evidenceSeq: record.evidenceSeq + 1
         });
-        emit ReviewAttached(assetId, reviewId, msg.sender, kind, reportHash, reportURI);
-        _appendEvidence(
-            assetId,
-            record,
-            ReviewAttached.selector,
-            keccak256(abi.encode(assetId, reviewId, msg.sender, kind, reportHash, reportURI))
-        );
+        _emitReviewAttached(record, assetId, reviewId, msg.sender, kind, reportHash, reportURI);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -194,13 +174,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (noticeEndsAt > type(uint32).max) noticeEndsAt = type(uint32).max;
         record.noticeEndsAt = uint32(noticeEndsAt);
         record.status = AssetStatus.IN_NOTICE;
-        emit ApplicationAccepted(assetId, msg.sender, noticeEndsAt);
-        _appendEvidence(
-            assetId,
-            record,
-            ApplicationAccepted.selector,
-            keccak256(abi.encode(assetId, msg.sender, noticeEndsAt))
-        );
+        _emitApplicationAccepted(record, assetId, msg.sender, noticeEndsAt);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -236,18 +210,12 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
 
         objectionId = ++_counters.objections;
         _objections[objectionId] = ObjectionRecord({
-            assetId: SafeCast.toUint64(assetId),
+            assetId: SafeCast.toUint56(assetId),
             objector: objector,
             status: ObjectionStatus.OPEN
         });
         ++record.openObjections;
-        emit ObjectionFiled(assetId, objectionId, objector, groundsHash, groundsURI);
-        _appendEvidence(
-            assetId,
-            record,
-            ObjectionFiled.selector,
-            keccak256(abi.encode(assetId, objectionId, objector, groundsHash, groundsURI))
-        );
+        _emitObjectionFiled(record, assetId, objectionId, objector, groundsHash, groundsURI);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -261,13 +229,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         AssetRecord storage record = _touch(assetId);
         objectionRecord.status = upheld ? ObjectionStatus.UPHELD : ObjectionStatus.DISMISSED;
         --record.openObjections;
-        emit ObjectionResolved(assetId, objectionId, msg.sender, upheld, rulingHash);
-        _appendEvidence(
-            assetId,
-            record,
-            ObjectionResolved.selector,
-            keccak256(abi.encode(assetId, objectionId, msg.sender, upheld, rulingHash))
-        );
+        _emitObjectionResolved(record, assetId, objectionId, msg.sender, upheld, rulingHash);
 
         AssetStatus status = record.status;
         if (upheld && (status == AssetStatus.APPLIED || status == AssetStatus.IN_NOTICE)) {
@@ -288,13 +250,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         address holder = resolveParty(record.applicant);
         record.status = AssetStatus.ISSUED;
         _mint(holder, assetId);
-        emit CertificateIssued(assetId, holder, msg.sender);
-        _appendEvidence(
-            assetId,
-            record,
-            CertificateIssued.selector,
-            keccak256(abi.encode(assetId, holder, msg.sender))
-        );
+        _emitCertificateIssued(record, assetId, holder, msg.sender);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -305,13 +261,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (cardHash == bytes32(0)) revert AssetRegistryEmptyHash();
 
         uint32 version = ++record.cardVersion;
-        emit CardChanged(assetId, version, cardHash, cardURI, msg.sender);
-        _appendEvidence(
-            assetId,
-            record,
-            CardChanged.selector,
-            keccak256(abi.encode(assetId, version, cardHash, cardURI, msg.sender))
-        );
+        _emitCardChanged(record, assetId, version, cardHash, cardURI, msg.sender);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -333,13 +283,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         }
 
         record.classification = to;
-        emit AssetReclassified(assetId, from, to, reviewId, msg.sender);
-        _appendEvidence(
-            assetId,
-            record,
-            AssetReclassified.selector,
-            keccak256(abi.encode(assetId, from, to, reviewId, msg.sender))
-        );
+        _emitAssetReclassified(record, assetId, from, to, reviewId, msg.sender);
         if (to == Classification.IMPORTANT) record.importantSinceSeq = record.evidenceSeq;
     }
 
@@ -367,13 +311,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (record.pledgee != address(0)) revert AssetRegistryPledged(assetId, record.pledgee);
 
         record.status = AssetStatus.CANCELLED;
-        emit AssetCancelled(assetId, msg.sender, reasonHash);
-        _appendEvidence(
-            assetId,
-            record,
-            AssetCancelled.selector,
-            keccak256(abi.encode(assetId, msg.sender, reasonHash))
-        );
+        _emitAssetCancelled(record, assetId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -384,13 +322,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (reportHash == bytes32(0)) revert AssetRegistryEmptyHash();
 
         record.status = AssetStatus.DESTROYED;
-        emit AssetDestroyed(assetId, msg.sender, reportHash);
-        _appendEvidence(
-            assetId,
-            record,
-            AssetDestroyed.selector,
-            keccak256(abi.encode(assetId, msg.sender, reportHash))
-        );
+        _emitAssetDestroyed(record, assetId, msg.sender, reportHash);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -408,13 +340,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (pledgee == holder) revert AssetRegistryInvalidRecipient(pledgee);
 
         record.pledgee = pledgee;
-        emit AssetPledged(assetId, holder, pledgee, contractHash);
-        _appendEvidence(
-            assetId,
-            record,
-            AssetPledged.selector,
-            keccak256(abi.encode(assetId, holder, pledgee, contractHash))
-        );
+        _emitAssetPledged(record, assetId, holder, pledgee, contractHash);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -426,13 +352,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
 
         address holder = _ownerOf(assetId);
         record.pledgee = address(0);
-        emit PledgeReleased(assetId, msg.sender, holder);
-        _appendEvidence(
-            assetId,
-            record,
-            PledgeReleased.selector,
-            keccak256(abi.encode(assetId, msg.sender, holder))
-        );
+        _emitPledgeReleased(record, assetId, msg.sender, holder);
     }
 
     /// @inheritdoc IAssetRegistry
@@ -678,13 +598,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         address successor = resolveParty(recorded);
         if (successor == recorded) return record;
         _update(successor, assetId, address(0));
-        emit HoldingSucceeded(assetId, recorded, successor);
-        _appendEvidence(
-            assetId,
-            record,
-            HoldingSucceeded.selector,
-            keccak256(abi.encode(assetId, recorded, successor))
-        );
+        _emitHoldingSucceeded(record, assetId, recorded, successor);
     }
 
     function _appendEvidence(
@@ -716,13 +630,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
 
     function _refuse(uint256 assetId, AssetRecord storage record, bytes32 reasonHash) private {
         record.status = AssetStatus.REFUSED;
-        emit ApplicationRefused(assetId, msg.sender, reasonHash);
-        _appendEvidence(
-            assetId,
-            record,
-            ApplicationRefused.selector,
-            keccak256(abi.encode(assetId, msg.sender, reasonHash))
-        );
+        _emitApplicationRefused(record, assetId, msg.sender, reasonHash);
     }
 
     function _existing(uint256 assetId) private view returns (AssetRecord storage record) {
@@ -753,13 +661,7 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
         if (to == from) revert AssetRegistryInvalidRecipient(to);
 
         _update(to, assetId, address(0));
-        emit HoldingTransferred(assetId, from, to, reason, evidenceHash, msg.sender);
-        _appendEvidence(
-            assetId,
-            record,
-            HoldingTransferred.selector,
-            keccak256(abi.encode(assetId, from, to, reason, evidenceHash, msg.sender))
-        );
+        _emitHoldingTransferred(record, assetId, from, to, reason, evidenceHash, msg.sender);
     }
 
     /// @dev Writes a new application's record and its lineage.
@@ -810,5 +712,262 @@ contract AssetRegistry is IAssetRegistry, IEvidenceLedger, PartyRegistry, ERC721
 
     function _isMinted(AssetStatus status) private pure returns (bool) {
         return status == AssetStatus.ISSUED || status == AssetStatus.CANCELLED || status == AssetStatus.DESTROYED;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Domain events: each emitted, and its evidence entry appended, from one argument list
+    // ------------------------------------------------------------------------------------------------
+    //
+    // The payload of an entry is `abi.encode` of the event's arguments in declaration order (see
+    // {IEvidenceLedger}): every evidence-bearing event of the registry is emitted here only, so that the
+    // event and its payload cannot drift apart. The actor is the caller (`msg.sender`). `record` is the
+    // asset's storage, whose chain grows; it is not an argument of the event.
+
+    function _emitAssetApplied(
+        AssetRecord storage record,
+        uint256 assetId,
+        address applicant,
+        AssetKind kind,
+        DataCategory category,
+        Classification classification,
+        bytes32 fingerprint,
+        bytes32 cardHash,
+        string calldata cardURI,
+        ParentLink[] calldata parents
+    ) private {
+        emit AssetApplied(assetId, applicant, kind, category, classification, fingerprint, cardHash, cardURI, parents);
+        _appendEvidence(
+            assetId,
+            record,
+            AssetApplied.selector,
+            keccak256(
+                abi.encode(assetId, applicant, kind, category, classification, fingerprint, cardHash, cardURI, parents)
+            )
+        );
+    }
+
+    function _emitReviewAttached(
+        AssetRecord storage record,
+        uint256 assetId,
+        uint256 reviewId,
+        address reviewer,
+        ReviewKind kind,
+        bytes32 reportHash,
+        string calldata reportURI
+    ) private {
+        emit ReviewAttached(assetId, reviewId, reviewer, kind, reportHash, reportURI);
+        _appendEvidence(
+            assetId,
+            record,
+            ReviewAttached.selector,
+            keccak256(abi.encode(assetId, reviewId, reviewer, kind, reportHash, reportURI))
+        );
+    }
+
+    function _emitApplicationAccepted(
+        AssetRecord storage record,
+        uint256 assetId,
+        address registrar,
+        uint64 noticeEndsAt
+    ) private {
+        emit ApplicationAccepted(assetId, registrar, noticeEndsAt);
+        _appendEvidence(
+            assetId,
+            record,
+            ApplicationAccepted.selector,
+            keccak256(abi.encode(assetId, registrar, noticeEndsAt))
+        );
+    }
+
+    function _emitApplicationRefused(
+        AssetRecord storage record,
+        uint256 assetId,
+        address registrar,
+        bytes32 reasonHash
+    ) private {
+        emit ApplicationRefused(assetId, registrar, reasonHash);
+        _appendEvidence(
+            assetId,
+            record,
+            ApplicationRefused.selector,
+            keccak256(abi.encode(assetId, registrar, reasonHash))
+        );
+    }
+
+    function _emitObjectionFiled(
+        AssetRecord storage record,
+        uint256 assetId,
+        uint256 objectionId,
+        address objector,
+        bytes32 groundsHash,
+        string calldata groundsURI
+    ) private {
+        emit ObjectionFiled(assetId, objectionId, objector, groundsHash, groundsURI);
+        _appendEvidence(
+            assetId,
+            record,
+            ObjectionFiled.selector,
+            keccak256(abi.encode(assetId, objectionId, objector, groundsHash, groundsURI))
+        );
+    }
+
+    function _emitObjectionResolved(
+        AssetRecord storage record,
+        uint256 assetId,
+        uint256 objectionId,
+        address resolver,
+        bool upheld,
+        bytes32 rulingHash
+    ) private {
+        emit ObjectionResolved(assetId, objectionId, resolver, upheld, rulingHash);
+        _appendEvidence(
+            assetId,
+            record,
+            ObjectionResolved.selector,
+            keccak256(abi.encode(assetId, objectionId, resolver, upheld, rulingHash))
+        );
+    }
+
+    function _emitCertificateIssued(
+        AssetRecord storage record,
+        uint256 assetId,
+        address holder,
+        address registrar
+    ) private {
+        emit CertificateIssued(assetId, holder, registrar);
+        _appendEvidence(
+            assetId,
+            record,
+            CertificateIssued.selector,
+            keccak256(abi.encode(assetId, holder, registrar))
+        );
+    }
+
+    function _emitCardChanged(
+        AssetRecord storage record,
+        uint256 assetId,
+        uint32 version,
+        bytes32 cardHash,
+        string calldata cardURI,
+        address registrar
+    ) private {
+        emit CardChanged(assetId, version, cardHash, cardURI, registrar);
+        _appendEvidence(
+            assetId,
+            record,
+            CardChanged.selector,
+            keccak256(abi.encode(assetId, version, cardHash, cardURI, registrar))
+        );
+    }
+
+    function _emitAssetReclassified(
+        AssetRecord storage record,
+        uint256 assetId,
+        Classification from,
+        Classification to,
+        uint256 reviewId,
+        address registrar
+    ) private {
+        emit AssetReclassified(assetId, from, to, reviewId, registrar);
+        _appendEvidence(
+            assetId,
+            record,
+            AssetReclassified.selector,
+            keccak256(abi.encode(assetId, from, to, reviewId, registrar))
+        );
+    }
+
+    function _emitHoldingTransferred(
+        AssetRecord storage record,
+        uint256 assetId,
+        address from,
+        address to,
+        TransferReason reason,
+        bytes32 evidenceHash,
+        address registrar
+    ) private {
+        emit HoldingTransferred(assetId, from, to, reason, evidenceHash, registrar);
+        _appendEvidence(
+            assetId,
+            record,
+            HoldingTransferred.selector,
+            keccak256(abi.encode(assetId, from, to, reason, evidenceHash, registrar))
+        );
+    }
+
+    function _emitHoldingSucceeded(
+        AssetRecord storage record,
+        uint256 assetId,
+        address predecessor,
+        address successor
+    ) private {
+        emit HoldingSucceeded(assetId, predecessor, successor);
+        _appendEvidence(
+            assetId,
+            record,
+            HoldingSucceeded.selector,
+            keccak256(abi.encode(assetId, predecessor, successor))
+        );
+    }
+
+    function _emitAssetCancelled(
+        AssetRecord storage record,
+        uint256 assetId,
+        address registrar,
+        bytes32 reasonHash
+    ) private {
+        emit AssetCancelled(assetId, registrar, reasonHash);
+        _appendEvidence(
+            assetId,
+            record,
+            AssetCancelled.selector,
+            keccak256(abi.encode(assetId, registrar, reasonHash))
+        );
+    }
+
+    function _emitAssetDestroyed(
+        AssetRecord storage record,
+        uint256 assetId,
+        address registrar,
+        bytes32 reportHash
+    ) private {
+        emit AssetDestroyed(assetId, registrar, reportHash);
+        _appendEvidence(
+            assetId,
+            record,
+            AssetDestroyed.selector,
+            keccak256(abi.encode(assetId, registrar, reportHash))
+        );
+    }
+
+    function _emitAssetPledged(
+        AssetRecord storage record,
+        uint256 assetId,
+        address holder,
+        address pledgee,
+        bytes32 contractHash
+    ) private {
+        emit AssetPledged(assetId, holder, pledgee, contractHash);
+        _appendEvidence(
+            assetId,
+            record,
+            AssetPledged.selector,
+            keccak256(abi.encode(assetId, holder, pledgee, contractHash))
+        );
+    }
+
+    function _emitPledgeReleased(
+        AssetRecord storage record,
+        uint256 assetId,
+        address pledgee,
+        address holder
+    ) private {
+        emit PledgeReleased(assetId, pledgee, holder);
+        _appendEvidence(
+            assetId,
+            record,
+            PledgeReleased.selector,
+            keccak256(abi.encode(assetId, pledgee, holder))
+        );
     }
 }

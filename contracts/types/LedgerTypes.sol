@@ -223,3 +223,13 @@ struct Ruling {
     bytes32 rulingHash;
     string rulingURI;
 }
+
+/// @dev Status of a settlement epoch in the revenue vault: POSTED by a settler; PAUSED (and back to POSTED)
+/// by the dispute court; REJECTED by an arbitrator within the challenge window, or by the court (also while
+/// paused). Leaves are claimable from a POSTED epoch once its challenge window is over.
+enum EpochStatus {
+    NONE,
+    POSTED,
+    PAUSED,
+    REJECTED
+}

@@ -10,10 +10,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 import {IContributionLedger} from "../interfaces/IContributionLedger.sol";
-import {IAssetRegistry} from "../interfaces/IAssetRegistry.sol";
-import {IPartyRegistry} from "../interfaces/IPartyRegistry.sol";
-import {IEvidenceLedger} from "../interfaces/IEvidenceLedger.sol";
-import {AssetStatus} from "../types/LedgerTypes.sol";
+import {ILedgerRegistry} from "../interfaces/ILedgerRegistry.sol";
+import {AssetStatus, EpochStatus} from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
 import {EscrowAccounts} from "../libraries/EscrowAccounts.sol";
@@ -44,15 +42,15 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         uint32 policyVersion;
     }
 
-    /// @dev The registry: assets (IAssetRegistry), parties (IPartyRegistry) and evidence (IEvidenceLedger).
-    address private immutable _REGISTRY;
+    /// @dev The registry: assets, parties and evidence.
+    ILedgerRegistry private immutable _REGISTRY;
     IContributionLedger private immutable _CONTRIBUTIONS;
     IERC20 private immutable _TOKEN;
 
     // One slot: settle reads the window and bumps the epoch count in one write; deposit bumps its count.
     uint32 private _challengeWindow;
-    uint64 private _epochCount;
-    uint64 private _depositCount;
+    uint56 private _epochCount;
+    uint56 private _depositCount;
 
     // The books, in two slots chosen so that a claim writes one (`_deposited`, `_paidOut`) and a settlement
     // or rejection writes one (`_unsettledTotal`, `_settled`); only a deposit writes both. Both slots are
@@ -81,13 +79,13 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
 
     constructor(
         IAccessManager accessManager_,
-        address registry_,
+        ILedgerRegistry registry_,
         IContributionLedger contributions_,
         IERC20 settlementToken_,
         uint32 challengeWindow_
     ) LedgerAccess(accessManager_) {
         if (
-            registry_ == address(0) ||
+            address(registry_) == address(0) ||
             address(contributions_) == address(0) ||
             address(settlementToken_) == address(0)
         ) revert LedgerAccessZeroAddress();
@@ -108,7 +106,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         bytes32 payerRef
     ) external nonReentrant returns (uint256 depositId) {
         if (amount == 0) revert RevenueVaultZeroAmount();
-        if (IAssetRegistry(_REGISTRY).assetStatus(productId) != AssetStatus.ISSUED) {
+        if (_REGISTRY.assetStatus(productId) != AssetStatus.ISSUED) {
             revert RevenueVaultProductNotActive(productId);
         }
         uint32 policyVersion = _CONTRIBUTIONS.splitPolicy(productId).version;
@@ -124,12 +122,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         _deposited += received128;
         _unsettledTotal += received128;
         _unsettled[productId][policyVersion].amount += received128;
-        emit RevenueDeposited(depositId, productId, msg.sender, received, policyVersion, payerRef);
-        _appendEvidence(
-            productId,
-            RevenueDeposited.selector,
-            keccak256(abi.encode(depositId, productId, msg.sender, received, policyVersion, payerRef))
-        );
+        _emitRevenueDeposited(depositId, productId, msg.sender, received, policyVersion, payerRef);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -163,7 +156,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         });
         _unsettledTotal -= amount128;
         _settled += amount128;
-        emit SettlementPosted(
+        _emitSettlementPosted(
             epochId,
             productId,
             policyVersion,
@@ -173,20 +166,6 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
             inputsHash,
             challengeEndsAt,
             msg.sender
-        );
-        _appendEvidence(
-            productId,
-            SettlementPosted.selector,
-            _settlementPayload(
-                epochId,
-                productId,
-                policyVersion,
-                amount,
-                merkleRoot,
-                stateBlock,
-                inputsHash,
-                challengeEndsAt
-            )
         );
     }
 
@@ -218,12 +197,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         pool.lastSettlementBlock = uint64(block.number);
         _unsettledTotal += returned;
         _settled -= returned;
-        emit SettlementRejected(epochId, productId, msg.sender, reasonHash);
-        _appendEvidence(
-            productId,
-            SettlementRejected.selector,
-            keccak256(abi.encode(epochId, productId, msg.sender, reasonHash))
-        );
+        _emitSettlementRejected(epochId, productId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc IRevenueVault
@@ -233,12 +207,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         if (record.status != EpochStatus.POSTED) revert RevenueVaultInvalidEpochStatus(epochId, record.status);
         record.status = EpochStatus.PAUSED;
         uint256 productId = record.productId;
-        emit SettlementPaused(epochId, productId, msg.sender, reasonHash);
-        _appendEvidence(
-            productId,
-            SettlementPaused.selector,
-            keccak256(abi.encode(epochId, productId, msg.sender, reasonHash))
-        );
+        _emitSettlementPaused(epochId, productId, msg.sender, reasonHash);
     }
 
     /// @inheritdoc IRevenueVault
@@ -248,12 +217,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         if (record.status != EpochStatus.PAUSED) revert RevenueVaultInvalidEpochStatus(epochId, record.status);
         record.status = EpochStatus.POSTED;
         uint256 productId = record.productId;
-        emit SettlementResumed(epochId, productId, msg.sender, reasonHash);
-        _appendEvidence(
-            productId,
-            SettlementResumed.selector,
-            keccak256(abi.encode(epochId, productId, msg.sender, reasonHash))
-        );
+        _emitSettlementResumed(epochId, productId, msg.sender, reasonHash);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -273,7 +237,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
             if (i == 0 || account != entitled) {
                 // An escrow leaf moves only by the court's release, whoever the account resolves to.
                 if (EscrowAccounts.isEscrow(account)) revert RevenueVaultEscrowLeaf(leaf.epochId, leaf.index);
-                if (IPartyRegistry(_REGISTRY).resolveParty(account) != msg.sender) {
+                if (_REGISTRY.resolveParty(account) != msg.sender) {
                     revert RevenueVaultNotEntitled(account, msg.sender);
                 }
                 entitled = account;
@@ -407,7 +371,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
 
     /// @notice The registry this vault serves (assets, parties and evidence).
     function registry() external view returns (address) {
-        return _REGISTRY;
+        return address(_REGISTRY);
     }
 
     /// @notice The contribution ledger whose split-policy versions tag deposits.
@@ -502,8 +466,35 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         if (recipient == address(0) || recipient == address(this)) revert RevenueVaultInvalidRecipient(recipient);
     }
 
-    /// @dev The evidence payload of {SettlementPosted}, apart so that its nine words fit the stack.
-    function _settlementPayload(
+    /// @dev The actor of every vault entry is the caller: the payer, the settler, the arbitrator or court.
+    function _appendEvidence(uint256 productId, bytes32 kind, bytes32 payloadHash) private {
+        _REGISTRY.appendEvidence(productId, kind, payloadHash, msg.sender);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Domain events: each emitted, and its evidence entry appended, from one argument list
+    // ------------------------------------------------------------------------------------------------
+    //
+    // The payload of an entry is `abi.encode` of the event's arguments in declaration order (see
+    // {IEvidenceLedger}); the acting account each event names is the caller, the entry's actor.
+
+    function _emitRevenueDeposited(
+        uint256 depositId,
+        uint256 productId,
+        address payer,
+        uint256 amount,
+        uint32 policyVersion,
+        bytes32 payerRef
+    ) private {
+        emit RevenueDeposited(depositId, productId, payer, amount, policyVersion, payerRef);
+        _appendEvidence(
+            productId,
+            RevenueDeposited.selector,
+            keccak256(abi.encode(depositId, productId, payer, amount, policyVersion, payerRef))
+        );
+    }
+
+    function _emitSettlementPosted(
         uint256 epochId,
         uint256 productId,
         uint32 policyVersion,
@@ -511,9 +502,23 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
         bytes32 merkleRoot,
         uint64 stateBlock,
         bytes32 inputsHash,
-        uint64 challengeEndsAt
-    ) private view returns (bytes32) {
-        return
+        uint64 challengeEndsAt,
+        address settler
+    ) private {
+        emit SettlementPosted(
+            epochId,
+            productId,
+            policyVersion,
+            amount,
+            merkleRoot,
+            stateBlock,
+            inputsHash,
+            challengeEndsAt,
+            settler
+        );
+        _appendEvidence(
+            productId,
+            SettlementPosted.selector,
             keccak256(
                 abi.encode(
                     epochId,
@@ -524,13 +529,36 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
                     stateBlock,
                     inputsHash,
                     challengeEndsAt,
-                    msg.sender
+                    settler
                 )
-            );
+            )
+        );
     }
 
-    /// @dev The actor of every vault entry is the caller: the payer, the settler, the arbitrator or court.
-    function _appendEvidence(uint256 productId, bytes32 kind, bytes32 payloadHash) private {
-        IEvidenceLedger(_REGISTRY).appendEvidence(productId, kind, payloadHash, msg.sender);
+    function _emitSettlementRejected(uint256 epochId, uint256 productId, address by, bytes32 reasonHash) private {
+        emit SettlementRejected(epochId, productId, by, reasonHash);
+        _appendEvidence(
+            productId,
+            SettlementRejected.selector,
+            keccak256(abi.encode(epochId, productId, by, reasonHash))
+        );
+    }
+
+    function _emitSettlementPaused(uint256 epochId, uint256 productId, address by, bytes32 reasonHash) private {
+        emit SettlementPaused(epochId, productId, by, reasonHash);
+        _appendEvidence(
+            productId,
+            SettlementPaused.selector,
+            keccak256(abi.encode(epochId, productId, by, reasonHash))
+        );
+    }
+
+    function _emitSettlementResumed(uint256 epochId, uint256 productId, address by, bytes32 reasonHash) private {
+        emit SettlementResumed(epochId, productId, by, reasonHash);
+        _appendEvidence(
+            productId,
+            SettlementResumed.selector,
+            keccak256(abi.encode(epochId, productId, by, reasonHash))
+        );
     }
 }

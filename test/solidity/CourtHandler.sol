@@ -9,7 +9,7 @@ import {TestToken} from "../../contracts/mocks/TestToken.sol";
 import {IDisputeCourt} from "../../contracts/interfaces/IDisputeCourt.sol";
 import {IRevenueVault} from "../../contracts/interfaces/IRevenueVault.sol";
 import {IPartyRegistry} from "../../contracts/interfaces/IPartyRegistry.sol";
-import {DisputeKind, PartyKind, Remedy, Ruling} from "../../contracts/types/LedgerTypes.sol";
+import {DisputeKind, EpochStatus, PartyKind, Remedy, Ruling} from "../../contracts/types/LedgerTypes.sol";
 
 /// @dev The cheatcodes the court's invariant test uses (forge-std is not available here).
 interface ICourtVm {
@@ -304,7 +304,7 @@ contract CourtHandler {
         // Past the challenge window, so that a claim of a posted epoch fails for the escrow and nothing else.
         uint64 challengeEndsAt = _VAULT.epoch(epochId).challengeEndsAt;
         if (block.timestamp < challengeEndsAt) COURT_VM.warp(challengeEndsAt);
-        bool posted = _VAULT.epoch(epochId).status == IRevenueVault.EpochStatus.POSTED;
+        bool posted = _VAULT.epoch(epochId).status == EpochStatus.POSTED;
         address escrow = _VAULT.escrowAccount(epoch.escrowDispute);
         address party = parties[partySeed % 4];
         IRevenueVault.Claim[] memory one = new IRevenueVault.Claim[](1);
@@ -334,7 +334,7 @@ contract CourtHandler {
         DisputeGhost storage ghost = _disputes[epoch.escrowDispute];
         if (ghost.open) return;
         IRevenueVault.Epoch memory stored = _VAULT.epoch(epochId);
-        if (stored.status == IRevenueVault.EpochStatus.REJECTED) return;
+        if (stored.status == EpochStatus.REJECTED) return;
         if (block.timestamp < stored.challengeEndsAt) COURT_VM.warp(stored.challengeEndsAt);
         uint256 amount = epoch.amounts[1];
         uint256 part = ghost.remedy == Remedy.VOID_CONTRIBUTION

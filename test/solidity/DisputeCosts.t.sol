@@ -9,7 +9,6 @@ import {RevenueVault} from "../../contracts/vault/RevenueVault.sol";
 import {DisputeCourt} from "../../contracts/court/DisputeCourt.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
 import {IDisputeCourt} from "../../contracts/interfaces/IDisputeCourt.sol";
-import {IRevenueVault} from "../../contracts/interfaces/IRevenueVault.sol";
 import {IPartyRegistry} from "../../contracts/interfaces/IPartyRegistry.sol";
 import {Roles} from "../../contracts/libraries/Roles.sol";
 import {GrantRights} from "../../contracts/libraries/GrantRights.sol";
@@ -24,6 +23,7 @@ import {
     DisputeKind,
     DisputeStatus,
     EmptyStageRule,
+    EpochStatus,
     GrantTerms,
     ParentLink,
     PartyKind,
@@ -56,7 +56,7 @@ contract DisputeCostsTest {
     error CreditDisagreesWithHandler(address party, uint256 credit, uint256 ghostCredit);
     error ObjectionsWithoutDisputes(uint256 assetId, uint256 openObjections, uint256 openObjectionDisputes);
     error FrozenRecordWithoutDispute(uint256 recordId, ContributionStatus status, uint256 openDisputes);
-    error PausedSettlementWithoutDispute(uint256 epochId, IRevenueVault.EpochStatus status, uint256 openDisputes);
+    error PausedSettlementWithoutDispute(uint256 epochId, EpochStatus status, uint256 openDisputes);
     error RepeatedBeyondLeave(bytes32 claimKey, uint256 opened, uint256 allowed);
     error PartyPaidForOthers(address party, uint256 balance, uint256 expected);
     error EscrowMovedOtherwise(uint256 epochId, bool claimed, bool releasedByCourt);
@@ -139,8 +139,8 @@ contract DisputeCostsTest {
             }
         }
         for (uint256 epochId = 1; epochId < onEpoch.length; ++epochId) {
-            IRevenueVault.EpochStatus status = vault.epoch(epochId).status;
-            if ((status == IRevenueVault.EpochStatus.PAUSED ? 1 : 0) != onEpoch[epochId]) {
+            EpochStatus status = vault.epoch(epochId).status;
+            if ((status == EpochStatus.PAUSED ? 1 : 0) != onEpoch[epochId]) {
                 revert PausedSettlementWithoutDispute(epochId, status, onEpoch[epochId]);
             }
         }
@@ -238,10 +238,10 @@ contract DisputeCostsTest {
 
     function _deployLedger(LedgerAccessManager manager) private returns (GrantRegistry grants) {
         registry = new AssetRegistry(manager, 1 minutes);
-        grants = new GrantRegistry(manager, address(registry));
-        contributions = new ContributionLedger(manager, address(registry), grants);
+        grants = new GrantRegistry(manager, registry);
+        contributions = new ContributionLedger(manager, registry, grants);
         token = new TestToken();
-        vault = new RevenueVault(manager, address(registry), contributions, token, 1 hours);
+        vault = new RevenueVault(manager, registry, contributions, token, 1 hours);
         court = new DisputeCourt(manager, registry, grants, contributions, vault, RULING_PERIOD, ANSWER_PERIOD, MINIMUM_BOND);
         registry.setGrantRegistry(address(grants));
         registry.setEvidenceWriter(address(grants), true);

@@ -49,7 +49,7 @@ contract GrantNarrowingTest {
         VM.warp(START - 1 minutes);
         LedgerAccessManager manager = new LedgerAccessManager(address(this));
         registry = new AssetRegistry(manager, 1 minutes);
-        grants = new GrantRegistry(manager, address(registry));
+        grants = new GrantRegistry(manager, registry);
         registry.setGrantRegistry(address(grants));
         registry.setEvidenceWriter(address(grants), true);
         manager.grantRole(Roles.REGISTRAR, address(this), 0);

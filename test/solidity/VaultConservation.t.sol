@@ -14,6 +14,7 @@ import {
     AssetKind,
     Classification,
     DataCategory,
+    EpochStatus,
     ParentLink,
     PartyKind,
     TransferReason
@@ -52,10 +53,10 @@ contract VaultConservationTest {
         VM.roll(100);
         LedgerAccessManager manager = new LedgerAccessManager(address(this));
         AssetRegistry registry = new AssetRegistry(manager, 1 minutes);
-        GrantRegistry grants = new GrantRegistry(manager, address(registry));
-        contributions = new ContributionLedger(manager, address(registry), grants);
+        GrantRegistry grants = new GrantRegistry(manager, registry);
+        contributions = new ContributionLedger(manager, registry, grants);
         token = new FeeOnTransferToken();
-        vault = new RevenueVault(manager, address(registry), contributions, token, WINDOW);
+        vault = new RevenueVault(manager, registry, contributions, token, WINDOW);
         registry.setGrantRegistry(address(grants));
         registry.setEvidenceWriter(address(contributions), true);
         registry.setEvidenceWriter(address(vault), true);
@@ -125,7 +126,7 @@ contract VaultConservationTest {
         for (uint256 epochId = 1; epochId <= count; ++epochId) {
             IRevenueVault.Epoch memory stored = vault.epoch(epochId);
             if (stored.claimed > stored.amount) revert EpochOverpaid(epochId, stored.claimed, stored.amount);
-            if (stored.status != IRevenueVault.EpochStatus.REJECTED) owed += stored.amount - stored.claimed;
+            if (stored.status != EpochStatus.REJECTED) owed += stored.amount - stored.claimed;
             // An escrow leaf is spent only by the court's release (the handler's `claimEscrow` must fail).
             (bool hasEscrow, bool releasedByCourt) = handler.escrowOf(epochId);
             if (hasEscrow && vault.isClaimed(epochId, 1) != releasedByCourt) revert EscrowSpentOtherwise(epochId);

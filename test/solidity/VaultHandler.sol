@@ -5,7 +5,7 @@ import {RevenueVault} from "../../contracts/vault/RevenueVault.sol";
 import {FeeOnTransferToken} from "../../contracts/mocks/FeeOnTransferToken.sol";
 import {ContributionLedger} from "../../contracts/contributions/ContributionLedger.sol";
 import {IRevenueVault} from "../../contracts/interfaces/IRevenueVault.sol";
-import {EmptyStageRule} from "../../contracts/types/LedgerTypes.sol";
+import {EmptyStageRule, EpochStatus} from "../../contracts/types/LedgerTypes.sol";
 
 /// @dev The few cheatcodes the vault's invariant test uses (forge-std is not available here).
 interface IVm {
@@ -286,8 +286,8 @@ contract VaultHandler {
         for (uint256 i = 0; i < count; ++i) {
             uint256 epochId = 1 + ((seed + i) % count);
             IRevenueVault.Epoch memory stored = _VAULT.epoch(epochId);
-            bool posted = stored.status == IRevenueVault.EpochStatus.POSTED;
-            bool paused = stored.status == IRevenueVault.EpochStatus.PAUSED;
+            bool posted = stored.status == EpochStatus.POSTED;
+            bool paused = stored.status == EpochStatus.PAUSED;
             bool ripe = block.timestamp >= stored.challengeEndsAt;
             if (
                 (what == Find.POSTED && posted) ||
