@@ -1,8 +1,8 @@
 import { SingleBar } from "cli-progress";
-import type { AbiEvent, Address, Hex, Log } from "viem";
+import type { AbiEvent, Address, Log } from "viem";
 
-import type { RawLog } from "../ledger/evidence/index.js";
-import { decodeLedgerLogs, MemoryState, reduceLedgerEvent, type LedgerEvent } from "../ledger/state/index.js";
+import { compareLogs, createLogReader, DEFAULT_RANGE_OPTIONS, foldLogs, toRawLog, type RawLog } from "../ledger/events/index.js";
+import type { LedgerEvent, MemoryState } from "../ledger/state/index.js";
 import type { Connection } from "./connection.js";
 import { shortMessage } from "./connection.js";
 import { FailureError, type CliStream } from "./io.js";
@@ -36,71 +36,56 @@ export interface LogQuery {
   /** Only logs of this event (with these indexed arguments). */
   event?: AbiEvent;
   args?: Record<string, unknown>;
-  /** Blocks per request; halved when the node refuses a range (viem caps a response at 10 MiB). */
+  /** Blocks per request at most; fewer while the node refuses ranges (viem caps a response at 10 MiB). */
   chunk?: bigint;
   progress?: Progress;
 }
 
-/** A log with the fields the ledger code reads; pending logs are never returned by a mined range. */
-export type ChainLog = RawLog;
-
-function toChainLog(log: Log): ChainLog {
-  return {
-    address: log.address,
-    topics: log.topics as readonly Hex[],
-    data: log.data,
-    blockNumber: log.blockNumber!,
-    transactionHash: log.transactionHash!,
-    logIndex: log.logIndex!,
-  };
-}
-
 /**
  * Every matching log in `[fromBlock, toBlock]`, in chain order, read in block ranges so that no answer
- * exceeds what the node or viem accept; a refused range is split in two and retried.
+ * exceeds what the node or viem accept; a refused range is split and the next ranges adapt.
  */
-export async function readLogs(connection: Connection, query: LogQuery): Promise<ChainLog[]> {
-  const logs: ChainLog[] = [];
-  let chunk = query.chunk ?? 5_000n;
-  let from = query.fromBlock;
-  query.progress?.start(Number(query.toBlock - query.fromBlock + 1n));
-  try {
-    while (from <= query.toBlock) {
-      const to = from + chunk - 1n < query.toBlock ? from + chunk - 1n : query.toBlock;
-      let page: Log[];
+export async function readLogs(connection: Connection, query: LogQuery): Promise<RawLog[]> {
+  const chunk = Number(query.chunk ?? 5_000n);
+  const reader = createLogReader({
+    range: { ...DEFAULT_RANGE_OPTIONS, initial: chunk, max: chunk },
+    async getLogs({ fromBlock, toBlock }) {
       try {
-        page = (await connection.client.getLogs({
+        const page = (await connection.client.getLogs({
           address: [...query.address],
-          fromBlock: from,
-          toBlock: to,
+          fromBlock,
+          toBlock,
           ...(query.event === undefined ? {} : { event: query.event, args: query.args }),
           strict: false,
         } as Parameters<typeof connection.client.getLogs>[0])) as Log[];
+        return page.map(toRawLog);
       } catch (error) {
-        if (chunk > 1n) {
-          chunk /= 2n;
-          continue;
-        }
-        throw new FailureError(`cannot read the logs of block ${from}: ${shortMessage(error)}`, { block: from }, error);
+        // A wider range is split by the reader; a single block the node cannot answer ends the read.
+        if (fromBlock < toBlock) throw error;
+        throw new FailureError(`cannot read the logs of block ${fromBlock}: ${shortMessage(error)}`, { block: fromBlock }, error);
       }
-      for (const log of page) logs.push(toChainLog(log));
-      query.progress?.increment(Number(to - from + 1n));
-      from = to + 1n;
-    }
+    },
+    onLogs: ({ fromBlock, toBlock }) => query.progress?.increment(Number(toBlock - fromBlock + 1n)),
+  });
+  query.progress?.start(Number(query.toBlock - query.fromBlock + 1n));
+  try {
+    const logs = await reader.readLogs({ fromBlock: query.fromBlock, toBlock: query.toBlock });
+    return logs.sort(compareLogs);
   } finally {
     query.progress?.stop();
   }
-  return logs.sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
 }
 
 /** The timestamps of the given blocks (one batched request per hundred). */
-export async function blockTimestamps(connection: Connection, blocks: Iterable<bigint>): Promise<Map<bigint, bigint>> {
+async function blockTimestamps(connection: Connection, blocks: Iterable<bigint>): Promise<Map<bigint, bigint>> {
   const unique = [...new Set(blocks)];
   const timestamps = new Map<bigint, bigint>();
   for (let i = 0; i < unique.length; i += 100) {
     const slice = unique.slice(i, i + 100);
     const answers = await Promise.all(slice.map((blockNumber) => connection.client.getBlock({ blockNumber })));
-    answers.forEach((block, j) => timestamps.set(slice[j]!, block.timestamp));
+    answers.forEach((block, j) => {
+      timestamps.set(slice[j]!, block.timestamp);
+    });
   }
   return timestamps;
 }
@@ -117,8 +102,11 @@ export async function ledgerStateAt(
   const { addresses, fromBlock } = connection.deployment;
   const logs = await readLogs(connection, { address: Object.values(addresses), fromBlock, toBlock, ...(progress === undefined ? {} : { progress }) });
   const timestamps = await blockTimestamps(connection, logs.map((log) => log.blockNumber));
-  const events = decodeLedgerLogs(logs, addresses, (block) => timestamps.get(block)!);
-  const state = new MemoryState();
-  for (const event of events) reduceLedgerEvent(event, state);
+  const events: LedgerEvent[] = [];
+  const state = await foldLogs(logs, {
+    contracts: addresses,
+    timestampOf: (log) => timestamps.get(log.blockNumber)!,
+    onEvent: (event) => events.push(event),
+  });
   return { state, events };
 }

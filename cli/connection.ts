@@ -14,8 +14,8 @@ import {
 } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
-import type { LedgerContractName } from "../ledger/state/index.js";
-import { readIgnitionDeployment } from "../services/indexer/deployment.js";
+import type { LedgerContractName } from "../ledger/events/index.js";
+import { readIgnitionDeployment } from "../services/shared/deployment.js";
 import { FailureError, InputError, type CliIO } from "./io.js";
 import { parseUint } from "./validate.js";
 

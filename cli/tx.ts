@@ -9,7 +9,7 @@ import {
   type Hex,
 } from "viem";
 
-import { LEDGER_ABIS, type LedgerContractName } from "../ledger/state/index.js";
+import { LEDGER_ABIS, type LedgerContractName } from "../ledger/events/index.js";
 import type { Connection, Signer } from "./connection.js";
 import { shortMessage } from "./connection.js";
 import { FailureError } from "./io.js";

@@ -1,6 +1,7 @@
 /**
- * Enums and bit sets of the contracts (`contracts/types/LedgerTypes.sol`, `GrantRights.sol`), by value.
- * Solidity enums are ABI-encoded as uint8 in declaration order.
+ * Enums and bit sets of the contracts (`contracts/types/LedgerTypes.sol`, `GrantRights.sol`), by value:
+ * the TypeScript twin of every Solidity enum, member for member (test/types.test.ts checks it). Solidity
+ * enums are ABI-encoded as uint8 in declaration order. Each enum is also a type: the union of its values.
  */
 export const PartyKind = {
   NONE: 0,
@@ -42,6 +43,8 @@ export const ContributionStatus = { NONE: 0, RECORDED: 1, CONFIRMED: 2, DISPUTED
 export const EmptyStageRule = { TO_HOLDER: 0, PRO_RATA: 1 } as const;
 export const DisputeKind = { OBJECTION: 0, GRANT: 1, CONTRIBUTION: 2, SETTLEMENT: 3, POLICY: 4 } as const;
 export const DisputeStatus = { NONE: 0, OPEN: 1, RULED: 2, LAPSED: 3 } as const;
+/** `EpochStatus` (formerly `IRevenueVault.EpochStatus`): a settlement epoch of the revenue vault. */
+export const EpochStatus = { NONE: 0, POSTED: 1, PAUSED: 2, REJECTED: 3 } as const;
 export const Remedy = {
   NONE: 0,
   DISMISS: 1,
@@ -53,3 +56,24 @@ export const Remedy = {
   ADJUST_CONTRIBUTION: 7,
   REJECT_SETTLEMENT: 8,
 } as const;
+
+type ValueOf<T> = T[keyof T];
+export type PartyKind = ValueOf<typeof PartyKind>;
+export type AssetKind = ValueOf<typeof AssetKind>;
+export type DataCategory = ValueOf<typeof DataCategory>;
+export type Classification = ValueOf<typeof Classification>;
+export type AssetStatus = ValueOf<typeof AssetStatus>;
+export type ReviewKind = ValueOf<typeof ReviewKind>;
+export type TransferReason = ValueOf<typeof TransferReason>;
+export type ObjectionStatus = ValueOf<typeof ObjectionStatus>;
+export type ScopeKind = ValueOf<typeof ScopeKind>;
+export type UsageMode = ValueOf<typeof UsageMode>;
+export type GrantStatus = ValueOf<typeof GrantStatus>;
+export type Stage = ValueOf<typeof Stage>;
+export type ContributionRole = ValueOf<typeof ContributionRole>;
+export type ContributionStatus = ValueOf<typeof ContributionStatus>;
+export type EmptyStageRule = ValueOf<typeof EmptyStageRule>;
+export type DisputeKind = ValueOf<typeof DisputeKind>;
+export type DisputeStatus = ValueOf<typeof DisputeStatus>;
+export type EpochStatus = ValueOf<typeof EpochStatus>;
+export type Remedy = ValueOf<typeof Remedy>;

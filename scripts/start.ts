@@ -3,12 +3,10 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { z } from "zod";
 
-import { apiDeployment, indexerSources, startApi } from "../services/api/index.js";
-import { formatIssues } from "../services/indexer/config.js";
-import { readIgnitionDeployment } from "../services/indexer/deployment.js";
-import { createLogger } from "../services/indexer/logger.js";
-import { LEDGER_REDUCER_VERSION, reducer } from "../services/indexer/reducers/ledger.js";
-import { createIndexer } from "../services/indexer/sync/engine.js";
+import { createLogger, silentLogger } from "../services/indexer/index.js";
+import { ApiListenError, startLedgerNode } from "../services/node/index.js";
+import { readIgnitionDeployment } from "../services/shared/deployment.js";
+import { formatIssues } from "../services/shared/errors.js";
 import { seedDemo } from "./demo/seed.js";
 import { deployLedgerContracts } from "./lib/deployLedger.js";
 
@@ -17,8 +15,8 @@ import { deployLedgerContracts } from "./lib/deployLedger.js";
  *
  * Embedded (the default): serves an in-process Hardhat chain over JSON-RPC on 127.0.0.1, deploys the
  * contracts with the Ignition module through that endpoint (as on any network), seeds a demo unless
- * LEDGER_DEMO=0, indexes the chain into LevelDB under `.ledger/`, serves the read-only HTTP API
- * (`services/api/`) and the web pages (`web/`, built by `npm start` before this script) on 127.0.0.1, prints the URLs, and
+ * LEDGER_DEMO=0, indexes the chain into LevelDB under `.ledger/` and serves the read-only HTTP API
+ * (one ledger node, `services/node/`: the indexer and the API in this process) and the web pages (`web/`, built by `npm start` before this script) on 127.0.0.1, prints the URLs, and
  * runs until Ctrl-C.
  *
  * Another network: with LEDGER_RPC_URL set (and LEDGER_DEPLOYER_KEY in the environment or in Hardhat's
@@ -110,43 +108,32 @@ if (seed) {
   }
 }
 
-// --- the indexer ------------------------------------------------------------------------------------
+// --- the ledger node: the indexer and the API ----------------------------------------------------------
 // It follows the chain from the deployment record with the ledger's reducers. The embedded chain is new on
 // every run, so is its store; another network's store is kept and resumed.
 const deploymentDir = new URL(`../ignition/deployments/${deploymentId}`, import.meta.url).pathname;
 const dbPath = new URL(`../.ledger/indexer-${deploymentId}`, import.meta.url).pathname;
 if (embedded) await rm(dbPath, { recursive: true, force: true });
 const { contracts: indexed } = await readIgnitionDeployment(deploymentDir);
-const indexer = await createIndexer({
+const node = await startLedgerNode({
   rpcUrl,
   dbPath,
-  contracts: indexed,
-  reducer,
-  reducerVersion: LEDGER_REDUCER_VERSION,
-  expectedChainId: Number(chainId),
-  finalityDepth: embedded ? 5 : settings.LEDGER_FINALITY_DEPTH,
-  pollIntervalMs: 1_000,
+  deployment: { chainId: Number(chainId), contracts: indexed },
   logger: createLogger(settings.LEDGER_LOG_LEVEL),
+  api: { host: settings.LEDGER_API_HOST, port: settings.LEDGER_API_PORT, logger: silentLogger() },
+  indexer: { finalityDepth: embedded ? 5 : settings.LEDGER_FINALITY_DEPTH, pollIntervalMs: 1_000 },
+}).catch((error: unknown) => {
+  if (!(error instanceof ApiListenError)) throw error;
+  throw new Error(`${error.message} (set LEDGER_API_PORT to use another port)`, { cause: error.cause });
 });
-const caughtUp = await indexer.syncOnce();
-console.log(`indexer: ${await indexer.store.countEvents()} events up to block ${caughtUp.cursor}, in ${dbPath}; following the chain`);
+const caughtUp = await node.syncOnce();
+console.log(`indexer: ${await node.indexer.store.countEvents()} events up to block ${caughtUp.cursor}, in ${dbPath}; following the chain`);
 const stopIndexer = new AbortController();
-const following = indexer.run({ signal: stopIndexer.signal }).catch((error: unknown) => {
+const following = node.run({ signal: stopIndexer.signal }).catch((error: unknown) => {
   console.error("indexer stopped:", error);
 });
 
-// --- the API ----------------------------------------------------------------------------------------
-const api = await startApi({
-  sources: indexerSources(indexer, indexed),
-  deployment: await apiDeployment(rpcUrl, Number(chainId), indexed),
-  registry: indexer.metrics.registry,
-  host: settings.LEDGER_API_HOST,
-  port: settings.LEDGER_API_PORT,
-}).catch((error: unknown) => {
-  throw new Error(`cannot serve the API on ${settings.LEDGER_API_HOST}:${settings.LEDGER_API_PORT} (set LEDGER_API_PORT to use another port)`, {
-    cause: error,
-  });
-});
+const api = node.api!;
 console.log(`api: ${api.url}`);
 console.log(`  web pages ${api.url}/ (certificate check, contributor view, arbitrator view)`);
 console.log(`  docs ${api.url}/docs · OpenAPI ${api.url}/openapi.json · ready ${api.url}/ready · metrics ${api.url}/metrics`);
@@ -158,10 +145,9 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   console.log("stopping");
-  await api.close();
   stopIndexer.abort();
+  await node.close();
   await following;
-  await indexer.close();
   await connection.close();
   await closeChain();
   process.exit(0);

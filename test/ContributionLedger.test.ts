@@ -13,7 +13,8 @@ import { network } from "hardhat";
 import { hashTypedData, type Address, type Hex } from "viem";
 
 import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../ledger/contributions/signing.js";
-import { replayEvidence, type RawLog } from "../ledger/evidence/index.js";
+import type { RawLog } from "../ledger/events/index.js";
+import { replayEvidence } from "../ledger/evidence/index.js";
 import { ROLE_IDS } from "../ledger/roles.js";
 import {
   AssetKind,

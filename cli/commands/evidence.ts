@@ -3,7 +3,8 @@ import { getAddress, toEventSelector, type AbiEvent, type AbiParameter, type Add
 import { z } from "zod";
 
 import { assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../../ledger/abi.js";
-import { checkChain, genesisHead, payloadHashOf, replayEvidence, type RawLog } from "../../ledger/evidence/index.js";
+import type { RawLog } from "../../ledger/events/index.js";
+import { checkChain, genesisHead, payloadHashOf, replayEvidence } from "../../ledger/evidence/index.js";
 import { progressOn, readLogs } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError, toJson } from "../io.js";

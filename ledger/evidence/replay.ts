@@ -1,34 +1,12 @@
-import {
-  decodeEventLog,
-  encodeAbiParameters,
-  getAddress,
-  keccak256,
-  toEventSelector,
-  type AbiEvent,
-  type AbiParameter,
-  type Address,
-  type Hex,
-} from "viem";
+import { encodeAbiParameters, getAddress, keccak256, toEventSelector, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
 
 import { assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../abi.js";
+import { createSelectorDecoder } from "../events/decode.js";
+import { compareLogs, type RawLog } from "../events/log.js";
 import { checkChain, genesisHead, keccakHex, type ChainProblem, type EvidenceEntry } from "./chain.js";
 
-/** A log as any JSON-RPC node returns it; the replay needs nothing else. */
-export interface RawLog {
-  address: Address;
-  topics: readonly Hex[];
-  data: Hex;
-  blockNumber: bigint;
-  transactionHash: Hex;
-  logIndex: number;
-}
-
-/** Every event of the ledger's contracts, by selector. */
-const LEDGER_EVENTS: ReadonlyMap<Hex, AbiEvent> = new Map(
-  [...assetRegistryAbi, ...grantRegistryAbi, ...contributionLedgerAbi, ...revenueVaultAbi, ...disputeCourtAbi]
-    .filter((item): item is Extract<typeof item, { type: "event" }> => item.type === "event")
-    .map((event) => [toEventSelector(event as AbiEvent), event as AbiEvent]),
-);
+/** Every event of the ledger's contracts that can be a domain event, by selector. */
+const LEDGER_EVENTS = createSelectorDecoder([assetRegistryAbi, grantRegistryAbi, contributionLedgerAbi, revenueVaultAbi, disputeCourtAbi]);
 
 const EVIDENCE_APPENDED = toEventSelector(
   assetRegistryAbi.find((item) => item.type === "event" && item.name === "EvidenceAppended") as AbiEvent,
@@ -43,20 +21,11 @@ export interface DecodedLedgerEvent {
 
 /** Decodes a log of one of the ledger's contracts; `undefined` for a log it does not know. */
 export function decodeLedgerLog(log: Pick<RawLog, "topics" | "data">): DecodedLedgerEvent | undefined {
-  const selector = log.topics[0];
-  const event = selector === undefined ? undefined : LEDGER_EVENTS.get(selector);
-  if (event === undefined) return undefined;
-  try {
-    const decoded = decodeEventLog({
-      abi: [event],
-      data: log.data,
-      topics: log.topics as [Hex, ...Hex[]],
-      strict: true,
-    });
-    return { event, eventName: event.name, args: decoded.args as Readonly<Record<string, unknown>> };
-  } catch {
-    return undefined; // same selector, different shape: not one of ours
-  }
+  const decoded = LEDGER_EVENTS.decode(log);
+  // Undecodable: same selector, different shape: not one of ours.
+  if (decoded.kind !== "decoded") return undefined;
+  const { abiEvent, eventName, args } = decoded.event;
+  return { event: abiEvent, eventName, args: args as Readonly<Record<string, unknown>> };
 }
 
 /**
@@ -185,9 +154,7 @@ export interface ReplayInput {
 export function replayEvidence(input: ReplayInput): EvidenceReplay {
   const registry = getAddress(input.registry);
   const assetTopic = encodeAbiParameters([{ type: "uint256" }], [input.assetId]);
-  const logs = [...input.logs].sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  const logs = [...input.logs].sort(compareLogs);
   const problems: ReplayProblem[] = [];
   const entries: ReplayedEntry[] = [];
   const claimed = new Set<RawLog>();
@@ -212,7 +179,7 @@ export function replayEvidence(input: ReplayInput): EvidenceReplay {
       }
     }
     // The payload is rebuilt from the log's bytes; the arguments are decoded only when someone reads them.
-    const abiEvent = domain?.topics[0] === undefined ? undefined : LEDGER_EVENTS.get(domain.topics[0]);
+    const abiEvent = LEDGER_EVENTS.event(domain?.topics[0]);
     if (domain === undefined || abiEvent === undefined) {
       problems.push({ kind: "missing-domain-event", seq: entry.seq, transactionHash: log.transactionHash });
     } else {
@@ -232,7 +199,10 @@ export function replayEvidence(input: ReplayInput): EvidenceReplay {
     let args: Readonly<Record<string, unknown>> | undefined | null = null;
     Object.defineProperty(replayed, "args", {
       enumerable: true,
-      get: () => (args === null ? (args = domain === undefined ? undefined : decodeLedgerLog(domain)?.args) : args),
+      get: () => {
+        if (args === null) args = domain === undefined ? undefined : decodeLedgerLog(domain)?.args;
+        return args;
+      },
     });
     entries.push(replayed);
   });

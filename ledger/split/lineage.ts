@@ -1,6 +1,7 @@
 import type { Address } from "viem";
 
 import { addressProblem, toAccount } from "../encoding/address.js";
+import { EmptyStageRule, Stage } from "../types.js";
 import { normalizeAddress } from "./address.js";
 import { SplitError } from "./errors.js";
 import { MAX_ESCROW_DISPUTE_ID } from "./escrow.js";
@@ -29,8 +30,8 @@ export interface CheckedContext {
   assetId: bigint;
   policyVersion: number;
   stageWeightsBps: readonly [number, number, number, number];
-  /** The contracts' `EmptyStageRule` value: 0 TO_HOLDER, 1 PRO_RATA. */
-  emptyStageRule: 0 | 1;
+  /** The contracts' `EmptyStageRule` value. */
+  emptyStageRule: EmptyStageRule;
   holder: Address;
   /** The contributions as given (validated); `contributors[i]` is the lower-case contributor of the i-th. */
   contributions: readonly SplitContribution[];
@@ -84,7 +85,7 @@ export function checkContext(context: SplitContext): CheckedContext {
   if (!isInt(version, MAX_UINT32)) {
     throw new SplitError("INVALID_POLICY", `${where}: policy version is not a uint32: ${String(version)}`, { ...at, version });
   }
-  const rule = emptyStageRule === "TO_HOLDER" ? 0 : emptyStageRule === "PRO_RATA" ? 1 : undefined;
+  const rule = emptyStageRule === "TO_HOLDER" ? EmptyStageRule.TO_HOLDER : emptyStageRule === "PRO_RATA" ? EmptyStageRule.PRO_RATA : undefined;
   if (rule === undefined) {
     throw new SplitError("INVALID_POLICY", `${where}: unknown empty-stage rule ${String(emptyStageRule)}`, {
       ...at,
@@ -98,7 +99,7 @@ export function checkContext(context: SplitContext): CheckedContext {
     });
   }
   const totalBps = stageWeightsBps.reduce((sum, w) => sum + w, 0);
-  if (version === 0 && (totalBps !== 0 || rule !== 0)) {
+  if (version === 0 && (totalBps !== 0 || rule !== EmptyStageRule.TO_HOLDER)) {
     throw new SplitError("INVALID_WEIGHTS", `${where}: policy version 0 (no policy) must have zero weights and TO_HOLDER`, {
       ...at,
       stageWeightsBps,
@@ -130,7 +131,7 @@ export function checkContext(context: SplitContext): CheckedContext {
     if (ascending && id <= previous) ascending = false;
     previous = id;
     const stage: unknown = c.stage;
-    if (stage !== 0 && stage !== 1 && stage !== 2 && stage !== 3) {
+    if (stage !== Stage.COLLECTION && stage !== Stage.PROCESSING && stage !== Stage.CIRCULATION && stage !== Stage.APPLICATION) {
       throw new SplitError("INVALID_CONTRIBUTION", `${where}: contribution ${id} has no stage 0-3: ${String(stage)}`, {
         ...at,
         id,

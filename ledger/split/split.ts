@@ -50,6 +50,7 @@
  */
 import type { Address } from "viem";
 
+import { EmptyStageRule, Stage } from "../types.js";
 import { SplitError } from "./errors.js";
 import { escrowAccount } from "./escrow.js";
 import { BPS, loadLineage, type LineageNode } from "./lineage.js";
@@ -58,7 +59,7 @@ import type { Allocation, AllocationEntry, BasisComponent, Fraction, SplitInput,
 
 const MAX_UINT256 = 2n ** 256n - 1n;
 const BPS_N = BigInt(BPS);
-const STAGES = [0, 1, 2, 3] as const;
+const STAGES = [Stage.COLLECTION, Stage.PROCESSING, Stage.CIRCULATION, Stage.APPLICATION] as const;
 
 export type SplitRevenueParameters = SplitInput;
 export type SplitRevenueReturnType = Allocation;
@@ -245,7 +246,7 @@ function walkLineage(lineage: LineageNode, inflow: Fraction, credit: (account: A
       return;
     }
     // Stage s takes w_s / D of the rest; under TO_HOLDER the holder takes (10,000 − W) / 10,000.
-    const toHolder = context.emptyStageRule === 0;
+    const toHolder = context.emptyStageRule === EmptyStageRule.TO_HOLDER;
     if (toHolder && nonEmptyWeight < BPS) {
       const share = reduce(rest.numerator * BigInt(BPS - nonEmptyWeight), rest.denominator * BPS_N);
       credit(context.holder, { kind: "holder", path, share });

@@ -180,7 +180,7 @@ export interface EpochRecord {
   inputsHash: string;
   challengeEndsAt: string;
   settler: string;
-  /** 1 POSTED, 2 PAUSED, 3 REJECTED (IRevenueVault.EpochStatus). */
+  /** `EpochStatus` (ledger/types.ts): POSTED, PAUSED or REJECTED. */
   status: number;
   /** Whole leaves spent, as the vault's `Epoch.claimed`: claims and released escrow leaves. */
   claimed: string;
@@ -226,7 +226,7 @@ export interface DisputeRecord {
   groundsHash: string;
   groundsURI: string;
   rulingDeadline: string;
-  /** 1 OPEN, 2 RULED, 3 LAPSED. */
+  /** `DisputeStatus` (ledger/types.ts): OPEN, RULED or LAPSED. */
   status: number;
   remedy: number;
   ruling: {

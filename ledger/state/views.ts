@@ -14,7 +14,7 @@ import {
   type SplitPolicy,
   type StageValue,
 } from "../split/index.js";
-import { ContributionStatus, EmptyStageRule } from "../types.js";
+import { ContributionStatus, EmptyStageRule, EpochStatus } from "../types.js";
 import { index, key, listing } from "./keys.js";
 import type {
   AssetRecord,
@@ -141,7 +141,7 @@ export function unsettledAmount(state: StateReader, productId: bigint, policyVer
     if (deposit !== undefined && deposit.policyVersion === policyVersion) amount += BigInt(deposit.amount);
   }
   for (const epoch of epochsOf(state, productId, policyVersion)) {
-    amount -= epoch.status === 3 ? BigInt(epoch.claimed) : BigInt(epoch.amount);
+    amount -= epoch.status === EpochStatus.REJECTED ? BigInt(epoch.claimed) : BigInt(epoch.amount);
     amount += BigInt(epoch.returned);
   }
   return amount;

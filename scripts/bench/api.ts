@@ -4,8 +4,8 @@
  * 1. A Hardhat node in its own process and a ledger of 100,000+ real events (`ledgerEvents.ts`, shared with
  *    bench:indexer): one product with 50,000 contribution records, 2,000 of them confirmed (so the split
  *    counts them) under a split policy.
- * 2. The indexer from an empty store to caught up, and the API over it in this process (as in production:
- *    LevelDB allows one process).
+ * 2. A ledger node (`services/node`, as `npm start` runs it): the indexer from an empty store to caught up,
+ *    and the API over it in this process (LevelDB allows one process).
  * 3. autocannon at a fixed 1,000 requests/s (`overallRate`) for a party page, an asset page and a split
  *    preview of the 50,000-record product: req/s, p50 and p99, compared with `bench/baseline.json`.
  *    Each target first gets its first request timed alone (filling the caches), then WARMUP seconds of the
@@ -21,11 +21,8 @@ import autocannon from "autocannon";
 import { network } from "hardhat";
 
 import { EmptyStageRule } from "../../ledger/types.js";
-import { indexerSources, startApi } from "../../services/api/index.js";
-import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
-import { silentLogger } from "../../services/indexer/logger.js";
-import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
-import { createIndexer } from "../../services/indexer/sync/engine.js";
+import { startLedgerNode } from "../../services/node/index.js";
+import { readIgnitionDeployment } from "../../services/shared/deployment.js";
 import { makeLedgerEvents, spawnNode } from "./ledgerEvents.js";
 import { report, type Figure } from "./report.js";
 
@@ -51,27 +48,14 @@ try {
   console.log(`made the ledger's events in ${seconds.toFixed(1)} s`);
 
   const deployment = await readIgnitionDeployment(deploymentDir);
-  const indexer = await createIndexer({
-    rpcUrl: url,
-    dbPath: join(scratch, "db"),
-    contracts: deployment.contracts,
-    reducer,
-    reducerVersion: LEDGER_REDUCER_VERSION,
-    logger: silentLogger(),
-    ...(deployment.chainId === undefined ? {} : { expectedChainId: deployment.chainId }),
-  });
+  const node = await startLedgerNode({ rpcUrl: url, dbPath: join(scratch, "db"), deployment, api: { port: 0 } });
+  const api = node.api!;
   const indexStart = performance.now();
-  await indexer.syncOnce();
-  const events = await indexer.store.countEvents();
+  await node.syncOnce();
+  const events = await node.indexer.store.countEvents();
   console.log(`indexed ${events} events in ${((performance.now() - indexStart) / 1000).toFixed(1)} s`);
   figures.push({ name: "ledger events", value: events, unit: "events" });
 
-  const api = await startApi({
-    port: 0,
-    sources: indexerSources(indexer, deployment.contracts),
-    deployment: { chainId: indexer.chainId, contracts: Object.fromEntries(deployment.contracts.map((c) => [c.name, c.address])) },
-    registry: indexer.metrics.registry,
-  });
   try {
     const targets = [
       { name: "party page", path: `/parties/${bob.address}` },
@@ -95,8 +79,7 @@ try {
       console.log(`${target.name}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
     }
   } finally {
-    await api.close();
-    await indexer.close();
+    await node.close();
   }
 } finally {
   await connection.close();

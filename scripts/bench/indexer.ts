@@ -22,7 +22,7 @@ import { network } from "hardhat";
 import { createPublicClient, http, type Address, type Hex } from "viem";
 
 import { replayEvidence } from "../../ledger/evidence/index.js";
-import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
+import { readIgnitionDeployment } from "../../services/shared/deployment.js";
 import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
 import { createIndexer } from "../../services/indexer/sync/engine.js";
 import { silentLogger } from "../../services/indexer/logger.js";

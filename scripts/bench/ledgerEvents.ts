@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { AssetKind, ContributionRole, Rights, Stage } from "../../ledger/types.js";
+import { AssetKind, Classification, ContributionRole, DataCategory, Rights, Stage } from "../../ledger/types.js";
 import { deployLedger, grantTerms, h, issueAsset, type Ledger } from "../../test/helpers/ledger.js";
 
 /**
@@ -63,8 +63,8 @@ export async function makeLedgerEvents(
   for (let i = 0; i < sideActions; i += 1) {
     await registry.connect(alice).fileApplication({
       kind: AssetKind.RESOURCE,
-      category: 1,
-      classification: 0,
+      category: DataCategory.ENTERPRISE,
+      classification: Classification.GENERAL,
       fingerprint: h(`bench-${i}`),
       cardHash: h(`card-${i}`),
       cardURI: `ipfs://card/${i}`,

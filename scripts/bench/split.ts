@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { bytesToHex, type Address } from "viem";
 
 import { allocationTree, splitInputsHash, splitRevenue, type SplitContext } from "../../ledger/split/index.js";
+import { Stage } from "../../ledger/types.js";
 import { report } from "./report.js";
 import { keccak256Bytes } from "../../ledger/encoding/keccak.js";
 
@@ -50,7 +51,7 @@ function context(parties: number): SplitContext {
   const contributions = Array.from({ length: parties }, (_, i) => {
     for (let w = 0; w < 4; w += 1) view.setUint32(4 * w, next());
     view.setUint32(16, i);
-    return { id: BigInt(i + 1), contributor: checksummed(bytesToHex(bytes)), stage: 1 as const, measure: BigInt(1 + (next() % 1_000_000)) };
+    return { id: BigInt(i + 1), contributor: checksummed(bytesToHex(bytes)), stage: Stage.PROCESSING, measure: BigInt(1 + (next() % 1_000_000)) };
   });
   return {
     assetId: 1n,

@@ -1,13 +1,8 @@
 import type { Provider } from "ethers";
 import type { Address, Hex } from "viem";
 
-import {
-  decodeLedgerLogs,
-  MemoryState,
-  reduceLedgerEvent,
-  type LedgerContractName,
-  type LedgerEvent,
-} from "../../ledger/state/index.js";
+import { foldLogs, type LedgerAddresses, type LedgerContractName, type RawLog } from "../../ledger/events/index.js";
+import type { LedgerEvent, MemoryState } from "../../ledger/state/index.js";
 
 /**
  * The ledger state as of the latest block, folded from every log of the given contracts read straight
@@ -15,7 +10,7 @@ import {
  */
 export async function ledgerStateFromNode(
   provider: Provider,
-  addresses: Readonly<Partial<Record<LedgerContractName, Address>>>,
+  addresses: LedgerAddresses,
 ): Promise<{ events: LedgerEvent[]; state: MemoryState; lastBlock: bigint }> {
   const lastBlock = BigInt(await provider.getBlockNumber());
   const logs = await provider.getLogs({ address: Object.values(addresses) as string[], fromBlock: 0, toBlock: Number(lastBlock) });
@@ -24,20 +19,22 @@ export async function ledgerStateFromNode(
     const block = BigInt(log.blockNumber);
     if (!timestamps.has(block)) timestamps.set(block, BigInt((await provider.getBlock(log.blockNumber))!.timestamp));
   }
-  const events = decodeLedgerLogs(
-    logs.map((log) => ({
+  const rawLogs = logs.map(
+    (log): RawLog => ({
       address: log.address as Address,
       topics: log.topics as Hex[],
       data: log.data as Hex,
       blockNumber: BigInt(log.blockNumber),
       transactionHash: log.transactionHash as Hex,
       logIndex: log.index,
-    })),
-    addresses,
-    (block) => timestamps.get(block)!,
+    }),
   );
-  const state = new MemoryState();
-  for (const event of events) reduceLedgerEvent(event, state);
+  const events: LedgerEvent[] = [];
+  const state = await foldLogs(rawLogs, {
+    contracts: addresses,
+    timestampOf: (log) => timestamps.get(log.blockNumber)!,
+    onEvent: (event) => events.push(event),
+  });
   return { events, state, lastBlock };
 }
 

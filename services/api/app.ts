@@ -8,7 +8,6 @@ import { pino } from "pino";
 import { Histogram, Registry } from "prom-client";
 
 import { parseApiConfig, type ApiConfigInput } from "./config.js";
-import type { EvidenceVerification } from "./evidence.js";
 import { Lru } from "./lru.js";
 import { problemHandler, sendProblem } from "./problems.js";
 import { assetRoutes } from "./routes/assets.js";
@@ -16,9 +15,9 @@ import { grantRoutes } from "./routes/grants.js";
 import { ledgerRoutes } from "./routes/ledger.js";
 import { partyRoutes } from "./routes/parties.js";
 import { revenueRoutes } from "./routes/revenue.js";
-import type { ApiContext, ApiDeployment, ApiRoute } from "./route.js";
+import type { ApiContext, ApiDeployment, EvidenceVerification, SettlementAllocation, SplitSnapshot } from "./context.js";
+import type { ApiRoute } from "./route.js";
 import { Health, Readiness } from "./schemas.js";
-import type { SettlementAllocation, SplitSnapshot } from "./settlements.js";
 import type { LedgerSources } from "./sources.js";
 import { mountWebPages } from "./web.js";
 

@@ -1,7 +1,6 @@
 import { isIP } from "node:net";
 
-import { ConfigError } from "../indexer/errors.js";
-import { formatIssues } from "../indexer/config.js";
+import { ConfigError, formatIssues } from "../shared/errors.js";
 import { z } from "./zod.js";
 
 /** The API server's settings, checked at start-up; every bad field is named. */

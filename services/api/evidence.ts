@@ -1,19 +1,9 @@
 import type { Address, Hex } from "viem";
 
 import { replayEvidence, type ReplayProblem } from "../../ledger/evidence/index.js";
-import { collectEntries, LEDGER_ABIS, listing, type AssetRecord, type EvidenceRecord } from "../../ledger/state/index.js";
-import { keepIfStable, type ApiContext } from "./route.js";
-
-export interface EvidenceVerification {
-  verified: boolean;
-  length: number;
-  genesis: Hex;
-  head: Hex;
-  recordedHead: { seq: number; head: string };
-  problems: ReplayProblem[];
-  /** The domain event each entry commits to, by seq. */
-  eventNames: ReadonlyMap<number, string | undefined>;
-}
+import { LEDGER_ABIS } from "../../ledger/events/index.js";
+import { collectEntries, listing, type AssetRecord, type EvidenceRecord } from "../../ledger/state/index.js";
+import { keepIfStable, type ApiContext, type EvidenceVerification } from "./context.js";
 
 /** A replay problem as the API answers it (its fields are numbers and hex strings already). */
 export function presentProblem(problem: ReplayProblem): Record<string, unknown> {

@@ -23,6 +23,7 @@ import {
   DisputeKind,
   DisputeStatus,
   EmptyStageRule,
+  EpochStatus,
   GrantStatus,
   ObjectionStatus,
   PartyKind,
@@ -145,4 +146,9 @@ export const presentDispute = (dispute: DisputeRecord) => ({
 
 export const partyKindName = (kind: number) => nameOf(PartyKind, kind);
 
-export const EPOCH_STATUS: Readonly<Record<number, "POSTED" | "PAUSED" | "REJECTED">> = { 1: "POSTED", 2: "PAUSED", 3: "REJECTED" };
+/** A settlement epoch's status by name, typed for the API schema (`EpochStatus` in ledger/types.ts). */
+export const EPOCH_STATUS: Readonly<Record<number, "POSTED" | "PAUSED" | "REJECTED">> = {
+  [EpochStatus.POSTED]: "POSTED",
+  [EpochStatus.PAUSED]: "PAUSED",
+  [EpochStatus.REJECTED]: "REJECTED",
+};

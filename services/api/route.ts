@@ -1,42 +1,10 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import type { Router } from "express";
-import type { Logger } from "pino";
 
-import type { Lru } from "./lru.js";
+import type { ApiContext } from "./context.js";
 import { invalidRequest } from "./problems.js";
 import { NoQuery, Problem } from "./schemas.js";
-import type { LedgerSources } from "./sources.js";
 import type { z } from "./zod.js";
-
-/** The ERC-20 revenue is paid in, as its contract describes itself. */
-export interface SettlementToken {
-  address: string;
-  symbol: string;
-  decimals: number;
-}
-
-/** The deployment the API describes: its chain and contracts by name (AssetRegistry, RevenueVault, ...). */
-export interface ApiDeployment {
-  chainId: number;
-  contracts: Readonly<Record<string, string>>;
-  /** Unknown when the token does not answer `symbol()`/`decimals()`: amounts are then in its smallest unit. */
-  settlementToken?: SettlementToken;
-}
-
-/** What every handler reads. */
-export interface ApiContext {
-  sources: LedgerSources;
-  deployment: ApiDeployment;
-  logger: Logger;
-  caches: {
-    /** Per product: the state its split reads, fetched ahead, with the revision it was read at. */
-    splitStates: Lru<string, { revision: string; state: Promise<import("./settlements.js").SplitSnapshot> }>;
-    /** Per settlement (id, root, state block): the allocation recomputed from the state at its block. */
-    allocations: Lru<string, Promise<import("./settlements.js").SettlementAllocation>>;
-    /** Per asset and recorded head: the replay of its evidence chain. */
-    evidence: Lru<string, Promise<import("./evidence.js").EvidenceVerification>>;
-  };
-}
 
 type AnyObject = z.AnyZodObject;
 
@@ -66,23 +34,6 @@ const PROBLEM_DESCRIPTIONS = {
   404: "No such resource",
   422: "Well-formed, but cannot be answered for this resource",
 } as const;
-
-/**
- * Keeps `value` in a cache only if the store was not written while it was computed: a value read across a
- * write may mix two states, and a cache would serve it long after the request that made it was read again.
- */
-export function keepIfStable<V>(context: ApiContext, value: Promise<V>, forget: () => void): Promise<V> {
-  const { writeSeq } = context.sources;
-  if (writeSeq === undefined) return value;
-  const before = writeSeq();
-  value.then(
-    () => {
-      if (before % 2 === 1 || writeSeq() !== before) forget();
-    },
-    () => forget(),
-  );
-  return value;
-}
 
 /** How many times an answer is read again when the indexer wrote during it, before it is served as read. */
 const MAX_READS = 5;

@@ -1,4 +1,4 @@
-import { planSplit, type Allocation, type AllocationTree, type SplitContext, type SplitPlan } from "../../ledger/split/index.js";
+import { planSplit, type SplitContext, type SplitPlan } from "../../ledger/split/index.js";
 import {
   key,
   listing,
@@ -6,16 +6,8 @@ import {
   settlementOf,
   splitContextOf,
   type EpochRecord,
-  type StateReader,
 } from "../../ledger/state/index.js";
-import { keepIfStable, type ApiContext } from "./route.js";
-
-/** A settlement's allocation recomputed from the state at its `stateBlock`, and whether its root is the posted one. */
-export interface SettlementAllocation {
-  allocation: Allocation;
-  tree: AllocationTree;
-  rootMatches: boolean;
-}
+import { keepIfStable, type ApiContext, type SettlementAllocation, type SplitSnapshot } from "./context.js";
 
 /**
  * Recomputes what the settler posted: the split of the epoch's amount under its policy version, from the
@@ -41,17 +33,6 @@ export function settlementAllocation(context: ApiContext, epoch: EpochRecord): P
 
 /** Bounds of a lineage walk, as the split engine's (32 levels, 10,000 contexts). */
 const MAX_LINEAGE_ASSETS = 10_000;
-
-/** The current state a product's split reads, and the split contexts built from it (memoized: a context of 50,000 contributions is 50,000 documents to parse). */
-export interface SplitSnapshot {
-  state: StateReader;
-  contextOf(assetId: bigint): SplitContext | undefined;
-  /**
-   * The amount-independent part of the asset's split (memoized, like the contexts): a preview only
-   * apportions it. Throws the engine's SplitError for a context it refuses, every time.
-   */
-  planOf(assetId: bigint): SplitPlan;
-}
 
 /**
  * The current state a product's split reads, fetched ahead (policies and contributions of the product and

@@ -1,12 +1,6 @@
-import type { Address, Hex } from "viem";
-
-import type { RawLog } from "../../ledger/evidence/index.js";
+import type { RawLog } from "../../ledger/events/index.js";
 import type { AsyncStateReader, StateReader } from "../../ledger/state/index.js";
-import { ledgerStateAt } from "../indexer/settlement.js";
-import { blockHex, EVENT, stateKey } from "../indexer/store/keys.js";
-import type { Store } from "../indexer/store/store.js";
-import type { Indexer } from "../indexer/sync/engine.js";
-import type { IndexedContract } from "../indexer/types.js";
+import { ledgerStateAt, type IndexedContract, type Indexer, type StoredEvent, type StoreReader } from "../indexer/index.js";
 
 /** Where the indexer stands: `/ready` answers 503 until `indexedBlock` has reached `headBlock`. */
 export interface IndexerStatus {
@@ -29,46 +23,34 @@ export interface LedgerSources {
   writeSeq?(): number;
 }
 
-/** The state namespace of the indexer's LevelDB store as an {AsyncStateReader}. */
-export function storeStateReader(store: Store): AsyncStateReader {
-  return {
-    get: (key) => store.readState(key),
-    async *entries(prefix, { after, limit } = {}) {
-      const upper = `${stateKey(prefix)}\uffff`;
-      const range = after !== undefined && after >= prefix ? { gt: stateKey(after), lt: upper } : { gte: stateKey(prefix), lt: upper };
-      for await (const [key, value] of store.db.iterator({ ...range, ...(limit === undefined ? {} : { limit }) })) {
-        yield [key.slice(2), value];
-      }
-    },
-  };
+/** The state namespace of the indexer's store as an {AsyncStateReader}. */
+export function storeStateReader(store: StoreReader): AsyncStateReader {
+  return { get: (key) => store.readState(key), entries: (prefix, options) => store.stateEntries(prefix, options) };
 }
 
-/** The logs the store keeps for `blocks` (each block one short range scan of the event namespace). */
-export async function storedLogsOfBlocks(store: Store, blocks: readonly bigint[]): Promise<RawLog[]> {
-  const logs: RawLog[] = [];
-  for (const block of [...new Set(blocks)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const number = Number(block);
-    for await (const [key, value] of store.db.iterator({ gte: EVENT + blockHex(number), lt: EVENT + blockHex(number + 1) })) {
-      const [address, topics, data, , transactionHash] = JSON.parse(value) as [Address, Hex[], Hex, Hex, Hex, string];
-      logs.push({ address, topics, data, blockNumber: block, transactionHash, logIndex: Number.parseInt(key.slice(26, 34), 16) });
-    }
-  }
-  return logs;
+const rawLog = (log: StoredEvent): RawLog => ({
+  address: log.address,
+  topics: log.topics,
+  data: log.data,
+  blockNumber: BigInt(log.blockNumber),
+  transactionHash: log.transactionHash,
+  logIndex: log.logIndex,
+});
+
+/** The logs the store keeps for `blocks`, as the evidence replay reads them. */
+export async function storedLogsOfBlocks(store: StoreReader, blocks: readonly bigint[]): Promise<RawLog[]> {
+  return (await store.logsOfBlocks(blocks.map(Number))).map(rawLog);
 }
 
 /** The API's sources over a running indexer in this process (LevelDB allows one process per store). */
-export function indexerSources(indexer: Pick<Indexer, "store" | "metrics">, contracts: readonly IndexedContract[]): LedgerSources {
-  const { store, metrics } = indexer;
+export function indexerSources(indexer: Pick<Indexer, "store" | "head">, contracts: readonly IndexedContract[]): LedgerSources {
+  const { store } = indexer;
   return {
     state: storeStateReader(store),
     revision: () => `${store.cursor.number}:${store.cursor.hash ?? ""}`,
     writeSeq: () => store.writeSeq,
     logsOfBlocks: (blocks) => storedLogsOfBlocks(store, blocks),
     stateAt: (block) => ledgerStateAt(store, contracts, Number(block)),
-    async status() {
-      const head = (await metrics.headBlock.get()).values[0]?.value ?? 0;
-      // The gauge reads 0 until the indexer first polled the node: no head known yet.
-      return { indexedBlock: store.cursor.number, headBlock: head > 0 ? head : undefined };
-    },
+    status: () => ({ indexedBlock: store.cursor.number, headBlock: indexer.head }),
   };
 }

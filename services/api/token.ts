@@ -1,6 +1,6 @@
 import { createPublicClient, erc20Abi, http, parseAbi, type Address } from "viem";
 
-import type { ApiDeployment, SettlementToken } from "./route.js";
+import type { ApiDeployment, SettlementToken } from "./context.js";
 
 const vaultAbi = parseAbi(["function settlementToken() view returns (address)"]);
 

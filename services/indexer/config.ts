@@ -1,9 +1,9 @@
 import { z } from "zod";
 
-import { ConfigError } from "./errors.js";
+import { DEFAULT_RANGE_OPTIONS } from "../../ledger/events/index.js";
+import { ConfigError, formatIssues } from "../shared/errors.js";
 import type { Logger } from "./logger.js";
 import type { IndexerMetrics } from "./metrics.js";
-import { DEFAULT_RANGE_OPTIONS } from "./source/adaptiveRange.js";
 import { DEFAULT_RETRY_POLICY } from "./source/retry.js";
 import type { IndexedContract, Reducer } from "./types.js";
 import type { IndexerEvent } from "./sync/events.js";
@@ -76,11 +76,6 @@ export type IndexerOptions = Omit<z.input<typeof indexerSettingsSchema>, "contra
   /** Told of every applied range, reorg, rebuild and catch-up, in order. */
   readonly onEvent?: (event: IndexerEvent) => void;
 };
-
-/** Lists every issue as `field: message`. */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(settings)"}: ${issue.message}`);
-}
 
 export function parseIndexerSettings(options: IndexerOptions): IndexerSettings {
   const { reducer: _r, logger: _l, metrics: _m, onEvent: _o, ...settings } = options;

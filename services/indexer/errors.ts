@@ -1,3 +1,5 @@
+import { ConfigError } from "../shared/errors.js";
+
 /**
  * Errors of the indexer: one base class with a short message, structured details and a cause chain
  * (as viem's `BaseError`), split into retryable (the same call may succeed later: a flaky node, a
@@ -46,16 +48,6 @@ export class InconsistentRpcDataError extends IndexerError {
   }
 }
 
-/** Settings that cannot work; lists every bad field. */
-export class ConfigError extends IndexerError {
-  override name = "ConfigError";
-  readonly issues: readonly string[];
-  constructor(message: string, issues: readonly string[] = []) {
-    super(issues.length === 0 ? message : `${message}:\n  - ${issues.join("\n  - ")}`, { details: { issues } });
-    this.issues = issues;
-  }
-}
-
 /** A reducer threw: the range is not committed, and retrying will not help. */
 export class ReducerError extends IndexerError {
   override name = "ReducerError";
@@ -71,6 +63,9 @@ export class ReducerError extends IndexerError {
 export class StoreError extends IndexerError {
   override name = "StoreError";
 }
+
+/** Settings that cannot work (shared with the API and the node, so defined in services/shared/). */
+export { ConfigError };
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof IndexerError && error.retryable;

@@ -1,5 +1,5 @@
-import { MemoryState, proposeSettlement, reduceLedgerEvent, type SettlementProposal } from "../../ledger/state/index.js";
-import { createDecoder } from "./indexing/decode.js";
+import { foldLogs, type RawLog } from "../../ledger/events/index.js";
+import type { MemoryState } from "../../ledger/state/index.js";
 import type { Store } from "./store/store.js";
 import type { IndexedContract } from "./types.js";
 
@@ -11,28 +11,13 @@ export async function ledgerStateAt(store: Store, contracts: readonly IndexedCon
   if (block > store.cursor.number) {
     throw new RangeError(`block ${block} is not indexed yet (the indexer is at ${store.cursor.number})`);
   }
-  const decode = createDecoder(contracts);
-  const state = new MemoryState();
-  for await (const stored of store.events()) {
-    if (stored.blockNumber > block) break;
-    const decoded = decode(stored, stored.timestamp);
-    if (decoded.kind === "decoded") reduceLedgerEvent(decoded.event, state);
-  }
-  return state;
+  // As the indexer did: a log that does not decode with its ABI was stored, not reduced.
+  return foldLogs(storedLogsUpTo(store, block), { contracts, timestampOf: (log) => log.timestamp, undecodable: "skip" });
 }
 
-/**
- * The settlement a settler posts for everything unsettled of `productId` under `policyVersion`, computed
- * from the state at `block` (default: the indexer's cursor), with the proofs contributors claim with.
- * Undefined when nothing is unsettled.
- */
-export async function proposeSettlementAt(
-  store: Store,
-  contracts: readonly IndexedContract[],
-  productId: bigint,
-  policyVersion: number,
-  block: number = store.cursor.number,
-): Promise<SettlementProposal | undefined> {
-  const state = await ledgerStateAt(store, contracts, block);
-  return proposeSettlement(state, productId, policyVersion, BigInt(block));
+async function* storedLogsUpTo(store: Store, block: number): AsyncGenerator<RawLog & { timestamp: bigint }> {
+  for await (const stored of store.events()) {
+    if (stored.blockNumber > block) break;
+    yield { ...stored, blockNumber: BigInt(stored.blockNumber) };
+  }
 }

@@ -1,14 +1,14 @@
-import type { Abi, Address, Hex } from "viem";
+import type { Address, Hex } from "viem";
 
-/** A contract the indexer follows: its events from `fromBlock` (its deployment block) on. */
-export interface IndexedContract {
-  /** A name for reducers and logs, e.g. "AssetRegistry". Unique within one indexer. */
-  readonly name: string;
-  readonly address: Address;
-  /** Its ABI; only the `event` items are used. Logs whose topic0 is in no ABI are stored but not reduced. */
-  readonly abi: Abi;
-  readonly fromBlock: bigint | number;
-}
+import type { RawLog } from "../../ledger/events/index.js";
+import type { DeployedContract } from "../shared/deployment.js";
+
+/**
+ * A contract the indexer follows: its events from `fromBlock` (its deployment block) on. Only the `event`
+ * items of its ABI are used; logs whose topic0 is in no ABI are stored but not reduced. Names are unique
+ * within one indexer.
+ */
+export type IndexedContract = DeployedContract;
 
 /** What the indexer keeps of a block header: enough to check logs against it and to detect reorgs. */
 export interface BlockHeader {
@@ -19,18 +19,14 @@ export interface BlockHeader {
 }
 
 /**
- * One log as the node returned it, checked (see `source/validate.ts`). Block numbers are JavaScript
- * numbers inside the indexer: exact up to 2^53, which no chain will reach.
+ * One log as the node returned it, checked (see `source/validate.ts`), with the block hash and
+ * transaction index the reorg checks read. Block numbers are JavaScript numbers inside the indexer:
+ * exact up to 2^53, which no chain will reach.
  */
-export interface IndexedLog {
-  readonly address: Address;
-  readonly topics: readonly Hex[];
-  readonly data: Hex;
+export interface IndexedLog extends Readonly<Omit<RawLog, "blockNumber">> {
   readonly blockNumber: number;
   readonly blockHash: Hex;
-  readonly transactionHash: Hex;
   readonly transactionIndex: number;
-  readonly logIndex: number;
 }
 
 /** A log decoded with its contract's ABI, as reducers receive it. */

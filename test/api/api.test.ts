@@ -11,11 +11,11 @@ import { getAddress, type Address, type Hex } from "viem";
 
 import { escrowAccount, verifyAllocationProof } from "../../ledger/split/index.js";
 import { asyncStateReader, MemoryState } from "../../ledger/state/index.js";
-import { API_ROUTES, apiDeployment, createApi, indexerSources, startApi, type RunningApi } from "../../services/api/index.js";
-import { ConfigError } from "../../services/indexer/errors.js";
-import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
-import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
-import { createIndexer, type Indexer } from "../../services/indexer/sync/engine.js";
+import { API_ROUTES, createApi, indexerSources, startApi, type RunningApi } from "../../services/api/index.js";
+import type { Indexer } from "../../services/indexer/index.js";
+import { startLedgerNode, type LedgerNode } from "../../services/node/index.js";
+import { readIgnitionDeployment } from "../../services/shared/deployment.js";
+import { ConfigError } from "../../services/shared/errors.js";
 import type { DemoContracts, DemoResult } from "../../scripts/demo/seed.js";
 import { deployDemo } from "../helpers/demo.js";
 import { startChain, type TestChain } from "../indexer/helpers/chain.js";
@@ -29,6 +29,7 @@ interface Answer {
 describe("HTTP API over the indexed demo ledger", function () {
   this.timeout(180_000);
   let chain: TestChain;
+  let node: LedgerNode;
   let indexer: Indexer;
   let api: RunningApi;
   let contracts: DemoContracts;
@@ -73,29 +74,22 @@ describe("HTTP API over the indexed demo ledger", function () {
     connection = await network.create({ network: "localhost", override: { url: chain.url } });
     const recordDir = join(chain.dir, "demo-deployment");
     ({ contracts, demo } = await deployDemo(connection, recordDir));
-    const deployment = await readIgnitionDeployment(recordDir);
-    indexer = await createIndexer({
+    // One ledger node as `npm start` runs it (the indexer and the API over it), synced by hand below.
+    node = await startLedgerNode({
       rpcUrl: chain.url,
       dbPath: join(chain.dir, "api-db"),
-      contracts: deployment.contracts,
-      reducer,
-      reducerVersion: LEDGER_REDUCER_VERSION,
-      finalityDepth: 5,
-      ...(deployment.chainId === undefined ? {} : { expectedChainId: deployment.chainId }),
+      deployment: await readIgnitionDeployment(recordDir),
+      api: { port: 0 },
+      indexer: { finalityDepth: 5 },
     });
-    api = await startApi({
-      port: 0,
-      sources: indexerSources(indexer, deployment.contracts),
-      deployment: await apiDeployment(chain.url, indexer.chainId, deployment.contracts),
-      registry: indexer.metrics.registry,
-    });
+    indexer = node.indexer;
+    api = node.api!;
     readyBeforeSync = await get("/ready");
-    await indexer.syncOnce();
+    await node.syncOnce();
   });
 
   after(async () => {
-    await api?.close();
-    await indexer?.close();
+    await node?.close();
     await connection?.close();
     await chain?.close();
   });

@@ -10,8 +10,8 @@ import {
   payloadHashOf,
   payloadHashOfLog,
   replayEvidence,
-  type RawLog,
 } from "../../ledger/evidence/index.js";
+import type { RawLog } from "../../ledger/events/index.js";
 import { everyEvidenceKind as buildScenario, type Scenario } from "../helpers/scenario.js";
 
 const connection = await network.create();
@@ -53,7 +53,9 @@ describe("evidence chain: the TypeScript twin", () => {
       const [seq, head] = await scenario.ledger.registry.evidenceHead(assetId);
       expect(result.entries.length).to.equal(Number(seq));
       expect(result.head).to.equal(head);
-      result.entries.forEach((entry, index) => expect(entry.seq).to.equal(index + 1));
+      result.entries.forEach((entry, index) => {
+        expect(entry.seq).to.equal(index + 1);
+      });
       for (const entry of result.entries) seen.add(entry.eventName ?? "?");
     }
     const allKinds = Object.values(EVIDENCE_EVENTS).flat();

@@ -1,7 +1,7 @@
 import type { Log } from "ethers";
 import type { Address, Hex } from "viem";
 
-import type { RawLog } from "../../ledger/evidence/index.js";
+import type { RawLog } from "../../ledger/events/index.js";
 
 /** ethers' logs in the shape the ledger's replay reads (what any JSON-RPC node returns). */
 export function toRawLogs(logs: readonly Log[]): RawLog[] {

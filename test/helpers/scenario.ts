@@ -1,7 +1,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import type { RawLog } from "../../ledger/evidence/index.js";
+import type { RawLog } from "../../ledger/events/index.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
 import {
   AssetKind,

@@ -19,8 +19,8 @@ export { CHALLENGE_WINDOW };
 /** The leaf types of an allocation tree, as `IRevenueVault` verifies them. */
 export const LEAF_TYPES = ["uint256", "address", "uint256"] as const;
 
-/** `IRevenueVault.EpochStatus` by value. */
-export const EpochStatus = { NONE: 0, POSTED: 1, PAUSED: 2, REJECTED: 3 } as const;
+/** `EpochStatus` by value (the contracts' enum, twinned in ledger/types.ts). */
+export { EpochStatus } from "../../ledger/types.js";
 
 /** One party's share of an epoch. */
 export interface Allocation {

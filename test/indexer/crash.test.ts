@@ -28,7 +28,7 @@ interface Kill {
 }
 
 /**
- * Runs `services/indexer/main.ts` as its own process (as in production), synced to the head
+ * Runs `services/node/main.ts` as its own process (as in production), synced to the head
  * (--until-head), and SIGKILLs it as `kill` says.
  */
 function runIndexer(
@@ -41,7 +41,7 @@ function runIndexer(
     [
       "--import",
       "tsx",
-      "services/indexer/main.ts",
+      "services/node/main.ts",
       "--rpc-url",
       chain.url,
       "--db",

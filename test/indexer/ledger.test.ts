@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { key, readDocument, type AssetRecord, type MemoryState, type Totals } from "../../ledger/state/index.js";
-import { readIgnitionDeployment } from "../../services/indexer/deployment.js";
+import { readIgnitionDeployment } from "../../services/shared/deployment.js";
 import { LEDGER_REDUCER_VERSION, reducer } from "../../services/indexer/reducers/ledger.js";
 import { ledgerStateAt } from "../../services/indexer/settlement.js";
 import { createIndexer } from "../../services/indexer/sync/engine.js";

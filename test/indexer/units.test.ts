@@ -18,7 +18,6 @@ import {
 import { InconsistentRpcDataError, RangeTooLargeError, RpcTransientError } from "../../services/indexer/errors.js";
 import { createDecoder } from "../../services/indexer/indexing/decode.js";
 import { RangeStateTx } from "../../services/indexer/indexing/stateTx.js";
-import { createAdaptiveRange } from "../../services/indexer/source/adaptiveRange.js";
 import { backoffDelay, classifyRpcError } from "../../services/indexer/source/retry.js";
 import { checkRange } from "../../services/indexer/source/validate.js";
 import { eventKey, parseEventKey } from "../../services/indexer/store/keys.js";
@@ -123,25 +122,6 @@ describe("indexer units", () => {
     expect(backoffDelay(0, policy, () => 0.999)).to.equal(99);
     expect(backoffDelay(3, policy, () => 0.5)).to.equal(400);
     expect(backoffDelay(20, policy, () => 0.999)).to.equal(999);
-  });
-
-  it("adapts the range: finds a node's limit in few refusals, grows on light answers, shrinks on heavy ones", () => {
-    const range = createAdaptiveRange({ initial: 1_000, min: 1, max: 10_000, targetLogs: 1_000 });
-    let refusals = 0;
-    for (let i = 0; i < 40; i++) {
-      const width = range.size;
-      if (width > 37) {
-        range.refused(width);
-        refusals++;
-      } else range.succeeded(width, 10);
-    }
-    expect(range.size).to.equal(37);
-    expect(refusals).to.be.below(12);
-    const light = createAdaptiveRange({ initial: 10, min: 1, max: 1_000, targetLogs: 1_000 });
-    light.succeeded(10, 0);
-    expect(light.size).to.equal(20);
-    light.succeeded(20, 5_000);
-    expect(light.size).to.equal(4);
   });
 
   it("records each key's value before the block as undo data, once per block", () => {

@@ -3,10 +3,12 @@ import { getAddress } from "viem";
 import { ROLE_IDS } from "../../../ledger/roles.js";
 import { isEscrowAccount } from "../../../ledger/split/index.js";
 import { key, listing, readDocument, resolveParty, type BondRecord, type ClaimRecord, type PartyRecord } from "../../../ledger/state/index.js";
+import { EpochStatus } from "../../../ledger/types.js";
 import { pageOf } from "../pagination.js";
 import { partyKindName } from "../present.js";
 import { notFound } from "../problems.js";
-import { defineRoute, type ApiContext } from "../route.js";
+import type { ApiContext } from "../context.js";
+import { defineRoute } from "../route.js";
 import { AddressInput, Claim, pageOf as pageSchema, PageQuery, Party, PartySummary, query } from "../schemas.js";
 import { allEpochs, settlementAllocation } from "../settlements.js";
 import { z } from "../zod.js";
@@ -22,7 +24,7 @@ async function earningsOf(context: ApiContext, account: string): Promise<{ earne
   const { state } = context.sources;
   const rejected = new Set<string>();
   const epochs = await allEpochs(context);
-  for (const epoch of epochs) if (epoch.status === 3) rejected.add(epoch.epochId);
+  for (const epoch of epochs) if (epoch.status === EpochStatus.REJECTED) rejected.add(epoch.epochId);
   let claimed = 0n;
   let earned = 0n;
   for await (const [indexKey] of state.entries(listing.claimsOfParty(account))) {
@@ -36,7 +38,7 @@ async function earningsOf(context: ApiContext, account: string): Promise<{ earne
     const { allocation, tree, rootMatches } = await settlementAllocation(context, epoch);
     // A settlement whose root the state does not reproduce is not counted: its leaves are unknown here.
     if (!rootMatches) continue;
-    if (epoch.status !== 3) earned += tree.claim(account as `0x${string}`)?.amount ?? 0n;
+    if (epoch.status !== EpochStatus.REJECTED) earned += tree.claim(account as `0x${string}`)?.amount ?? 0n;
     // Escrow leaves the court released to this account.
     for (const entry of allocation.entries) {
       if (!isEscrowAccount(entry.account)) continue;

@@ -1,10 +1,10 @@
 import { createPublicClient, http, numberToHex, type Address, type PublicClient } from "viem";
 
+import { createLogReader, DEFAULT_RANGE_OPTIONS, type AdaptiveRangeOptions } from "../../../ledger/events/index.js";
 import { InconsistentRpcDataError, RangeTooLargeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { IndexerMetrics } from "../metrics.js";
 import type { BlockHeader, IndexedLog } from "../types.js";
-import { createAdaptiveRange, DEFAULT_RANGE_OPTIONS, type AdaptiveRangeOptions } from "./adaptiveRange.js";
 import { classifyRpcError, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from "./retry.js";
 import { checkRange, parseHeader, parseLogs } from "./validate.js";
 
@@ -65,7 +65,6 @@ export function createLogSource(options: LogSourceOptions): LogSource {
   const { metrics, logger, signal } = options;
   const addresses = options.addresses.map((a) => a.toLowerCase() as Address);
   const addressSet = new Set<string>(addresses);
-  const range = createAdaptiveRange(options.range ?? DEFAULT_RANGE_OPTIONS);
   const transportOptions = { retryCount: 0, timeout: options.timeoutMs ?? 30_000 };
   // Logs go alone, under the size limit that splits ranges (a batch of heavy answers would share
   // one limit); headers go in batches, under viem's default limit.
@@ -78,7 +77,6 @@ export function createLogSource(options: LogSourceOptions): LogSource {
   const headerClient = createPublicClient({
     transport: http(options.rpcUrl, { ...transportOptions, batch: { batchSize: options.headerBatchSize ?? 100, wait: 0 } }),
   });
-  metrics?.rangeSize.set(range.size);
 
   async function call<T>(method: string, run: () => Promise<T>, context: { from?: number; to?: number } = {}): Promise<T> {
     return withRetry(
@@ -107,37 +105,33 @@ export function createLogSource(options: LogSourceOptions): LogSource {
     );
   }
 
-  /**
-   * The logs of [from, to]. When the node refuses the range, it is fetched again in consecutive
-   * pieces, each as wide as the adaptive size is then (at most half the refused width), one after
-   * the other so that each piece uses what the refusals before it taught.
-   */
-  async function getLogs(from: number, to: number): Promise<IndexedLog[]> {
-    try {
+  /** The logs of [from, to], in ranges split when the node refuses them as too large (see `createLogReader`). */
+  const reader = createLogReader<IndexedLog>({
+    range: options.range ?? DEFAULT_RANGE_OPTIONS,
+    async getLogs(range) {
+      const from = Number(range.fromBlock);
+      const to = Number(range.toBlock);
       const raw = await call(
         "eth_getLogs",
         () => client.request({ method: "eth_getLogs", params: [{ address: addresses, fromBlock: numberToHex(from), toBlock: numberToHex(to) }] }),
         { from, to },
       );
-      const logs = parseLogs(raw);
-      range.succeeded(to - from + 1, logs.length);
-      metrics?.rangeSize.set(range.size);
-      return logs;
-    } catch (error) {
-      if (!(error instanceof RangeTooLargeError) || from === to) throw error;
-      range.refused(to - from + 1);
+      return parseLogs(raw);
+    },
+    isRangeRefusal: (error) => error instanceof RangeTooLargeError,
+    onLogs() {
+      metrics?.rangeSize.set(reader.rangeSize);
+    },
+    onRefusal(range) {
       metrics?.rangeSplitsTotal.inc();
-      metrics?.rangeSize.set(range.size);
-      logger?.debug({ from, to, next: range.size }, "range refused; splitting");
-      const half = Math.ceil((to - from + 1) / 2);
-      const logs: IndexedLog[] = [];
-      for (let start = from; start <= to; ) {
-        const end = Math.min(to, start + Math.min(range.size, half) - 1);
-        for (const log of await getLogs(start, end)) logs.push(log);
-        start = end + 1;
-      }
-      return logs;
-    }
+      metrics?.rangeSize.set(reader.rangeSize);
+      logger?.debug({ from: Number(range.fromBlock), to: Number(range.toBlock), next: reader.rangeSize }, "range refused; splitting");
+    },
+  });
+  metrics?.rangeSize.set(reader.rangeSize);
+
+  async function getLogs(from: number, to: number): Promise<IndexedLog[]> {
+    return reader.readRange({ fromBlock: BigInt(from), toBlock: BigInt(to) });
   }
 
   async function fetchOnce(from: number, to: number, linked: boolean): Promise<FetchedRange> {
@@ -159,7 +153,7 @@ export function createLogSource(options: LogSourceOptions): LogSource {
   return {
     client: client as PublicClient,
     get rangeSize() {
-      return range.size;
+      return reader.rangeSize;
     },
     async chainId() {
       return call("eth_chainId", async () => Number(await client.request({ method: "eth_chainId" })));

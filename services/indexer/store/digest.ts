@@ -4,7 +4,7 @@ import { Level } from "level";
 import type { Hex } from "viem";
 
 import { EVENT, META_CURSOR, namespace, STATE } from "./keys.js";
-import type { Cursor } from "./store.js";
+import type { Cursor } from "./types.js";
 
 /**
  * sha256 over the state namespace in key order, each key and value length-prefixed (4 bytes, big

@@ -2,7 +2,6 @@ import { Level } from "level";
 import type { Address, Hex } from "viem";
 
 import { StoreError } from "../errors.js";
-import type { IndexedLog } from "../types.js";
 import {
   blockHex,
   EVENT,
@@ -15,87 +14,15 @@ import {
   META_WIPE,
   namespace,
   parseEventKey,
+  STATE,
   stateKey,
   UNDO,
   undoKey,
 } from "./keys.js";
 import { countEvents, digestState } from "./digest.js";
+import type { Cursor, Store, StoredEvent, StoreOptions, StoreReader } from "./types.js";
 
-/** The last block applied; `hash` is null before the first one. */
-export interface Cursor {
-  readonly number: number;
-  readonly hash: Hex | null;
-}
-
-/** A stored log with its block's timestamp. */
-export interface StoredEvent extends IndexedLog {
-  readonly timestamp: bigint;
-}
-
-/** Prior values of the state keys one block wrote (`null`: the key did not exist). */
-export type UndoRecord = ReadonlyMap<string, string | null>;
-
-/** Everything one block range changes, written in one atomic batch. */
-export interface RangeCommit {
-  readonly from: number;
-  readonly to: number;
-  readonly toHash: Hex;
-  readonly logs: readonly IndexedLog[];
-  /** Timestamps of the blocks that have logs. */
-  readonly timestamps: ReadonlyMap<number, bigint>;
-  /** The state writes of the range, last write per key (`null`: delete). */
-  readonly state: ReadonlyMap<string, string | null>;
-  /** Undo records of the blocks that may still reorganise. */
-  readonly undo: ReadonlyMap<number, UndoRecord>;
-  /** Hashes to remember: every block that may still reorganise. */
-  readonly hashes: ReadonlyMap<number, Hex>;
-  /** The new safe block: undo data and hashes below it are dropped. */
-  readonly safe: number;
-}
-
-export interface StoreOptions {
-  readonly path: string;
-  /**
-   * What the stored data was derived from (chain, contracts, ABIs, reducer version). A store written
-   * under another fingerprint is wiped and rebuilt, never mixed.
-   */
-  readonly fingerprint: string;
-  /** The cursor of an empty store: the block before the first deployment. */
-  readonly initialBlock: number;
-  /** fsync each batch (survives power loss, not only a killed process); slower. */
-  readonly sync?: boolean;
-}
-
-export interface Store {
-  readonly db: Level<string, string>;
-  readonly cursor: Cursor;
-  /**
-   * Blocks up to `safe` are final: no undo data is kept for them. Invariant: a hash is stored for
-   * every block in [safe, cursor] (except a `safe` before the first block), undo data for every
-   * block in (safe, cursor] that wrote state.
-   */
-  readonly safe: number;
-  /** Stored block hashes, by block number. */
-  readonly hashes: ReadonlyMap<number, Hex>;
-  /** Reads a state key (committed data; see `StateTx` for reads within a range). */
-  readState(key: string): string | undefined;
-  /**
-   * A seqlock for readers in this process: even while the store is at rest, odd while a batch (a range,
-   * a rollback, a wipe) is being written, and moved on by each. Reads that began and ended at the same even
-   * value saw one state; others may have seen parts of two.
-   */
-  readonly writeSeq: number;
-  commitRange(commit: RangeCommit): Promise<void>;
-  /** Undoes every block after `ancestor` (its hash must be stored, or it must be `safe`), atomically. */
-  rollback(ancestor: number): Promise<{ blocks: number; events: number }>;
-  /** Drops all derived data (logs, state, undo, hashes) and resets the cursor. Crash-safe: a marker finishes it on the next open. */
-  wipe(reason: string): Promise<void>;
-  /** sha256 over the state namespace in key order (length-prefixed keys and values). */
-  digestState(): Promise<Hex>;
-  countEvents(): Promise<number>;
-  events(options?: { fromBlock?: number }): AsyncGenerator<StoredEvent>;
-  close(): Promise<void>;
-}
+export type { Cursor, Store } from "./types.js";
 
 interface LevelError extends Error {
   code?: string;
@@ -110,6 +37,39 @@ function isLocked(error: unknown): boolean {
 }
 
 type SyncGet = { getSync(key: string): string | undefined };
+type Reads = Omit<StoreReader, "cursor">;
+
+/** A stored log from its key and value (the value: address, topics, data, block hash, tx hash, timestamp). */
+function decodeEvent(key: string, value: string): StoredEvent {
+  const [address, topics, data, blockHash, transactionHash, timestamp] = JSON.parse(value) as [Address, Hex[], Hex, Hex, Hex, string];
+  return { ...parseEventKey(key), address, topics, data, blockHash, transactionHash, timestamp: BigInt(timestamp) };
+}
+
+/** The reads of a store, over its own encoding. */
+function reads(db: Level<string, string>, syncDb: SyncGet): Reads {
+  return {
+    readState: (key) => syncDb.getSync(stateKey(key)),
+    async *stateEntries(prefix, { after, limit } = {}) {
+      const upper = `${stateKey(prefix)}\uffff`;
+      const range = after !== undefined && after >= prefix ? { gt: stateKey(after), lt: upper } : { gte: stateKey(prefix), lt: upper };
+      for await (const [key, value] of db.iterator({ ...range, ...(limit === undefined ? {} : { limit }) })) {
+        yield [key.slice(STATE.length), value];
+      }
+    },
+    async *events({ fromBlock = 0 } = {}) {
+      for await (const [key, value] of db.iterator({ gte: EVENT + blockHex(fromBlock), lt: "e;" })) yield decodeEvent(key, value);
+    },
+    async logsOfBlocks(blocks) {
+      const logs: StoredEvent[] = [];
+      for (const block of [...new Set(blocks)].sort((a, b) => a - b)) {
+        for await (const [key, value] of db.iterator({ gte: EVENT + blockHex(block), lt: EVENT + blockHex(block + 1) })) {
+          logs.push(decodeEvent(key, value));
+        }
+      }
+      return logs;
+    },
+  };
+}
 
 /**
  * Opens (creating it if needed) the indexer's LevelDB. LevelDB's LOCK file is held with an fcntl
@@ -127,9 +87,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw new StoreError(`cannot open the store ${options.path}`, { cause: error });
   }
   // `level` resolves to classic-level on Node, which reads synchronously; reducers read per event.
-  const syncDb = db as unknown as Partial<SyncGet>;
+  const syncDb = db as unknown as SyncGet;
   if (typeof syncDb.getSync !== "function") throw new StoreError("the store needs classic-level's getSync");
-  const getSync = (key: string) => (syncDb as SyncGet).getSync(key);
+  const getSync = (key: string) => syncDb.getSync(key);
+  const live = reads(db, syncDb);
   const writeOptions = { sync: options.sync ?? false };
   const initialCursor: Cursor = { number: options.initialBlock, hash: null };
 
@@ -191,7 +152,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return safe;
     },
     hashes,
-    readState: (key) => getSync(stateKey(key)),
+    ...live,
     get writeSeq() {
       return writeSeq;
     },
@@ -286,20 +247,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
     digestState: () => digestState(db),
     countEvents: () => countEvents(db),
-
-    async *events({ fromBlock = 0 } = {}) {
-      for await (const [key, value] of db.iterator({ gte: EVENT + blockHex(fromBlock), lt: "e;" })) {
-        const [address, topics, data, blockHash, transactionHash, timestamp] = JSON.parse(value) as [
-          Address,
-          Hex[],
-          Hex,
-          Hex,
-          Hex,
-          string,
-        ];
-        yield { ...parseEventKey(key), address, topics, data, blockHash, transactionHash, timestamp: BigInt(timestamp) };
-      }
-    },
 
     close: () => db.close(),
   };

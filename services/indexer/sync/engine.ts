@@ -30,6 +30,8 @@ export interface Indexer {
   readonly store: Store;
   readonly source: LogSource;
   readonly chainId: number;
+  /** The chain head as last polled; undefined before the first poll. */
+  readonly head: number | undefined;
   /**
    * Syncs to the head as it is now (one pass; reorgs met on the way are handled). Throws what
    * retries could not overcome.
@@ -111,7 +113,9 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
   metrics.indexedBlock.set(store.cursor.number);
   logger.info({ chainId, cursor: store.cursor.number, contracts: contracts.map((c) => c.name) }, "store opened");
 
+  let lastHead: number | undefined;
   function setHead(head: number) {
+    lastHead = head;
     metrics.headBlock.set(head);
     metrics.lagBlocks.set(Math.max(0, head - store.cursor.number));
   }
@@ -299,6 +303,9 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
     store,
     source,
     chainId,
+    get head() {
+      return lastHead;
+    },
     syncOnce,
     run({ signal, untilHead = false } = {}) {
       running = runLoop(signal, untilHead);

@@ -6,7 +6,7 @@ import { network } from "hardhat";
 import { encodeFunctionData, parseAbi, type Address, type Hex } from "viem";
 
 import TestTokenModule from "../../../ignition/modules/TestToken.js";
-import { readIgnitionDeployment } from "../../../services/indexer/deployment.js";
+import { readIgnitionDeployment } from "../../../services/shared/deployment.js";
 import type { IndexedContract } from "../../../services/indexer/types.js";
 
 /** A real Hardhat node served over HTTP on 127.0.0.1, with the TestToken deployed by Ignition. */

@@ -4,28 +4,23 @@ import { parseArgs } from "node:util";
 
 import { z } from "zod";
 
-import { formatIssues } from "./config.js";
-import { readIgnitionDeployment } from "./deployment.js";
-import { ConfigError, IndexerError } from "./errors.js";
-import { createLogger } from "./logger.js";
-import { DEFAULT_RANGE_OPTIONS } from "./source/adaptiveRange.js";
-import { createIndexer } from "./sync/engine.js";
-import { LEDGER_REDUCER_VERSION, reducer as ledgerReducer } from "./reducers/ledger.js";
-import { indexerSources } from "../api/sources.js";
-import { startApi, type RunningApi } from "../api/server.js";
-import { apiDeployment } from "../api/token.js";
-import type { Reducer } from "./types.js";
+import { DEFAULT_RANGE_OPTIONS } from "../../ledger/events/index.js";
+import { createLogger, IndexerError, type Reducer } from "../indexer/index.js";
+import { readIgnitionDeployment } from "../shared/deployment.js";
+import { ConfigError } from "../shared/errors.js";
+import { startLedgerNode, type LedgerNode } from "./index.js";
 
 /**
- * The indexer service: follows a deployment's contracts on any EVM JSON-RPC endpoint into LevelDB.
+ * The ledger node as a process (`npm run indexer`): follows a deployment's contracts on any EVM JSON-RPC
+ * endpoint into LevelDB (`services/indexer`), and serves the HTTP API over them if asked (`services/api`).
  *
- *   node --import tsx services/indexer/main.ts --rpc-url http://127.0.0.1:8545 --db data/indexer \
+ *   node --import tsx services/node/main.ts --rpc-url http://127.0.0.1:8545 --db data/indexer \
  *     --deployment chain-31337 [--reducer services/indexer/reducers/erc20.ts] [--until-head]
  *
  * With `--api-port` (and optionally `--api-host`, default 127.0.0.1) the same process serves the HTTP API
  * (`services/api`) over the state it indexes, with the ledger's reducer unless `--reducer` says otherwise:
  *
- *   node --import tsx services/indexer/main.ts --rpc-url http://127.0.0.1:8545 --db data/indexer \
+ *   node --import tsx services/node/main.ts --rpc-url http://127.0.0.1:8545 --db data/indexer \
  *     --deployment chain-31337 --api-port 8080
  *
  * Every flag has an environment variable (below); flags win. Exit codes: 0 stopped (SIGINT, SIGTERM,
@@ -83,7 +78,7 @@ const cliSchema = z.object({
 
 function usage(): string {
   const lines = Object.entries(FLAGS).map(([flag, { env, help }]) => `  --${flag.padEnd(22)} ${env.padEnd(30)} ${help}`);
-  return `usage: node --import tsx services/indexer/main.ts [flags]\n${lines.join("\n")}`;
+  return `usage: node --import tsx services/node/main.ts [flags]\n${lines.join("\n")}`;
 }
 
 function readConfig(argv: string[], env: NodeJS.ProcessEnv) {
@@ -138,8 +133,8 @@ async function main(): Promise<number> {
   const deployment = await readIgnitionDeployment(deploymentDir, config.contracts === undefined ? {} : { only: config.contracts });
   const servesApi = config["api-port"] !== undefined;
   // The API reads the ledger's state: serving it implies the ledger's reducer unless another is named.
-  const reducer = config.reducer !== undefined ? await loadReducer(config.reducer) : servesApi ? ledgerReducer : undefined;
-  const reducerVersion = config["reducer-version"] ?? (servesApi && config.reducer === undefined ? LEDGER_REDUCER_VERSION : undefined);
+  const reducer = config.reducer !== undefined ? await loadReducer(config.reducer) : servesApi ? undefined : null;
+  const reducerVersion = config["reducer-version"];
   const range = {
     ...(config["initial-range"] === undefined ? {} : { initial: config["initial-range"] }),
     ...(config["max-range"] === undefined ? {} : { max: config["max-range"] }),
@@ -147,54 +142,42 @@ async function main(): Promise<number> {
   if (range.initial !== undefined && range.max !== undefined && range.initial > range.max) range.initial = range.max;
   if (range.initial === undefined && range.max !== undefined) range.initial = Math.min(range.max, DEFAULT_RANGE_OPTIONS.initial);
 
-  const indexer = await createIndexer({
+  const node: LedgerNode = await startLedgerNode({
     rpcUrl: config["rpc-url"],
     dbPath: resolve(config.db),
-    contracts: deployment.contracts,
-    ...(reducer === undefined ? {} : { reducer }),
+    deployment,
+    // undefined: the ledger's reducer and its version (with the API); null: store the logs only.
+    reducer,
     ...(reducerVersion === undefined ? {} : { reducerVersion }),
-    ...(deployment.chainId === undefined ? {} : { expectedChainId: deployment.chainId }),
-    ...(config["finality-depth"] === undefined ? {} : { finalityDepth: config["finality-depth"] }),
-    ...(config["poll-interval-ms"] === undefined ? {} : { pollIntervalMs: config["poll-interval-ms"] }),
-    ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
-    ...(config["timeout-ms"] === undefined ? {} : { timeoutMs: config["timeout-ms"] }),
-    ...(config["progress-interval-ms"] === undefined ? {} : { progressIntervalMs: config["progress-interval-ms"] }),
-    range,
     logger,
-    onEvent(event) {
-      if (event.type === "range") logger.debug({ from: event.from, to: event.to, events: event.events }, "range applied");
+    ...(servesApi
+      ? { api: { port: config["api-port"]!, ...(config["api-host"] === undefined ? {} : { host: config["api-host"] }) } }
+      : {}),
+    indexer: {
+      ...(config["finality-depth"] === undefined ? {} : { finalityDepth: config["finality-depth"] }),
+      ...(config["poll-interval-ms"] === undefined ? {} : { pollIntervalMs: config["poll-interval-ms"] }),
+      ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
+      ...(config["timeout-ms"] === undefined ? {} : { timeoutMs: config["timeout-ms"] }),
+      ...(config["progress-interval-ms"] === undefined ? {} : { progressIntervalMs: config["progress-interval-ms"] }),
+      range,
+      onEvent(event) {
+        if (event.type === "range") logger.debug({ from: event.from, to: event.to, events: event.events }, "range applied");
+      },
     },
   });
   logger.info(
     { deployment: deploymentDir, contracts: deployment.contracts.map((c) => `${c.name}@${c.address} from ${c.fromBlock}`) },
     "indexing",
   );
-  let api: RunningApi | undefined;
-  if (servesApi) {
-    try {
-      api = await startApi({
-        sources: indexerSources(indexer, deployment.contracts),
-        deployment: await apiDeployment(config["rpc-url"], indexer.chainId, deployment.contracts),
-        registry: indexer.metrics.registry,
-        logger: logger.child({ component: "api" }),
-        port: config["api-port"]!,
-        ...(config["api-host"] === undefined ? {} : { host: config["api-host"] }),
-      });
-    } catch (error) {
-      await indexer.close();
-      throw error;
-    }
-    logger.info({ url: api.url, docs: `${api.url}/docs` }, "API listening");
-  }
+  if (node.api !== undefined) logger.info({ url: node.api.url, docs: `${node.api.url}/docs` }, "API listening");
   const stop = new AbortController();
   process.once("SIGINT", () => stop.abort());
   process.once("SIGTERM", () => stop.abort());
   try {
-    await indexer.run({ signal: stop.signal, untilHead: config["until-head"] && !servesApi });
-    logger.info({ cursor: indexer.store.cursor.number }, "stopped");
+    await node.run({ signal: stop.signal, untilHead: config["until-head"] && !servesApi });
+    logger.info({ cursor: node.indexer.store.cursor.number }, "stopped");
   } finally {
-    await api?.close();
-    await indexer.close();
+    await node.close();
   }
   return 0;
 }

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { decodeEventLog, encodeAbiParameters, encodeEventTopics, erc20Abi, toEventSelector, type AbiEvent, type AbiParameter, type Hex } from "viem";
+import { decodeEventLog, encodeAbiParameters, encodeEventTopics, erc20Abi, pad, toEventSelector, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
 
-import { LEDGER_ABIS } from "../../ledger/state/index.js";
-import { compileEventDecoder } from "../../services/indexer/indexing/eventCoder.js";
+import { compileEventDecoder, createLogDecoder, createSelectorDecoder, foldLogs, LEDGER_ABIS, type RawLog } from "../../ledger/events/index.js";
 
 /** Every event of the ledger's contracts and of ERC-20, and a few shapes the ledger does not use. */
 const EXTRA: AbiEvent[] = [
@@ -32,7 +31,7 @@ const EVENTS: AbiEvent[] = [
   ...EXTRA,
 ];
 
-function valueOf(parameter: AbiParameter): fc.Arbitrary<unknown> {
+function arbitraryOf(parameter: AbiParameter): fc.Arbitrary<unknown> {
   const { type } = parameter;
   if (type === "address") return fc.uint8Array({ minLength: 20, maxLength: 20 }).map((bytes) => `0x${Buffer.from(bytes).toString("hex")}`);
   if (type === "bool") return fc.boolean();
@@ -46,22 +45,22 @@ function valueOf(parameter: AbiParameter): fc.Arbitrary<unknown> {
     const value = number[1] === "u" ? fc.bigInt({ min: 0n, max: (1n << bits) - 1n }) : fc.bigInt({ min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n });
     return bits > 48n ? value : value.map(Number);
   }
-  if (type.endsWith("[]")) return fc.array(valueOf({ ...parameter, type: type.slice(0, -2) }), { maxLength: 4 });
+  if (type.endsWith("[]")) return fc.array(arbitraryOf({ ...parameter, type: type.slice(0, -2) }), { maxLength: 4 });
   const fixedArray = /^(.*)\[(\d+)\]$/.exec(type);
   if (fixedArray !== null) {
     const length = Number(fixedArray[2]);
-    return fc.array(valueOf({ ...parameter, type: fixedArray[1]! }), { minLength: length, maxLength: length });
+    return fc.array(arbitraryOf({ ...parameter, type: fixedArray[1]! }), { minLength: length, maxLength: length });
   }
   if (type === "tuple") {
     const components = (parameter as { components: readonly AbiParameter[] }).components;
-    return fc.tuple(...components.map(valueOf)).map((values) => Object.fromEntries(components.map((c, i) => [c.name!, values[i]])));
+    return fc.tuple(...components.map(arbitraryOf)).map((values) => Object.fromEntries(components.map((c, i) => [c.name!, values[i]])));
   }
   throw new Error(`no generator for ${type}`);
 }
 
 /** A log of `event` with random arguments, encoded by viem. */
 function logOf(event: AbiEvent): fc.Arbitrary<{ topics: Hex[]; data: Hex }> {
-  return fc.tuple(...event.inputs.map(valueOf)).map((values) => {
+  return fc.tuple(...event.inputs.map(arbitraryOf)).map((values) => {
     const named = event.inputs.every((input) => input.name !== undefined && input.name !== "");
     const args = named ? Object.fromEntries(event.inputs.map((input, i) => [input.name!, values[i]])) : values;
     const indexedArgs = named
@@ -99,7 +98,7 @@ function expectSame(actual: { args: unknown } | { threw: true }, expected: { arg
   }
 }
 
-describe("indexer: the compiled event decoder", () => {
+describe("events: the compiled event decoder", () => {
   it(`decodes every event of the ledger's ABIs (${EVENTS.length} with the extra shapes) exactly as viem does`, () => {
     for (const event of EVENTS) {
       fc.assert(
@@ -143,5 +142,62 @@ describe("indexer: the compiled event decoder", () => {
       expect(compiled(shapes, good.topics, data)).to.deep.equal({ threw: true });
       expect(viem(shapes, good.topics, data)).to.deep.equal({ threw: true });
     }
+  });
+});
+
+describe("events: decoding logs by contract and by selector", () => {
+  const token = "0x00000000000000000000000000000000000000Aa" as Address;
+  const transfer = toEventSelector("Transfer(address,address,uint256)");
+  const good: RawLog = {
+    address: token,
+    topics: [transfer, pad("0x01", { size: 32 }), pad("0x02", { size: 32 })],
+    data: encodeAbiParameters([{ type: "uint256" }], [42n]),
+    blockNumber: 5n,
+    transactionHash: pad("0x03", { size: 32 }),
+    logIndex: 3,
+  };
+  const args = { from: "0x0000000000000000000000000000000000000001", to: "0x0000000000000000000000000000000000000002", value: 42n };
+
+  it("finds the contract by address in any case, and tells unknown and undecodable logs apart", () => {
+    const decode = createLogDecoder([{ name: "Token", address: token, abi: erc20Abi }]);
+    for (const address of [token, token.toLowerCase() as Address]) {
+      const decoded = decode({ ...good, address });
+      expect(decoded.kind).to.equal("decoded");
+      if (decoded.kind !== "decoded") return;
+      expect(decoded.event).to.deep.include({ contract: "Token", eventName: "Transfer", args });
+    }
+    expect(decode({ ...good, topics: [pad("0x7b", { size: 32 })] }).kind).to.equal("unknown");
+    expect(decode({ ...good, topics: [] }).kind).to.equal("unknown");
+    expect(decode({ ...good, address: "0x00000000000000000000000000000000000000bb" }).kind).to.equal("unknown");
+    expect(decode({ ...good, data: "0x" }).kind).to.equal("undecodable");
+    expect(decode({ ...good, topics: [transfer, good.topics[1]!] }).kind).to.equal("undecodable");
+  });
+
+  it("decodes by topic0 alone, whichever address emitted the log", () => {
+    const decoder = createSelectorDecoder([erc20Abi]);
+    expect(decoder.event(transfer)?.name).to.equal("Transfer");
+    expect(decoder.event(undefined)).to.equal(undefined);
+    const decoded = decoder.decode(good);
+    expect(decoded.kind === "decoded" && decoded.event.args).to.deep.equal(args);
+    expect(decoder.decode({ ...good, topics: [] }).kind).to.equal("unknown");
+    expect(decoder.decode({ ...good, data: "0x" }).kind).to.equal("undecodable");
+  });
+
+  it("folds: throws a log its ABI names that does not decode, or skips it as the indexer does", async () => {
+    const event = LEDGER_ABIS.AssetRegistry.find(
+      (item): item is Extract<typeof item, { type: "event" }> => item.type === "event" && item.inputs.some((input) => !input.indexed),
+    )!;
+    const registry = "0x00000000000000000000000000000000000000cc" as Address;
+    const short: RawLog = {
+      ...good,
+      address: registry,
+      topics: [toEventSelector(event as AbiEvent), ...event.inputs.filter((input) => input.indexed).map(() => pad("0x", { size: 32 }))],
+      data: "0x",
+    };
+    const parameters = { contracts: { AssetRegistry: registry }, timestampOf: () => 0n };
+    const error = await foldLogs([short], parameters).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(Error);
+    const state = await foldLogs([short, { ...good, address: registry }], { ...parameters, undecodable: "skip" });
+    expect([...state.entries("")]).to.deep.equal([]);
   });
 });

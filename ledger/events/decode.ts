@@ -1,4 +1,6 @@
-import { checksumAddress, decodeEventLog, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
+import { checksumAddress, decodeEventLog, toEventSelector, type Abi, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
+
+import type { RawLog } from "./log.js";
 
 /**
  * Event decoders compiled from an ABI event, giving exactly what viem's `decodeEventLog({ strict: true })`
@@ -13,7 +15,7 @@ import { checksumAddress, decodeEventLog, type AbiEvent, type AbiParameter, type
  * reads a dynamic value's offset from where its cursor happened to stop when the head runs past the data;
  * this decoder refuses such data (no contract encodes it).
  */
-export type EventArgs = Record<string, unknown> | readonly unknown[] | undefined;
+type EventArgs = Record<string, unknown> | readonly unknown[] | undefined;
 export type EventArgsDecoder = (topics: readonly Hex[], data: Hex) => EventArgs;
 
 type WordReader = (word: string) => unknown;
@@ -133,5 +135,91 @@ export function compileEventDecoder(event: AbiEvent): EventArgsDecoder {
       for (let i = 0; i < plain.length; i += 1) args[plain[i]!.name] = plain[i]!.read(body, i);
     }
     return args;
+  };
+}
+
+/** What decoding one log gives; `event` is the decoded event in the reader's shape. */
+export type DecodeResult<event = DecodedLog> =
+  | { readonly kind: "decoded"; readonly event: event }
+  /** No contract at the address, or no event with this topic0. */
+  | { readonly kind: "unknown" }
+  /** The ABI names the event but the log does not decode with it (wrong indexing, short data). */
+  | { readonly kind: "undecodable"; readonly error: unknown };
+
+interface DecodedLog {
+  readonly abiEvent: AbiEvent;
+  readonly eventName: string;
+  readonly args: EventArgs;
+}
+
+interface DecodedContractLog<name extends string = string> extends DecodedLog {
+  /** The name of the contract at the log's address. */
+  readonly contract: name;
+}
+
+/** A contract whose logs are decoded: found by address, its events by topic0. */
+export interface DecodableContract<name extends string = string> {
+  readonly name: name;
+  readonly address: Address;
+  readonly abi: Abi;
+}
+
+interface CompiledEvent {
+  readonly abiEvent: AbiEvent;
+  readonly decodeArgs: EventArgsDecoder;
+}
+
+/** The events of `abis` by selector, compiled; of two events with one selector, the later one. */
+function compileEvents(abis: readonly Abi[]): Map<Hex, CompiledEvent> {
+  const events = new Map<Hex, CompiledEvent>();
+  for (const abi of abis) {
+    for (const item of abi) {
+      // An anonymous event has no selector in topic0.
+      if (item.type === "event" && !item.anonymous) events.set(toEventSelector(item), { abiEvent: item, decodeArgs: compileEventDecoder(item) });
+    }
+  }
+  return events;
+}
+
+export type LogDecoder<name extends string = string> = (log: Pick<RawLog, "address" | "topics" | "data">) => DecodeResult<DecodedContractLog<name>>;
+
+/** Decodes logs with the ABI of the contract that emitted them, by (address, topic0). */
+export function createLogDecoder<name extends string>(contracts: readonly DecodableContract<name>[]): LogDecoder<name> {
+  const byAddress = new Map<string, { name: name; events: Map<Hex, CompiledEvent> }>();
+  for (const contract of contracts) byAddress.set(contract.address.toLowerCase(), { name: contract.name, events: compileEvents([contract.abi]) });
+  return (log) => {
+    const contract = byAddress.get(log.address.toLowerCase());
+    const selector = log.topics[0];
+    const compiled = selector === undefined ? undefined : contract?.events.get(selector);
+    if (contract === undefined || compiled === undefined) return { kind: "unknown" };
+    try {
+      const args = compiled.decodeArgs(log.topics, log.data);
+      return { kind: "decoded", event: { contract: contract.name, abiEvent: compiled.abiEvent, eventName: compiled.abiEvent.name, args } };
+    } catch (error) {
+      return { kind: "undecodable", error };
+    }
+  };
+}
+
+export interface SelectorDecoder {
+  /** The event a topic0 selects, without decoding anything. */
+  event(selector: Hex | undefined): AbiEvent | undefined;
+  decode(log: Pick<RawLog, "topics" | "data">): DecodeResult;
+}
+
+/** Decodes logs by topic0 alone, whichever contract emitted them. */
+export function createSelectorDecoder(abis: readonly Abi[]): SelectorDecoder {
+  const events = compileEvents(abis);
+  return {
+    event: (selector) => (selector === undefined ? undefined : events.get(selector)?.abiEvent),
+    decode(log) {
+      const compiled = log.topics[0] === undefined ? undefined : events.get(log.topics[0]);
+      if (compiled === undefined) return { kind: "unknown" };
+      try {
+        return { kind: "decoded", event: { abiEvent: compiled.abiEvent, eventName: compiled.abiEvent.name, args: compiled.decodeArgs(log.topics, log.data) } };
+      } catch (error) {
+        return { kind: "undecodable", error };
+      }
+    },
   };
 }

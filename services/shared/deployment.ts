@@ -4,14 +4,22 @@ import { join } from "node:path";
 import type { Abi, Address } from "viem";
 import { z } from "zod";
 
-import { formatIssues } from "./config.js";
-import { ConfigError } from "./errors.js";
-import type { IndexedContract } from "./types.js";
+import { ConfigError, formatIssues } from "./errors.js";
 
-/** An Ignition deployment record read for the indexer: the chain and every deployed contract with its ABI and block. */
+/** A deployed contract: its name in the deployment, address, ABI, and the block it was deployed in. */
+export interface DeployedContract {
+  /** A name for reducers and logs, e.g. "AssetRegistry". Unique within one deployment. */
+  readonly name: string;
+  readonly address: Address;
+  /** Its ABI; the indexer uses only the `event` items. */
+  readonly abi: Abi;
+  readonly fromBlock: bigint | number;
+}
+
+/** An Ignition deployment record: the chain and every deployed contract with its ABI and block. */
 export interface IgnitionDeployment {
   readonly chainId: number | undefined;
-  readonly contracts: readonly IndexedContract[];
+  readonly contracts: readonly DeployedContract[];
 }
 
 const addressesSchema = z.record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"));
@@ -83,7 +91,7 @@ export async function readIgnitionDeployment(dir: string, options: { only?: read
 
   const entries = Object.entries(addresses.data);
   const shortNames = entries.map(([futureId]) => futureId.slice(futureId.indexOf("#") + 1));
-  const contracts: IndexedContract[] = [];
+  const contracts: DeployedContract[] = [];
   for (const [i, [futureId, address]] of entries.entries()) {
     const short = shortNames[i]!;
     const name = shortNames.indexOf(short) === shortNames.lastIndexOf(short) ? short : futureId;

@@ -1,0 +1,130 @@
+import type { Registry } from "prom-client";
+
+import { apiDeployment, indexerSources, startApi, type RunningApi } from "../api/index.js";
+import {
+  ConfigError,
+  createIndexer,
+  createIndexerMetrics,
+  LEDGER_REDUCER_VERSION,
+  ledgerReducer,
+  silentLogger,
+  type Indexer,
+  type IndexerOptions,
+  type Logger,
+  type Reducer,
+  type SyncReport,
+} from "../indexer/index.js";
+import type { DeployedContract } from "../shared/deployment.js";
+
+/**
+ * The composition root: one ledger node is an indexer following a deployment into LevelDB, the HTTP API
+ * over what it indexes (in the same process: LevelDB allows one process per store), and one Prometheus
+ * registry for both. `npm start` (`scripts/start.ts`), the standalone node (`services/node/main.ts`), the
+ * API tests and the API benchmark all start it here.
+ */
+export interface LedgerNodeOptions {
+  /** JSON-RPC endpoint, http(s). */
+  rpcUrl: string;
+  /** LevelDB directory (created if missing). */
+  dbPath: string;
+  /** The deployment followed (an Ignition record, `readIgnitionDeployment`): its chain id is checked against the node's. */
+  deployment: { chainId?: number | undefined; contracts: readonly DeployedContract[] };
+  /** Folds the events into state. Default: the ledger's reducer (what the API reads); null: store the logs only. */
+  reducer?: Reducer | null;
+  /** Default: the ledger reducer's version when the reducer is the default one. */
+  reducerVersion?: string;
+  /** The HTTP API; absent: none. */
+  api?: {
+    /** 0 picks a free port (default 8080). */
+    port?: number;
+    /** Default 127.0.0.1. */
+    host?: string;
+    /** Default: the node's logger, `component: "api"`. */
+    logger?: Logger;
+    readyMaxLagBlocks?: number;
+  };
+  /** The indexer's logger (default: silent). */
+  logger?: Logger;
+  /** Where the indexer's and the API's metrics go (default: a registry of their own). */
+  registry?: Registry;
+  /** More of the indexer's settings: finality depth, polling, concurrency, ranges, timeouts, `onEvent`... */
+  indexer?: Omit<IndexerOptions, "rpcUrl" | "dbPath" | "contracts" | "reducer" | "reducerVersion" | "logger" | "metrics" | "expectedChainId">;
+}
+
+export interface LedgerNode {
+  readonly indexer: Indexer;
+  /** Undefined without `options.api`. */
+  readonly api: RunningApi | undefined;
+  /** Syncs to the head as it is now, once. */
+  syncOnce(): Promise<SyncReport>;
+  /** Follows the chain (the indexer's live mode) until `signal` aborts or, with `untilHead`, it is caught up. */
+  run(options?: { signal?: AbortSignal; untilHead?: boolean }): Promise<void>;
+  /** Stops the API, then the indexer, and closes the store. */
+  close(): Promise<void>;
+}
+
+/** The API could not listen (the port taken, the address not local...). */
+export class ApiListenError extends Error {
+  override name = "ApiListenError";
+}
+
+/**
+ * Opens the store, connects to the node (checking its chain id), and starts the API if asked; it does not
+ * sync yet: `syncOnce()` or `run()` do (so that `/ready` says 503 while the node catches up).
+ */
+export async function startLedgerNode(options: LedgerNodeOptions): Promise<LedgerNode> {
+  const logger = options.logger ?? silentLogger();
+  const defaultReducer = options.reducer === undefined;
+  const reducer = defaultReducer ? ledgerReducer : (options.reducer ?? undefined);
+  const reducerVersion = options.reducerVersion ?? (defaultReducer ? LEDGER_REDUCER_VERSION : undefined);
+  const { chainId, contracts } = options.deployment;
+  const indexer = await createIndexer({
+    ...options.indexer,
+    rpcUrl: options.rpcUrl,
+    dbPath: options.dbPath,
+    contracts,
+    ...(reducer === undefined ? {} : { reducer }),
+    ...(reducerVersion === undefined ? {} : { reducerVersion }),
+    ...(chainId === undefined ? {} : { expectedChainId: chainId }),
+    logger,
+    metrics: createIndexerMetrics(options.registry),
+  });
+
+  let api: RunningApi | undefined;
+  if (options.api !== undefined) {
+    const { port, host, readyMaxLagBlocks } = options.api;
+    try {
+      api = await startApi({
+        sources: indexerSources(indexer, contracts),
+        deployment: await apiDeployment(options.rpcUrl, indexer.chainId, contracts),
+        registry: indexer.metrics.registry,
+        logger: options.api.logger ?? logger.child({ component: "api" }),
+        ...(port === undefined ? {} : { port }),
+        ...(host === undefined ? {} : { host }),
+        ...(readyMaxLagBlocks === undefined ? {} : { readyMaxLagBlocks }),
+      });
+    } catch (error) {
+      await indexer.close();
+      if (error instanceof ConfigError) throw error;
+      throw new ApiListenError(`cannot serve the API on ${host ?? "127.0.0.1"}:${port ?? 8080}`, { cause: error });
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    indexer,
+    api,
+    syncOnce: () => indexer.syncOnce(),
+    run: (runOptions) => indexer.run(runOptions),
+    close() {
+      closing ??= (async () => {
+        try {
+          await api?.close();
+        } finally {
+          await indexer.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}
