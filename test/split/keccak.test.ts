@@ -1,8 +1,15 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { bytesToHex, keccak256 } from "viem";
+import { bytesToHex, concatBytes, keccak256 } from "viem";
 
-import { Keccak256Stream, keccak256Bytes, keccak256Into } from "../../ledger/encoding/keccak.js";
+import {
+  beginMessage,
+  finishDoubleKeccak,
+  hashSortedPair,
+  Keccak256Stream,
+  keccak256Bytes,
+  keccak256Into,
+} from "../../ledger/encoding/keccak.js";
 
 /** Messages around the rate (136 bytes) and its multiples, where padding and block boundaries bite. */
 const message = fc.oneof(
@@ -50,6 +57,34 @@ describe("split: WebAssembly keccak256", () => {
         expect(bytesToHex(a.digest())).to.equal(keccak256(first));
         expect(bytesToHex(b.digest())).to.equal(keccak256(second));
       }),
+    );
+  });
+
+  it("hashes leaves (keccak256 twice) and sorted pairs as viem's keccak256, between streams", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 135 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        message,
+        (leaf, left, right, streamed) => {
+          const stream = new Keccak256Stream().update(streamed);
+          const { bytes } = beginMessage();
+          bytes.set(leaf);
+          const out = new Uint32Array(12);
+          finishDoubleKeccak(leaf.length, out, 2);
+          expect(bytesToHex(new Uint8Array(out.buffer, 8, 32))).to.equal(keccak256(keccak256(leaf, "bytes")));
+
+          const nodes = new Uint32Array(8 * 3);
+          const nodeBytes = new Uint8Array(nodes.buffer);
+          nodeBytes.set(left, 32);
+          nodeBytes.set(right, 64);
+          hashSortedPair(nodes, nodeBytes, 8, 16, 0);
+          const [low, high] = bytesToHex(left) <= bytesToHex(right) ? [left, right] : [right, left];
+          expect(bytesToHex(nodeBytes.subarray(0, 32))).to.equal(keccak256(concatBytes([low, high])));
+          expect(bytesToHex(stream.digest())).to.equal(keccak256(streamed));
+        },
+      ),
     );
   });
 
