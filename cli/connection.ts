@@ -15,7 +15,7 @@ import {
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 import type { LedgerContractName } from "../ledger/events/index.js";
-import { readIgnitionDeployment } from "../services/shared/deployment.js";
+import { readIgnitionDeployment, type IgnitionDeployment } from "../services/shared/deployment.js";
 import { FailureError, InputError, type CliIO } from "./io.js";
 import { parseUint } from "./validate.js";
 
@@ -35,9 +35,9 @@ const HARDHAT_MNEMONIC = "test test test test test test test test test test test
 const DEV_CHAIN_IDS = new Set([31337]);
 
 /** The package root, where `ignition/deployments/` lives, whatever the working directory. */
-export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-export interface LedgerDeployment {
+interface LedgerDeployment {
   dir: string;
   /** The ledger's contracts by the reducers' names, and the settlement token when recorded. */
   addresses: Record<LedgerContractName, Address>;
@@ -68,7 +68,7 @@ const LEDGER_CONTRACTS: readonly LedgerContractName[] = [
 ];
 
 /** Checks the connection options without touching the network: a bad URL is bad input (exit 2). */
-export function rpcUrlOf(options: GlobalOptions, io: CliIO): string {
+function rpcUrlOf(options: GlobalOptions, io: CliIO): string {
   const url = options.rpcUrl ?? io.env.PROVENANCE_RPC_URL ?? DEFAULT_RPC_URL;
   let parsed: URL;
   try {
@@ -148,7 +148,7 @@ export async function connect(options: GlobalOptions, io: CliIO): Promise<Connec
   if (!existsSync(dir)) {
     throw new InputError(`no deployment recorded for chain ${chainId} at ${dir} (pass --deployment <dir|chain-id>)`, { argument: "--deployment" });
   }
-  let deployed;
+  let deployed: IgnitionDeployment;
   try {
     deployed = await readIgnitionDeployment(dir);
   } catch (error) {

@@ -16,7 +16,7 @@ import { CliError, EXIT, toJson, type CliIO, type ExitCode } from "./io.js";
  * The `provenance` program, built over an injected IO so that tests run it in-process. Every command
  * validates its input, then connects; `run` never throws and returns the exit code.
  */
-export function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
+function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
   const program = new Command("provenance");
   const cli = new CliContext(io, () => program.opts<GlobalOptions>());
   program

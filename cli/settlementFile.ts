@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import { z } from "zod";
 
+import { HEX_ADDRESS } from "../ledger/encoding/address.js";
 import { verifyAllocationProof } from "../ledger/split/index.js";
 import type { SettlementProposal } from "../ledger/state/index.js";
 import { InputError } from "./io.js";
@@ -13,10 +14,10 @@ import { parseWith } from "./validate.js";
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x + 64 hex digits");
 const decimal = z.string().regex(/^\d+$/, "must be a decimal integer string");
 
-export const settlementFileSchema = z.object({
+const settlementFileSchema = z.object({
   type: z.literal("provenance.settlement"),
   chainId: z.number().int(),
-  vault: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  vault: z.string().regex(HEX_ADDRESS),
   productId: decimal,
   policyVersion: z.number().int().nonnegative(),
   amount: decimal,
@@ -25,7 +26,7 @@ export const settlementFileSchema = z.object({
   inputsHash: hex32,
   epochId: decimal.optional(),
   leaves: z
-    .array(z.object({ index: decimal, account: z.string().regex(/^0x[0-9a-fA-F]{40}$/), amount: decimal, proof: z.array(hex32) }))
+    .array(z.object({ index: decimal, account: z.string().regex(HEX_ADDRESS), amount: decimal, proof: z.array(hex32) }))
     .min(1),
 });
 

@@ -47,7 +47,7 @@ function dedupe<T extends { type: string; name?: string }>(items: T[]): T[] {
   });
 }
 
-export function abiWithErrors(abi: Abi): Abi {
+function abiWithErrors(abi: Abi): Abi {
   return [...abi, ...ALL_ERRORS];
 }
 
@@ -83,7 +83,7 @@ const ID_ARGS = /^(assetId|reviewId|objectionId|grantId|contributionId|depositId
  * "ErrorName(arg: value, ...)" from a viem error, with what it means when the refusal is one a user can act on
  * (`explanation`, see refusals.ts), or undefined when it is not a contract revert.
  */
-export function describeRevert(error: unknown): { name: string; args: Record<string, unknown>; text: string; explanation?: string } | undefined {
+function describeRevert(error: unknown): { name: string; args: Record<string, unknown>; text: string; explanation?: string } | undefined {
   if (!(error instanceof BaseError)) return undefined;
   const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
@@ -91,7 +91,7 @@ export function describeRevert(error: unknown): { name: string; args: Record<str
     const inputs = "inputs" in revert.data.abiItem ? revert.data.abiItem.inputs : [];
     const values = revert.data.args ?? [];
     const args: Record<string, unknown> = {};
-    inputs.forEach((input, i) => (args[input.name ?? String(i)] = values[i]));
+    for (const [i, input] of inputs.entries()) args[input.name ?? String(i)] = values[i];
     const text = `${revert.data.errorName}(${inputs.map((input, i) => `${input.name ?? i}: ${String(values[i])}`).join(", ")})`;
     const explanation = explainRefusal(revert.data.errorName, args);
     return { name: revert.data.errorName, args, text, ...(explanation === undefined ? {} : { explanation }) };
@@ -146,7 +146,8 @@ export async function sendTx(connection: Connection, signer: Signer, call: TxCal
     if (event.eventName === "EvidenceAppended" || event.eventName === "Approval" || event.eventName === "Transfer") continue;
     for (const [name, value] of Object.entries(event.args)) {
       if (!ID_ARGS.test(name) || (typeof value !== "bigint" && typeof value !== "number")) continue;
-      const list = (ids[name] ??= []);
+      ids[name] ??= [];
+      const list = ids[name];
       if (!list.includes(BigInt(value))) list.push(BigInt(value));
     }
   }

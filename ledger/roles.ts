@@ -8,5 +8,3 @@ export const ROLE_IDS = {
   SETTLER: 5n,
   COURT: 6n,
 } as const;
-
-export type RoleName = keyof typeof ROLE_IDS;

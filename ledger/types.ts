@@ -77,3 +77,9 @@ export type DisputeKind = ValueOf<typeof DisputeKind>;
 export type DisputeStatus = ValueOf<typeof DisputeStatus>;
 export type EpochStatus = ValueOf<typeof EpochStatus>;
 export type Remedy = ValueOf<typeof Remedy>;
+
+/** The name of an enum's value, as the CLI and the API print it; `UNKNOWN_<n>` for a value the enum lacks. */
+export function enumName(values: Readonly<Record<string, number>>, value: number | bigint): string {
+  for (const [name, candidate] of Object.entries(values)) if (candidate === Number(value)) return name;
+  return `UNKNOWN_${value}`;
+}

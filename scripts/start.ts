@@ -77,7 +77,7 @@ if (embedded) {
   connection = await network.create({ network: "ledger" });
 }
 console.log(`${embedded ? "embedded chain" : "chain"}: ${rpcUrl}`);
-const { ethers, ignition, provider } = connection;
+const { ethers, provider } = connection;
 const chainId = (await ethers.provider.getNetwork()).chainId;
 const deploymentId = settings.LEDGER_DEPLOYMENT_ID ?? `chain-${chainId}`;
 

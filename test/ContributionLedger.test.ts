@@ -1368,7 +1368,7 @@ describe("ContributionLedger", () => {
         const [seq, head] = await scenario.registry.evidenceHead(assetId);
         expect(result.entries.length).to.equal(Number(seq));
         expect(result.head).to.equal(head);
-        result.entries.forEach((entry, index) => expect(entry.seq).to.equal(index + 1));
+        for (const [index, entry] of result.entries.entries()) expect(entry.seq).to.equal(index + 1);
         const byName: Record<string, number> = {};
         for (const entry of result.entries) byName[entry.eventName ?? "?"] = (byName[entry.eventName ?? "?"] ?? 0) + 1;
         counts[String(assetId)] = byName;

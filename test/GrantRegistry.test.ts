@@ -504,7 +504,7 @@ describe("GrantRegistry", () => {
         for (const [validFrom, validUntil] of [
           [now + DAY, now + DAY],
           [now + 2n * DAY, now + DAY],
-        ]) {
+        ] as const) {
           await expect(grants.connect(alice).grant(grantTerms(bob.address, assetId, Rights.USE, now, { validFrom, validUntil })))
             .to.be.revertedWithCustomError(grants, "GrantRegistryInvalidWindow")
             .withArgs(validFrom, validUntil);

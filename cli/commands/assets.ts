@@ -6,6 +6,7 @@ import {
   Classification,
   DataCategory,
   DisputeKind,
+  enumName,
   ReviewKind,
   TransferReason,
 } from "../../ledger/types.js";
@@ -16,8 +17,6 @@ import { parseAddress, parseAmount, parseDecimals, parseEnum, parseHash, parseId
 import { openDispute } from "./disputes.js";
 
 const names = (values: Record<string, number>) => Object.keys(values).join(", ");
-export const nameOf = (values: Record<string, number>, value: number | bigint): string =>
-  Object.keys(values).find((k) => values[k] === Number(value)) ?? String(value);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -196,10 +195,10 @@ export function registerAssets(program: Command, cli: CliContext): void {
       const [seq, head] = (await client.readContract({ ...registry, functionName: "evidenceHead", args: [assetId] })) as readonly [number, string];
       const value = {
         assetId,
-        kind: nameOf(AssetKind, info.kind),
-        category: nameOf(DataCategory, info.category),
-        classification: nameOf(Classification, info.classification),
-        status: nameOf(AssetStatus, info.status),
+        kind: enumName(AssetKind, info.kind),
+        category: enumName(DataCategory, info.category),
+        classification: enumName(Classification, info.classification),
+        status: enumName(AssetStatus, info.status),
         applicant: info.applicant,
         holder,
         noticeEndsAt: info.noticeEndsAt,

@@ -90,7 +90,7 @@ export function registerContributions(program: Command, cli: CliContext): void {
     .option("--evidence-hash <hash>", "hash of the evidence")
     .option("--evidence-uri <uri>", "where the evidence is", "")
     .action(async (opts: { file?: string; product?: string; stage?: string; role?: string; measure?: string; authorization: string; evidenceHash?: string; evidenceUri: string }) => {
-      let inputs;
+      let inputs: ReturnType<typeof parseRecord>[];
       if (opts.file !== undefined) {
         if (opts.product !== undefined) throw new InputError("--file and --product: give one or the other", { argument: "--file" });
         const records = parseWith(opts.file, recordsFileSchema, await cli.readJsonFile(opts.file, "--file"));

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Address, Hex } from "viem";
 
 import { escrowAccount } from "../../ledger/split/index.js";
-import { DisputeKind, DisputeStatus, Remedy } from "../../ledger/types.js";
+import { DisputeKind, DisputeStatus, enumName, Remedy } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
 import { readPostedSettlement, recomputeSettlement } from "../postedSettlement.js";
@@ -11,7 +11,6 @@ import { parseSettlementFile, type Leaf } from "../settlementFile.js";
 import { formatToken, settlementToken } from "../token.js";
 import { ABIS, type EmittedEvent, type TxResult } from "../tx.js";
 import { parseAddress, parseAmount, parseDecimals, parseEnum, parseHash, parseId, parseText, parseUint } from "../validate.js";
-import { nameOf } from "./assets.js";
 import { ensureAllowance } from "./revenue.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -30,7 +29,7 @@ const REMEDY_KINDS: Partial<Record<number, number>> = {
 const STANDING_KINDS: ReadonlySet<number> = new Set([DisputeKind.CONTRIBUTION, DisputeKind.SETTLEMENT, DisputeKind.POLICY]);
 
 /** A dispute as `IDisputeCourt.dispute` returns it. */
-export interface CourtDispute {
+interface CourtDispute {
   kind: number;
   status: number;
   remedy: number;
@@ -55,7 +54,7 @@ function court(cli: CliContext) {
 }
 
 /** The dispute `disputeId`, or bad input naming the argument when there is none. */
-export async function readDispute(cli: CliContext, disputeId: bigint, argument = "dispute"): Promise<CourtDispute> {
+async function readDispute(cli: CliContext, disputeId: bigint, argument = "dispute"): Promise<CourtDispute> {
   const { read } = await court(cli);
   const count = await read<bigint>("disputeCount");
   if (disputeId > count) throw new InputError(`${argument}: there is no dispute ${disputeId} (the last is ${count})`, { argument });
@@ -85,7 +84,7 @@ export async function openDispute(cli: CliContext, input: OpenDisputeInput): Pro
   const signer = cli.account().account.address;
   const { read, address } = await court(cli);
   const token = await settlementToken(cli);
-  const kindName = nameOf(DisputeKind, input.kind);
+  const kindName = enumName(DisputeKind, input.kind);
   const minimum = await read<bigint>("minimumBond", [input.kind]);
   const bond = input.bond ?? minimum;
   if (bond < minimum) {
@@ -196,7 +195,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       }
       const standingId = parseUint("--standing", opts.standing);
       if (standingId !== 0n && !STANDING_KINDS.has(disputeKind)) {
-        throw new InputError(`--standing: only a CONTRIBUTION, SETTLEMENT or POLICY dispute names a standing, not ${nameOf(DisputeKind, disputeKind)}`, { argument: "--standing" });
+        throw new InputError(`--standing: only a CONTRIBUTION, SETTLEMENT or POLICY dispute names a standing, not ${enumName(DisputeKind, disputeKind)}`, { argument: "--standing" });
       }
       await openDispute(cli, {
         action: "dispute open",
@@ -259,7 +258,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       const record = await readDispute(cli, disputeId);
       const kindOfRemedy = REMEDY_KINDS[remedy];
       if (kindOfRemedy !== undefined && record.kind !== kindOfRemedy) {
-        throw new InputError(`remedy: ${remedyName.toUpperCase()} is not a remedy of a ${nameOf(DisputeKind, record.kind)} dispute`, { argument: "remedy" });
+        throw new InputError(`remedy: ${remedyName.toUpperCase()} is not a remedy of a ${enumName(DisputeKind, record.kind)} dispute`, { argument: "remedy" });
       }
       const result = await cli.send({ action: "dispute rule", contract: "DisputeCourt", functionName: "rule", args: [disputeId, ruling] }, { print: false });
       const token = await settlementToken(cli);
@@ -334,14 +333,14 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       }
       const record = await readDispute(cli, disputeId);
       if (record.kind !== DisputeKind.CONTRIBUTION) {
-        throw new InputError(`dispute: dispute ${disputeId} is a ${nameOf(DisputeKind, record.kind)} dispute; only contribution disputes hold escrow`, { argument: "dispute" });
+        throw new InputError(`dispute: dispute ${disputeId} is a ${enumName(DisputeKind, record.kind)} dispute; only contribution disputes hold escrow`, { argument: "dispute" });
       }
       if (record.status === DisputeStatus.OPEN) {
         throw knownRefusal("dispute release-escrow", "DisputeCourtStillOpen", { disputeId });
       }
       const { epochId, leaf } = await escrowLeafOf(cli, disputeId, record.assetId, opts);
       let contributorPart: bigint;
-      const outcome = record.status === DisputeStatus.LAPSED ? "LAPSED" : nameOf(Remedy, record.remedy);
+      const outcome = record.status === DisputeStatus.LAPSED ? "LAPSED" : enumName(Remedy, record.remedy);
       if (record.remedy === Remedy.ADJUST_CONTRIBUTION) {
         if (givenPart === undefined) {
           throw new InputError(`--contributor-part: dispute ${disputeId} was ruled ADJUST_CONTRIBUTION: give the contributor's part of the leaf's ${leaf.amount} (the rest returns to unsettled revenue)`, {
@@ -388,9 +387,9 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       );
       const value = {
         disputeId,
-        kind: nameOf(DisputeKind, record.kind),
-        status: nameOf(DisputeStatus, record.status),
-        remedy: nameOf(Remedy, record.remedy),
+        kind: enumName(DisputeKind, record.kind),
+        status: enumName(DisputeStatus, record.status),
+        remedy: enumName(Remedy, record.remedy),
         assetId: record.assetId,
         subjectId: record.subjectId,
         claimant: record.claimant,

@@ -3,6 +3,7 @@ import { getAddress, toEventSelector, type AbiEvent, type AbiParameter, type Add
 import { z } from "zod";
 
 import { assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../../ledger/abi.js";
+import { HEX_ADDRESS } from "../../ledger/encoding/address.js";
 import type { RawLog } from "../../ledger/events/index.js";
 import { checkChain, genesisHead, payloadHashOf, replayEvidence } from "../../ledger/evidence/index.js";
 import { progressOn, readLogs } from "../chainData.js";
@@ -26,7 +27,7 @@ const reportSchema = z.object({
   type: z.literal("provenance.evidence-report"),
   version: z.literal(1),
   chainId: z.number().int(),
-  registry: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  registry: z.string().regex(HEX_ADDRESS),
   assetId: decimal,
   genesis: hex32,
   entries: z.array(
@@ -34,7 +35,7 @@ const reportSchema = z.object({
       seq: z.number().int().positive(),
       kind: hex32,
       eventName: z.string().nullable(),
-      actor: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+      actor: z.string().regex(HEX_ADDRESS),
       transactionHash: hex32,
       blockNumber: decimal,
       timestamp: decimal,
@@ -71,7 +72,7 @@ function revive(parameter: AbiParameter, value: unknown): unknown {
 }
 
 /** Re-checks a report: genesis, every head, every payload hash from the event's arguments, the on-chain head. */
-export function verifyReport(report: Report): { ok: boolean; head: Hex; problems: Record<string, unknown>[] } {
+function verifyReport(report: Report): { ok: boolean; head: Hex; problems: Record<string, unknown>[] } {
   const problems: Record<string, unknown>[] = [];
   const genesis = genesisHead(BigInt(report.chainId), getAddress(report.registry), BigInt(report.assetId));
   if (genesis !== report.genesis) problems.push({ kind: "genesis-mismatch", expected: genesis, recorded: report.genesis });

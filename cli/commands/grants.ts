@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { Address, Hex } from "viem";
 import { z } from "zod";
 
+import { HEX_ADDRESS } from "../../ledger/encoding/address.js";
 import { GRANT_EIP712_TYPES, grantEip712Domain } from "../../ledger/grants/signing.js";
 import { Rights, ScopeKind, UsageMode } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
@@ -10,7 +11,7 @@ import { ABIS } from "../tx.js";
 import { parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseUint, parseWith } from "../validate.js";
 
 /** The contract's `GrantTerms`, validated. */
-export interface GrantTerms {
+interface GrantTerms {
   grantee: Address;
   assetId: bigint;
   rights: number;
@@ -39,7 +40,7 @@ interface TermsOptions {
 const ZERO_HASH = `0x${"00".repeat(32)}` as Hex;
 
 /** Rights as names joined by commas (`USE,PROCESS`) or their bit set as a number (1..15). */
-export function parseRights(name: string, raw: string): number {
+function parseRights(name: string, raw: string): number {
   if (/^\d+$/.test(raw.trim())) {
     const value = Number(parseUint(name, raw, 8));
     if (value < 1 || value > Rights.ALL) throw new InputError(`${name}: ${value} is not a set of rights (1..15)`, { argument: name });
@@ -68,7 +69,7 @@ function addTermsOptions(command: Command, withAsset: boolean): Command {
     );
 }
 
-export function parseTerms(opts: TermsOptions, assetId?: bigint): GrantTerms {
+function parseTerms(opts: TermsOptions, assetId?: bigint): GrantTerms {
   const scopeKind = parseEnum("--scope", ScopeKind, opts.scope);
   const scopeData = opts.scopeData === undefined ? ZERO_HASH : parseHash("--scope-data", opts.scopeData, { allowZero: true });
   if ((scopeKind === ScopeKind.WHOLE) !== (scopeData === ZERO_HASH)) {
@@ -104,7 +105,7 @@ async function withStart(cli: CliContext, opts: TermsOptions, terms: GrantTerms)
 }
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x + 64 hex digits");
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+const address = z.string().regex(HEX_ADDRESS, "must be an address");
 const uint = z.union([z.string().regex(/^\d+$/, "must be a non-negative integer"), z.number().int().nonnegative()]).transform((v) => BigInt(v));
 
 /** A signed grant as `grant sign` writes it and `grant submit-signed` reads it. */

@@ -19,29 +19,3 @@ export const CONFIRM_CONTRIBUTIONS_EIP712_TYPES = {
 export function contributionsEip712Domain(chainId: bigint, contributionLedger: Address) {
   return { name: "ProvenanceLedger Contributions", version: "1", chainId, verifyingContract: contributionLedger } as const;
 }
-
-/** What a holder signs to confirm `contributionIds`: the message of {@link CONFIRM_CONTRIBUTIONS_EIP712_TYPES}. */
-export interface ConfirmContributionsMessage {
-  holder: Address;
-  contributionIds: readonly bigint[];
-  nonce: bigint;
-  deadline: bigint;
-}
-
-/**
- * The whole typed data of a signed confirmation, ready for viem's `signTypedData` / `hashTypedData` (or
- * ethers' `signTypedData` with `domain`, `types` and `message`).
- */
-export function confirmContributionsTypedData(chainId: bigint, contributionLedger: Address, message: ConfirmContributionsMessage) {
-  return {
-    domain: contributionsEip712Domain(chainId, contributionLedger),
-    types: CONFIRM_CONTRIBUTIONS_EIP712_TYPES,
-    primaryType: "ConfirmContributions",
-    message: {
-      holder: message.holder,
-      contributionIds: [...message.contributionIds],
-      nonce: message.nonce,
-      deadline: message.deadline,
-    },
-  } as const;
-}

@@ -2,7 +2,8 @@ import type { Address } from "viem";
 
 import { keccak256Into } from "./keccak.js";
 
-const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+/** The shape of an address: 0x and 40 hex digits, any case. Every address check of the project starts here. */
+export const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** By character code: 1 digit, 2 a-f, 3 A-F, 0 anything else (in range). */
 const CHAR_KIND = new Uint8Array(128);
 for (let c = 0x30; c <= 0x39; c += 1) CHAR_KIND[c] = 1;
@@ -28,6 +29,19 @@ function hasValidChecksum(address: string): boolean {
     if (char >= 0x41 && char <= 0x46 && nibble < 8) return false; // A-F where a-f is due
   }
   return true;
+}
+
+/**
+ * Whether an address's letter case is acceptable: all lower or all upper case carries no checksum; mixed
+ * case must be the EIP-55 checksum (a typo in a checksummed address is caught). False for a malformed one.
+ */
+export function hasValidCase(address: string): boolean {
+  if (!HEX_ADDRESS.test(address)) return false;
+  const digits = address.slice(2);
+  const lower = digits.toLowerCase();
+  if (digits === lower || digits === digits.toUpperCase()) return true;
+  for (let i = 0; i < 40; i += 1) ascii[i] = lower.charCodeAt(i);
+  return hasValidChecksum(address);
 }
 
 /**

@@ -215,10 +215,10 @@ function instantiate(): Permutation {
   if (permutation !== undefined) return permutation;
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const instance = new wasm.Instance(new wasm.Module(moduleBytes()), {});
-  const f = instance.exports["f"] as (pointer: number) => void;
-  const memory = new Uint8Array((instance.exports["memory"] as { buffer: ArrayBuffer }).buffer);
+  const f = instance.exports.f as (pointer: number) => void;
+  const memory = new Uint8Array((instance.exports.memory as { buffer: ArrayBuffer }).buffer);
   const constants = new DataView(memory.buffer, RC_OFFSET, 8 * 24);
-  roundConstants().forEach((rc, i) => constants.setBigUint64(8 * i, rc, true));
+  for (const [i, rc] of roundConstants().entries()) constants.setBigUint64(8 * i, rc, true);
   const state = memory.subarray(STATE_OFFSET, STATE_OFFSET + 200);
   permutation = {
     f,
@@ -256,7 +256,7 @@ export function keccak256Into(
       state.fill(0, RATE);
       fresh = false;
     } else {
-      for (let i = 0; i < RATE; i += 1) state[i] ^= input[offset + i]!;
+      for (let i = 0; i < RATE; i += 1) state[i]! ^= input[offset + i]!;
     }
     f(STATE_OFFSET);
     offset += RATE;
@@ -266,10 +266,10 @@ export function keccak256Into(
     for (let i = 0; i < rest; i += 1) state[i] = input[offset + i]!;
     state.fill(0, rest);
   } else {
-    for (let i = 0; i < rest; i += 1) state[i] ^= input[offset + i]!;
+    for (let i = 0; i < rest; i += 1) state[i]! ^= input[offset + i]!;
   }
-  state[rest] ^= 0x01;
-  state[RATE - 1] ^= 0x80;
+  state[rest]! ^= 0x01;
+  state[RATE - 1]! ^= 0x80;
   f(STATE_OFFSET);
   out.set(digest, outOffset);
 }
@@ -301,7 +301,7 @@ export class Keccak256Stream {
     let filled = this.filled;
     for (let offset = 0; offset < bytes.length; ) {
       const take = Math.min(RATE - filled, bytes.length - offset);
-      for (let i = 0; i < take; i += 1) state[filled + i] ^= bytes[offset + i]!;
+      for (let i = 0; i < take; i += 1) state[filled + i]! ^= bytes[offset + i]!;
       filled += take;
       offset += take;
       if (filled === RATE) {
@@ -317,8 +317,8 @@ export class Keccak256Stream {
     if (this.done) throw new Error("keccak256 stream already digested");
     this.done = true;
     const { f, state, digest } = this.load();
-    state[this.filled] ^= 0x01;
-    state[RATE - 1] ^= 0x80;
+    state[this.filled]! ^= 0x01;
+    state[RATE - 1]! ^= 0x80;
     f(STATE_OFFSET);
     streamInState = undefined;
     return digest.slice();
@@ -363,8 +363,8 @@ export function beginMessage(): { bytes: Uint8Array; view: DataView } {
  */
 export function finishDoubleKeccak(length: number, out: Uint32Array, outWord: number): void {
   const { f, state, words } = permutation ?? instantiate();
-  state[length] ^= 0x01;
-  state[RATE - 1] ^= 0x80;
+  state[length]! ^= 0x01;
+  state[RATE - 1]! ^= 0x80;
   f(STATE_OFFSET);
   // The digest stays in place as the second message.
   words.fill(0, 8);

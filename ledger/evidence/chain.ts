@@ -1,5 +1,6 @@
 import { bytesToHex, encodeAbiParameters, hexToBytes, keccak256, type Address, type Hex } from "viem";
 
+import { HEX_ADDRESS } from "../encoding/address.js";
 import { keccak256Bytes } from "../encoding/keccak.js";
 
 /**
@@ -31,18 +32,17 @@ export function genesisHead(chainId: bigint, registry: Address, assetId: bigint)
 }
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /**
  * head_n = keccak256(abi.encode(head_{n-1}, n, kind, payloadHash, actor, timestamp)). Six static words,
  * laid out by hand: a long chain is replayed in time proportional to its length, at a few microseconds an
  * entry (`encodeAbiParameters` cost ten times more). The shapes are checked as the encoder would.
  */
-export function nextHead(previousHead: Hex, link: EvidenceLink): Hex {
+function nextHead(previousHead: Hex, link: EvidenceLink): Hex {
   if (!BYTES32.test(previousHead) || !BYTES32.test(link.kind) || !BYTES32.test(link.payloadHash)) {
     throw new TypeError("an evidence head, kind and payload hash are 32-byte hex strings");
   }
-  if (!ADDRESS.test(link.actor)) throw new TypeError(`actor ${link.actor} is not an address`);
+  if (!HEX_ADDRESS.test(link.actor)) throw new TypeError(`actor ${link.actor} is not an address`);
   if (!Number.isInteger(link.seq) || link.seq < 0 || link.seq > 0xffffffff) throw new RangeError(`seq ${link.seq} is not a uint32`);
   if (link.timestamp < 0n || link.timestamp >= 1n << 64n) throw new RangeError(`timestamp ${link.timestamp} is not a uint64`);
   return keccakHex(

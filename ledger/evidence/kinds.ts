@@ -25,5 +25,3 @@ export const EVIDENCE_EVENTS = {
   RevenueVault: ["RevenueDeposited", "SettlementPosted", "SettlementRejected", "SettlementPaused", "SettlementResumed"],
   DisputeCourt: ["DisputeOpened", "DisputeEvidenceSubmitted", "DisputeRuled", "DisputeLapsed"],
 } as const;
-
-export type EvidenceEventName = (typeof EVIDENCE_EVENTS)[keyof typeof EVIDENCE_EVENTS][number];

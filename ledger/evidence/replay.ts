@@ -102,7 +102,7 @@ function payloadHashFromDecoded(event: AbiEvent, log: Pick<RawLog, "topics" | "d
 }
 
 /** One replayed entry: the chain entry, the domain event it commits to, and where both are. */
-export interface ReplayedEntry extends EvidenceEntry {
+interface ReplayedEntry extends EvidenceEntry {
   eventName: string | undefined;
   args: Readonly<Record<string, unknown>> | undefined;
   blockNumber: bigint;

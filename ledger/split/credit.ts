@@ -22,14 +22,13 @@
  * plain split. The vault refuses a settlement whose state block precedes the last settlement or rejection
  * of its product and version, so each credit is taken by exactly one settlement.
  */
-import type { Address } from "viem";
+import { maxUint256, type Address } from "viem";
 
 import { normalizeAddress } from "./address.js";
 import { SplitError } from "./errors.js";
 import { splitRevenue } from "./split.js";
 import type { Allocation, AllocationEntry, CreditedSplitInput, SplitCredit } from "./types.js";
 
-const MAX_UINT256 = 2n ** 256n - 1n;
 
 /**
  * Validates credits: accounts lower-case (a checksum typo refused), amounts positive uint256, one credit per
@@ -41,7 +40,7 @@ export function checkCredits(credits: unknown): SplitCredit[] {
   const checked = (credits as readonly Partial<SplitCredit>[]).map((credit): SplitCredit => {
     const account = normalizeAddress(credit?.account, "credited account");
     const amount: unknown = credit?.amount;
-    if (typeof amount !== "bigint" || amount <= 0n || amount > MAX_UINT256) {
+    if (typeof amount !== "bigint" || amount <= 0n || amount > maxUint256) {
       throw new SplitError("INVALID_CREDIT", `credit of ${account} is not a positive uint256: ${String(amount)}`, { account, amount });
     }
     return { account, amount };
@@ -56,25 +55,22 @@ export function checkCredits(credits: unknown): SplitCredit[] {
   return checked;
 }
 
-export type CreditedAllocationParameters = CreditedSplitInput;
-export type CreditedAllocationReturnType = Allocation;
-
 /**
  * The allocation of `amount` that credits what rejected settlements already paid: see the module comment.
  * Without credits, exactly {@link splitRevenue}'s allocation. With credits, every entry carries its
  * `credit` (0 for an account not paid before) and keeps its basis in the split of `amount + Σ credits`;
  * `credits` on the allocation says what was credited and whether the amount had to be prorated.
  */
-export function creditedAllocation({ credits, ...input }: CreditedAllocationParameters): CreditedAllocationReturnType {
+export function creditedAllocation({ credits, ...input }: CreditedSplitInput): Allocation {
   const checked = checkCredits(credits);
   if (checked.length === 0) return splitRevenue(input);
   const { amount } = input;
-  if (typeof amount !== "bigint" || amount <= 0n || amount > MAX_UINT256) {
+  if (typeof amount !== "bigint" || amount <= 0n || amount > maxUint256) {
     throw new SplitError("INVALID_AMOUNT", `the amount to split must be a positive uint256: ${String(amount)}`, { amount });
   }
   let total = 0n;
   for (const credit of checked) total += credit.amount;
-  if (amount + total > MAX_UINT256) {
+  if (amount + total > maxUint256) {
     throw new SplitError("INVALID_AMOUNT", `the amount plus the credits is not a uint256: ${amount} + ${total}`, { amount, credits: total });
   }
   const whole = splitRevenue({ ...input, amount: amount + total });

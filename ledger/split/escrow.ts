@@ -1,5 +1,7 @@
 import { keccak256, stringToBytes, type Address } from "viem";
 
+import { HEX_ADDRESS } from "../encoding/address.js";
+
 /**
  * The fixed top 96 bits of every escrow account: `uint96(bytes12(keccak256("provenance-ledger.escrow")))`
  * (keccak of the UTF-8 string), as `EscrowAccounts.TAG`.
@@ -24,7 +26,6 @@ export function escrowAccount(disputeId: bigint): Address {
 }
 
 const TAG_HEX = ESCROW_TAG.toString(16).padStart(24, "0");
-const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /** Whether `account` (any case) is the escrow account of some dispute: its top 96 bits are the tag. */
 export function isEscrowAccount(account: string): boolean {

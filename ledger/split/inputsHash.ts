@@ -1,4 +1,4 @@
-import { bytesToHex, encodeAbiParameters, keccak256, type Hex } from "viem";
+import { bytesToHex, encodeAbiParameters, keccak256, maxUint256, type Hex } from "viem";
 
 import { writeAddress, writeUint256 } from "../encoding/address.js";
 import { checkCredits } from "./credit.js";
@@ -43,22 +43,18 @@ import type { CreditedSplitInput } from "./types.js";
  * with a royalty of 0 included); an ancestor reached by several paths has one context hash, used in
  * each of its children's `parentsHash`. The input is validated as {@link creditedAllocation} validates it.
  */
-export const SPLIT_INPUTS_DOMAIN = "provenance-ledger.split-inputs.v1";
+const SPLIT_INPUTS_DOMAIN = "provenance-ledger.split-inputs.v1";
 
-const MAX_UINT256 = 2n ** 256n - 1n;
 const CONTRIBUTION_BYTES = 6 * 32;
 
-export type SplitInputsHashParameters = CreditedSplitInput;
-export type SplitInputsHashReturnType = Hex;
-
-export function splitInputsHash({ amount, context, resolveParent, credits }: SplitInputsHashParameters): SplitInputsHashReturnType {
-  if (typeof amount !== "bigint" || amount <= 0n || amount > MAX_UINT256) {
+export function splitInputsHash({ amount, context, resolveParent, credits }: CreditedSplitInput): Hex {
+  if (typeof amount !== "bigint" || amount <= 0n || amount > maxUint256) {
     throw new SplitError("INVALID_AMOUNT", `the amount to split must be a positive uint256: ${String(amount)}`, { amount });
   }
   const checkedCredits = checkCredits(credits);
   let creditTotal = 0n;
   for (const credit of checkedCredits) creditTotal += credit.amount;
-  if (amount + creditTotal > MAX_UINT256) {
+  if (amount + creditTotal > maxUint256) {
     throw new SplitError("INVALID_AMOUNT", `the amount plus the credits is not a uint256: ${amount} + ${creditTotal}`, {
       amount,
       credits: creditTotal,

@@ -10,7 +10,7 @@ export type Jsonified<T> = T extends bigint
       : T;
 
 /** A copy of `value` with every bigint as its decimal string: ready for `JSON.stringify`. */
-export function toJsonValue<T>(value: T): Jsonified<T> {
+function toJsonValue<T>(value: T): Jsonified<T> {
   return convert(value) as Jsonified<T>;
 }
 

@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import { maxUint256, type Address } from "viem";
 
 import { addressProblem, toAccount } from "../encoding/address.js";
 import { EmptyStageRule, Stage } from "../types.js";
@@ -18,7 +18,6 @@ export const MAX_LINEAGE_DEPTH = 32;
  */
 export const MAX_LINEAGE_VISITS = 10_000;
 
-const MAX_UINT256 = 2n ** 256n - 1n;
 const MAX_UINT32 = 2 ** 32 - 1;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -42,14 +41,14 @@ export interface CheckedContext {
 }
 
 /** A validated sub-grantor: account lower-case. */
-export interface CheckedLicensor {
+interface CheckedLicensor {
   account: Address;
   royaltyBps: number;
   grantId: bigint;
 }
 
 /** A validated parent: licensors by grant id ascending (an empty list for a direct grant). */
-export interface CheckedParent {
+interface CheckedParent {
   assetId: bigint;
   royaltyBps: number;
   licensors: readonly CheckedLicensor[];
@@ -66,9 +65,9 @@ const isInt = (value: unknown, max: number): value is number =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max;
 
 /** Validates a context; throws a {@link SplitError} naming the asset and the faulty field. */
-export function checkContext(context: SplitContext): CheckedContext {
+function checkContext(context: SplitContext): CheckedContext {
   const assetId: unknown = context.assetId;
-  if (!isUint(assetId, MAX_UINT256)) {
+  if (!isUint(assetId, maxUint256)) {
     throw new SplitError("INVALID_ASSET", `asset id is not a uint256: ${String(assetId)}`, { assetId });
   }
   const at = { assetId };
@@ -125,7 +124,7 @@ export function checkContext(context: SplitContext): CheckedContext {
   for (let i = 0; i < contributions.length; i += 1) {
     const c = contributions[i]!;
     const id: unknown = c.id;
-    if (!isUint(id, MAX_UINT256)) {
+    if (!isUint(id, maxUint256)) {
       throw new SplitError("INVALID_CONTRIBUTION", `${where}: contribution id is not a uint256: ${String(id)}`, { ...at, id });
     }
     if (ascending && id <= previous) ascending = false;
@@ -139,7 +138,7 @@ export function checkContext(context: SplitContext): CheckedContext {
       });
     }
     const measure: unknown = c.measure;
-    if (!isUint(measure, MAX_UINT256) || measure === 0n) {
+    if (!isUint(measure, maxUint256) || measure === 0n) {
       throw new SplitError("INVALID_CONTRIBUTION", `${where}: contribution ${id} has a measure that is not positive: ${String(measure)}`, {
         ...at,
         id,
@@ -185,7 +184,7 @@ export function checkContext(context: SplitContext): CheckedContext {
   let licensorBps = 0;
   const parents = context.parents.map((p): CheckedParent => {
     const parentId: unknown = p.assetId;
-    if (!isUint(parentId, MAX_UINT256)) {
+    if (!isUint(parentId, maxUint256)) {
       throw new SplitError("INVALID_ASSET", `${where}: parent asset id is not a uint256: ${String(parentId)}`, {
         ...at,
         parent: parentId,
@@ -239,7 +238,7 @@ function checkLicensors(value: unknown, where: string, at: Readonly<Record<strin
   }
   const licensors = (value as readonly Partial<CheckedLicensor>[]).map((l): CheckedLicensor => {
     const grantId: unknown = l?.grantId;
-    if (!isUint(grantId, MAX_UINT256) || grantId === 0n) {
+    if (!isUint(grantId, maxUint256) || grantId === 0n) {
       throw new SplitError("INVALID_ROYALTY", `${where}: licensor of parent ${parent} has a grant id that is not a positive uint256: ${String(grantId)}`, {
         ...at,
         grantId,

@@ -48,7 +48,7 @@
  * denominators are ordered exactly: first by `floor(2^53 · remainder / denominator)`, then, only when that
  * ties, by cross-multiplication.
  */
-import type { Address } from "viem";
+import { maxUint256, type Address } from "viem";
 
 import { EmptyStageRule, Stage } from "../types.js";
 import { SplitError } from "./errors.js";
@@ -57,12 +57,8 @@ import { BPS, loadLineage, type LineageNode } from "./lineage.js";
 import { sortByAccount } from "./order.js";
 import type { Allocation, AllocationEntry, BasisComponent, Fraction, SplitInput, StageValue } from "./types.js";
 
-const MAX_UINT256 = 2n ** 256n - 1n;
 const BPS_N = BigInt(BPS);
 const STAGES = [Stage.COLLECTION, Stage.PROCESSING, Stage.CIRCULATION, Stage.APPLICATION] as const;
-
-export type SplitRevenueParameters = SplitInput;
-export type SplitRevenueReturnType = Allocation;
 
 /**
  * A component as the walk credits it. Several contributions of one account in one stage of one context
@@ -82,7 +78,7 @@ type Draft =
   | { kind: "licensor"; path: readonly bigint[]; grantId: bigint; share: Fraction };
 
 /** Splits `amount` of the product's revenue; see the module comment for the rules. */
-export function splitRevenue({ amount, context, resolveParent }: SplitRevenueParameters): SplitRevenueReturnType {
+export function splitRevenue({ amount, context, resolveParent }: SplitInput): Allocation {
   checkAmount(amount);
   const lineage = loadLineage(context, resolveParent);
 
@@ -275,7 +271,7 @@ function walkLineage(lineage: LineageNode, inflow: Fraction, credit: (account: A
 }
 
 function checkAmount(amount: unknown): asserts amount is bigint {
-  if (typeof amount !== "bigint" || amount <= 0n || amount > MAX_UINT256) {
+  if (typeof amount !== "bigint" || amount <= 0n || amount > maxUint256) {
     throw new SplitError("INVALID_AMOUNT", `the amount to split must be a positive uint256: ${String(amount)}`, { amount });
   }
 }

@@ -1,6 +1,6 @@
-import { bytesToHex, hexToBytes, type Address, type Hex } from "viem";
+import { bytesToHex, hexToBytes, maxUint256, type Address, type Hex } from "viem";
 
-import { writeAddress, writeUint256 } from "../encoding/address.js";
+import { HEX_ADDRESS, writeAddress, writeUint256 } from "../encoding/address.js";
 import { beginMessage, finishDoubleKeccak, hashSortedPair, keccak256Into } from "../encoding/keccak.js";
 import { sortByLeadingKey } from "./order.js";
 import type { Allocation } from "./types.js";
@@ -42,13 +42,8 @@ export interface AllocationTree {
   claimAt(index: number): AllocationClaim;
 }
 
-export type AllocationTreeParameters = Allocation;
-export type AllocationTreeReturnType = AllocationTree;
-
 const LEAF_BYTES = 96;
-const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const HEX_NODE = /^0x[0-9a-fA-F]{64}$/;
-const MAX_UINT256 = 2n ** 256n - 1n;
 
 /** -1, 0 or 1 as the 32 bytes at `a` compare with those at `b` (both in `bytes`). */
 function compareNodes(bytes: Uint8Array, a: number, b: number): number {
@@ -63,7 +58,7 @@ function compareNodes(bytes: Uint8Array, a: number, b: number): number {
  * Builds the allocation's tree. The entries must be as {@link splitRevenue} returns them: accounts
  * lower-case and strictly ascending, amounts positive, summing to the allocation's amount.
  */
-export function allocationTree(allocation: AllocationTreeParameters): AllocationTreeReturnType {
+export function allocationTree(allocation: Allocation): AllocationTree {
   const entries = allocation.entries;
   const n = entries.length;
   if (n === 0) throw new Error("an allocation tree needs at least one entry");
@@ -75,7 +70,7 @@ export function allocationTree(allocation: AllocationTreeParameters): Allocation
   let previous = "";
   for (let i = 0; i < n; i += 1) {
     const { account, amount } = entries[i]!;
-    if (amount <= 0n || amount > MAX_UINT256) throw new Error(`allocation entry ${i}: amount ${amount} is not a positive uint256`);
+    if (amount <= 0n || amount > maxUint256) throw new Error(`allocation entry ${i}: amount ${amount} is not a positive uint256`);
     const { bytes, view } = beginMessage();
     if (!writeAddress(bytes, 44, account)) throw new Error(`allocation entry ${i}: not a lower-case hex address: ${account}`);
     if (!(previous < account)) throw new Error(`allocation entries must be by account ascending, without repeats (entry ${i})`);
@@ -139,7 +134,7 @@ function sortLeaves(bytes: Uint8Array, n: number): Uint32Array {
 
 /** The leaf hash the vault computes: `keccak256(bytes.concat(keccak256(abi.encode(index, account, amount))))`. */
 export function allocationLeafHash(leaf: AllocationLeaf): Hex {
-  if (leaf.index < 0n || leaf.index > MAX_UINT256 || leaf.amount < 0n || leaf.amount > MAX_UINT256) {
+  if (leaf.index < 0n || leaf.index > maxUint256 || leaf.amount < 0n || leaf.amount > maxUint256) {
     throw new RangeError(`leaf (${leaf.index}, ${leaf.account}, ${leaf.amount}): index and amount must be uint256`);
   }
   const out = new Uint32Array(8);
@@ -154,8 +149,8 @@ export function allocationLeafHash(leaf: AllocationLeaf): Hex {
 /** Whether `proof` proves `leaf` under `root`, as OpenZeppelin's `MerkleProof.verify` in the vault decides. */
 export function verifyAllocationProof(root: Hex, leaf: AllocationLeaf, proof: readonly Hex[]): boolean {
   if (!HEX_NODE.test(root) || !proof.every((node) => HEX_NODE.test(node))) return false;
-  if (!HEX_ADDRESS.test(leaf.account) || leaf.index < 0n || leaf.index > MAX_UINT256) return false;
-  if (leaf.amount < 0n || leaf.amount > MAX_UINT256) return false;
+  if (!HEX_ADDRESS.test(leaf.account) || leaf.index < 0n || leaf.index > maxUint256) return false;
+  if (leaf.amount < 0n || leaf.amount > maxUint256) return false;
   // pair = computed ‖ sibling, swapped when the sibling is lower.
   const pair = new Uint8Array(64);
   pair.set(hexToBytes(allocationLeafHash(leaf)), 0);

@@ -6,7 +6,7 @@ import type { Stage } from "../types.js";
 export type StageValue = (typeof Stage)[keyof typeof Stage];
 
 /** What happens to the weight of a stage without contributions (the contracts' `EmptyStageRule`). */
-export type EmptyStageRuleName = "TO_HOLDER" | "PRO_RATA";
+type EmptyStageRuleName = "TO_HOLDER" | "PRO_RATA";
 
 /**
  * A product's split policy, as `IContributionLedger.splitPolicyVersion` reports it. Version 0 means "no
@@ -37,7 +37,7 @@ export interface SplitContribution {
  * A sub-grantor a product pays directly: the grantor of a sub-grant in the chain of grants the product was
  * derived under (royalties stack down a grant chain, see `IGrantRegistry`).
  */
-export interface SplitLicensor {
+interface SplitLicensor {
   /** The sub-grant's grantor, resolved through successions at the state read. */
   account: Address;
   /** The sub-grant's own royalty: 0 … 10,000. */
@@ -151,7 +151,7 @@ export type BasisComponent =
     };
 
 /** Why an entry has its amount. */
-export interface AllocationBasis {
+interface AllocationBasis {
   /** The account's exact share: the sum of its components' shares. */
   exact: Fraction;
   /** Whether the largest-remainder pass gave the account one unit above the floor of `exact`. */
@@ -179,7 +179,7 @@ export interface AllocationEntry {
 }
 
 /** How a credited allocation took the credits into account. */
-export interface AllocationCredits {
+interface AllocationCredits {
   /** Σ credits: the split was of `amount + total`. */
   total: bigint;
   /** Every credit (lower-case accounts, ascending), also of accounts left without an entry. */

@@ -16,7 +16,7 @@ export function pad(id: bigint | number): string {
   return text.padStart(WIDTH, "0");
 }
 
-export function lower(address: string): string {
+function lower(address: string): string {
   return address.toLowerCase();
 }
 
@@ -102,11 +102,6 @@ export const listing = {
   objectionsOfAsset: (assetId: bigint) => `idx-asset-objections/${owner(assetId)}/`,
   reviewsOfAsset: (assetId: bigint) => `idx-asset-reviews/${owner(assetId)}/`,
 } as const;
-
-/** The prefix that lists an index's entries for one owner. */
-export function prefixOf(indexKey: string): string {
-  return indexKey.slice(0, indexKey.lastIndexOf("/") + 1);
-}
 
 /** The id at the end of an index key. */
 export function idOf(indexKey: string): bigint {

@@ -28,7 +28,7 @@ export interface RoleRecord {
   at: ChainPosition;
 }
 
-export interface CardVersion {
+interface CardVersion {
   version: number;
   cardHash: string;
   cardURI: string;
@@ -208,7 +208,7 @@ export interface ClaimRecord {
   at: ChainPosition;
 }
 
-export interface DisputeEvidence {
+interface DisputeEvidence {
   submitter: string;
   evidenceHash: string;
   evidenceURI: string;

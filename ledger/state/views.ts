@@ -15,7 +15,7 @@ import {
   type StageValue,
 } from "../split/index.js";
 import { ContributionStatus, EmptyStageRule, EpochStatus } from "../types.js";
-import { index, key, listing } from "./keys.js";
+import { key, listing } from "./keys.js";
 import type {
   AssetRecord,
   ChainPosition,
@@ -75,7 +75,7 @@ function toSplitPolicy(policy: PolicyRecord | undefined): SplitPolicy {
  * The contributions that count in a product's split: CONFIRMED ones, and DISPUTED ones that were
  * CONFIRMED when the dispute opened (their part goes to the dispute's escrow).
  */
-export function countedContributions(state: StateReader, productId: bigint): SplitContribution[] {
+function countedContributions(state: StateReader, productId: bigint): SplitContribution[] {
   const counted: SplitContribution[] = [];
   for (const [indexKey] of state.entries(listing.contributionsOfProduct(productId))) {
     const id = BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1));
@@ -196,7 +196,7 @@ export function pendingCredits(state: StateReader, productId: bigint, policyVers
     for (const [, raw] of state.entries(listing.claimsOfEpoch(BigInt(epoch.epochId)))) {
       const claim = JSON.parse(raw) as ClaimRecord;
       if (claim.account !== "escrow") credit(claim.account, BigInt(claim.amount));
-      else claim.recipients.forEach((recipient, i) => credit(recipient, BigInt(claim.amounts[i]!)));
+      else for (const [i, recipient] of claim.recipients.entries()) credit(recipient, BigInt(claim.amounts[i]!));
     }
   }
   return [...pending]
@@ -292,12 +292,3 @@ export function settlementOf(
     inputsHash: splitInputsHash(input),
   };
 }
-
-/** The index entries of one owner, as ids. */
-export function idsOf(state: StateReader, indexPrefix: string, options: { after?: string; limit?: number } = {}): bigint[] {
-  const ids: bigint[] = [];
-  for (const [indexKey] of state.entries(indexPrefix, options)) ids.push(BigInt(indexKey.slice(indexKey.lastIndexOf("/") + 1)));
-  return ids;
-}
-
-export { index as stateIndex };

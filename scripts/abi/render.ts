@@ -2,7 +2,7 @@
  * Renders `ledger/abi.ts`: the ABIs of the deployed contracts as `as const` literals, so that viem
  * infers event and function types in `ledger/` and `services/` without reading build artifacts at run time.
  */
-export const EXPORTED_CONTRACTS = {
+const EXPORTED_CONTRACTS = {
   assetRegistryAbi: "AssetRegistry",
   grantRegistryAbi: "GrantRegistry",
   contributionLedgerAbi: "ContributionLedger",

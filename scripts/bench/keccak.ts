@@ -298,7 +298,7 @@ function checksums(count: number): Map<string, Timing> {
     for (let i = 0; i < n; i += 1) {
       const at = 40 * (i % distinct);
       into(digits, at, at + 40, hash, 0);
-      sum[i & 31] ^= hash[i & 31]!;
+      sum[i & 31]! ^= hash[i & 31]!;
     }
     return sum;
   };

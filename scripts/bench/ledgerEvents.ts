@@ -3,6 +3,7 @@ import { rename } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 
+import type { ContractTransactionResponse } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { AssetKind, Classification, ContributionRole, DataCategory, Rights, Stage } from "../../ledger/types.js";
@@ -82,7 +83,7 @@ export async function makeLedgerEvents(
     evidenceHash: h(`invoice-${n}`),
     evidenceURI: `ipfs://invoice/${n}`,
   }));
-  let last;
+  let last: ContractTransactionResponse | undefined;
   for (let i = 0; i < options.recordBatches; i += 1) last = await contributions.connect(bob).record(records);
   await last?.wait();
   const head = await connection.ethers.provider.getBlockNumber();

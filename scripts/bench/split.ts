@@ -28,7 +28,8 @@ function generator(seed: number): () => number {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
-    return (state >>>= 0);
+    state >>>= 0;
+    return state;
   };
 }
 
@@ -38,7 +39,7 @@ function checksummed(lower: string): Address {
   const codes = Array.from(lower, (char) => char.charCodeAt(0));
   for (let i = 0; i < 40; i += 1) {
     const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 0x0f;
-    if (nibble >= 8 && codes[i + 2]! >= 0x61) codes[i + 2] -= 0x20;
+    if (nibble >= 8 && codes[i + 2]! >= 0x61) codes[i + 2]! -= 0x20;
   }
   return String.fromCharCode(...codes) as Address; // a flat string, as decoded from a log
 }

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { pino } from "pino";
 import { Histogram, Registry } from "prom-client";
 
-import { parseApiConfig, type ApiConfigInput } from "./config.js";
+import { parseApiConfig } from "./config.js";
 import { Lru } from "./lru.js";
 import { problemHandler, sendProblem } from "./problems.js";
 import { assetRoutes } from "./routes/assets.js";
@@ -38,7 +38,7 @@ export const API_ROUTES: readonly ApiRoute[] = [...ledgerRoutes, ...partyRoutes,
 const TITLE = "provenance-ledger API";
 
 /** The OpenAPI 3.1 document of the API, generated from the schemas the server validates with. */
-export function openApiDocument(): object {
+function openApiDocument(): object {
   const registry = new OpenAPIRegistry();
   for (const route of API_ROUTES) route.document(registry);
   registry.registerPath({

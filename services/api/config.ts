@@ -1,10 +1,11 @@
 import { isIP } from "node:net";
 
+import { HEX_ADDRESS } from "../../ledger/encoding/address.js";
 import { ConfigError, formatIssues } from "../shared/errors.js";
 import { z } from "./zod.js";
 
 /** The API server's settings, checked at start-up; every bad field is named. */
-export const apiConfigSchema = z.object({
+const apiConfigSchema = z.object({
   /** Loopback unless told otherwise: the API is read-only but not meant to face a network by accident. */
   host: z
     .string()
@@ -17,11 +18,11 @@ export const apiConfigSchema = z.object({
   deployment: z.object({
     chainId: z.number().int().positive(),
     contracts: z
-      .record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"))
+      .record(z.string().regex(HEX_ADDRESS, "must be an address"))
       .refine((contracts) => contracts.AssetRegistry !== undefined, "must include the AssetRegistry"),
     settlementToken: z
       .object({
-        address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"),
+        address: z.string().regex(HEX_ADDRESS, "must be an address"),
         symbol: z.string().max(32),
         decimals: z.number().int().min(0).max(77),
       })
@@ -29,7 +30,6 @@ export const apiConfigSchema = z.object({
   }),
 });
 
-export type ApiConfigInput = z.input<typeof apiConfigSchema>;
 export type ApiConfig = z.output<typeof apiConfigSchema>;
 
 export function parseApiConfig(input: unknown): ApiConfig {

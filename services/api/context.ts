@@ -25,7 +25,7 @@ export interface ApiDeployment {
   chainId: number;
   contracts: Readonly<Record<string, string>>;
   /** Unknown when the token does not answer `symbol()`/`decimals()`: amounts are then in its smallest unit. */
-  settlementToken?: SettlementToken;
+  settlementToken?: SettlementToken | undefined;
 }
 
 /** A settlement's allocation recomputed from the state at its `stateBlock`, and whether its root is the posted one. */

@@ -24,6 +24,7 @@ import {
   DisputeStatus,
   EmptyStageRule,
   EpochStatus,
+  enumName,
   GrantStatus,
   ObjectionStatus,
   PartyKind,
@@ -42,12 +43,8 @@ import { notFound } from "./problems.js";
  * checksummed as the events carry them).
  */
 
-export function nameOf(values: Readonly<Record<string, number>>, value: number): string {
-  for (const [name, candidate] of Object.entries(values)) if (candidate === value) return name;
-  return `UNKNOWN_${value}`;
-}
 
-export function rightsOf(bits: number): string[] {
+function rightsOf(bits: number): string[] {
   return Object.entries(Rights)
     .filter(([name, bit]) => name !== "ALL" && (bits & bit) !== 0)
     .map(([name]) => name);
@@ -62,14 +59,12 @@ export function requireDocument<T>(state: Pick<AsyncStateReader, "get">, what: s
 
 export const requireAsset = (state: Pick<AsyncStateReader, "get">, id: bigint) => requireDocument<AssetRecord>(state, "asset", id, key.asset);
 
-export const checksum = (address: string | null): string | null => (address === null ? null : getAddress(address));
-
 export function presentAssetCore(asset: AssetRecord) {
   return {
-    kind: nameOf(AssetKind, asset.kind),
-    category: nameOf(DataCategory, asset.category),
-    classification: nameOf(Classification, asset.classification),
-    status: nameOf(AssetStatus, asset.status),
+    kind: enumName(AssetKind, asset.kind),
+    category: enumName(DataCategory, asset.category),
+    classification: enumName(Classification, asset.classification),
+    status: enumName(AssetStatus, asset.status),
   };
 }
 
@@ -108,43 +103,43 @@ export function presentAsset(asset: AssetRecord, holder: string) {
   };
 }
 
-export const presentReview = (review: ReviewRecord) => ({ ...review, kind: nameOf(ReviewKind, review.kind) });
+export const presentReview = (review: ReviewRecord) => ({ ...review, kind: enumName(ReviewKind, review.kind) });
 
 /** An objection, with the OBJECTION dispute that filed it (every objection is one; null only for a state from before the court filed them all). */
 export const presentObjection = (objection: ObjectionRecord, disputeId: string | null) => ({
   ...objection,
   disputeId,
-  status: nameOf(ObjectionStatus, objection.status),
+  status: enumName(ObjectionStatus, objection.status),
 });
 
 export const presentGrant = (grant: GrantRecord) => ({
   ...grant,
   rights: rightsOf(grant.rights),
-  scopeKind: nameOf(ScopeKind, grant.scopeKind),
-  usageMode: nameOf(UsageMode, grant.usageMode),
-  status: nameOf(GrantStatus, grant.status),
+  scopeKind: enumName(ScopeKind, grant.scopeKind),
+  usageMode: enumName(UsageMode, grant.usageMode),
+  status: enumName(GrantStatus, grant.status),
 });
 
 export const presentContribution = (record: ContributionRecord) => ({
   ...record,
-  stage: nameOf(Stage, record.stage),
-  role: nameOf(ContributionRole, record.role),
-  status: nameOf(ContributionStatus, record.status),
-  statusBeforeDispute: record.statusBeforeDispute === null ? null : nameOf(ContributionStatus, record.statusBeforeDispute),
+  stage: enumName(Stage, record.stage),
+  role: enumName(ContributionRole, record.role),
+  status: enumName(ContributionStatus, record.status),
+  statusBeforeDispute: record.statusBeforeDispute === null ? null : enumName(ContributionStatus, record.statusBeforeDispute),
 });
 
-export const presentPolicy = (policy: PolicyRecord) => ({ ...policy, emptyStageRule: nameOf(EmptyStageRule, policy.emptyStageRule) });
+export const presentPolicy = (policy: PolicyRecord) => ({ ...policy, emptyStageRule: enumName(EmptyStageRule, policy.emptyStageRule) });
 
 export const presentDispute = (dispute: DisputeRecord) => ({
   ...dispute,
   bondCredit: dispute.bondCredit ?? null,
   repeatAllowed: dispute.repeatAllowed ?? null,
-  kind: nameOf(DisputeKind, dispute.kind),
-  status: nameOf(DisputeStatus, dispute.status),
-  remedy: nameOf(Remedy, dispute.remedy),
+  kind: enumName(DisputeKind, dispute.kind),
+  status: enumName(DisputeStatus, dispute.status),
+  remedy: enumName(Remedy, dispute.remedy),
 });
 
-export const partyKindName = (kind: number) => nameOf(PartyKind, kind);
+export const partyKindName = (kind: number) => enumName(PartyKind, kind);
 
 /** A settlement epoch's status by name, typed for the API schema (`EpochStatus` in ledger/types.ts). */
 export const EPOCH_STATUS: Readonly<Record<number, "POSTED" | "PAUSED" | "REJECTED">> = {

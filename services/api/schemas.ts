@@ -1,5 +1,6 @@
-import { getAddress } from "viem";
+import { maxUint256 } from "viem";
 
+import { HEX_ADDRESS, hasValidCase } from "../../ledger/encoding/address.js";
 import { z } from "./zod.js";
 
 /**
@@ -8,25 +9,17 @@ import { z } from "./zod.js";
  * what the server checks.
  */
 
-const MAX_UINT256 = 2n ** 256n - 1n;
 
 // ------------------------------------------------------------------------------------------------
 // Inputs
 // ------------------------------------------------------------------------------------------------
 
-/** All-lower or all-upper hex digits carry no checksum; mixed case must be the EIP-55 one. */
-function hasValidCase(value: string): boolean {
-  // zod runs refinements even after the regex failed: leave malformed input to the regex's message.
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) return true;
-  const digits = value.slice(2);
-  return digits === digits.toLowerCase() || digits === digits.toUpperCase() || getAddress(value) === value;
-}
-
 /** A 20-byte address in any case; mixed case must carry a valid EIP-55 checksum (a typo is caught). */
 export const AddressInput = z
   .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address (0x + 40 hex digits)")
-  .refine(hasValidCase, "mixed-case address with an invalid EIP-55 checksum")
+  .regex(HEX_ADDRESS, "must be a 20-byte hex address (0x + 40 hex digits)")
+  // zod runs refinements even after the regex failed: leave malformed input to the regex's message.
+  .refine((value) => !HEX_ADDRESS.test(value) || hasValidCase(value), "mixed-case address with an invalid EIP-55 checksum")
   .transform((value) => value.toLowerCase())
   .openapi({ type: "string", example: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", description: "Address, any case" });
 
@@ -36,7 +29,7 @@ function uint256(what: string, options: { positive?: boolean } = {}) {
     .string()
     .regex(/^[0-9]{1,78}$/, `${what} must be a decimal integer`)
     .transform((value) => BigInt(value))
-    .refine((value) => value <= MAX_UINT256, `${what} exceeds uint256`)
+    .refine((value) => value <= maxUint256, `${what} exceeds uint256`)
     .refine((value) => !options.positive || value > 0n, `${what} must be positive`)
     .openapi({ type: "string", pattern: "^[0-9]{1,78}$", example: "1" });
 }
@@ -45,7 +38,7 @@ export const IdInput = uint256("id");
 export const AmountInput = uint256("amount", { positive: true });
 export const TimestampInput = uint256("timestamp");
 
-export const MAX_PAGE_SIZE = 500;
+const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 
 export const PageQuery = {
@@ -86,7 +79,7 @@ const Address = z.string().openapi({ description: "Checksummed address", example
 const Hash = z.string().openapi({ example: "0x" + "ab".repeat(32) });
 const Decimal = z.string().openapi({ description: "Unsigned integer as a decimal string", example: "1280000" });
 
-export const ChainPosition = z
+const ChainPosition = z
   .object({ block: Decimal, timestamp: Decimal, tx: Hash, logIndex: z.number().int() })
   .openapi("ChainPosition", { description: "Where a fact was recorded on chain" });
 
@@ -140,7 +133,7 @@ export const PartySummary = z
   .object({ account: Address, kind: z.string(), successor: Address.nullable(), registered: ChainPosition })
   .openapi("PartySummary");
 
-export const Licensor = z
+const Licensor = z
   .object({
     grantId: Decimal,
     grantor: Address.openapi({ description: "The sub-grant's grantor as recorded (its successor, if succeeded, is paid)" }),
@@ -148,7 +141,7 @@ export const Licensor = z
   })
   .openapi("Licensor", { description: "A sub-grant of the chain a product was derived under: its royalty is paid to its grantor (a sub-licence royalty)" });
 
-export const ParentLink = z
+const ParentLink = z
   .object({
     assetId: Decimal,
     grantId: Decimal.openapi({ description: "The grant the product was derived under (0: the applicant held the parent)" }),
@@ -159,7 +152,7 @@ export const ParentLink = z
   })
   .openapi("ParentLink");
 
-export const CardVersion = z
+const CardVersion = z
   .object({ version: z.number().int(), cardHash: Hash, cardURI: z.string(), at: ChainPosition })
   .openapi("CardVersion");
 
@@ -212,7 +205,7 @@ export interface LineageNodeShape {
   parents: LineageNodeShape[] | null;
 }
 // Recursive: zod-to-openapi 7 cannot render z.lazy, so the node is described by hand (with a $ref to itself).
-export const LineageNode: z.ZodType<LineageNodeShape> = z
+const LineageNode: z.ZodType<LineageNodeShape> = z
   .lazy(() =>
     z.object({
       assetId: Decimal,
@@ -338,7 +331,7 @@ export const Settlement = z
   })
   .openapi("Settlement");
 
-export const EscrowRelease = z
+const EscrowRelease = z
   .object({
     recipient: Address.nullable().openapi({ description: "The contributor whose share was held (resolved); null when nothing was paid" }),
     paid: Decimal,

@@ -3,7 +3,7 @@ import type { AsyncStateReader, StateReader } from "../../ledger/state/index.js"
 import { ledgerStateAt, type IndexedContract, type Indexer, type StoredEvent, type StoreReader } from "../indexer/index.js";
 
 /** Where the indexer stands: `/ready` answers 503 until `indexedBlock` has reached `headBlock`. */
-export interface IndexerStatus {
+interface IndexerStatus {
   indexedBlock: number;
   /** The chain head as the indexer last saw it; undefined before its first poll. */
   headBlock: number | undefined;
@@ -24,7 +24,7 @@ export interface LedgerSources {
 }
 
 /** The state namespace of the indexer's store as an {AsyncStateReader}. */
-export function storeStateReader(store: StoreReader): AsyncStateReader {
+function storeStateReader(store: StoreReader): AsyncStateReader {
   return { get: (key) => store.readState(key), entries: (prefix, options) => store.stateEntries(prefix, options) };
 }
 
@@ -38,7 +38,7 @@ const rawLog = (log: StoredEvent): RawLog => ({
 });
 
 /** The logs the store keeps for `blocks`, as the evidence replay reads them. */
-export async function storedLogsOfBlocks(store: StoreReader, blocks: readonly bigint[]): Promise<RawLog[]> {
+async function storedLogsOfBlocks(store: StoreReader, blocks: readonly bigint[]): Promise<RawLog[]> {
   return (await store.logsOfBlocks(blocks.map(Number))).map(rawLog);
 }
 

@@ -9,7 +9,7 @@ const vaultAbi = parseAbi(["function settlementToken() view returns (address)"])
  * `decimals()`. Undefined when the vault or the token does not answer (ERC-20 metadata is optional):
  * the API then says amounts are in the token's smallest unit.
  */
-export async function readSettlementToken(rpcUrl: string, vault: Address): Promise<SettlementToken | undefined> {
+async function readSettlementToken(rpcUrl: string, vault: Address): Promise<SettlementToken | undefined> {
   const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 1, timeout: 10_000 }) });
   try {
     const address = await client.readContract({ address: vault, abi: vaultAbi, functionName: "settlementToken" });

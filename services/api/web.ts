@@ -6,7 +6,7 @@ import express, { type Express } from "express";
 import { sendProblem } from "./problems.js";
 
 /** Where `npm run build:web` writes the bundle of `web/`. */
-export const WEB_DIST = new URL("../../web/dist/", import.meta.url).pathname;
+const WEB_DIST = new URL("../../web/dist/", import.meta.url).pathname;
 
 /**
  * Serves the web pages (the Vite bundle of `web/`) at `/`. Mounted after the API's routes, so those keep

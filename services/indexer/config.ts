@@ -1,10 +1,11 @@
 import { z } from "zod";
 
-import { DEFAULT_RANGE_OPTIONS } from "../../ledger/events/index.js";
+import { HEX_ADDRESS } from "../../ledger/encoding/address.js";
+import { type AdaptiveRangeOptions, DEFAULT_RANGE_OPTIONS } from "../../ledger/events/index.js";
 import { ConfigError, formatIssues } from "../shared/errors.js";
 import type { Logger } from "./logger.js";
 import type { IndexerMetrics } from "./metrics.js";
-import { DEFAULT_RETRY_POLICY } from "./source/retry.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./source/retry.js";
 import type { IndexedContract, Reducer } from "./types.js";
 import type { IndexerEvent } from "./sync/events.js";
 
@@ -12,7 +13,7 @@ const positiveInt = z.number().int().positive();
 
 const contractSchema = z.object({
   name: z.string().min(1),
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address"),
+  address: z.string().regex(HEX_ADDRESS, "must be a 20-byte hex address"),
   abi: z.array(z.object({ type: z.string() }).passthrough()),
   fromBlock: z
     .union([z.bigint(), z.number().int()])
@@ -21,7 +22,7 @@ const contractSchema = z.object({
 });
 
 /** The indexer's settings, checked at start-up; every bad field is listed. */
-export const indexerSettingsSchema = z.object({
+const indexerSettingsSchema = z.object({
   rpcUrl: z
     .string()
     .url()
@@ -44,13 +45,27 @@ export const indexerSettingsSchema = z.object({
     .object({ initial: positiveInt, min: positiveInt, max: positiveInt, targetLogs: positiveInt })
     .partial()
     .default({})
-    .transform((r) => ({ ...DEFAULT_RANGE_OPTIONS, ...r }))
+    // A field given as undefined takes its default, like an absent one.
+    .transform(
+      (r): AdaptiveRangeOptions => ({
+        initial: r.initial ?? DEFAULT_RANGE_OPTIONS.initial,
+        min: r.min ?? DEFAULT_RANGE_OPTIONS.min,
+        max: r.max ?? DEFAULT_RANGE_OPTIONS.max,
+        targetLogs: r.targetLogs ?? DEFAULT_RANGE_OPTIONS.targetLogs,
+      }),
+    )
     .refine((r) => r.min <= r.initial && r.initial <= r.max, "range: min <= initial <= max"),
   retry: z
     .object({ retries: z.number().int().min(0), baseDelayMs: z.number().int().min(0), maxDelayMs: z.number().int().min(0) })
     .partial()
     .default({})
-    .transform((r) => ({ ...DEFAULT_RETRY_POLICY, ...r })),
+    .transform(
+      (r): RetryPolicy => ({
+        retries: r.retries ?? DEFAULT_RETRY_POLICY.retries,
+        baseDelayMs: r.baseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+        maxDelayMs: r.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      }),
+    ),
   /** Per RPC request. */
   timeoutMs: positiveInt.default(30_000),
   /** The largest RPC answer read; larger ones split the range. viem's default (10 MiB) when absent. */

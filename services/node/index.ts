@@ -29,8 +29,8 @@ export interface LedgerNodeOptions {
   dbPath: string;
   /** The deployment followed (an Ignition record, `readIgnitionDeployment`): its chain id is checked against the node's. */
   deployment: { chainId?: number | undefined; contracts: readonly DeployedContract[] };
-  /** Folds the events into state. Default: the ledger's reducer (what the API reads); null: store the logs only. */
-  reducer?: Reducer | null;
+  /** Folds the events into state. Default (absent or undefined): the ledger's reducer (what the API reads); null: store the logs only. */
+  reducer?: Reducer | null | undefined;
   /** Default: the ledger reducer's version when the reducer is the default one. */
   reducerVersion?: string;
   /** The HTTP API; absent: none. */

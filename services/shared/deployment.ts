@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Abi, Address } from "viem";
 import { z } from "zod";
 
+import { HEX_ADDRESS } from "../../ledger/encoding/address.js";
 import { ConfigError, formatIssues } from "./errors.js";
 
 /** A deployed contract: its name in the deployment, address, ABI, and the block it was deployed in. */
@@ -22,7 +23,7 @@ export interface IgnitionDeployment {
   readonly contracts: readonly DeployedContract[];
 }
 
-const addressesSchema = z.record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address"));
+const addressesSchema = z.record(z.string().regex(HEX_ADDRESS, "must be an address"));
 const artifactSchema = z.object({ abi: z.array(z.object({ type: z.string() }).passthrough()) });
 const journalLineSchema = z
   .object({

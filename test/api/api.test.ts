@@ -501,7 +501,15 @@ describe("HTTP API over the indexed demo ledger", function () {
           writeSeq: () => race.seq,
         },
         deployment: { chainId: 1, contracts: { AssetRegistry: `0x${"11".repeat(20)}` } },
-        logger: pino({ level: "warn" }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) })),
+        logger: pino(
+          { level: "warn" },
+          new Writable({
+            write: (chunk, _encoding, done) => {
+              lines.push(String(chunk));
+              done();
+            },
+          }),
+        ),
       });
       const server = app.listen(0, "127.0.0.1");
       await new Promise((resolve) => server.once("listening", resolve));
@@ -558,7 +566,15 @@ describe("HTTP API over the indexed demo ledger", function () {
 
     it("answers 500 as a problem without the cause, and logs the cause", async () => {
       const lines: string[] = [];
-      const logger = pino({ level: "error" }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+      const logger = pino(
+        { level: "error" },
+        new Writable({
+          write: (chunk, _encoding, done) => {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+      );
       const broken = asyncStateReader(new MemoryState());
       const app = createApi({
         sources: {

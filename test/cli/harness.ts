@@ -9,7 +9,7 @@ import { run } from "../../cli/program.js";
 import { deployLedger, type Ledger } from "../helpers/ledger.js";
 
 /** What one in-process run of the CLI gave. */
-export interface CliRun {
+interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
@@ -49,8 +49,16 @@ export async function startCliWorld(): Promise<CliWorld> {
     const code = await run({
       argv: ["--rpc-url", url, "--deployment", deploymentDir, ...args],
       env: options.env ?? {},
-      stdout: { write: (text) => void (stdout += text) },
-      stderr: { write: (text) => void (stderr += text) },
+      stdout: {
+        write: (text) => {
+          stdout += text;
+        },
+      },
+      stderr: {
+        write: (text) => {
+          stderr += text;
+        },
+      },
       cwd: options.cwd ?? dir,
     });
     return {

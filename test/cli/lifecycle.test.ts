@@ -342,7 +342,7 @@ describe("provenance CLI: a lifecycle through the commands", function () {
   });
 
   it("carries out the other registrations, grant controls and succession through their commands", async () => {
-    const { registry, grants, alice, carol, bob } = world.ledger;
+    const { registry, grants, carol, bob } = world.ledger;
     const applied = await ok([...as("alice"), "asset", "apply", "--kind", "RESOURCE", "--category", "ENTERPRISE", "--classification", "IMPORTANT", "--fingerprint", "text:data:more", "--card-hash", "text:card:more", "--card-uri", "ipfs://more"]);
     const asset = applied.ids.assetId![0]!;
     // The same data again: refused, the rule named.

@@ -126,7 +126,11 @@ describe("provenance CLI: input is validated before anything is sent", function 
       argv: ["--rpc-url", "http://127.0.0.1:9", "evidence", "head", "1"],
       env: {},
       stdout: { write: () => {} },
-      stderr: { write: (t) => void (stderr += t) },
+      stderr: {
+        write: (t) => {
+          stderr += t;
+        },
+      },
       cwd: world.dir,
     });
     expect(code).to.equal(1);

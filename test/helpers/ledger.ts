@@ -20,7 +20,7 @@ export const DAY = 24n * 3600n;
 export const CHALLENGE_WINDOW = 3n * DAY;
 export const RULING_PERIOD = 30n * DAY;
 /** The respondent's time to answer before any ruling (deployment parameter `answerPeriodSeconds`). */
-export const ANSWER_PERIOD = DAY;
+export const ANSWER_PERIOD = 1n * DAY;
 /** The smallest bond of every dispute kind as the Ignition module deploys it by default: 100.00 of the test yuan. */
 export const MIN_BOND = 10_000n;
 
@@ -60,6 +60,21 @@ export interface Ledger extends LedgerActors {
 
 type Connection = NetworkConnection<"generic">;
 
+/** `count` signers, as a tuple. */
+type Signers<N extends number, Acc extends HardhatEthersSigner[] = []> = Acc["length"] extends N
+  ? Acc
+  : Signers<N, [...Acc, HardhatEthersSigner]>;
+
+/** The network's first `count` signers; a clear error when it has fewer (Hardhat's default network has 20). */
+export async function firstSigners<N extends number>(
+  ethers: { getSigners(): Promise<HardhatEthersSigner[]> },
+  count: N,
+): Promise<Signers<N>> {
+  const signers = await ethers.getSigners();
+  if (signers.length < count) throw new Error(`${count} signers needed, the network has ${signers.length}`);
+  return signers.slice(0, count) as Signers<N>;
+}
+
 /**
  * The ledger as deployed by its Ignition module, with every role held by its own account and five
  * registered parties (the authority is a registered public-data authority too).
@@ -69,7 +84,7 @@ export async function deployLedger(connection: Connection, options: { deployment
   // On an HTTP network Ignition records the deployment on disk, under this id.
   const recordAs = options.deploymentId === undefined ? {} : { deploymentId: options.deploymentId, displayUi: false };
   const [admin, registrar, reviewer, authority, arbitrator, settler, alice, bob, carol, institution, individual, outsider] =
-    await ethers.getSigners();
+    await firstSigners(ethers, 12);
   const { token: deployedToken } = await ignition.deploy(TestTokenModule, recordAs);
   const deployed = await ignition.deploy(ProvenanceLedgerModule, {
     ...recordAs,

@@ -24,7 +24,7 @@ import {
   Stage,
   TransferReason,
 } from "../../ledger/types.js";
-import { deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD, type Ledger } from "../helpers/ledger.js";
+import { deployLedger, fileApplication, firstSigners, grantTerms, h, issueAsset, makeGrant, NOTICE_PERIOD, type Ledger } from "../helpers/ledger.js";
 import { send } from "../helpers/registry.js";
 import type { AssetRegistry, DisputeCourt } from "../../types/ethers-contracts/index.js";
 
@@ -279,7 +279,7 @@ describe("F05 the respondent flips to the claimant's successor", () => {
  * ERC-777 or a contract wallet without the hook would refuse.
  */
 async function refusingTokenWorld() {
-  const [admin, registrar, , , arbitrator, , alice, bob] = await ethers.getSigners();
+  const [admin, registrar, , , arbitrator, , alice, bob] = await firstSigners(ethers, 8);
   const token = await ethers.deployContract("ReentrantToken");
   const deployed = await ignition.deploy(ProvenanceLedgerModule, {
     parameters: { ProvenanceLedger: { settlementToken: await token.getAddress(), noticePeriodSeconds: Number(NOTICE_PERIOD) } },

@@ -117,14 +117,14 @@ const stage = fc.constantFrom<StageValue>(0, 1, 2, 3);
  * An account of asset `prefix`'s pool of `size` (so that accounts recur across stages and with the
  * holder), as lower-case or checksummed text.
  */
-export function account(prefix: number, size = 6): fc.Arbitrary<Address> {
+function account(prefix: number, size = 6): fc.Arbitrary<Address> {
   return fc
     .tuple(fc.integer({ min: 1, max: size }), fc.boolean())
     .map(([n, checksummed]) => (checksummed ? getAddress(addr(n, prefix)) : addr(n, prefix)));
 }
 
 /** Contributions with unique ids (starting at `firstId`), from asset `prefix`'s pool. */
-export function contributions(prefix: number, firstId: bigint, maxLength = 8): fc.Arbitrary<SplitContribution[]> {
+function contributions(prefix: number, firstId: bigint, maxLength = 8): fc.Arbitrary<SplitContribution[]> {
   return fc
     .array(
       fc.record({
@@ -143,7 +143,7 @@ export function contributions(prefix: number, firstId: bigint, maxLength = 8): f
  * three, the sub-grantors of a grant chain (up to 3, grant ids unique per parent; accounts from the child's
  * pool, so a sub-grantor may also be the child's holder or contributor, or from a pool of their own).
  */
-export function parentLink(childId: bigint, parentId: bigint, budget: number): fc.Arbitrary<SplitParent> {
+function parentLink(childId: bigint, parentId: bigint, budget: number): fc.Arbitrary<SplitParent> {
   return fc.integer({ min: 0, max: budget }).chain((royaltyBps) =>
     fc
       .option(

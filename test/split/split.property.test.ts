@@ -95,8 +95,13 @@ describe("split: properties", () => {
           const product = { ...contexts[0]!, contributions: [...contexts[0]!.contributions, ...equals] };
           const allocation = split(amountToSplit, [product, ...contexts.slice(1)]);
           const amounts = equals.map((c) => amountOf(allocation, c.contributor));
-          const low = amounts.reduce((a, b) => (a < b ? a : b));
-          const high = amounts.reduce((a, b) => (a > b ? a : b));
+          // bigints: Math.min/Math.max take numbers only.
+          let low = amounts[0]!;
+          let high = low;
+          for (const amount of amounts) {
+            if (amount < low) low = amount;
+            if (amount > high) high = amount;
+          }
           expect(high - low <= 1n, `${amounts.join(", ")}`).to.equal(true);
         },
       ),

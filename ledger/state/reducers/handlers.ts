@@ -1,5 +1,6 @@
 import type { Abi, AbiEvent, ContractEventName, GetEventArgs } from "viem";
 
+import type { LedgerContractName } from "../../events/abis.js";
 import { viewOf, type ArgsView } from "./args.js";
 import type { Documents } from "./documents.js";
 import type { LedgerEvent } from "./event.js";
@@ -12,13 +13,13 @@ import type { LedgerEvent } from "./event.js";
  */
 
 /** An event's decoded arguments, every one by name (indexed or not), as viem's `decodeEventLog` gives them. */
-export type EventArgs<abi extends Abi, eventName extends ContractEventName<abi>> = GetEventArgs<
+type EventArgs<abi extends Abi, eventName extends ContractEventName<abi>> = GetEventArgs<
   abi,
   eventName,
   { EnableUnion: false; IndexedOnly: false; Required: true }
 >;
 
-export interface HandlerContext<abi extends Abi, eventName extends ContractEventName<abi>> {
+interface HandlerContext<abi extends Abi, eventName extends ContractEventName<abi>> {
   /** The event being folded: its position on chain, for `at(event)`. */
   readonly event: LedgerEvent;
   /** Its arguments, checked against the ABI's shape as they are read. */
@@ -27,24 +28,15 @@ export interface HandlerContext<abi extends Abi, eventName extends ContractEvent
   readonly docs: Documents;
 }
 
-export type EventHandler<abi extends Abi, eventName extends ContractEventName<abi>> = (context: HandlerContext<abi, eventName>) => void;
+type EventHandler<abi extends Abi, eventName extends ContractEventName<abi>> = (context: HandlerContext<abi, eventName>) => void;
 
 /** A contract's handlers, by event name. Events without one change nothing. */
 export type EventHandlers<abi extends Abi> = {
   readonly [eventName in ContractEventName<abi>]?: EventHandler<abi, eventName>;
 };
 
-/** The names the reducers know the ledger's contracts by (the Ignition names the indexer configures). */
-export type LedgerContractName =
-  | "LedgerAccessManager"
-  | "AssetRegistry"
-  | "GrantRegistry"
-  | "ContributionLedger"
-  | "RevenueVault"
-  | "DisputeCourt";
-
 /** One event's handler with its argument view compiled from the ABI. */
-export interface CompiledHandler {
+interface CompiledHandler {
   run(event: LedgerEvent, args: Readonly<Record<string, unknown>>, docs: Documents): void;
 }
 

@@ -20,10 +20,9 @@ import { revenueVault } from "./RevenueVault.js";
  */
 
 export { LedgerEventError, type LedgerEvent } from "./event.js";
-export type { ContractReducer, EventArgs, EventHandler, EventHandlers, HandlerContext } from "./handlers.js";
 
 /** Every contract's reducers, by the contract's name. */
-export const LEDGER_REDUCERS: ReadonlyMap<string, ContractReducer> = new Map(
+const LEDGER_REDUCERS: ReadonlyMap<string, ContractReducer> = new Map(
   [ledgerAccessManager, assetRegistry, grantRegistry, contributionLedger, revenueVault, disputeCourt].map((reducer) => [reducer.contract, reducer]),
 );
 

@@ -1,6 +1,6 @@
 import { getAddress, type Address } from "viem";
 
-import { apportion, escrowDisputeId, SplitError, type BasisComponent } from "../../../ledger/split/index.js";
+import { apportion, escrowDisputeId, SplitError, type Allocation, type BasisComponent } from "../../../ledger/split/index.js";
 import {
   idOf,
   key,
@@ -93,7 +93,7 @@ export const revenueRoutes = [
       const snapshot = await splitStateOf(context, params.id);
       const policy = latestPolicy(snapshot.state, params.id);
       if (policy === undefined) throw unprocessable(`asset ${params.id} has no split policy: its revenue cannot be split`);
-      let allocation;
+      let allocation: Allocation;
       try {
         allocation = apportion(snapshot.planOf(params.id), q.amount);
       } catch (error) {

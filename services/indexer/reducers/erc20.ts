@@ -9,8 +9,10 @@ import type { Reducer } from "../types.js";
  *
  * State keys: `erc20/<token>/balance/<holder>`, `erc20/<token>/allowance/<owner>/<spender>`,
  * `erc20/<token>/supply`, `erc20/<token>/transfers` (decimal strings; zero balances are deleted).
+ *
+ * Exported as `reducer`, the name `services/node/main.ts --reducer` loads.
  */
-export const erc20Reducer: Reducer = (event, tx) => {
+export const reducer: Reducer = (event, tx) => {
   const token = event.address;
   if (event.eventName === "Transfer") {
     const { from, to, value } = event.args as { from: Address; to: Address; value: bigint };
@@ -34,6 +36,3 @@ export const erc20Reducer: Reducer = (event, tx) => {
     else tx.put(key, next.toString());
   }
 };
-
-/** For `main.ts --reducer`: a module exporting `reducer`. */
-export const reducer = erc20Reducer;

@@ -26,7 +26,7 @@ export interface RetryHooks {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Narrows which retryable errors this loop retries (default: all). */
   shouldRetry?: (error: unknown) => boolean;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

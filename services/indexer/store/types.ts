@@ -20,10 +20,10 @@ export interface StoredEvent extends IndexedLog {
 }
 
 /** Prior values of the state keys one block wrote (`null`: the key did not exist). */
-export type UndoRecord = ReadonlyMap<string, string | null>;
+type UndoRecord = ReadonlyMap<string, string | null>;
 
 /** Everything one block range changes, written in one atomic batch. */
-export interface RangeCommit {
+interface RangeCommit {
   readonly from: number;
   readonly to: number;
   readonly toHash: Hex;

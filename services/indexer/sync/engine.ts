@@ -12,7 +12,6 @@ import { createLogSource, type FetchedRange, type LogSource } from "../source/lo
 import { backoffDelay, sleep } from "../source/retry.js";
 import { openStore, type Store } from "../store/store.js";
 import type { IndexedContract } from "../types.js";
-import type { IndexerEvent } from "./events.js";
 import { createProgress } from "./progress.js";
 
 /** Version of the stored layout; part of the fingerprint, so a new layout rebuilds. */

@@ -25,7 +25,7 @@ export interface TestChain {
 
 let rpcId = 0;
 
-export async function jsonRpc<T>(url: string, body: unknown): Promise<T> {
+async function jsonRpc<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return (await response.json()) as T;
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 
 import type { IndexerOptions } from "../../../services/indexer/config.js";
-import { erc20Reducer } from "../../../services/indexer/reducers/erc20.js";
+import { reducer as erc20Reducer } from "../../../services/indexer/reducers/erc20.js";
 import { createIndexer, type Indexer } from "../../../services/indexer/sync/engine.js";
 import type { IndexerEvent } from "../../../services/indexer/sync/events.js";
 import type { TestChain } from "./chain.js";

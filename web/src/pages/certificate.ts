@@ -275,7 +275,7 @@ async function lineageView(asset: Asset, lineage: Lineage, children: Asset[]): P
   for (const [index, col] of columns.entries()) {
     const ids = rows.get(col)!;
     const top = (height - (ids.length * NODE_H + (ids.length - 1) * GAP_Y)) / 2;
-    ids.forEach((id, row) => position.set(id, { x: 8 + index * (NODE_W + GAP_X), y: top + row * (NODE_H + GAP_Y) }));
+    for (const [row, id] of ids.entries()) position.set(id, { x: 8 + index * (NODE_W + GAP_X), y: top + row * (NODE_H + GAP_Y) });
   }
 
   const parentCount = lineage.parents.length;
