@@ -28,7 +28,7 @@ import {
   TransferReason,
 } from "../ledger/types.js";
 import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, type Ledger } from "./helpers/ledger.js";
-import { toRawLogs } from "./helpers/logs.js";
+import { toRawLogs } from "../scripts/lib/ledgerState.js";
 import { actorsExcept, nextHead, registryEvents, send } from "./helpers/registry.js";
 
 const connection = await network.create();

@@ -9,7 +9,7 @@ import { escrowAccount } from "../ledger/split/index.js";
 import { AssetStatus, DisputeKind, DisputeStatus, Remedy, Rights, ScopeKind } from "../ledger/types.js";
 import { seedDemo } from "../scripts/demo/seed.js";
 import { deployLedgerContracts } from "../scripts/lib/deployLedger.js";
-import { toRawLogs } from "./helpers/logs.js";
+import { toRawLogs } from "../scripts/lib/ledgerState.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

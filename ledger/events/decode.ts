@@ -188,7 +188,8 @@ export function createLogDecoder<name extends string>(contracts: readonly Decoda
   const byAddress = new Map<string, { name: name; events: Map<Hex, CompiledEvent> }>();
   for (const contract of contracts) byAddress.set(contract.address.toLowerCase(), { name: contract.name, events: compileEvents([contract.abi]) });
   return (log) => {
-    const contract = byAddress.get(log.address.toLowerCase());
+    // The indexer's logs are lower-case already: look up as given first, no string built per log.
+    const contract = byAddress.get(log.address) ?? byAddress.get(log.address.toLowerCase());
     const selector = log.topics[0];
     const compiled = selector === undefined ? undefined : contract?.events.get(selector);
     if (contract === undefined || compiled === undefined) return { kind: "unknown" };

@@ -1,4 +1,4 @@
-import type { Provider } from "ethers";
+import type { Log, Provider } from "ethers";
 import type { Address, Hex } from "viem";
 
 import { foldLogs, type LedgerAddresses, type LedgerContractName, type RawLog } from "../../ledger/events/index.js";
@@ -14,21 +14,10 @@ export async function ledgerStateFromNode(
 ): Promise<{ events: LedgerEvent[]; state: MemoryState; lastBlock: bigint }> {
   const lastBlock = BigInt(await provider.getBlockNumber());
   const logs = await provider.getLogs({ address: Object.values(addresses) as string[], fromBlock: 0, toBlock: Number(lastBlock) });
-  const timestamps = new Map<bigint, bigint>();
-  for (const log of logs) {
-    const block = BigInt(log.blockNumber);
-    if (!timestamps.has(block)) timestamps.set(block, BigInt((await provider.getBlock(log.blockNumber))!.timestamp));
-  }
-  const rawLogs = logs.map(
-    (log): RawLog => ({
-      address: log.address as Address,
-      topics: log.topics as Hex[],
-      data: log.data as Hex,
-      blockNumber: BigInt(log.blockNumber),
-      transactionHash: log.transactionHash as Hex,
-      logIndex: log.index,
-    }),
-  );
+  const blocks = [...new Set(logs.map((log) => log.blockNumber))];
+  const headers = await Promise.all(blocks.map((block) => provider.getBlock(block)));
+  const timestamps = new Map(blocks.map((block, i) => [BigInt(block), BigInt(headers[i]!.timestamp)]));
+  const rawLogs = toRawLogs(logs);
   const events: LedgerEvent[] = [];
   const state = await foldLogs(rawLogs, {
     contracts: addresses,
@@ -36,6 +25,18 @@ export async function ledgerStateFromNode(
     onEvent: (event) => events.push(event),
   });
   return { events, state, lastBlock };
+}
+
+/** ethers' logs as {@link RawLog}s, the shape the ledger's decoder and replay read: the one adapter between the two client stacks. */
+export function toRawLogs(logs: readonly Log[]): RawLog[] {
+  return logs.map((log) => ({
+    address: log.address as Address,
+    topics: log.topics as Hex[],
+    data: log.data as Hex,
+    blockNumber: BigInt(log.blockNumber),
+    transactionHash: log.transactionHash as Hex,
+    logIndex: log.index,
+  }));
 }
 
 /** The addresses of the ledger's contracts, by the names the reducers know them by. */

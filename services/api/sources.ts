@@ -1,6 +1,6 @@
 import type { RawLog } from "../../ledger/events/index.js";
 import type { AsyncStateReader, StateReader } from "../../ledger/state/index.js";
-import { ledgerStateAt, type IndexedContract, type Indexer, type StoredEvent, type StoreReader } from "../indexer/index.js";
+import { ledgerStateAt, storedRawLog, type IndexedContract, type Indexer, type StoreReader } from "../indexer/index.js";
 
 /** Where the indexer stands: `/ready` answers 503 until `indexedBlock` has reached `headBlock`. */
 interface IndexerStatus {
@@ -28,18 +28,9 @@ function storeStateReader(store: StoreReader): AsyncStateReader {
   return { get: (key) => store.readState(key), entries: (prefix, options) => store.stateEntries(prefix, options) };
 }
 
-const rawLog = (log: StoredEvent): RawLog => ({
-  address: log.address,
-  topics: log.topics,
-  data: log.data,
-  blockNumber: BigInt(log.blockNumber),
-  transactionHash: log.transactionHash,
-  logIndex: log.logIndex,
-});
-
 /** The logs the store keeps for `blocks`, as the evidence replay reads them. */
 async function storedLogsOfBlocks(store: StoreReader, blocks: readonly bigint[]): Promise<RawLog[]> {
-  return (await store.logsOfBlocks(blocks.map(Number))).map(rawLog);
+  return (await store.logsOfBlocks(blocks.map(Number))).map(storedRawLog);
 }
 
 /** The API's sources over a running indexer in this process (LevelDB allows one process per store). */

@@ -1,6 +1,7 @@
 import { foldLogs, type RawLog } from "../../ledger/events/index.js";
 import type { MemoryState } from "../../ledger/state/index.js";
 import type { Store } from "./store/store.js";
+import type { StoredEvent } from "./store/types.js";
 import type { IndexedContract } from "./types.js";
 
 /**
@@ -18,6 +19,18 @@ export async function ledgerStateAt(store: Store, contracts: readonly IndexedCon
 async function* storedLogsUpTo(store: Store, block: number): AsyncGenerator<RawLog & { timestamp: bigint }> {
   for await (const stored of store.events()) {
     if (stored.blockNumber > block) break;
-    yield { ...stored, blockNumber: BigInt(stored.blockNumber) };
+    yield { ...storedRawLog(stored), timestamp: stored.timestamp };
   }
+}
+
+/** A stored log as the ledger's decoder and evidence replay read it. */
+export function storedRawLog(stored: StoredEvent): RawLog {
+  return {
+    address: stored.address,
+    topics: stored.topics,
+    data: stored.data,
+    blockNumber: BigInt(stored.blockNumber),
+    transactionHash: stored.transactionHash,
+    logIndex: stored.logIndex,
+  };
 }

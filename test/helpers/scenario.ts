@@ -29,7 +29,7 @@ import {
   NOTICE_PERIOD,
   type Ledger,
 } from "./ledger.js";
-import { toRawLogs } from "./logs.js";
+import { toRawLogs } from "../../scripts/lib/ledgerState.js";
 import { LEAF_TYPES } from "./vault.js";
 
 type Connection = NetworkConnection<"generic">;
