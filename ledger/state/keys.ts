@@ -37,6 +37,10 @@ export const key = {
   /** The bonds credited to and withdrawn by one account. */
   bond: (account: string) => `bond/${lower(account)}`,
   evidence: (assetId: bigint, seq: number) => `evidence/${pad(assetId)}/${pad(seq)}`,
+  /** An amount paid to `recipient`, in chain order: by the block and log index of the event that paid it. */
+  receipt: (recipient: string, block: bigint, logIndex: number) => `receipt/${lower(recipient)}/${pad(block)}/${pad(logIndex)}`,
+  /** What one account was paid, by source. */
+  received: (account: string) => `received/${lower(account)}`,
   /** Counters and totals of the whole ledger. */
   totals: () => "totals",
 } as const;
@@ -97,6 +101,8 @@ export const listing = {
   disputesOfAsset: (assetId: bigint) => `idx-asset-disputes/${owner(assetId)}/`,
   disputesOfParty: (party: string) => `idx-party-disputes/${lower(party)}/`,
   bondCreditsOfParty: (party: string) => `idx-party-bond-credits/${lower(party)}/`,
+  /** What an account was paid by the vault and the court, in chain order. */
+  receiptsOf: (recipient: string) => `receipt/${lower(recipient)}/`,
   /** The leaves spent of an epoch (claims and escrow releases), by leaf index. */
   claimsOfEpoch: (epochId: bigint) => `claim/${owner(epochId)}/`,
   objectionsOfAsset: (assetId: bigint) => `idx-asset-objections/${owner(assetId)}/`,

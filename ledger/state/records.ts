@@ -208,6 +208,36 @@ export interface ClaimRecord {
   at: ChainPosition;
 }
 
+/** How an amount left the vault or the court for an account: what a {ReceiptRecord} records. */
+export type ReceiptSource = "CLAIM" | "ESCROW_RELEASE" | "BOND_WITHDRAWAL";
+
+/**
+ * An amount the vault or the court transferred to an account (one ERC-20 transfer, or one leaf of a batch
+ * claim's single transfer): a claim of a settlement leaf paid to it, the court's release of a dispute's
+ * escrow leaf paid to it, dispute bonds withdrawn to it. By recipient, as the token's balances are.
+ */
+export interface ReceiptRecord {
+  source: ReceiptSource;
+  recipient: string;
+  amount: string;
+  /** Whose entitlement was paid: the claimed leaf's account, the released escrow leaf's account, the account whose bonds were withdrawn. */
+  account: string;
+  /** The settlement and leaf paid from (a claim or an escrow release); null for a bond withdrawal. */
+  epochId: string | null;
+  index: string | null;
+  /** The dispute whose escrow was released; null otherwise (a bond withdrawal takes all credited bonds at once). */
+  disputeId: string | null;
+  at: ChainPosition;
+}
+
+/** What an account was paid by the vault and the court, by source (the sums of its {ReceiptRecord}s). */
+export interface ReceivedRecord {
+  account: string;
+  claims: string;
+  escrowReleases: string;
+  bondWithdrawals: string;
+}
+
 interface DisputeEvidence {
   submitter: string;
   evidenceHash: string;

@@ -147,6 +147,26 @@ export function unsettledAmount(state: StateReader, productId: bigint, policyVer
   return amount;
 }
 
+/**
+ * A settlement as its readers need it, the chain's clock applied (the vault's `EpochStatus` has no state
+ * for it: no event marks the end of a window): POSTED splits into IN_CHALLENGE, while the settler's
+ * challenge window runs and an arbitrator may still reject it, and FINAL, once it ended and its leaves are
+ * claimable. PAUSED (a court dispute of the settlement holds it) and REJECTED are the vault's own.
+ */
+const SettlementPhase = { IN_CHALLENGE: "IN_CHALLENGE", FINAL: "FINAL", PAUSED: "PAUSED", REJECTED: "REJECTED" } as const;
+type SettlementPhase = (typeof SettlementPhase)[keyof typeof SettlementPhase];
+
+/**
+ * The phase of `epoch` at chain time `now` (unix seconds; the latest indexed block's timestamp). Without
+ * a known time a posted settlement is taken as still in its window: FINAL is never claimed early.
+ */
+export function settlementPhase(epoch: Pick<EpochRecord, "status" | "challengeEndsAt">, now: bigint | undefined): SettlementPhase {
+  if (epoch.status === EpochStatus.REJECTED) return SettlementPhase.REJECTED;
+  if (epoch.status === EpochStatus.PAUSED) return SettlementPhase.PAUSED;
+  // The vault lets leaves be claimed from `challengeEndsAt` on (`block.timestamp < challengeEndsAt` refuses).
+  return now !== undefined && now >= BigInt(epoch.challengeEndsAt) ? SettlementPhase.FINAL : SettlementPhase.IN_CHALLENGE;
+}
+
 /** The epochs of a product under one policy version, by epoch id. */
 function epochsOf(state: StateReader, productId: bigint, policyVersion: number): EpochRecord[] {
   const epochs: EpochRecord[] = [];

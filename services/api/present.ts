@@ -4,10 +4,12 @@ import {
   key,
   MAX_STORED_ID,
   readDocument,
+  settlementPhase,
   type AssetRecord,
   type AsyncStateReader,
   type ContributionRecord,
   type DisputeRecord,
+  type EpochRecord,
   type GrantRecord,
   type ObjectionRecord,
   type PolicyRecord,
@@ -141,8 +143,17 @@ export const presentDispute = (dispute: DisputeRecord) => ({
 
 export const partyKindName = (kind: number) => enumName(PartyKind, kind);
 
+/** A settlement as the API answers it: the vault's status, and its phase at `now` (the indexed chain time). */
+export const presentEpoch = (epoch: EpochRecord, now: bigint | undefined) => ({
+  ...epoch,
+  status: EPOCH_STATUS[epoch.status] ?? "POSTED",
+  phase: settlementPhase(epoch, now),
+  returned: epoch.returned ?? "0",
+  rejected: epoch.rejected ?? null,
+});
+
 /** A settlement epoch's status by name, typed for the API schema (`EpochStatus` in ledger/types.ts). */
-export const EPOCH_STATUS: Readonly<Record<number, "POSTED" | "PAUSED" | "REJECTED">> = {
+const EPOCH_STATUS: Readonly<Record<number, "POSTED" | "PAUSED" | "REJECTED">> = {
   [EpochStatus.POSTED]: "POSTED",
   [EpochStatus.PAUSED]: "PAUSED",
   [EpochStatus.REJECTED]: "REJECTED",

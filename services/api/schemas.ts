@@ -115,19 +115,42 @@ export const Party = z
     resolvesTo: Address,
     roles: z.array(z.string()),
     registered: ChainPosition.nullable(),
-    earnings: z.object({
-      earned: Decimal.openapi({
-        description:
-          "The party's leaves in posted (not rejected) settlements, what it claimed of settlements rejected afterwards, and what the court released to it from escrow",
-      }),
-      claimed: Decimal.openapi({ description: "What it claimed, and what the court paid it from escrow" }),
-    }),
+    earnings: z
+      .object({
+        earned: Decimal.openapi({
+          description:
+            "The party's leaves in posted (not rejected) settlements, what it claimed of settlements rejected afterwards, and what the court released to it from escrow",
+        }),
+        claimed: Decimal.openapi({ description: "Its own settlement leaves claimed, to whichever recipient the claim named" }),
+        escrowReleased: Decimal.openapi({ description: "What the court paid to this address from dispute escrow leaves (a disputed record's share released to its contributor)" }),
+        bondsWithdrawn: Decimal.openapi({ description: "Dispute bonds withdrawn to this address" }),
+        received: Decimal.openapi({
+          description:
+            "Everything the vault and the court transferred to this address: claims paid to it, escrow released to it, bonds withdrawn to it — what its token balance gained from them. Each receipt is under `links.receipts`",
+        }),
+      })
+      .openapi({ description: "Amounts in the settlement token's smallest unit" }),
     bonds: z
       .object({ credited: Decimal, withdrawn: Decimal, owed: Decimal.openapi({ description: "Credited and not withdrawn: `provenance dispute withdraw-bond`" }) })
       .openapi({ description: "Dispute bonds the court credited to the account (returned to it as claimant, or forfeited to it as respondent)" }),
     links: z.record(z.string()),
   })
   .openapi("Party");
+
+export const Receipt = z
+  .object({
+    source: z.enum(["CLAIM", "ESCROW_RELEASE", "BOND_WITHDRAWAL"]).openapi({
+      description: "CLAIM: a settlement leaf claimed; ESCROW_RELEASE: the court's release of a dispute's escrow leaf; BOND_WITHDRAWAL: dispute bonds withdrawn",
+    }),
+    recipient: Address,
+    amount: Decimal,
+    account: Address.openapi({ description: "Whose entitlement was paid: the leaf's account (a party's, or a dispute's escrow account), or the account whose bonds were withdrawn" }),
+    epochId: Decimal.nullable().openapi({ description: "The settlement paid from (a claim or an escrow release)" }),
+    index: Decimal.nullable().openapi({ description: "The leaf's index in the settlement" }),
+    disputeId: Decimal.nullable().openapi({ description: "The dispute whose escrow was released" }),
+    at: ChainPosition.openapi({ description: "The transaction, block and time of the payment" }),
+  })
+  .openapi("Receipt", { description: "An amount the vault or the court transferred to an address" });
 
 export const PartySummary = z
   .object({ account: Address, kind: z.string(), successor: Address.nullable(), registered: ChainPosition })
@@ -321,7 +344,12 @@ export const Settlement = z
     inputsHash: Hash,
     challengeEndsAt: Decimal,
     settler: Address,
-    status: z.enum(["POSTED", "PAUSED", "REJECTED"]),
+    status: z.enum(["POSTED", "PAUSED", "REJECTED"]).openapi({ description: "As the vault records it (`EpochStatus`)" }),
+    phase: z.enum(["IN_CHALLENGE", "FINAL", "PAUSED", "REJECTED"]).openapi({
+      description:
+        "The status with the chain's clock applied, at the latest indexed block's time: a POSTED settlement is IN_CHALLENGE until `challengeEndsAt` " +
+        "(an arbitrator may still reject it), then FINAL (its leaves are claimable; only a court dispute of the settlement could still pause it)",
+    }),
     claimed: Decimal.openapi({ description: "Whole leaves spent: claims and released escrow leaves" }),
     returned: Decimal.openapi({ description: "What escrow releases of this settlement gave back to the product's unsettled revenue" }),
     at: ChainPosition,
@@ -340,6 +368,41 @@ const EscrowRelease = z
   })
   .openapi("EscrowRelease", {
     description: "How the court released an escrow leaf, as the dispute's outcome said: dismissed or lapsed, all paid; voided, all returned; adjusted, the arbitrator's part paid and the rest returned",
+  });
+
+export const EscrowLeaf = z
+  .object({
+    epochId: Decimal,
+    disputeId: Decimal,
+    account: Address.openapi({ description: "The dispute's escrow account" }),
+    index: Decimal,
+    amount: Decimal,
+    status: z.enum(["HELD", "RELEASED", "SETTLEMENT_REJECTED"]).openapi({
+      description:
+        "HELD until the court releases it; RELEASED (see `released`); SETTLEMENT_REJECTED: the settlement was rejected before a release, and the leaf went back to the product's unsettled revenue with the rest of it",
+    }),
+    released: EscrowRelease.nullable(),
+  })
+  .openapi("EscrowLeaf", { description: "A dispute's escrow leaf in one settlement: the disputed record's share, held until the court releases it" });
+
+export const SettlementEscrow = z
+  .object({ epochId: Decimal, leaves: z.array(EscrowLeaf).openapi({ description: "By leaf index" }) })
+  .openapi("SettlementEscrow");
+
+export const DisputeEscrow = z
+  .object({
+    disputeId: Decimal,
+    account: Address.openapi({ description: "The dispute's escrow account" }),
+    leaves: z.array(EscrowLeaf).openapi({ description: "Its leaf in every settlement that holds one, by settlement" }),
+    held: Decimal.openapi({ description: "The sum of the leaves still HELD" }),
+    paid: Decimal.openapi({ description: "What its releases paid to the contributor" }),
+    returned: Decimal.openapi({ description: "What its releases gave back to the product's unsettled revenue" }),
+    unverified: z.array(Decimal).openapi({
+      description: "Settlements whose Merkle root the split of the state at their block does not reproduce: their leaves are unknown here",
+    }),
+  })
+  .openapi("DisputeEscrow", {
+    description: "Where a contribution dispute's escrow is: held in each settlement posted while it was open, until the court releases it as the outcome says",
   });
 
 export const SettlementClaim = z

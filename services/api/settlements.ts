@@ -1,12 +1,19 @@
-import { planSplit, type SplitContext, type SplitPlan } from "../../ledger/split/index.js";
+import { getAddress } from "viem";
+
+import { escrowAccount, escrowDisputeId, planSplit, type SplitContext, type SplitPlan } from "../../ledger/split/index.js";
 import {
   key,
   listing,
   prefetchState,
+  readDocument,
   settlementOf,
   splitContextOf,
+  type ChainPosition,
+  type ClaimRecord,
+  type DisputeRecord,
   type EpochRecord,
 } from "../../ledger/state/index.js";
+import { DisputeKind, EpochStatus } from "../../ledger/types.js";
 import { keepIfStable, type ApiContext, type SettlementAllocation, type SplitSnapshot } from "./context.js";
 
 /**
@@ -96,3 +103,82 @@ export async function allEpochs(context: ApiContext): Promise<EpochRecord[]> {
   return epochs;
 }
 
+
+/** The chain's time as the index knows it: the latest indexed block's timestamp (undefined when unknown). */
+export async function indexedTime(context: ApiContext): Promise<bigint | undefined> {
+  return (await context.sources.status()).indexedTime;
+}
+
+/** One dispute's escrow leaf of a settlement, and whether the court released it. */
+interface EscrowLeafView {
+  epochId: string;
+  disputeId: string;
+  account: string;
+  index: string;
+  amount: string;
+  status: "HELD" | "RELEASED" | "SETTLEMENT_REJECTED";
+  released: { recipient: string | null; paid: string; returned: string; at: ChainPosition } | null;
+}
+
+/** How the court released an escrow leaf, from its spent-leaf record (null while it was not). */
+export function escrowRelease(claim: ClaimRecord | undefined): EscrowLeafView["released"] {
+  if (claim === undefined || claim.account !== "escrow") return null;
+  return { recipient: claim.recipients[0] ?? null, paid: claim.amounts[0] ?? "0", returned: claim.returned ?? "0", at: claim.at };
+}
+
+/**
+ * The escrow leaves of a settlement, by leaf index: HELD until the court releases one (RELEASED), or until
+ * the settlement is rejected (SETTLEMENT_REJECTED: the vault gives its unspent leaves back to the product's
+ * revenue). Undefined when the state at its block does not reproduce its root: its leaves are unknown.
+ */
+export async function escrowLeavesOf(context: ApiContext, epoch: EpochRecord): Promise<EscrowLeafView[] | undefined> {
+  const { allocation, tree, rootMatches } = await settlementAllocation(context, epoch);
+  if (!rootMatches) return undefined;
+  const leaves: EscrowLeafView[] = [];
+  for (const entry of allocation.entries) {
+    const disputeId = escrowDisputeId(entry.account);
+    const leaf = disputeId === undefined ? undefined : tree.claim(entry.account);
+    if (disputeId === undefined || leaf === undefined) continue;
+    const released = escrowRelease(readDocument<ClaimRecord>(context.sources.state, key.claim(BigInt(epoch.epochId), leaf.index)));
+    leaves.push({
+      epochId: epoch.epochId,
+      disputeId: disputeId.toString(),
+      account: getAddress(leaf.account),
+      index: leaf.index.toString(),
+      amount: leaf.amount.toString(),
+      status: released !== null ? "RELEASED" : epoch.status === EpochStatus.REJECTED ? "SETTLEMENT_REJECTED" : "HELD",
+      released,
+    });
+  }
+  return leaves.sort((a, b) => (BigInt(a.index) < BigInt(b.index) ? -1 : 1));
+}
+
+/**
+ * Where a dispute's escrow is: its leaf in every settlement posted while it was open (of its product, or of
+ * a product derived from it: a parent's disputed record is paid through the child's royalty), held or
+ * released. Only a contribution dispute holds escrow.
+ */
+export async function disputeEscrow(context: ApiContext, dispute: DisputeRecord) {
+  const account = escrowAccount(BigInt(dispute.disputeId));
+  const leaves: EscrowLeafView[] = [];
+  const unverified: string[] = [];
+  if (dispute.kind === DisputeKind.CONTRIBUTION) {
+    for (const epoch of await allEpochs(context)) {
+      // A settlement's state is that of its block: a dispute opened after it has no leaf in it.
+      if (BigInt(epoch.stateBlock) < BigInt(dispute.at.block)) continue;
+      const ofEpoch = await escrowLeavesOf(context, epoch);
+      if (ofEpoch === undefined) unverified.push(epoch.epochId);
+      else leaves.push(...ofEpoch.filter((leaf) => leaf.disputeId === dispute.disputeId));
+    }
+  }
+  const sum = (values: string[]) => values.reduce((total, value) => total + BigInt(value), 0n).toString();
+  return {
+    disputeId: dispute.disputeId,
+    account: getAddress(account),
+    leaves,
+    held: sum(leaves.filter((leaf) => leaf.status === "HELD").map((leaf) => leaf.amount)),
+    paid: sum(leaves.map((leaf) => leaf.released?.paid ?? "0")),
+    returned: sum(leaves.map((leaf) => leaf.released?.returned ?? "0")),
+    unverified,
+  };
+}

@@ -7,6 +7,8 @@ interface IndexerStatus {
   indexedBlock: number;
   /** The chain head as the indexer last saw it; undefined before its first poll. */
   headBlock: number | undefined;
+  /** The timestamp of the indexed block (unix seconds): the chain's time as the state knows it; undefined when unknown. */
+  indexedTime?: bigint | undefined;
 }
 
 /** What the API reads: the indexed state and what derives from it. Read-only. */
@@ -42,6 +44,9 @@ export function indexerSources(indexer: Pick<Indexer, "store" | "head">, contrac
     writeSeq: () => store.writeSeq,
     logsOfBlocks: (blocks) => storedLogsOfBlocks(store, blocks),
     stateAt: (block) => ledgerStateAt(store, contracts, Number(block)),
-    status: () => ({ indexedBlock: store.cursor.number, headBlock: indexer.head }),
+    status: () => {
+      const { number, timestamp } = store.cursor;
+      return { indexedBlock: number, headBlock: indexer.head, indexedTime: timestamp === undefined ? undefined : BigInt(timestamp) };
+    },
   };
 }

@@ -10,13 +10,14 @@ import { pino } from "pino";
 import { getAddress, type Address, type Hex } from "viem";
 
 import { escrowAccount, verifyAllocationProof } from "../../ledger/split/index.js";
-import { asyncStateReader, MemoryState } from "../../ledger/state/index.js";
+import { asyncStateReader, MemoryState, proposeSettlement } from "../../ledger/state/index.js";
 import { API_ROUTES, createApi, indexerSources, startApi, type RunningApi } from "../../services/api/index.js";
 import type { Indexer } from "../../services/indexer/index.js";
 import { startLedgerNode, type LedgerNode } from "../../services/node/index.js";
 import { readIgnitionDeployment } from "../../services/shared/deployment.js";
 import { ConfigError } from "../../services/shared/errors.js";
 import type { DemoContracts, DemoResult } from "../../scripts/demo/seed.js";
+import { ledgerAddresses, ledgerStateFromNode } from "../../scripts/lib/ledgerState.js";
 import { deployDemo } from "../helpers/demo.js";
 import { startChain, type TestChain } from "../indexer/helpers/chain.js";
 
@@ -156,12 +157,15 @@ describe("HTTP API over the indexed demo ledger", function () {
         const account = demo.parties[name]!;
         const party = await get(`/parties/${account.toUpperCase().replace("0X", "0x")}`);
         expect(party.status).to.equal(200);
-        const earnings = party.body.earnings as { earned: string; claimed: string };
-        expect(BigInt(earnings.claimed)).to.be.greaterThan(0n);
-        expect(earnings.earned).to.equal(earnings.claimed); // both claimed their whole leaf; the operator was paid its escrow too
-        const claims = await get(`/parties/${account}/claims`);
+        const earnings = party.body.earnings as Record<string, string>;
+        expect(BigInt(earnings.claimed!)).to.be.greaterThan(0n);
+        // Both claimed their whole leaf, to themselves; the operator was paid its escrow too.
         const escrow = name === "operator" ? paidFromEscrow : 0n;
-        expect(claims.body.items!.map((c) => c.amount)).to.deep.equal([String(BigInt(earnings.claimed) - escrow)]);
+        expect(earnings).to.include({ escrowReleased: String(escrow), bondsWithdrawn: "0" });
+        expect(BigInt(earnings.earned!)).to.equal(BigInt(earnings.claimed!) + escrow);
+        expect(BigInt(earnings.received!)).to.equal(BigInt(earnings.claimed!) + escrow);
+        const claims = await get(`/parties/${account}/claims`);
+        expect(claims.body.items!.map((c) => c.amount)).to.deep.equal([earnings.claimed]);
         expect(claims.body.items![0]).to.include({ returned: "0" });
       }
       // Bonds: the ruled dispute's claimant has its bond credited back, to withdraw.
@@ -169,8 +173,8 @@ describe("HTTP API over the indexed demo ledger", function () {
       expect((await get(`/parties/${demo.parties.logistics}`)).body.bonds).to.deep.equal({ credited: String(minimum), withdrawn: "0", owed: String(minimum) });
       expect((await get(`/parties/${demo.parties.operator}`)).body.bonds).to.deep.equal({ credited: "0", withdrawn: "0", owed: "0" });
       // The authority earned a royalty share (its traffic data is a parent) and has not claimed it.
-      const authority = (await get(`/parties/${demo.parties.authority}`)).body.earnings as { earned: string; claimed: string };
-      expect(BigInt(authority.earned)).to.be.greaterThan(0n);
+      const authority = (await get(`/parties/${demo.parties.authority}`)).body.earnings as Record<string, string>;
+      expect(BigInt(authority.earned!)).to.be.greaterThan(0n);
       expect(authority.claimed).to.equal("0");
     });
 
@@ -641,6 +645,141 @@ describe("HTTP API over the indexed demo ledger", function () {
         { numRuns: 3_000 },
       );
       expect(statuses.get(400)).to.be.greaterThan(100);
+    });
+  });
+
+  // Runs last: it moves the demo on (a second settlement, a ruling, releases, claims, withdrawals).
+  describe("money after a ruling", () => {
+    type Leaf = { epochId: string; disputeId: string; index: string; amount: string; status: string; released: { recipient: string | null; paid: string; returned: string; at: { tx: string } } | null };
+    type Receipt = { source: string; recipient: string; amount: string; account: string; epochId: string | null; disputeId: string | null; at: { tx: string; block: string } };
+    const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+
+    it("holds escrow until the court releases it, in every settlement, and moves a settlement from its window to FINAL by the chain's clock", async () => {
+      const { ethers, networkHelpers } = connection;
+      const [admin] = await ethers.getSigners();
+      const product = demo.assets.product!;
+      // The demo's release gave part of dispute 2's escrow back to the product's revenue: settled again now,
+      // while dispute 1 is still open, so that its record's share goes to its escrow leaf a second time.
+      const { state, lastBlock } = await ledgerStateFromNode(ethers.provider, await ledgerAddresses(contracts));
+      const proposal = proposeSettlement(state, product, 1, lastBlock)!;
+      await send(contracts.vault.connect(admin!).settle(product, 1, proposal.amount, proposal.merkleRoot, proposal.stateBlock, proposal.inputsHash));
+      const second = String(await contracts.vault.epochCount());
+      await node.syncOnce();
+
+      // The first settlement's window ended long ago (the demo claimed from it); the second's has just begun.
+      expect((await get(`/settlements/${demo.epochId}`)).body).to.include({ status: "POSTED", phase: "FINAL" });
+      expect((await get(`/settlements/${second}`)).body).to.include({ status: "POSTED", phase: "IN_CHALLENGE" });
+      const secondLeaf = proposal.tree.claim(escrowAccount(demo.disputeId))!;
+      const secondEscrow = (await get(`/settlements/${second}/escrow`)).body.leaves as Leaf[];
+      expect(secondEscrow.map((l) => [l.disputeId, l.amount, l.status])).to.deep.equal([[String(demo.disputeId), String(secondLeaf.amount), "HELD"]]);
+      const open = (await get(`/disputes/${demo.disputeId}/escrow`)).body;
+      const firstLeaf = (await get(`/settlements/${demo.epochId}/claims/${escrowAccount(demo.disputeId)}`)).body;
+      expect((open.leaves as Leaf[]).map((l) => [l.epochId, l.status])).to.deep.equal([[String(demo.epochId), "HELD"], [second, "HELD"]]);
+      expect(open.held).to.equal(String(BigInt(firstLeaf.amount as string) + secondLeaf.amount));
+
+      // Time passes with no event of the ledger: one empty block past the window is enough for FINAL.
+      await networkHelpers.time.increase(Number(await contracts.vault.challengeWindow()));
+      await node.syncOnce();
+      expect((await get(`/settlements/${second}`)).body).to.include({ status: "POSTED", phase: "FINAL" });
+      // Dispute 2 was ruled before the second settlement's state block: its record counts again, no escrow.
+      const adjusted = (await get(`/disputes/${demo.adjustedDisputeId}/escrow`)).body;
+      expect((adjusted.leaves as Leaf[]).map((l) => [l.epochId, l.status])).to.deep.equal([[String(demo.epochId), "RELEASED"]]);
+      expect((await get(`/disputes/${demo.objectionDisputeId}/escrow`)).body).to.include({ held: "0", paid: "0" });
+      expect((await get(`/disputes/${demo.objectionDisputeId}/escrow`)).body.leaves).to.deep.equal([]);
+      expectProblem(await get("/disputes/99/escrow"), 404);
+      expectProblem(await get("/settlements/99/escrow"), 404);
+    });
+
+    it("says what every address received from the vault and the court, by source, as the token's Transfer logs count it", async () => {
+      const { ethers } = connection;
+      const signers = await ethers.getSigners();
+      const signer = (address: string) => signers.find((s) => s.address === address)!;
+      const [operator, logistics, authority] = [signer(demo.parties.operator!), signer(demo.parties.logistics!), signer(demo.parties.authority!)];
+      const arbitrator = signers[4]!;
+      const elsewhere = signers[9]!.address;
+      // The leaves and proofs as the API serves them: the vault checks each proof against its root.
+      const leafOf = async (account: string) => {
+        const body = (await get(`/settlements/${demo.epochId}/claims/${account}`)).body;
+        return { index: BigInt(body.index as string), account: body.account as string, amount: BigInt(body.amount as string), proof: body.proof as string[] };
+      };
+      const second = await contracts.vault.epochCount();
+
+      // Dispute 1 dismissed: the claimant's bond back to it; its escrow in the first settlement released, all to
+      // the contributor; the second settlement's left held.
+      await send(
+        contracts.court.connect(arbitrator).rule(demo.disputeId, {
+          remedy: 1, // DISMISS
+          adjustedMeasure: 0n,
+          transferTo: ethers.ZeroAddress,
+          forfeitBond: false,
+          rulingHash: labelHash("ruling:dismissed"),
+          rulingURI: "ipfs://test/ruling-1.json",
+        }),
+      );
+      const escrowLeaf = await leafOf(escrowAccount(demo.disputeId));
+      const release = (await (
+        await contracts.court.connect(authority).releaseEscrow(demo.disputeId, demo.epochId, escrowLeaf.index, escrowLeaf.amount, escrowLeaf.proof, escrowLeaf.amount)
+      ).wait())!;
+      // The authority claims its royalty to another address; the logistics enterprise and the operator withdraw their bonds.
+      const royalty = await leafOf(authority.address);
+      await send(contracts.vault.connect(authority).claim([{ epochId: demo.epochId, index: royalty.index, account: royalty.account, amount: royalty.amount, proof: royalty.proof }], elsewhere));
+      await send(contracts.court.connect(logistics).withdrawBond(logistics.address, logistics.address));
+      await send(contracts.court.connect(operator).withdrawBond(operator.address, operator.address));
+      await node.syncOnce();
+
+      // The oracle: the token's Transfer logs out of the vault and the court, by recipient.
+      const payers = new Set([(await contracts.vault.getAddress()).toLowerCase(), (await contracts.court.getAddress()).toLowerCase()]);
+      const transferred = new Map<string, { amount: bigint; txs: Set<string> }>();
+      for (const log of await contracts.token.queryFilter(contracts.token.filters.Transfer())) {
+        const [from, to, value] = log.args;
+        if (!payers.has(from.toLowerCase())) continue;
+        const entry = transferred.get(getAddress(to)) ?? { amount: 0n, txs: new Set<string>() };
+        entry.amount += value;
+        entry.txs.add(log.transactionHash);
+        transferred.set(getAddress(to), entry);
+      }
+      expect([...transferred.keys()]).to.include.members([operator.address, logistics.address, elsewhere]);
+      for (const [recipient, { amount, txs }] of transferred) {
+        const receipts = (await all(`/parties/${recipient}/receipts`, 2)).items as Receipt[];
+        expect(receipts.reduce((sum, r) => sum + BigInt(r.amount), 0n), `receipts of ${recipient}`).to.equal(amount);
+        expect(new Set(receipts.map((r) => r.at.tx)), `transactions of ${recipient}`).to.deep.equal(txs);
+        expect(receipts.every((r) => r.recipient === recipient)).to.equal(true);
+      }
+      for (const party of (await all("/parties", 50)).items) {
+        const earnings = (await get(`/parties/${party.account as string}`)).body.earnings as Record<string, string>;
+        expect(earnings.received, `received by ${party.account as string}`).to.equal(String(transferred.get(party.account as string)?.amount ?? 0n));
+      }
+
+      // The logistics enterprise: its claim, its dispute's escrow released to it, its bond — each with its source.
+      const mine = (await all(`/parties/${logistics.address}/receipts`, 50)).items as Receipt[];
+      expect(mine.map((r) => r.source)).to.deep.equal(["CLAIM", "ESCROW_RELEASE", "BOND_WITHDRAWAL"]);
+      const released = mine[1]!;
+      expect(released).to.deep.include({ amount: String(escrowLeaf.amount), epochId: String(demo.epochId), disputeId: String(demo.disputeId) });
+      expect(released.at.tx).to.equal(release.hash);
+      const earnings = (await get(`/parties/${logistics.address}`)).body.earnings as Record<string, string>;
+      const minimum = await contracts.court.minimumBond(2);
+      expect(earnings).to.include({ escrowReleased: String(escrowLeaf.amount), bondsWithdrawn: String(minimum) });
+      expect(BigInt(earnings.received!)).to.equal(BigInt(mine[0]!.amount) + escrowLeaf.amount + minimum);
+      // The authority claimed its leaf, paid elsewhere: claimed by its account, received by the other address.
+      const authorityEarnings = (await get(`/parties/${authority.address}`)).body.earnings as Record<string, string>;
+      expect(authorityEarnings).to.include({ claimed: String(royalty.amount), received: "0" });
+      expect(((await all(`/parties/${elsewhere}/receipts`, 50)).items as Receipt[]).map((r) => [r.source, r.account, r.amount])).to.deep.equal([
+        ["CLAIM", authority.address, String(royalty.amount)],
+      ]);
+
+      // The dispute's escrow: released in the first settlement (to whom, how much, which transaction), held in the second.
+      const escrow = (await get(`/disputes/${demo.disputeId}/escrow`)).body;
+      const leaves = escrow.leaves as Leaf[];
+      expect(leaves.map((l) => [l.epochId, l.status])).to.deep.equal([[String(demo.epochId), "RELEASED"], [String(second), "HELD"]]);
+      expect(leaves[0]!.released).to.deep.include({ recipient: logistics.address, paid: String(escrowLeaf.amount), returned: "0" });
+      expect(leaves[0]!.released!.at.tx).to.equal(release.hash);
+      expect(escrow).to.include({ held: leaves[1]!.amount, paid: String(escrowLeaf.amount), returned: "0" });
+      // Both escrow leaves of the first settlement are released now: none of it is reported held.
+      const firstEscrow = (await get(`/settlements/${demo.epochId}/escrow`)).body.leaves as Leaf[];
+      expect(firstEscrow.map((l) => [l.disputeId, l.status]).sort()).to.deep.equal([
+        [String(demo.disputeId), "RELEASED"],
+        [String(demo.adjustedDisputeId), "RELEASED"],
+      ]);
     });
   });
 });

@@ -93,7 +93,7 @@ describe("indexer: reorgs on a real Hardhat node", function () {
       while (indexer.store.cursor.hash !== headHash && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       stop.abort();
       await running;
-      expect(indexer.store.cursor).to.deep.equal({ number: head, hash: headHash });
+      expect(indexer.store.cursor).to.deep.include({ number: head, hash: headHash });
       // The indexer saw (most of) the doomed branches before they were replaced.
       expect(indexer.events.filter((e) => e.type === "reorg").length).to.be.at.least(1);
       await expectCanonical(indexer);

@@ -1,3 +1,4 @@
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -21,11 +22,15 @@ import {
   type GrantRecord,
   type LedgerEvent,
   type PartyRecord,
+  type ReceiptRecord,
+  type ReceivedRecord,
   type Totals,
 } from "../../ledger/state/index.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
 import { everyEvidenceKind, type Scenario } from "../helpers/scenario.js";
+import { MIN_BOND } from "../helpers/ledger.js";
 import { foldChain } from "../helpers/state.js";
+import { LEAF_TYPES } from "../helpers/vault.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -127,6 +132,46 @@ describe("ledger state: reducers", () => {
     const [deposited, paidOut] = await vault.totals();
     const totals = readDocument<Totals>(state, key.totals())!;
     expect([BigInt(totals.deposited), BigInt(totals.paidOut)]).to.deep.equal([deposited, paidOut]);
+  });
+
+  it("records every amount the vault and the court paid out, by recipient, as the token's Transfer logs count them", async () => {
+    const { ledger } = await networkHelpers.loadFixture(indexed);
+    const { vault, disputeCourt, token, registry, alice, bob, carol } = ledger;
+    // The scenario withdrew bonds (one to another recipient); add a claim of the resumed settlement's leaf,
+    // paid to someone else than the leaf's account, by whoever the account resolves to now.
+    const tree = StandardMerkleTree.of([[0n, bob.address, 6_000n], [1n, alice.address, 4_000n]], [...LEAF_TYPES]);
+    const entitled = await registry.resolveParty(bob.address);
+    const signer = Object.values(ledger.actors).find((actor) => actor.address === entitled)!;
+    const proof = tree.getProof([0n, bob.address, 6_000n]);
+    await (await vault.connect(signer).claim([{ epochId: 2n, index: 0n, account: bob.address, amount: 6_000n, proof }], carol.address)).wait();
+    const { state } = await foldChain(connection, ledger);
+
+    // The oracle: the token's own Transfer logs out of the vault and the court, summed by recipient.
+    const payers = new Set([(await vault.getAddress()).toLowerCase(), (await disputeCourt.getAddress()).toLowerCase()]);
+    const transferred = new Map<string, bigint>();
+    for (const log of await token.queryFilter(token.filters.Transfer())) {
+      const [from, to, value] = log.args;
+      if (payers.has(from.toLowerCase())) transferred.set(to.toLowerCase(), (transferred.get(to.toLowerCase()) ?? 0n) + value);
+    }
+    // Carol received alice's bond credits — alice's own bond back (her policy dispute lapsed) and bob's bond
+    // forfeited to her as the respondent of his dismissed objection — and bob's leaf of 6,000.
+    expect(transferred.get(carol.address.toLowerCase())).to.equal(2n * MIN_BOND + 6_000n);
+    const recorded = new Map<string, bigint>();
+    for (const [, raw] of state.entries("receipt/")) {
+      const receipt = JSON.parse(raw) as ReceiptRecord;
+      const recipient = receipt.recipient.toLowerCase();
+      recorded.set(recipient, (recorded.get(recipient) ?? 0n) + BigInt(receipt.amount));
+    }
+    expect(recorded).to.deep.equal(transferred);
+    for (const [recipient, amount] of transferred) {
+      const totals = readDocument<ReceivedRecord>(state, key.received(recipient))!;
+      expect(BigInt(totals.claims) + BigInt(totals.escrowReleases) + BigInt(totals.bondWithdrawals), recipient).to.equal(amount);
+    }
+    const carols = [...state.entries(listing.receiptsOf(carol.address))].map(([, raw]) => JSON.parse(raw) as ReceiptRecord);
+    expect(carols.map((r) => [r.source, r.account, r.amount, r.epochId])).to.deep.equal([
+      ["BOND_WITHDRAWAL", alice.address, String(2n * MIN_BOND), null],
+      ["CLAIM", bob.address, "6000", "2"],
+    ]);
   });
 
   it("is deterministic: the same events give byte-identical state, folded at once or in pieces", async () => {

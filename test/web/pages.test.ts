@@ -15,13 +15,92 @@ const ARTIFACTS = join(ROOT, "test-artifacts/web");
 const SAMPLE = join(ROOT, "web/samples/shipment-records.csv");
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+/** Desktop and a phone (an iPhone SE/mini's CSS width). */
+const VIEWPORTS = { desktop: { width: 1200, height: 900 }, phone: { width: 375, height: 812 } } as const;
+/** Generous: the machine's two cores run the stack, Chromium and other work at once. */
+const STEP_TIMEOUT = 60_000;
+
+/** Chromium, launched once more if the first launch crashes (it can, on a loaded machine). */
+async function launchChromium(): Promise<Browser> {
+  const launch = () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 120_000 });
+  try {
+    return await launch();
+  } catch (error) {
+    console.warn(`Chromium did not start (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); trying once more`);
+    return await launch();
+  }
+}
+
+/**
+ * The layout of the page as it is shown, measured in the page (a string: the tests' TypeScript has no DOM
+ * types): how far the page scrolls sideways, table cells squeezed or wrapped, lineage labels outside their
+ * node, and the share legends' percentages in hundredths.
+ */
+const MEASURE_LAYOUT = `(() => {
+  const lines = (element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.bottom).sort((a, b) => a - b);
+    const em = parseFloat(getComputedStyle(element).fontSize);
+    return tops.filter((bottom, i) => i === 0 || bottom - tops[i - 1] > em / 2).length;
+  };
+  const squeezed = [];
+  const wrapped = [];
+  for (const cell of document.querySelectorAll("main th, main td")) {
+    const text = cell.textContent.trim();
+    // Empty, or the header row a phone keeps for screen readers only (its cards label every value).
+    if (text === "" || cell.getBoundingClientRect().width <= 2) continue;
+    const style = getComputedStyle(cell);
+    const em = parseFloat(style.fontSize);
+    const content = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const count = lines(cell);
+    // Wrapped into lines of fewer than three characters, or narrower than two: the column was squeezed (a
+    // one-line cell is as wide as its text, so only a wrapped one can be too narrow).
+    if (count > 1 && (text.length / count < 3 || content < 2 * em)) squeezed.push(text.slice(0, 40) + " (" + Math.round(content) + " px, " + count + " lines)");
+    const inTable = style.display === "table-cell";
+    if (inTable && cell.classList.contains("short") && count > 1) wrapped.push(text.slice(0, 40));
+  }
+  const clipped = [];
+  for (const node of document.querySelectorAll("svg.lineage a.node")) {
+    const box = node.querySelector("rect").getBBox();
+    for (const label of node.querySelectorAll("text")) {
+      const text = label.getBBox();
+      if (text.x < box.x || text.x + text.width > box.x + box.width || text.y < box.y || text.y + text.height > box.y + box.height) clipped.push(label.textContent);
+    }
+  }
+  const graph = document.querySelector("svg.lineage");
+  const wrap = document.querySelector(".graph-wrap");
+  const legends = [...document.querySelectorAll("ul.legend")].map((legend) =>
+    [...legend.innerText.matchAll(/(\\d+)\\.(\\d\\d) %/g)].map((m) => Number(m[1]) * 100 + Number(m[2])),
+  );
+  return {
+    pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    squeezed,
+    wrapped,
+    clipped,
+    graph: graph === null ? null : { direction: graph.classList.contains("down") ? "down" : "across", width: graph.getBoundingClientRect().width, room: wrap.clientWidth },
+    legends,
+    scrollingTables: [...document.querySelectorAll(".table-wrap")].filter((wrap) => wrap.scrollWidth > wrap.clientWidth).map((wrap) => wrap.querySelector("caption").textContent),
+    headers: [...document.querySelectorAll("main th")].map((th) => th.textContent.trim()),
+  };
+})()`;
+interface Layout {
+  pageOverflow: number;
+  squeezed: string[];
+  wrapped: string[];
+  clipped: string[];
+  graph: { direction: "across" | "down"; width: number; room: number } | null;
+  legends: number[][];
+  scrollingTables: string[];
+  headers: string[];
+}
 
 /**
  * The web pages in headless Chromium against the real `npm start` stack (embedded chain, demo, indexer,
  * API serving the freshly built bundle). Screenshots go to test-artifacts/web/.
  */
 describe("web pages in headless Chromium against the npm start stack", function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let stack: Stack;
 
   /**
@@ -55,7 +134,7 @@ describe("web pages in headless Chromium against the npm start stack", function 
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does it when missing)`);
     // The bundle the server serves is built from the sources under test, not left over from an old build.
     await build({ root: join(ROOT, "web"), logLevel: "warn" });
-    [stack, browser] = await Promise.all([startStack(), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })]);
+    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
     await mkdir(ARTIFACTS, { recursive: true });
   });
 
@@ -66,7 +145,8 @@ describe("web pages in headless Chromium against the npm start stack", function 
 
   beforeEach(async () => {
     // A fresh profile per test: English browser, empty localStorage.
-    context = await browser.newContext({ locale: "en-US", timezoneId: "Asia/Shanghai", viewport: { width: 1200, height: 900 } });
+    context = await browser.newContext({ locale: "en-US", timezoneId: "Asia/Shanghai", viewport: VIEWPORTS.desktop });
+    context.setDefaultTimeout(STEP_TIMEOUT);
     page = await context.newPage();
     requested = [];
     pageErrors = [];
@@ -225,19 +305,28 @@ describe("web pages in headless Chromium against the npm start stack", function 
     const chart = page.locator(`svg.share-chart[data-product="${product}"]`);
     await chart.waitFor();
 
-    // The share the chart shows is the exact one of the API's split preview, rounded down to 0.01 %.
+    // The shares the chart shows are the exact ones of the API's split preview to 0.01 %: each the exact share
+    // rounded down or one hundredth above it, the parts adding to exactly 100.00 % (largest remainder, as
+    // test/web/format.test.ts works out by hand).
     const preview = await api<{ amount: string; entries: { account: string; exact: { numerator: string; denominator: string }; escrowFor: string | null }[] }>(
       `/products/${product}/split?amount=1000000&limit=500`,
     );
-    const share = (entry: { exact: { numerator: string; denominator: string } } | undefined) => {
-      const basis = (BigInt(entry!.exact.numerator) * 10_000n) / (BigInt(entry!.exact.denominator) * BigInt(preview.amount));
-      return `${basis / 100n}.${(basis % 100n).toString().padStart(2, "0")} %`;
+    const roundedDown = (entry: { exact: { numerator: string; denominator: string } } | undefined) =>
+      Number((BigInt(entry!.exact.numerator) * 10_000n) / (BigInt(entry!.exact.denominator) * BigInt(preview.amount)));
+    const legend = await page.locator("figure.share", { has: chart }).locator("ul.legend").innerText();
+    const shown = (label: RegExp) => {
+      const match = new RegExp(`${label.source}: (\\d+)\\.(\\d\\d) %`).exec(legend);
+      expect(match, `${label} in ${legend}`).to.not.equal(null);
+      return { text: `${match![1]}.${match![2]} %`, hundredths: Number(match![1]) * 100 + Number(match![2]) };
     };
-    const mine = share(preview.entries.find((e) => e.account === logistics));
-    const escrowed = share(preview.entries.find((e) => e.escrowFor === "1"));
+    const mine = shown(/This account/);
+    const escrowed = shown(/In escrow \(dispute No\. 1\)/);
+    const others = shown(/Other parties/);
+    expect(mine.hundredths - roundedDown(preview.entries.find((e) => e.account === logistics))).to.be.oneOf([0, 1]);
+    expect(escrowed.hundredths - roundedDown(preview.entries.find((e) => e.escrowFor === "1"))).to.be.oneOf([0, 1]);
+    expect(mine.hundredths + escrowed.hundredths + others.hundredths).to.equal(10_000);
     expect(await chart.getAttribute("role")).to.equal("img");
-    expect(await chart.locator("title").textContent()).to.equal(`Share of product No. ${product}: ${mine} to this account`);
-    expect(await page.locator("figure.share ul.legend").innerText()).to.include(`This account: ${mine}`).and.include(`In escrow (dispute No. 1): ${escrowed}`);
+    expect(await chart.locator("title").textContent()).to.equal(`Share of product No. ${product}: ${mine.text} to this account`);
     const widths = await chart.locator("rect[data-segment]").evaluateAll((rects) => rects.map((r) => Number(r.getAttribute("width"))));
     expect(widths.length).to.equal(3);
     // The segments fill the bar (plain comparison: hardhat's chai matchers take closeTo for integers only).
@@ -361,5 +450,127 @@ describe("web pages in headless Chromium against the npm start stack", function 
     expect(await entries.first().innerText()).to.include("提交首次登记申请");
     expect(await page.locator("#replay-verdict").innerText()).to.include("核验通过");
     await shot("arbitrator-zh");
+  });
+
+  /** A fresh context in a language and at a width (the language from the browser's, as a first visit). */
+  async function openAs(language: "en" | "zh-CN", width: keyof typeof VIEWPORTS): Promise<void> {
+    await context.close();
+    context = await browser.newContext({
+      locale: language === "en" ? "en-US" : "zh-CN",
+      timezoneId: "Asia/Shanghai",
+      viewport: VIEWPORTS[width],
+      // A phone: the viewport meta tag applies, as on a real one.
+      ...(width === "phone" ? { isMobile: true, hasTouch: true } : {}),
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    page = await context.newPage();
+    page.on("request", (request) => requested.push(request.url()));
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  }
+
+  /** What each page's kind columns are called, by language: the review's and the dispute's, never the asset's 登记对象. */
+  const KIND_HEADERS = {
+    en: { review: "Review kind", dispute: "Dispute kind" },
+    "zh-CN": { review: "审查类型", dispute: "争议类型" },
+  } as const;
+
+  for (const name of ["certificate", "contributor", "arbitrator"] as const) {
+    for (const language of ["en", "zh-CN"] as const) {
+      for (const width of ["desktop", "phone"] as const) {
+        it(`lays out the ${name} page in ${language} at ${width} width: nothing squeezed, clipped or off the page`, async () => {
+          await openAs(language, width);
+          const logistics = (await api<{ holder: string }>("/assets/2")).holder;
+          const route = { certificate: "#/certificate?number=3", contributor: `#/contributor?address=${logistics}`, arbitrator: "#/arbitrator?asset=3" }[name];
+          await page.goto(`${stack.apiUrl}/${route}`);
+          // Loaded: the page's own content is there and no region is still loading.
+          await page.locator({ certificate: "svg.lineage", contributor: "svg.share-chart", arbitrator: "article.dispute" }[name]).first().waitFor();
+          await page.waitForFunction("document.querySelectorAll('[aria-busy]').length === 0");
+          expect(await page.locator("html").getAttribute("lang")).to.equal(language);
+          await page.screenshot({ path: join(ARTIFACTS, `${name}-${language}-${width}.png`), fullPage: true });
+
+          const layout = await page.evaluate<Layout>(MEASURE_LAYOUT);
+          // Wide tables and graphs scroll in their own boxes: the page itself never scrolls sideways.
+          expect(layout.pageOverflow, "the page scrolls sideways by").to.equal(0);
+          expect(layout.squeezed, "table cells squeezed into narrow wrapped lines").to.deep.equal([]);
+          expect(layout.wrapped, "short cells wrapped").to.deep.equal([]);
+          // Every table fits the page as a table (desktop) or as cards (phone); none needs its scroll box.
+          expect(layout.scrollingTables, "tables wider than the page").to.deep.equal([]);
+          expect(layout.headers).to.not.include("登记对象");
+          expect(layout.headers).to.not.include("Kind");
+          if (name === "certificate") {
+            expect(layout.headers).to.include(KIND_HEADERS[language].review);
+            expect(layout.clipped, "lineage labels outside their node").to.deep.equal([]);
+            // Asset 3 has two parents: side by side they fit a phone when the graph runs top to bottom.
+            expect(layout.graph?.direction).to.equal(width === "phone" ? "down" : "across");
+            expect(layout.graph!.width <= layout.graph!.room, `graph ${layout.graph!.width} px in ${layout.graph!.room} px`).to.equal(true);
+            expect(await page.locator("svg.lineage a.node").count()).to.equal(3);
+          }
+          if (name === "contributor") {
+            expect(layout.headers).to.include(KIND_HEADERS[language].dispute);
+            expect(layout.legends.length).to.be.greaterThan(0);
+            for (const legend of layout.legends) expect(legend.reduce((a, b) => a + b, 0), `legend ${legend.join(" + ")} hundredths`).to.equal(10_000);
+          }
+          // The header: the three pages and the language switch are all on screen.
+          for (const link of await page.getByRole("navigation").getByRole("link").all()) expect(await link.isVisible()).to.equal(true);
+          const select = await page.locator("#lang-select").boundingBox();
+          expect(select!.x + select!.width <= VIEWPORTS[width].width, "language switch on screen").to.equal(true);
+        });
+      }
+    }
+  }
+
+  it("says what is wrong with a bookmarked link's parameter, in both languages, and recovers on a good one", async () => {
+    // Hand-written: the parameter as given, then the form expected.
+    const cases = [
+      {
+        route: "#/certificate?number=abc",
+        input: "#registration-number",
+        en: "This page's link has number=abc, which is not valid. A registration number is a whole number, e.g. 3.",
+        zh: "本页链接中的参数 number=abc 无效。登记编号应为整数，例如 3。",
+      },
+      {
+        route: "#/contributor?address=0x123",
+        input: "#contributor-address",
+        en: "This page's link has address=0x123, which is not valid. An address is 0x followed by 40 hexadecimal digits.",
+        zh: "本页链接中的参数 address=0x123 无效。账户地址应为 0x 加 40 位十六进制数字。",
+      },
+      {
+        route: "#/arbitrator?asset=-1",
+        input: "#arbitrator-asset",
+        en: "This page's link has asset=-1, which is not valid. A registration number is a whole number, e.g. 3.",
+        zh: "本页链接中的参数 asset=-1 无效。登记编号应为整数，例如 3。",
+      },
+      {
+        route: "#/certificate?fingerprint=0xabc",
+        input: null,
+        en: "This page's link has fingerprint=0xabc, which is not valid. A fingerprint is 0x followed by 64 hexadecimal digits.",
+        zh: "本页链接中的参数 fingerprint=0xabc 无效。数据指纹应为 0x 加 64 位十六进制数字。",
+      },
+    ];
+    for (const language of ["en", "zh-CN"] as const) {
+      await openAs(language, "phone");
+      for (const { route, input, en, zh } of cases) {
+        await page.goto(`${stack.apiUrl}/${route}`);
+        await page.reload();
+        const alert = page.getByRole("alert");
+        await alert.waitFor();
+        expect(await alert.innerText()).to.equal(language === "en" ? en : zh);
+        if (input !== null) {
+          // The value as given stays in its field, marked invalid, to correct.
+          expect(await page.locator(input).getAttribute("aria-invalid")).to.equal("true");
+          expect(await page.locator(input).inputValue()).to.equal(new URLSearchParams(route.split("?")[1]).values().next().value);
+        }
+        expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).to.equal(0);
+        const parameter = route.split("?")[1]!.split("=")[0]!;
+        await page.screenshot({ path: join(ARTIFACTS, `url-error-${parameter}-${language}-phone.png`), fullPage: true });
+      }
+    }
+    // A good link after a bad one: the message goes, the page shows.
+    await page.goto(`${stack.apiUrl}/#/arbitrator?asset=-1`);
+    await page.getByRole("alert").waitFor();
+    await page.goto(`${stack.apiUrl}/#/arbitrator?asset=3`);
+    await page.locator("#timeline").waitFor();
+    expect(await page.locator("#arbitrator-asset").getAttribute("aria-invalid")).to.equal(null);
+    expect(await page.getByRole("alert").count()).to.equal(0);
   });
 });

@@ -47,17 +47,42 @@ export function facts(rows: [string, Child][], layout: "grid" | "inline" = "grid
   return list;
 }
 
-/** A table with a caption and column headers; rows are arrays of cells. */
+/**
+ * A cell whose text is at most this wide (in Latin letters; a CJK character counts two) is kept on one
+ * line: a date, an amount, a status. Longer text wraps, at spaces (CSS keeps CJK words whole) or, for a URI,
+ * anywhere. Without this a narrow table squeezed its short columns to one character per line.
+ */
+const SHORT_CELL = 28;
+const WIDE_CHARACTER = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const character of text) width += WIDE_CHARACTER.test(character) ? 2 : 1;
+  return width;
+}
+
+/** A cell labelled with its column's header, which a phone shows beside the value (one card per row). */
+function cell(content: Child, header: string | undefined): HTMLTableCellElement {
+  const text = typeof content === "object" && content !== null ? (content.textContent ?? "") : content === null || content === undefined || content === false ? "" : String(content);
+  return h("td", { role: "cell", class: displayWidth(text) <= SHORT_CELL ? "short" : null, "data-label": header }, h("span", { class: "cell-value" }, content));
+}
+
+/**
+ * A table with a caption and column headers; rows are arrays of cells. Wider than the page, it scrolls
+ * sideways in its own box, so the page itself never does; at phone width each row is a card of
+ * label–value lines (style.css). The roles are explicit because a table restyled as blocks loses its
+ * implicit ones in some browsers.
+ */
 export function table(caption: string, headers: string[], rows: Child[][]): HTMLElement {
   return h(
     "div",
     { class: "table-wrap" },
     h(
       "table",
-      {},
+      { role: "table" },
       h("caption", {}, caption),
-      h("thead", {}, h("tr", {}, ...headers.map((header) => h("th", { scope: "col" }, header)))),
-      h("tbody", {}, ...rows.map((cells) => h("tr", {}, ...cells.map((cell) => h("td", {}, cell))))),
+      h("thead", { role: "rowgroup" }, h("tr", { role: "row" }, ...headers.map((header) => h("th", { scope: "col", role: "columnheader" }, header)))),
+      h("tbody", { role: "rowgroup" }, ...rows.map((cells) => h("tr", { role: "row" }, ...cells.map((content, index) => cell(content, headers[index]))))),
     ),
   );
 }

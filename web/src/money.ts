@@ -1,4 +1,5 @@
 import { getJson, type Ledger } from "./api.js";
+import { h, hex } from "./dom.js";
 import { formatAmount } from "./format.js";
 import { t } from "./i18n.js";
 
@@ -23,4 +24,18 @@ export function formatMoney(amount: string, known: SettlementToken | null): stri
 /** The note under a table of amounts: in which token, or that they are in its smallest unit. */
 export function amountNote(known: SettlementToken | null): string {
   return known === null ? t("amountNote") : t("amountNoteToken", { symbol: known.symbol, decimals: String(known.decimals) });
+}
+
+/** What the court's release of an escrow leaf did, in words: what it paid to whom, what it gave back to the product's revenue. */
+export function releaseOutcome(released: { recipient: string | null; paid: string; returned: string }, known: SettlementToken | null): string {
+  const { recipient, paid, returned } = released;
+  return [
+    recipient === null || paid === "0" ? t("escrowNothingPaid") : t("escrowPaidTo", { paid: formatMoney(paid, known), recipient }),
+    ...(returned === "0" ? [] : [t("escrowReturned", { returned: formatMoney(returned, known) })]),
+  ].join(t("clauseSeparator"));
+}
+
+/** Which transaction paid, as a short hash (the full one on hover) and its block. */
+export function transactionRef(tx: string, block: string): HTMLElement {
+  return h("span", { class: "tx-ref" }, `(${t("inTransaction")} `, hex(tx, 10), ` · ${block})`);
 }

@@ -5,6 +5,7 @@ import type { AssetRecord, BondRecord, DisputeRecord } from "../records.js";
 import { add, isZeroAddress, type Documents } from "./documents.js";
 import { at } from "./event.js";
 import { contractReducer } from "./handlers.js";
+import { recordReceipt } from "./receipts.js";
 
 /** contracts/court/DisputeCourt.sol: disputes, their evidence and rulings, bonds credited and withdrawn. */
 export const disputeCourt = contractReducer("DisputeCourt", disputeCourtAbi, {
@@ -106,6 +107,16 @@ export const disputeCourt = contractReducer("DisputeCourt", disputeCourtAbi, {
     bond.withdrawn = add(bond.withdrawn, amount);
     bond.withdrawals.push({ recipient: args.recipient, amount: amount.toString(), at: at(event) });
     docs.write(key.bond(account), bond);
+    recordReceipt(docs, {
+      source: "BOND_WITHDRAWAL",
+      recipient: args.recipient,
+      amount: amount.toString(),
+      account,
+      epochId: null,
+      index: null,
+      disputeId: null,
+      at: at(event),
+    });
   },
   RepeatAllowed: ({ event, args, docs }) => {
     docs.update<DisputeRecord>(key.dispute(args.disputeId), (dispute) => {

@@ -1,10 +1,12 @@
 import { revenueVaultAbi } from "../../abi.js";
+import { escrowAccount } from "../../split/index.js";
 import { EpochStatus } from "../../types.js";
 import { index, key } from "../keys.js";
 import type { ChainPosition, ClaimRecord, DepositRecord, EpochRecord } from "../records.js";
 import { add, type Documents } from "./documents.js";
 import { at } from "./event.js";
 import { contractReducer } from "./handlers.js";
+import { recordReceipt } from "./receipts.js";
 
 /** contracts/vault/RevenueVault.sol: deposits, settlement epochs and their status, claims, escrow releases. */
 export const revenueVault = contractReducer("RevenueVault", revenueVaultAbi, {
@@ -66,6 +68,16 @@ export const revenueVault = contractReducer("RevenueVault", revenueVaultAbi, {
     };
     recordPayout(docs, claim, args.amount, 0n);
     docs.mark(index.claimsOfParty(claim.account, epochId, leafIndex));
+    recordReceipt(docs, {
+      source: "CLAIM",
+      recipient: args.recipient,
+      amount: claim.amount,
+      account: args.account,
+      epochId: claim.epochId,
+      index: claim.index,
+      disputeId: null,
+      at: claim.at,
+    });
   },
   // The court releases a whole escrow leaf: `paid` to the contributor, `returned` to unsettled revenue.
   EscrowReleased: ({ event, args, docs }) => {
@@ -83,6 +95,16 @@ export const revenueVault = contractReducer("RevenueVault", revenueVaultAbi, {
       at: at(event),
     };
     recordPayout(docs, claim, paid, returned);
+    recordReceipt(docs, {
+      source: "ESCROW_RELEASE",
+      recipient: args.recipient,
+      amount: paid.toString(),
+      account: escrowAccount(args.disputeId),
+      epochId: claim.epochId,
+      index: claim.index,
+      disputeId: claim.disputeId,
+      at: claim.at,
+    });
   },
 });
 

@@ -1,32 +1,46 @@
 import { getAddress } from "viem";
 
 import { ROLE_IDS } from "../../../ledger/roles.js";
-import { isEscrowAccount } from "../../../ledger/split/index.js";
-import { key, listing, readDocument, resolveParty, type BondRecord, type ClaimRecord, type PartyRecord } from "../../../ledger/state/index.js";
+import {
+  key,
+  listing,
+  readDocument,
+  resolveParty,
+  type BondRecord,
+  type ClaimRecord,
+  type PartyRecord,
+  type ReceiptRecord,
+  type ReceivedRecord,
+} from "../../../ledger/state/index.js";
 import { EpochStatus } from "../../../ledger/types.js";
 import { pageOf } from "../pagination.js";
 import { partyKindName } from "../present.js";
 import { notFound } from "../problems.js";
 import type { ApiContext } from "../context.js";
 import { defineRoute } from "../route.js";
-import { AddressInput, Claim, pageOf as pageSchema, PageQuery, Party, PartySummary, query } from "../schemas.js";
+import { AddressInput, Claim, pageOf as pageSchema, PageQuery, Party, PartySummary, query, Receipt } from "../schemas.js";
 import { allEpochs, settlementAllocation } from "../settlements.js";
 import { z } from "../zod.js";
 
 const AddressParams = z.object({ address: AddressInput });
 
 /**
- * What the party earned and what it was paid: its leaves of posted settlements (claimed or not), what it
- * claimed of settlements rejected afterwards (paid, and credited by the next settlement), and what the
- * court paid it from escrow leaves (a disputed contribution's share released to it).
+ * What the party earned and what it was paid. Earned: its leaves of posted settlements (claimed or not),
+ * what it claimed of settlements rejected afterwards (paid, and credited by the next settlement), and what
+ * the court paid it from escrow leaves (a disputed record's share released to it). Received: every
+ * transfer of the vault and the court to the address — claims paid to it, escrow released to it, bonds
+ * withdrawn to it — as the reducers recorded them (see `ReceivedRecord`).
  */
-async function earningsOf(context: ApiContext, account: string): Promise<{ earned: string; claimed: string }> {
+async function earningsOf(context: ApiContext, account: string) {
   const { state } = context.sources;
   const rejected = new Set<string>();
   const epochs = await allEpochs(context);
   for (const epoch of epochs) if (epoch.status === EpochStatus.REJECTED) rejected.add(epoch.epochId);
+  const received = readDocument<ReceivedRecord>(state, key.received(account));
+  const escrowReleased = BigInt(received?.escrowReleases ?? "0");
+  const bondsWithdrawn = BigInt(received?.bondWithdrawals ?? "0");
   let claimed = 0n;
-  let earned = 0n;
+  let earned = escrowReleased;
   for await (const [indexKey] of state.entries(listing.claimsOfParty(account))) {
     const [epochId, index] = indexKey.split("/").slice(-2) as [string, string];
     const claim = readDocument<ClaimRecord>(state, key.claim(BigInt(epochId), BigInt(index)));
@@ -35,22 +49,18 @@ async function earningsOf(context: ApiContext, account: string): Promise<{ earne
     if (rejected.has(claim.epochId)) earned += BigInt(claim.amount); // paid before the rejection: it stays paid
   }
   for (const epoch of epochs) {
-    const { allocation, tree, rootMatches } = await settlementAllocation(context, epoch);
+    if (epoch.status === EpochStatus.REJECTED) continue;
+    const { tree, rootMatches } = await settlementAllocation(context, epoch);
     // A settlement whose root the state does not reproduce is not counted: its leaves are unknown here.
-    if (!rootMatches) continue;
-    if (epoch.status !== EpochStatus.REJECTED) earned += tree.claim(account as `0x${string}`)?.amount ?? 0n;
-    // Escrow leaves the court released to this account.
-    for (const entry of allocation.entries) {
-      if (!isEscrowAccount(entry.account)) continue;
-      const leaf = tree.claim(entry.account);
-      const release = leaf === undefined ? undefined : readDocument<ClaimRecord>(state, key.claim(BigInt(epoch.epochId), leaf.index));
-      if (release?.account !== "escrow" || release.recipients[0]?.toLowerCase() !== account) continue;
-      const paid = BigInt(release.amounts[0] ?? "0");
-      earned += paid;
-      claimed += paid;
-    }
+    if (rootMatches) earned += tree.claim(account as `0x${string}`)?.amount ?? 0n;
   }
-  return { earned: earned.toString(), claimed: claimed.toString() };
+  return {
+    earned: earned.toString(),
+    claimed: claimed.toString(),
+    escrowReleased: escrowReleased.toString(),
+    bondsWithdrawn: bondsWithdrawn.toString(),
+    received: (BigInt(received?.claims ?? "0") + escrowReleased + bondsWithdrawn).toString(),
+  };
 }
 
 /** The dispute bonds the court credited to the account and what it withdrew (bonds are pulled, never pushed). */
@@ -108,6 +118,7 @@ export const partyRoutes = [
           grants: `/grants?party=${checksummed}`,
           contributions: `/contributions?party=${checksummed}`,
           claims: `/parties/${checksummed}/claims`,
+          receipts: `/parties/${checksummed}/receipts`,
           disputes: `/disputes?party=${checksummed}`,
         },
       };
@@ -116,7 +127,7 @@ export const partyRoutes = [
   defineRoute({
     path: "/parties/{address}/claims",
     tag: "parties",
-    summary: "Revenue a party claimed, by settlement",
+    summary: "The party's settlement leaves that were claimed, by settlement (what it was paid from every source: `/parties/{address}/receipts`)",
     params: AddressParams,
     query: query(PageQuery),
     response: pageSchema("ClaimPage", Claim),
@@ -125,6 +136,21 @@ export const partyRoutes = [
         const [epochId, index] = indexKey.split("/").slice(-2) as [string, string];
         return readDocument<ClaimRecord>(context.sources.state, key.claim(BigInt(epochId), BigInt(index)));
       }),
+  }),  defineRoute({
+    path: "/parties/{address}/receipts",
+    tag: "parties",
+    summary: "Every amount the vault and the court paid to an address, in chain order: claims, escrow releases, bond withdrawals",
+    description:
+      "One item per payment event (a batch claim is one item per leaf), with its source, amount, settlement and leaf or dispute, and its " +
+      "transaction, block and time. They sum to `earnings.received` of `/parties/{address}`: what the address's token balance gained from the two " +
+      "contracts. Any address may be asked (a recipient need not be a party).",
+    params: AddressParams,
+    query: query(PageQuery),
+    response: pageSchema("ReceiptPage", Receipt),
+    handle: ({ params, query: page }, context) =>
+      pageOf(context.sources.state, listing.receiptsOf(params.address), page, (_key, value) => {
+        const receipt = JSON.parse(value) as ReceiptRecord;
+        return { ...receipt, account: getAddress(receipt.account) };
+      }),
   }),
 ];
-

@@ -15,7 +15,7 @@ import {
 } from "../../../ledger/state/index.js";
 import { DisputeStatus } from "../../../ledger/types.js";
 import { decodeCursor, encodeCursor, pageOf } from "../pagination.js";
-import { EPOCH_STATUS, presentDispute, presentPolicy, requireAsset, requireDocument } from "../present.js";
+import { presentDispute, presentEpoch, presentPolicy, requireAsset, requireDocument } from "../present.js";
 import { notFound, unprocessable } from "../problems.js";
 import { defineRoute } from "../route.js";
 import {
@@ -24,6 +24,7 @@ import {
   DEFAULT_PAGE_SIZE,
   Deposit,
   Dispute,
+  DisputeEscrow,
   enumName,
   IdInput,
   pageOf as pageSchema,
@@ -32,19 +33,13 @@ import {
   query,
   Settlement,
   SettlementClaim,
+  SettlementEscrow,
   SplitPreview,
 } from "../schemas.js";
-import { settlementAllocation, splitStateOf } from "../settlements.js";
+import { disputeEscrow, escrowLeavesOf, escrowRelease, indexedTime, settlementAllocation, splitStateOf } from "../settlements.js";
 import { z } from "../zod.js";
 
 const IdParams = z.object({ id: IdInput });
-
-const presentEpoch = (epoch: EpochRecord) => ({
-  ...epoch,
-  status: EPOCH_STATUS[epoch.status] ?? "POSTED",
-  returned: epoch.returned ?? "0",
-  rejected: epoch.rejected ?? null,
-});
 
 function presentComponent(component: BasisComponent): Record<string, unknown> {
   return Object.fromEntries(
@@ -154,23 +149,44 @@ export const revenueRoutes = [
     summary: "Settlements (epochs), all or of a product",
     query: query({ ...PageQuery, product: IdInput.optional() }),
     response: pageSchema("SettlementPage", Settlement),
-    handle({ query: q }, context) {
+    async handle({ query: q }, context) {
       const { state } = context.sources;
-      if (q.product === undefined) return pageOf(state, listing.epochs, q, (_key, value) => presentEpoch(JSON.parse(value) as EpochRecord));
+      const now = await indexedTime(context);
+      if (q.product === undefined) return pageOf(state, listing.epochs, q, (_key, value) => presentEpoch(JSON.parse(value) as EpochRecord, now));
       return pageOf(state, listing.epochsOfProduct(q.product), q, (indexKey) => {
         const epoch = readDocument<EpochRecord>(state, key.epoch(idOf(indexKey)));
-        return epoch === undefined ? undefined : presentEpoch(epoch);
+        return epoch === undefined ? undefined : presentEpoch(epoch, now);
       });
     },
   }),
   defineRoute({
     path: "/settlements/{id}",
     tag: "revenue",
-    summary: "A settlement: amount, Merkle root, state block, inputs hash, challenge window, status, amount claimed",
+    summary: "A settlement: amount, Merkle root, state block, inputs hash, challenge window, status and phase, amount claimed",
     params: IdParams,
     response: Settlement,
     problems: [404],
-    handle: ({ params }, context) => presentEpoch(requireDocument<EpochRecord>(context.sources.state, "settlement", params.id, key.epoch)),
+    handle: async ({ params }, context) =>
+      presentEpoch(requireDocument<EpochRecord>(context.sources.state, "settlement", params.id, key.epoch), await indexedTime(context)),
+  }),
+  defineRoute({
+    path: "/settlements/{id}/escrow",
+    tag: "revenue",
+    summary: "The escrow leaves of a settlement: each open contribution dispute's share, held until the court releases it, then how",
+    description:
+      "Recomputed from the state at the settlement's `stateBlock`, like its claims (422 when that does not reproduce the posted root). " +
+      "A leaf is HELD until the court's release (RELEASED: paid to whom, returned, which transaction) or the settlement's rejection.",
+    params: IdParams,
+    response: SettlementEscrow,
+    problems: [404, 422],
+    async handle({ params }, context) {
+      const epoch = requireDocument<EpochRecord>(context.sources.state, "settlement", params.id, key.epoch);
+      const leaves = await escrowLeavesOf(context, epoch);
+      if (leaves === undefined) {
+        throw unprocessable(`settlement ${epoch.epochId}: the split of the state at block ${epoch.stateBlock} does not reproduce its Merkle root`);
+      }
+      return { epochId: epoch.epochId, leaves };
+    },
   }),
   defineRoute({
     path: "/settlements/{id}/claims/{address}",
@@ -194,10 +210,7 @@ export const revenueRoutes = [
       if (leaf === undefined) throw notFound(`${getAddress(params.address)} has no leaf in settlement ${epoch.epochId}`);
       const claim = readDocument<ClaimRecord>(state, key.claim(params.id, leaf.index));
       const disputeId = escrowDisputeId(leaf.account);
-      const released =
-        claim === undefined || claim.account !== "escrow"
-          ? null
-          : { recipient: claim.recipients[0] ?? null, paid: claim.amounts[0] ?? "0", returned: claim.returned ?? "0", at: claim.at };
+      const released = escrowRelease(claim);
       return {
         epochId: epoch.epochId,
         merkleRoot: epoch.merkleRoot,
@@ -244,5 +257,18 @@ export const revenueRoutes = [
     response: Dispute,
     problems: [404],
     handle: ({ params }, context) => presentDispute(requireDocument<DisputeRecord>(context.sources.state, "dispute", params.id, key.dispute)),
+  }),
+  defineRoute({
+    path: "/disputes/{id}/escrow",
+    tag: "disputes",
+    summary: "Where a contribution dispute's escrow is: its leaf in each settlement, held, or released (paid to whom, returned, which transaction)",
+    description:
+      "Every settlement posted while the dispute was open holds the disputed record's share in the dispute's escrow leaf, until the court releases it " +
+      "as the outcome says (a ruling clears the record's `disputeId`; this answer stays). Empty for other kinds of dispute.",
+    params: IdParams,
+    response: DisputeEscrow,
+    problems: [404],
+    handle: async ({ params }, context) =>
+      disputeEscrow(context, requireDocument<DisputeRecord>(context.sources.state, "dispute", params.id, key.dispute)),
   }),
 ];

@@ -187,7 +187,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       const prunedUndo = [...undoBlocks].filter((n) => n <= newSafe);
       for (const n of prunedHashes) ops.push({ type: "del", key: hashKey(n) });
       for (const n of prunedUndo) ops.push({ type: "del", key: undoKey(n) });
-      const newCursor: Cursor = { number: commit.to, hash: commit.toHash };
+      const newCursor: Cursor = {
+        number: commit.to,
+        hash: commit.toHash,
+        ...(commit.toTimestamp === undefined ? {} : { timestamp: commit.toTimestamp.toString() }),
+      };
       ops.push({ type: "put", key: META_CURSOR, value: JSON.stringify(newCursor) });
       ops.push({ type: "put", key: META_SAFE, value: String(newSafe) });
 

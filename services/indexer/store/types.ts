@@ -12,6 +12,11 @@ import type { IndexedLog } from "../types.js";
 export interface Cursor {
   readonly number: number;
   readonly hash: Hex | null;
+  /**
+   * The block's timestamp (unix seconds, decimal): the chain's time as far as the index knows it, which
+   * moves without any event (a challenge window ends). Absent before the first block and after a rollback.
+   */
+  readonly timestamp?: string;
 }
 
 /** A stored log with its block's timestamp. */
@@ -27,6 +32,8 @@ interface RangeCommit {
   readonly from: number;
   readonly to: number;
   readonly toHash: Hex;
+  /** The timestamp of block `to`: the cursor's. */
+  readonly toTimestamp?: bigint;
   readonly logs: readonly IndexedLog[];
   /** Timestamps of the blocks that have logs. */
   readonly timestamps: ReadonlyMap<number, bigint>;

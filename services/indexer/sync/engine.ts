@@ -156,6 +156,7 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
       from: range.from,
       to: range.to,
       toHash: range.headers.get(range.to)!.hash,
+      toTimestamp: range.headers.get(range.to)!.timestamp,
       logs: range.logs,
       timestamps,
       state: tx.writes,

@@ -1,10 +1,9 @@
-import { escrowAccount } from "../../../ledger/split/escrow.js";
-import { getAll, getJson, getOptional, type Asset, type Dispute, type EvidenceChain, type EvidenceEntry, type Settlement, type SettlementClaim } from "../api.js";
+import { getAll, getJson, getOptional, type Asset, type Dispute, type DisputeEscrow, type EscrowLeaf, type EvidenceChain, type EvidenceEntry } from "../api.js";
 import { facts, h, hex, table } from "../dom.js";
-import { formatTime } from "../format.js";
-import { formatMoney, settlementToken } from "../money.js";
+import { formatAmount, formatTime } from "../format.js";
+import { formatMoney, releaseOutcome, settlementToken, transactionRef } from "../money.js";
 import { enumText, lang, t } from "../i18n.js";
-import { fieldError, go, load, lookupForm, pageLink, type Page } from "./page.js";
+import { fieldError, go, load, lookupForm, pageLink, routeParamError, type Page } from "./page.js";
 
 let result: HTMLElement;
 let form: HTMLFormElement;
@@ -31,8 +30,11 @@ export const arbitratorPage: Page = {
 
   async update(params) {
     const asset = params.get("asset");
+    fieldError(form, "arbitrator-asset", undefined);
     if (asset === null || !/^[0-9]{1,78}$/.test(asset)) {
       result.replaceChildren();
+      // A link with a bad number says so; a link without one is just the empty form.
+      if (asset !== null) routeParamError(form, "arbitrator-asset", "asset", asset, t("numberInvalid"));
       return;
     }
     form.querySelector<HTMLInputElement>("#arbitrator-asset")!.value = asset;
@@ -56,11 +58,7 @@ async function evidenceOf(assetId: string): Promise<{ verification: EvidenceChai
 async function arbitratorView(assetId: string): Promise<Node[]> {
   const asset = await getOptional<Asset>(`/assets/${assetId}`);
   if (asset === undefined) return [h("p", { class: "verdict bad" }, t("notFoundNumber", { number: assetId }))];
-  const [evidence, disputes, settlements] = await Promise.all([
-    evidenceOf(assetId),
-    getAll<Dispute>(`/disputes?asset=${assetId}`),
-    getAll<Settlement>(`/settlements?product=${assetId}`),
-  ]);
+  const [evidence, disputes] = await Promise.all([evidenceOf(assetId), getAll<Dispute>(`/disputes?asset=${assetId}`)]);
   const locale = lang();
   const time = (seconds: string) => formatTime(seconds, locale);
 
@@ -96,7 +94,7 @@ async function arbitratorView(assetId: string): Promise<Node[]> {
     ),
   );
 
-  const disputeViews = await Promise.all(disputes.map((d) => disputeView(d, settlements, time)));
+  const disputeViews = await Promise.all(disputes.map((d) => disputeView(d, time)));
   return [
     h("h2", {}, t("certHeading", { number: assetId }), " ", h("span", { class: `badge status-${asset.status}` }, enumText("status", asset.status))),
     h("p", {}, pageLink("certificate", { number: assetId }, t("certificateLink"))),
@@ -130,28 +128,39 @@ function verificationNodes(v: EvidenceChain["verification"]): Node[] {
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
-async function disputeView(dispute: Dispute, settlements: Settlement[], time: (s: string) => string): Promise<HTMLElement> {
+async function disputeView(dispute: Dispute, time: (s: string) => string): Promise<HTMLElement> {
   const token = await settlementToken();
   const money = (amount: string) => formatMoney(amount, token);
   const party = (address: string) => pageLink("contributor", { address }, address);
   // Only a contribution dispute holds escrow: the disputed record's share, paid to the dispute's escrow leaf
-  // in every settlement while it is open, and released by the court as the outcome says.
+  // in every settlement while it is open (of its product or of one derived from it), held until the court
+  // releases it as the outcome says.
   const contribution = dispute.kind === "CONTRIBUTION";
-  const account = escrowAccount(BigInt(dispute.disputeId));
-  const held = contribution
-    ? (
-        await Promise.all(settlements.map(async (s) => ({ s, leaf: await getOptional<SettlementClaim>(`/settlements/${s.epochId}/claims/${account}`) })))
-      ).filter((x): x is { s: Settlement; leaf: SettlementClaim } => x.leaf !== undefined)
-    : [];
-  const escrowLine = ({ s, leaf }: { s: Settlement; leaf: SettlementClaim }) => {
-    if (leaf.released === null) return h("li", {}, t("escrowSettled", { amount: money(leaf.amount), epoch: s.epochId }));
-    const { recipient, paid, returned, at } = leaf.released;
-    const outcome = [
-      recipient === null || paid === "0" ? t("escrowNothingPaid") : t("escrowPaidTo", { paid: money(paid), recipient }),
-      ...(returned === "0" ? [] : [t("escrowReturned", { returned: money(returned) })]),
-    ].join(t("clauseSeparator"));
-    return h("li", { class: "escrow-released" }, t("escrowReleased", { amount: money(leaf.amount), epoch: s.epochId, date: time(at.timestamp), outcome }));
+  const escrow = contribution ? await getJson<DisputeEscrow>(`/disputes/${dispute.disputeId}/escrow`) : undefined;
+  const escrowLine = (leaf: EscrowLeaf) => {
+    const vars = { amount: money(leaf.amount), epoch: leaf.epochId };
+    if (leaf.released !== null) {
+      const { at } = leaf.released;
+      const outcome = releaseOutcome(leaf.released, token);
+      return h("li", { class: "escrow-released" }, t("escrowReleased", { ...vars, date: time(at.timestamp), outcome }), " ", transactionRef(at.tx, at.block));
+    }
+    if (leaf.status === "SETTLEMENT_REJECTED") return h("li", { class: "escrow-rejected" }, t("escrowRejectedIn", vars));
+    return h("li", { class: "escrow-still-held" }, t("escrowHeldIn", vars));
   };
+  const ruling = dispute.ruling;
+  const rulingFacts: [string, Node | string][] =
+    ruling === null
+      ? []
+      : [
+          [t("ruledBy"), ruling.arbitrator === null ? t("lapsedNoRuling") : party(ruling.arbitrator)],
+          [t("ruledAt"), h("span", {}, time(ruling.at.timestamp), " ", transactionRef(ruling.at.tx, ruling.at.block))],
+          // The measure is in the product's own unit, as the contribution recorded it.
+          ...(dispute.remedy === "ADJUST_CONTRIBUTION" ? [[t("adjustedMeasure"), formatAmount(ruling.adjustedMeasure)] as [string, string]] : []),
+          ...(ruling.transferTo === null ? [] : [[t("transferTo"), party(ruling.transferTo)] as [string, Node]]),
+          ...(ruling.arbitrator === null
+            ? []
+            : [[t("rulingDocument"), h("span", { class: "ruling-document" }, ruling.rulingURI === "" ? null : h("code", {}, ruling.rulingURI), " ", hex(ruling.rulingHash))] as [string, Node]]),
+        ];
   const credit = dispute.bondCredit;
   const bondOutcome =
     credit === null
@@ -175,20 +184,29 @@ async function disputeView(dispute: Dispute, settlements: Settlement[], time: (s
       [t("bond"), money(dispute.bond)],
       [t("bondOutcome"), h("span", { class: "bond-outcome" }, bondOutcome)],
       [t("rulingDeadline"), time(dispute.rulingDeadline)],
-      [t("remedy"), enumText("remedy", dispute.remedy)],
-      ...(contribution
-        ? [
+      [t("remedy"), h("span", { class: "remedy" }, enumText("remedy", dispute.remedy))],
+      ...rulingFacts,
+      ...(escrow === undefined
+        ? []
+        : [
             [
-              t("escrowHeld"),
+              t("escrowLabel"),
               h(
                 "span",
                 { class: "escrow-held" },
-                t("escrowAccount", { account }),
-                held.length === 0 ? ` — ${t("escrowNone")}` : h("ul", {}, ...held.map(escrowLine)),
+                t("escrowAccount", { account: escrow.account }),
+                escrow.leaves.length === 0
+                  ? ` — ${t("escrowNone")}`
+                  : h(
+                      "span",
+                      {},
+                      ` — ${t("escrowTotals", { held: money(escrow.held), paid: money(escrow.paid), returned: money(escrow.returned) })}`,
+                      h("ul", {}, ...escrow.leaves.map(escrowLine)),
+                    ),
+                escrow.unverified.length === 0 ? null : h("p", { class: "muted" }, t("escrowUnverified", { epochs: escrow.unverified.join(", ") })),
               ),
             ] as [string, Node],
-          ]
-        : []),
+          ]),
     ]),
     dispute.repeatAllowed === null ? null : h("p", { class: "muted" }, t("repeatAllowed")),
     dispute.evidence.length === 0

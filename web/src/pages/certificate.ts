@@ -4,7 +4,7 @@ import { getAll, getJson, getOptional, type Asset, type Certificate, type Eviden
 import { facts, h, hex, svg, table } from "../dom.js";
 import { formatPercent, formatTime, groupDigits } from "../format.js";
 import { enumText, lang, t } from "../i18n.js";
-import { fieldError, go, load, lookupForm, pageLink, type Page } from "./page.js";
+import { fieldError, go, load, lookupForm, pageLink, routeParamError, routeParamMessage, type Page } from "./page.js";
 
 /**
  * Certificate check: by registration number, or by a data file hashed in the browser with the ledger's
@@ -12,6 +12,9 @@ import { fieldError, go, load, lookupForm, pageLink, type Page } from "./page.js
  */
 
 const ZERO_HASH = `0x${"00".repeat(32)}`;
+/** A registration number: a uint256 in decimal (at most 78 digits). */
+const NUMBER = /^[0-9]{1,78}$/;
+const FINGERPRINT = /^0x[0-9a-fA-F]{64}$/;
 let result: HTMLElement;
 let form: HTMLFormElement;
 let fileStatus: HTMLElement;
@@ -74,7 +77,7 @@ export const certificatePage: Page = {
       pattern: "[0-9]+",
       inputmode: "numeric",
       onSubmit(value) {
-        if (!/^[0-9]{1,78}$/.test(value)) return fieldError(form, "registration-number", t("numberInvalid"));
+        if (!NUMBER.test(value)) return fieldError(form, "registration-number", t("numberInvalid"));
         fieldError(form, "registration-number", undefined);
         go("certificate", { number: value.replace(/^0+(?=\d)/, "") });
       },
@@ -91,10 +94,20 @@ export const certificatePage: Page = {
   async update(params) {
     const number = params.get("number");
     const fingerprint = params.get("fingerprint");
-    if (number !== null && /^[0-9]{1,78}$/.test(number)) {
+    fieldError(form, "registration-number", undefined);
+    if (number !== null) {
+      if (!NUMBER.test(number)) {
+        result.replaceChildren();
+        return routeParamError(form, "registration-number", "number", number, t("numberInvalid"));
+      }
       form.querySelector<HTMLInputElement>("#registration-number")!.value = number;
       await load(result, () => certificateView(number));
-    } else if (fingerprint !== null && /^0x[0-9a-fA-F]{64}$/.test(fingerprint)) {
+    } else if (fingerprint !== null) {
+      // A fingerprint comes from a hashed file, not a text field: the message goes where the result would.
+      if (!FINGERPRINT.test(fingerprint)) {
+        result.replaceChildren(h("p", { class: "error", role: "alert", id: "route-error" }, routeParamMessage("fingerprint", fingerprint, t("fingerprintInvalid"))));
+        return;
+      }
       await load(result, () => fileMatchView(fingerprint));
     } else {
       result.replaceChildren();
@@ -143,7 +156,7 @@ async function certificateView(id: string): Promise<Node[]> {
       h("p", { class: `status status-${asset.status}` }, status),
       facts([
         [t("holder"), h("span", {}, hex(certificate.holder, 8), " ", pageLink("contributor", { address: certificate.holder }, t("holderLink")))],
-        [t("kind"), enumText("kind", certificate.kind)],
+        [t("assetKind"), enumText("kind", certificate.kind)],
         [t("category"), enumText("category", certificate.category)],
         [t("classification"), enumText("classification", certificate.classification)],
         [t("fingerprint"), h("code", { class: "hex-full" }, certificate.fingerprint)],
@@ -189,7 +202,7 @@ async function certificateView(id: string): Promise<Node[]> {
       ? h("section", {}, h("h3", {}, t("reviews")), h("p", { class: "muted" }, t("none")))
       : table(
           t("reviews"),
-          [t("idColumn"), t("kind"), t("reviewer"), t("report"), t("recorded")],
+          [t("idColumn"), t("reviewKindColumn"), t("reviewer"), t("report"), t("recorded")],
           reviews.map((r) => [r.reviewId, enumText("reviewKind", r.kind), hex(r.reviewer, 8), h("code", {}, r.reportURI), time(r.at.timestamp)]),
         ),
     grants.length === 0
@@ -236,95 +249,170 @@ async function verify(id: string, status: HTMLElement, button: HTMLButtonElement
 const stacked = (link: { royaltyBps: number; licensors: { royaltyBps: number }[] }) =>
   link.licensors.reduce((sum, licensor) => sum + licensor.royaltyBps, link.royaltyBps);
 
-/** Parents (recursively, to the left) and derived products (to the right) of an asset, as an SVG graph. */
+/** The lineage graph's ranks: parents at negative ranks (recursively), the asset at 0, derived products at 1. */
+interface LineageModel {
+  asset: Asset;
+  parentCount: number;
+  childCount: number;
+  ranks: number[];
+  /** Asset ids per rank, in registration order. */
+  byRank: Map<number, string[]>;
+  edges: { from: string; to: string; royaltyBps: number }[];
+  known: Map<string, Asset>;
+}
+
+/** Parents (recursively, before) and derived products (after) of an asset, as an SVG graph that fits its box. */
 async function lineageView(asset: Asset, lineage: Lineage, children: Asset[]): Promise<HTMLElement> {
-  const column = new Map<string, number>([[asset.assetId, 0]]);
-  const edges: { from: string; to: string; royaltyBps: number }[] = [];
+  const rank = new Map<string, number>([[asset.assetId, 0]]);
+  const edges: LineageModel["edges"] = [];
   const walk = (child: string, parents: LineageNode[] | null, depth: number) => {
     for (const parent of parents ?? []) {
-      column.set(parent.assetId, Math.min(column.get(parent.assetId) ?? 0, -depth));
+      rank.set(parent.assetId, Math.min(rank.get(parent.assetId) ?? 0, -depth));
       edges.push({ from: parent.assetId, to: child, royaltyBps: stacked(parent) });
       walk(parent.assetId, parent.parents, depth + 1);
     }
   };
   walk(asset.assetId, lineage.parents, 1);
   for (const child of children) {
-    if (!column.has(child.assetId)) column.set(child.assetId, 1);
+    if (!rank.has(child.assetId)) rank.set(child.assetId, 1);
     const link = child.parents.find((p) => p.assetId === asset.assetId);
     edges.push({ from: asset.assetId, to: child.assetId, royaltyBps: link === undefined ? 0 : stacked(link) });
   }
   const known = new Map<string, Asset>([[asset.assetId, asset], ...children.map((child) => [child.assetId, child] as [string, Asset])]);
   await Promise.all(
-    [...column.keys()].filter((id) => !known.has(id)).map(async (id) => {
+    [...rank.keys()].filter((id) => !known.has(id)).map(async (id) => {
       const node = await getOptional<Asset>(`/assets/${id}`);
       if (node !== undefined) known.set(id, node);
     }),
   );
+  const byRank = new Map<number, string[]>();
+  for (const [id, r] of [...rank.entries()].sort((a, b) => Number(BigInt(a[0]) - BigInt(b[0])))) byRank.set(r, [...(byRank.get(r) ?? []), id]);
+  const model: LineageModel = { asset, parentCount: lineage.parents.length, childCount: children.length, ranks: [...byRank.keys()].sort((a, b) => a - b), byRank, edges, known };
 
-  const NODE_W = 168;
-  const NODE_H = 48;
-  const GAP_X = 84;
-  const GAP_Y = 20;
-  const columns = [...new Set(column.values())].sort((a, b) => a - b);
-  const rows = new Map<number, string[]>();
-  for (const [id, col] of [...column.entries()].sort((a, b) => Number(BigInt(a[0]) - BigInt(b[0])))) rows.set(col, [...(rows.get(col) ?? []), id]);
-  const tallest = Math.max(...[...rows.values()].map((ids) => ids.length));
-  const height = tallest * NODE_H + (tallest - 1) * GAP_Y + 16;
-  const width = columns.length * NODE_W + (columns.length - 1) * GAP_X + 16;
-  const position = new Map<string, { x: number; y: number }>();
-  for (const [index, col] of columns.entries()) {
-    const ids = rows.get(col)!;
-    const top = (height - (ids.length * NODE_H + (ids.length - 1) * GAP_Y)) / 2;
-    for (const [row, id] of ids.entries()) position.set(id, { x: 8 + index * (NODE_W + GAP_X), y: top + row * (NODE_H + GAP_Y) });
-  }
+  // Left to right where it fits, top to bottom where it does not (a phone): redrawn when the box's width
+  // crosses over. Before the box is on the page, the window's width stands in for it.
+  const wrap = h("div", { class: "graph-wrap" });
+  let drawn: "across" | "down" | undefined;
+  const draw = (available: number) => {
+    const across = lineageGraph(model, "across");
+    const direction = Number(across.getAttribute("width")) <= available ? "across" : "down";
+    if (direction === drawn) return;
+    drawn = direction;
+    wrap.replaceChildren(direction === "across" ? across : lineageGraph(model, "down"));
+  };
+  draw(document.documentElement.clientWidth - 64);
+  const observer = new ResizeObserver(() => {
+    if (!wrap.isConnected) return observer.disconnect();
+    const style = getComputedStyle(wrap);
+    draw(wrap.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight));
+  });
+  observer.observe(wrap);
 
-  const parentCount = lineage.parents.length;
-  const description = t("lineageDesc", { number: asset.assetId, parents: parentCount, children: children.length });
-  const graph = svg(
-    "svg",
-    { class: "lineage", role: "group", "aria-labelledby": "lineage-title lineage-desc", viewBox: `0 0 ${width} ${height}`, width, height },
-    svg("title", { id: "lineage-title" }, t("lineage")),
-    svg("desc", { id: "lineage-desc" }, description),
-    svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto" }, svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }))),
-    ...edges.map((edge) => {
-      const from = position.get(edge.from)!;
-      const to = position.get(edge.to)!;
-      const x1 = from.x + NODE_W;
-      const y1 = from.y + NODE_H / 2;
-      const x2 = to.x;
-      const y2 = to.y + NODE_H / 2;
-      return svg(
-        "g",
-        { class: "edge" },
-        svg("path", { d: `M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}`, "marker-end": "url(#arrow)" }),
-        edge.royaltyBps > 0 ? svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, "text-anchor": "middle" }, formatPercent(BigInt(edge.royaltyBps), 10_000n, 0)) : null,
-      );
-    }),
-    ...[...position.entries()].map(([id, { x, y }]) => {
-      const node = known.get(id);
-      const kind = node === undefined ? "" : enumText("kind", node.kind);
-      const self = id === asset.assetId;
-      return svg(
-        "a",
-        { href: `#/certificate?number=${id}`, class: self ? "node self" : "node", "aria-label": `${t("numbered", { n: id })} ${kind}` },
-        svg("rect", { x, y, width: NODE_W, height: NODE_H, rx: 6 }),
-        svg("text", { x: x + 10, y: y + 20, class: "node-title" }, t("numbered", { n: id })),
-        svg("text", { x: x + 10, y: y + 38, class: "node-kind" }, node === undefined ? "" : `${kind} · ${enumText("status", node.status)}`),
-      );
-    }),
-  );
   const list = (ids: string[]) =>
     ids.length === 0 ? t("none") : h("span", {}, ...ids.flatMap((id, i) => [i > 0 ? ", " : "", pageLink("certificate", { number: id }, t("numbered", { n: id }))]));
   return h(
     "section",
     { class: "lineage-section", "aria-labelledby": "lineage-heading" },
     h("h3", { id: "lineage-heading" }, t("lineage")),
-    h("div", { class: "graph-wrap" }, graph),
+    wrap,
     facts([
       [t("lineageParents"), list(lineage.parents.map((p) => p.assetId))],
       [t("lineageChildren"), list(children.map((c) => c.assetId))],
     ]),
     royaltiesView(asset),
+  );
+}
+
+/** The graph's type: a node's title and the lines under it, in px (the SVG sets them, so they are measured right). */
+const TITLE_PX = 14;
+const DETAIL_PX = 12;
+const LINE_PX = 17;
+const PAD_X = 10;
+let measuring: CanvasRenderingContext2D | null | undefined;
+
+/** The rendered width of `text` in the page's font, so that a node is as wide as its label in any language. */
+function textWidth(text: string, px: number, weight: number): number {
+  measuring ??= document.createElement("canvas").getContext("2d");
+  // No canvas: one em per character is wider than any glyph of these labels, Latin or CJK.
+  if (measuring === null) return text.length * px;
+  measuring.font = `${weight} ${px}px ${getComputedStyle(document.documentElement).fontFamily}`;
+  return measuring.measureText(text).width;
+}
+
+/**
+ * The lineage drawn `across` (parents to the left, one line under a node's title) or `down` (parents above,
+ * narrower nodes with kind and status on lines of their own). Every node has the width of the widest label.
+ */
+function lineageGraph(model: LineageModel, direction: "across" | "down"): SVGSVGElement {
+  const labels = new Map<string, { title: string; details: string[] }>();
+  for (const ids of model.byRank.values()) {
+    for (const id of ids) {
+      const node = model.known.get(id);
+      const details = node === undefined ? [] : [enumText("kind", node.kind), enumText("status", node.status)];
+      labels.set(id, { title: t("numbered", { n: id }), details: direction === "across" && details.length > 0 ? [details.join(" · ")] : details });
+    }
+  }
+  const widest = Math.max(
+    ...[...labels.values()].map(({ title, details }) => Math.max(textWidth(title, TITLE_PX, 700), ...details.map((line) => textWidth(line, DETAIL_PX, 400)))),
+  );
+  const nodeW = Math.max(96, Math.ceil(widest) + 2 * PAD_X + 2);
+  const lines = Math.max(...[...labels.values()].map((label) => 1 + label.details.length));
+  const nodeH = 12 + lines * LINE_PX;
+  // Along the flow, room for an edge and its royalty; across it, room between siblings.
+  const along = direction === "across" ? 84 : 48;
+  const beside = direction === "across" ? 20 : 16;
+  const [flowSize, sideSize] = direction === "across" ? [nodeW, nodeH] : [nodeH, nodeW];
+  const widestRank = Math.max(...[...model.byRank.values()].map((ids) => ids.length));
+  const sideExtent = widestRank * sideSize + (widestRank - 1) * beside + 16;
+  const flowExtent = model.ranks.length * flowSize + (model.ranks.length - 1) * along + 16;
+  const [width, height] = direction === "across" ? [flowExtent, sideExtent] : [sideExtent, flowExtent];
+
+  const position = new Map<string, { x: number; y: number }>();
+  for (const [index, r] of model.ranks.entries()) {
+    const ids = model.byRank.get(r)!;
+    const start = (sideExtent - (ids.length * sideSize + (ids.length - 1) * beside)) / 2;
+    for (const [slot, id] of ids.entries()) {
+      const flow = 8 + index * (flowSize + along);
+      const side = start + slot * (sideSize + beside);
+      position.set(id, direction === "across" ? { x: flow, y: side } : { x: side, y: flow });
+    }
+  }
+
+  const description = t("lineageDesc", { number: model.asset.assetId, parents: model.parentCount, children: model.childCount });
+  return svg(
+    "svg",
+    { class: `lineage ${direction}`, role: "group", "aria-labelledby": "lineage-title lineage-desc", viewBox: `0 0 ${width} ${height}`, width, height },
+    svg("title", { id: "lineage-title" }, t("lineage")),
+    svg("desc", { id: "lineage-desc" }, description),
+    svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto" }, svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow-head" }))),
+    ...model.edges.map((edge) => {
+      const from = position.get(edge.from)!;
+      const to = position.get(edge.to)!;
+      const [x1, y1, x2, y2] = direction === "across" ? [from.x + nodeW, from.y + nodeH / 2, to.x, to.y + nodeH / 2] : [from.x + nodeW / 2, from.y + nodeH, to.x + nodeW / 2, to.y];
+      const path =
+        direction === "across"
+          ? `M${x1},${y1} C${x1 + along / 2},${y1} ${x2 - along / 2},${y2} ${x2},${y2}`
+          : `M${x1},${y1} C${x1},${y1 + along / 2} ${x2},${y2 - along / 2} ${x2},${y2}`;
+      const royalty = formatPercent(BigInt(edge.royaltyBps), 10_000n, 0);
+      const label =
+        edge.royaltyBps === 0
+          ? null
+          : direction === "across"
+            ? svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, "text-anchor": "middle", "font-size": DETAIL_PX }, royalty)
+            : svg("text", { x: (x1 + x2) / 2 + 6, y: (y1 + y2) / 2 + 4, "font-size": DETAIL_PX }, royalty);
+      return svg("g", { class: "edge" }, svg("path", { d: path, "marker-end": "url(#arrow)" }), label);
+    }),
+    ...[...position.entries()].map(([id, { x, y }]) => {
+      const { title, details } = labels.get(id)!;
+      const self = id === model.asset.assetId;
+      return svg(
+        "a",
+        { href: `#/certificate?number=${id}`, class: self ? "node self" : "node", "aria-label": [title, ...details].join(" ") },
+        svg("rect", { x, y, width: nodeW, height: nodeH, rx: 6 }),
+        svg("text", { x: x + PAD_X, y: y + 20, class: "node-title", "font-size": TITLE_PX }, title),
+        ...details.map((line, index) => svg("text", { x: x + PAD_X, y: y + 20 + (index + 1) * LINE_PX, class: "node-kind", "font-size": DETAIL_PX }, line)),
+      );
+    }),
   );
 }
 

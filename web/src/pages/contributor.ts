@@ -1,4 +1,3 @@
-import { escrowAccount } from "../../../ledger/split/escrow.js";
 import {
   ApiError,
   getAll,
@@ -7,19 +6,21 @@ import {
   type Asset,
   type Contribution,
   type Dispute,
+  type DisputeEscrow,
   type Grant,
   type Party,
   type PartySummary,
+  type Receipt,
   type Settlement,
   type SettlementClaim,
   type SplitComponent,
   type SplitPreview,
 } from "../api.js";
 import { facts, h, hex, svg, table } from "../dom.js";
-import { formatAmount, formatPercent, formatTime } from "../format.js";
-import { amountNote, formatMoney, settlementToken } from "../money.js";
+import { apportionPercents, formatAmount, formatPercent, formatTime } from "../format.js";
+import { amountNote, formatMoney, releaseOutcome, settlementToken, transactionRef, type SettlementToken } from "../money.js";
 import { enumText, lang, t } from "../i18n.js";
-import { fieldError, go, load, lookupForm, pageLink, type Page } from "./page.js";
+import { fieldError, go, load, lookupForm, pageLink, routeParamError, type Page } from "./page.js";
 
 /** Any amount works for the share: the page shows the exact fraction of it each account gets. */
 const PREVIEW_AMOUNT = 1_000_000n;
@@ -54,8 +55,11 @@ export const contributorPage: Page = {
 
   async update(params) {
     const address = params.get("address");
+    fieldError(form, "contributor-address", undefined);
     if (address === null || !/^0x[0-9a-fA-F]{40}$/.test(address)) {
       result.replaceChildren();
+      // A link with a bad address says so; a link without one is just the empty form.
+      if (address !== null) routeParamError(form, "contributor-address", "address", address, t("addressInvalid"));
       return;
     }
     form.querySelector<HTMLInputElement>("#contributor-address")!.value = address;
@@ -66,7 +70,7 @@ export const contributorPage: Page = {
 interface ProductShare {
   productId: string;
   preview: SplitPreview | undefined;
-  settlements: { settlement: Settlement; leaf: SettlementClaim | undefined; escrow: { disputeId: string; leaf: SettlementClaim }[] }[];
+  settlements: { settlement: Settlement; leaf: SettlementClaim | undefined }[];
 }
 
 /**
@@ -83,12 +87,13 @@ async function licensedProducts(account: string, grants: Grant[]): Promise<strin
 
 async function contributorView(address: string): Promise<Node[]> {
   const account = address.toLowerCase();
-  const [token, party, contributions, disputes, grants] = await Promise.all([
+  const [token, party, contributions, disputes, grants, receipts] = await Promise.all([
     settlementToken(),
     getOptional<Party>(`/parties/${address}`),
     getAll<Contribution>(`/contributions?party=${address}`),
     getAll<Dispute>(`/disputes?party=${address}`),
     getAll<Grant>(`/grants?grantor=${address}`),
+    getAll<Receipt>(`/parties/${address}/receipts`),
   ]);
   // The disputes on this account's records: open ones (the record names them) and ruled or lapsed ones
   // (the record no longer does; the dispute's subject is the record), whose escrow may have been released.
@@ -103,26 +108,24 @@ async function contributorView(address: string): Promise<Node[]> {
   await Promise.all(
     [...ownDisputes.keys()].filter((id) => !disputeById.has(id)).map(async (id) => disputeById.set(id, await getJson<Dispute>(`/disputes/${id}`))),
   );
+  // Each dispute's escrow in every settlement (of its product, or of a product derived from it), held or released.
+  const escrowOf = new Map<string, DisputeEscrow>(
+    await Promise.all([...ownDisputes.keys()].map(async (id) => [id, await getJson<DisputeEscrow>(`/disputes/${id}/escrow`)] as const)),
+  );
 
   const licensed = await licensedProducts(account, grants);
   const productIds = [...new Set([...contributions.map((c) => c.productId), ...licensed])].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
   const products: ProductShare[] = await Promise.all(
     productIds.map(async (productId) => {
       const [preview, settlements] = await Promise.all([previewOf(productId), getAll<Settlement>(`/settlements?product=${productId}`)]);
-      const disputesHere = [...ownDisputes.entries()].filter(([, c]) => c.productId === productId).map(([id]) => id);
       return {
         productId,
         preview,
         settlements: await Promise.all(
-          settlements.map(async (settlement) => {
-            const claims = (who: string) => getOptional<SettlementClaim>(`/settlements/${settlement.epochId}/claims/${who}`);
-            const escrow = await Promise.all(disputesHere.map(async (disputeId) => ({ disputeId, leaf: await claims(escrowAccount(BigInt(disputeId))) })));
-            return {
-              settlement,
-              leaf: await claims(address),
-              escrow: escrow.filter((e): e is { disputeId: string; leaf: SettlementClaim } => e.leaf !== undefined),
-            };
-          }),
+          settlements.map(async (settlement) => ({
+            settlement,
+            leaf: await getOptional<SettlementClaim>(`/settlements/${settlement.epochId}/claims/${address}`),
+          })),
         ),
       };
     }),
@@ -130,10 +133,6 @@ async function contributorView(address: string): Promise<Node[]> {
 
   const locale = lang();
   const time = (seconds: string) => formatTime(seconds, locale);
-  // The chain's clock may run ahead of this browser's (the demo moves it): the latest recorded time is a
-  // lower bound of the chain's now.
-  const seen = [...contributions.map((c) => c.at.timestamp), ...products.flatMap((p) => p.settlements.map((s) => s.settlement.at.timestamp))];
-  const chainNow = seen.reduce((max, ts) => (BigInt(ts) > max ? BigInt(ts) : max), BigInt(Math.floor(Date.now() / 1000)));
 
   const nodes: Node[] = [
     h("h2", {}, hex(address, 40)),
@@ -142,6 +141,9 @@ async function contributorView(address: string): Promise<Node[]> {
       [t("roles"), party === undefined || party.roles.length === 0 ? t("none") : party.roles.join(", ")],
       [t("earned"), party === undefined ? "—" : formatMoney(party.earnings.earned, token)],
       [t("claimed"), party === undefined ? "—" : formatMoney(party.earnings.claimed, token)],
+      [t("escrowReleasedToYou"), party === undefined ? "—" : formatMoney(party.earnings.escrowReleased, token)],
+      [t("bondsWithdrawn"), party === undefined ? "—" : formatMoney(party.earnings.bondsWithdrawn, token)],
+      [t("receivedTotal"), party === undefined ? "—" : h("strong", { id: "received-total", title: t("receivedHint") }, formatMoney(party.earnings.received, token))],
       ...(party !== undefined && party.bonds.owed !== "0"
         ? [[t("bondsOwed"), t("bondsOwedValue", { amount: formatMoney(party.bonds.owed, token) })] as [string, string]]
         : []),
@@ -182,10 +184,10 @@ async function contributorView(address: string): Promise<Node[]> {
       t("numbered", { n: s.epochId }),
       pageLink("certificate", { number: s.productId }, t("numbered", { n: s.productId })),
       formatMoney(s.amount, token),
-      enumText("settlementStatus", s.status),
+      enumText("settlementPhase", s.phase),
       time(s.challengeEndsAt),
       leaf === undefined ? t("noLeaf") : formatMoney(leaf.amount, token),
-      leaf === undefined ? "—" : claimState(s, leaf, chainNow, time),
+      leaf === undefined ? "—" : claimState(s, leaf, time),
       leaf === undefined ? "—" : proofOf(leaf),
     ]),
   );
@@ -200,25 +202,28 @@ async function contributorView(address: string): Promise<Node[]> {
         ),
   );
 
+  nodes.push(receiptsTable(receipts, token, time));
+
+  // Escrow is held until the court releases it, then shown as paid (to whom, how much, which transaction).
   const escrowLines: Node[] = [];
   for (const [disputeId, contribution] of ownDisputes) {
     const dispute = disputeById.get(disputeId);
     const status = enumText("disputeStatus", dispute?.status);
-    const held = products.flatMap((p) => p.settlements.flatMap((s) => s.escrow.filter((e) => e.disputeId === disputeId).map((e) => ({ epoch: s.settlement.epochId, leaf: e.leaf }))));
-    if (held.length === 0) escrowLines.push(h("li", {}, t("escrowPreview", { id: disputeId, status, contribution: contribution.contributionId })));
-    for (const { epoch, leaf } of held) {
-      const vars = { id: disputeId, status, amount: formatMoney(leaf.amount, token), epoch, contribution: contribution.contributionId };
-      if (leaf.released === null) {
-        escrowLines.push(h("li", {}, t("escrowLine", vars)));
-        continue;
-      }
-      const { recipient, paid, returned, at } = leaf.released;
-      const outcome = [
-        recipient === null || paid === "0" ? t("escrowNothingPaid") : t("escrowPaidTo", { paid: formatMoney(paid, token), recipient }),
-        ...(returned === "0" ? [] : [t("escrowReturned", { returned: formatMoney(returned, token) })]),
-      ].join(t("clauseSeparator"));
-      escrowLines.push(h("li", { class: "escrow-released" }, t("escrowLineReleased", { ...vars, date: time(at.timestamp), outcome })));
+    const escrow = escrowOf.get(disputeId);
+    const leaves = escrow?.leaves ?? [];
+    if (leaves.length === 0) escrowLines.push(h("li", {}, t("escrowPreview", { id: disputeId, status, contribution: contribution.contributionId })));
+    for (const leaf of leaves) {
+      const vars = { id: disputeId, status, amount: formatMoney(leaf.amount, token), epoch: leaf.epochId, contribution: contribution.contributionId };
+      if (leaf.released !== null) {
+        const { at } = leaf.released;
+        const outcome = releaseOutcome(leaf.released, token);
+        escrowLines.push(
+          h("li", { class: "escrow-released" }, t("escrowLineReleased", { ...vars, date: time(at.timestamp), outcome }), " ", transactionRef(at.tx, at.block)),
+        );
+      } else if (leaf.status === "SETTLEMENT_REJECTED") escrowLines.push(h("li", { class: "escrow-rejected" }, t("escrowLineRejected", vars)));
+      else escrowLines.push(h("li", { class: "escrow-held" }, t("escrowLine", vars)));
     }
+    if (escrow !== undefined && escrow.unverified.length > 0) escrowLines.push(h("li", { class: "muted" }, t("escrowUnverified", { epochs: escrow.unverified.join(", ") })));
   }
   nodes.push(
     h(
@@ -234,7 +239,7 @@ async function contributorView(address: string): Promise<Node[]> {
       ? h("section", {}, h("h3", {}, t("disputes")), h("p", { class: "muted" }, t("noDisputes")))
       : table(
           t("disputes"),
-          [t("idColumn"), t("kind"), t("subject"), t("claimant"), t("respondent"), t("status"), t("rulingDeadline")],
+          [t("idColumn"), t("disputeKindColumn"), t("subject"), t("claimant"), t("respondent"), t("status"), t("rulingDeadline")],
           disputes.map((d) => [
             pageLink("arbitrator", { asset: d.assetId }, t("numbered", { n: d.disputeId })),
             enumText("disputeKind", d.kind),
@@ -249,6 +254,28 @@ async function contributorView(address: string): Promise<Node[]> {
   return nodes;
 }
 
+
+/** Every amount the vault and the court paid to this address, with its source: what its token balance gained from them. */
+function receiptsTable(receipts: Receipt[], token: SettlementToken | null, time: (seconds: string) => string): HTMLElement {
+  if (receipts.length === 0) return h("section", { id: "receipts" }, h("h3", {}, t("receipts")), h("p", { class: "muted" }, t("noReceipts")));
+  const paidFor = (r: Receipt) =>
+    r.source === "CLAIM"
+      ? t("receiptClaim", { epoch: r.epochId ?? "", index: r.index ?? "", account: r.account })
+      : r.source === "ESCROW_RELEASE"
+        ? t("receiptEscrow", { dispute: r.disputeId ?? "", epoch: r.epochId ?? "" })
+        : t("receiptBonds", { account: r.account });
+  return h(
+    "div",
+    { id: "receipts" },
+    table(
+      t("receipts"),
+      [t("source"), t("amount"), t("paidFor"), t("transaction"), t("time")],
+      receipts.map((r) => [enumText("receiptSource", r.source), formatMoney(r.amount, token), paidFor(r), h("span", {}, hex(r.at.tx, 10), ` · ${r.at.block}`), time(r.at.timestamp)]),
+    ),
+    h("p", { class: "hint" }, t("receivedHint")),
+  );
+}
+
 async function previewOf(productId: string): Promise<SplitPreview | undefined> {
   try {
     // One page of 500 accounts: the share chart groups everyone but this account and its escrow anyway.
@@ -260,12 +287,13 @@ async function previewOf(productId: string): Promise<SplitPreview | undefined> {
   }
 }
 
-function claimState(s: Settlement, leaf: SettlementClaim, chainNow: bigint, time: (seconds: string) => string): Node | string {
+/** Whether a leaf is claimed, claimable, or not yet: by the settlement's phase at the indexed chain time (not this browser's clock). */
+function claimState(s: Settlement, leaf: SettlementClaim, time: (seconds: string) => string): Node | string {
   if (leaf.claimed !== null) {
     return h("span", { class: "badge ok", title: t("claimedTo", { recipient: leaf.claimed.recipient }) }, t("claimedBy", { date: time(leaf.claimed.at.timestamp) }));
   }
-  if (s.status !== "POSTED") return t("notClaimable", { status: enumText("settlementStatus", s.status) });
-  if (BigInt(s.challengeEndsAt) > chainNow) return t("claimableAfter", { date: time(s.challengeEndsAt) });
+  if (s.phase === "IN_CHALLENGE") return t("claimableAfter", { date: time(s.challengeEndsAt) });
+  if (s.phase !== "FINAL") return t("notClaimable", { status: enumText("settlementPhase", s.phase) });
   return h("strong", { class: "badge claimable" }, t("claimable"));
 }
 
@@ -289,13 +317,14 @@ function shareChart(product: ProductShare, account: string, ownDisputes: Map<str
   const segments: { key: string; label: string; share: Fraction; className: string }[] = [];
   let mine: Fraction = { n: 0n, d: 1n };
   const escrows = new Map<string, Fraction>();
-  let others: Fraction = { n: 0n, d: 1n };
   for (const entry of product.preview.entries) {
     const exact = { n: BigInt(entry.exact.numerator), d: BigInt(entry.exact.denominator) * total };
     if (entry.account.toLowerCase() === account) mine = add(mine, exact);
     else if (entry.escrowFor !== null && ownDisputes.has(entry.escrowFor)) escrows.set(entry.escrowFor, add(escrows.get(entry.escrowFor) ?? { n: 0n, d: 1n }, exact));
-    else others = add(others, exact);
   }
+  // Everyone else is the rest of the whole, whether or not the preview's page listed every account.
+  const listed = [...escrows.values()].reduce(add, mine);
+  const others: Fraction = { n: listed.d - listed.n, d: listed.d };
   segments.push({ key: "mine", label: t("yourShare"), share: mine, className: "seg-mine" });
   for (const [id, share] of escrows) segments.push({ key: `escrow-${id}`, label: t("inEscrow", { id }), share, className: "seg-escrow" });
   segments.push({ key: "others", label: t("others"), share: others, className: "seg-others" });
@@ -303,10 +332,12 @@ function shareChart(product: ProductShare, account: string, ownDisputes: Map<str
   const WIDTH = 560;
   const BAR = 28;
   let x = 0;
-  const myShare = formatPercent(mine.n, mine.d);
+  // Shown to 0.01 % and adding up to exactly 100 %, as the bar does.
+  const shown = apportionPercents(segments.map((s) => ({ numerator: s.share.n, denominator: s.share.d })));
+  const myShare = shown[0]!;
   const titleId = `share-title-${product.productId}`;
   const descId = `share-desc-${product.productId}`;
-  const legend = segments.map((s) => `${s.label} ${formatPercent(s.share.n, s.share.d)}`).join("; ");
+  const legend = segments.map((s, i) => `${s.label} ${shown[i]}`).join("; ");
   const chart = svg(
     "svg",
     { class: "share-chart", role: "img", "aria-labelledby": `${titleId} ${descId}`, viewBox: `0 0 ${WIDTH} ${BAR}`, preserveAspectRatio: "none", "data-product": product.productId },
@@ -327,7 +358,7 @@ function shareChart(product: ProductShare, account: string, ownDisputes: Map<str
     { class: "share" },
     h("figcaption", {}, h("strong", {}, heading), " — ", t("shareLegend", { label: t("yourShare"), share: myShare })),
     chart,
-    h("ul", { class: "legend" }, ...segments.map((s) => h("li", {}, h("span", { class: `swatch ${s.className}`, "aria-hidden": "true" }), t("shareLegend", { label: s.label, share: formatPercent(s.share.n, s.share.d) })))),
+    h("ul", { class: "legend" }, ...segments.map((s, i) => h("li", {}, h("span", { class: `swatch ${s.className}`, "aria-hidden": "true" }), t("shareLegend", { label: s.label, share: shown[i]! })))),
     own === undefined || own.components.length === 0
       ? null
       : h(

@@ -82,6 +82,24 @@ export function lookupForm(options: {
   return form;
 }
 
+/** Route parameters longer than this are cut short in a message: the message names the value, not echoes a page of it. */
+const SHOWN_PARAMETER = 80;
+
+/** What is wrong with a route parameter (a bookmarked or hand-edited link), naming it and the form expected. */
+export function routeParamMessage(name: string, value: string, expected: string): string {
+  const shown = value.length > SHOWN_PARAMETER ? `${value.slice(0, SHOWN_PARAMETER)}…` : value;
+  return t("urlParamInvalid", { name, value: shown, expected });
+}
+
+/**
+ * A route parameter that is not valid, shown in the field it fills: the value as given, marked invalid, and
+ * what was wrong — rather than an empty form that says nothing.
+ */
+export function routeParamError(form: HTMLFormElement, inputId: string, name: string, value: string, expected: string): void {
+  form.querySelector<HTMLInputElement>(`#${inputId}`)!.value = value;
+  fieldError(form, inputId, routeParamMessage(name, value, expected));
+}
+
 /** Marks a field invalid with a message announced to screen readers. */
 export function fieldError(form: HTMLFormElement, inputId: string, message: string | undefined): void {
   const input = form.querySelector<HTMLInputElement>(`#${inputId}`)!;
