@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import {
@@ -16,6 +16,7 @@ import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 import type { LedgerContractName } from "../ledger/events/index.js";
 import { readIgnitionDeployment, type IgnitionDeployment } from "../services/shared/deployment.js";
+import { HARDHAT_DEV_KEYS } from "./devKeys.js";
 import { FailureError, InputError, type CliIO } from "./io.js";
 import { parseUint } from "./validate.js";
 
@@ -32,10 +33,23 @@ export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 export const DEFAULT_KEY_ENV = "PROVENANCE_PRIVATE_KEY";
 /** The well-known mnemonic of Hardhat's dev accounts: public, so only ever used on a dev chain. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
-const DEV_CHAIN_IDS = new Set([31337]);
+/** The chain id Hardhat and anvil give their local chains by default (the embedded chain of `npm start`). */
+const DEV_CHAIN_ID = 31337;
+/** How Hardhat (`HardhatNetwork/…`, its EDR runtime `edr/…`) and anvil (`anvil/v…`) answer `web3_clientVersion`. */
+const DEV_NODE_CLIENT = /^(HardhatNetwork|edr|anvil)\//i;
 
-/** The package root, where `ignition/deployments/` lives, whatever the working directory. */
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/**
+ * The package root, where `ignition/deployments/` lives, whatever the working directory: the nearest folder
+ * above this module holding package.json (this module runs from cli/ as a source and from cli/dist/ bundled).
+ */
+const PACKAGE_ROOT = packageRootAbove(dirname(fileURLToPath(import.meta.url)));
+
+function packageRootAbove(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
 
 interface LedgerDeployment {
   dir: string;
@@ -45,11 +59,19 @@ interface LedgerDeployment {
   fromBlock: bigint;
 }
 
-export interface Connection {
+/** The node, before any deployment is read: where it is, its chain, and whether it is a local dev chain. */
+export interface NodeInfo {
   rpcUrl: string;
   client: PublicClient;
   chainId: number;
   chain: Chain;
+  /** What the node says it is (`web3_clientVersion`); undefined when it does not say. */
+  clientVersion: string | undefined;
+  /** A local development chain: see {@link isDevChain}. */
+  devChain: boolean;
+}
+
+export interface Connection extends NodeInfo {
   deployment: LedgerDeployment;
 }
 
@@ -82,6 +104,13 @@ function rpcUrlOf(options: GlobalOptions, io: CliIO): string {
   return url;
 }
 
+/** Hardhat's (and anvil's) dev account `index`, from their public mnemonic: for a local dev chain only. */
+export function devAccount(index: number): Account {
+  // The first 20 from a table: deriving a key from the mnemonic costs about half a second per command.
+  const key = HARDHAT_DEV_KEYS[index];
+  return key === undefined ? mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index }) : privateKeyToAccount(key);
+}
+
 /**
  * The account that signs, checked before any connection: `--account <index>` (a Hardhat dev account,
  * refused off a dev chain later), or the private key in `$PROVENANCE_PRIVATE_KEY` / `--key-env NAME`.
@@ -92,7 +121,7 @@ export function accountOf(options: GlobalOptions, io: CliIO): { account: Account
     if (options.keyEnv !== undefined) throw new InputError("--account and --key-env: give one or the other", { argument: "--account" });
     const index = Number(parseUint("--account", options.account, 16));
     if (index > 999) throw new InputError(`--account: ${index} is not one of the dev chain's accounts`, { argument: "--account" });
-    return { account: mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index }), dev: true };
+    return { account: devAccount(index), dev: true };
   }
   const name = options.keyEnv ?? DEFAULT_KEY_ENV;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -125,15 +154,34 @@ function deploymentDirOf(options: GlobalOptions, io: CliIO, chainId: number): st
   return existsSync(fromCwd) || explicitDir ? fromCwd : resolve(PACKAGE_ROOT, relative);
 }
 
-/** Connects to the node, learns its chain id and reads the deployment recorded for it. */
-export async function connect(options: GlobalOptions, io: CliIO): Promise<Connection> {
+/**
+ * Whether the node is a local development chain, where Hardhat's public dev keys (`--account`) and the
+ * `dev` helpers (minting the test token, moving the clock) make sense. The chain id alone does not tell:
+ * 31337 is only a default, which a private network may also use, and there the public keys would sign real
+ * transactions anyone can forge. So the node must also say it is Hardhat's or anvil's (`web3_clientVersion`),
+ * which is also what answers `evm_increaseTime` and `evm_mine`.
+ */
+function isDevChain(chainId: number, clientVersion: string | undefined): boolean {
+  return chainId === DEV_CHAIN_ID && clientVersion !== undefined && DEV_NODE_CLIENT.test(clientVersion);
+}
+
+/** Reaches the node: its chain id and what it is, in one batched request; no deployment is read. */
+export async function probeNode(options: GlobalOptions, io: CliIO): Promise<NodeInfo> {
   const rpcUrl = rpcUrlOf(options, io);
   // Batched JSON-RPC: replays and state folds ask for many blocks and receipts.
   const transport = http(rpcUrl, { batch: { batchSize: 100 }, retryCount: 2, timeout: 60_000 });
   const probe = createPublicClient({ transport });
   let chainId: number;
+  let clientVersion: string | undefined;
   try {
-    chainId = await probe.getChainId();
+    [chainId, clientVersion] = await Promise.all([
+      probe.getChainId(),
+      // A node that does not implement it is simply not a dev node.
+      probe.request({ method: "web3_clientVersion" }).then(
+        (version) => (typeof version === "string" ? version : undefined),
+        () => undefined,
+      ),
+    ]);
   } catch (error) {
     throw new FailureError(`cannot reach the node at ${rpcUrl}: ${shortMessage(error)} (is \`npm start\` running? see --rpc-url)`, { rpcUrl }, error);
   }
@@ -144,6 +192,18 @@ export async function connect(options: GlobalOptions, io: CliIO): Promise<Connec
     rpcUrls: { default: { http: [rpcUrl] } },
   };
   const client = createPublicClient({ chain, transport }) as PublicClient;
+  return { rpcUrl, client, chainId, chain, clientVersion, devChain: isDevChain(chainId, clientVersion) };
+}
+
+/** "chain 1 (Geth/v1.14.0)": how a refusal names a node that is not a dev chain. */
+export function describeNode(node: NodeInfo): string {
+  return `chain ${node.chainId}${node.clientVersion === undefined ? "" : ` (${node.clientVersion})`}`;
+}
+
+/** Connects to the node, learns its chain id and reads the deployment recorded for it. */
+export async function connect(options: GlobalOptions, io: CliIO): Promise<Connection> {
+  const node = await probeNode(options, io);
+  const { chainId } = node;
   const dir = deploymentDirOf(options, io, chainId);
   if (!existsSync(dir)) {
     throw new InputError(`no deployment recorded for chain ${chainId} at ${dir} (pass --deployment <dir|chain-id>)`, { argument: "--deployment" });
@@ -168,12 +228,12 @@ export async function connect(options: GlobalOptions, io: CliIO): Promise<Connec
     const block = BigInt(contract.fromBlock);
     fromBlock = fromBlock === undefined || block < fromBlock ? block : fromBlock;
   }
-  return { rpcUrl, client, chainId, chain, deployment: { dir, addresses, fromBlock: fromBlock ?? 0n } };
+  return { ...node, deployment: { dir, addresses, fromBlock: fromBlock ?? 0n } };
 }
 
 export function signerFor(connection: Connection, chosen: { account: Account; dev: boolean }): Signer {
-  if (chosen.dev && !DEV_CHAIN_IDS.has(connection.chainId)) {
-    throw new InputError(`--account picks a public dev key; chain ${connection.chainId} is not a dev chain: use ${DEFAULT_KEY_ENV}`, {
+  if (chosen.dev && !connection.devChain) {
+    throw new InputError(`--account picks a public dev key; ${describeNode(connection)} is not a local dev chain: use ${DEFAULT_KEY_ENV}`, {
       argument: "--account",
     });
   }

@@ -7,6 +7,9 @@ import { accountOf, connect, signerFor, type Connection, type GlobalOptions, typ
 import { InputError, toJson, type CliIO } from "./io.js";
 import { sendTx, type TxCall, type TxResult } from "./tx.js";
 
+/** The ledger's HTTP API: what `npm start` serves. */
+export const DEFAULT_API_URL = "http://127.0.0.1:8080";
+
 /**
  * What a command works with: the IO, the global options, and the connection, opened lazily so that a
  * command validates all of its input before it touches the network.
@@ -41,6 +44,24 @@ export class CliContext {
   async chainTime(): Promise<bigint> {
     const { client } = await this.connection();
     return (await client.getBlock({ blockTag: "latest" })).timestamp;
+  }
+
+  /**
+   * The API's base URL: `given` (a command's `--api-url`), else `PROVENANCE_API_URL`, else what `npm start`
+   * serves; checked without touching the network, a bad URL is bad input.
+   */
+  apiUrl(given: string | undefined): string {
+    const url = given ?? this.io.env.PROVENANCE_API_URL ?? DEFAULT_API_URL;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new InputError(`--api-url: ${JSON.stringify(url)} is not a URL`, { argument: "--api-url" });
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      throw new InputError(`--api-url: only http(s) URLs are supported (got ${parsed.protocol})`, { argument: "--api-url" });
+    }
+    return url;
   }
 
   /** The signing account, checked (key present and well-formed) without connecting. */

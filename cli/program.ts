@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 
 import { registerAssets } from "./commands/assets.js";
 import { registerContributions } from "./commands/contributions.js";
+import { registerDev } from "./commands/dev.js";
 import { registerDisputes } from "./commands/disputes.js";
 import { registerEvidence } from "./commands/evidence.js";
 import { registerGrants } from "./commands/grants.js";
@@ -23,7 +24,7 @@ function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
     .description("Command-line tool of the provenance ledger: one command per contract action, evidence replay and split verification.")
     .addOption(new Option("--rpc-url <url>", `JSON-RPC endpoint (env PROVENANCE_RPC_URL, default ${DEFAULT_RPC_URL})`))
     .addOption(new Option("--key-env <name>", `environment variable holding the signing key (default ${DEFAULT_KEY_ENV})`))
-    .addOption(new Option("--account <index>", "sign with Hardhat's dev account <index> (dev chain only)"))
+    .addOption(new Option("--account <index>", "sign with Hardhat's dev account <index> (embedded chain only: refused on any other chain)"))
     .addOption(new Option("--deployment <dir|chain-id>", "Ignition deployment record (default ignition/deployments/chain-<chain id>)"))
     .option("--json", "machine-readable output (bigints as decimal strings)", false)
     .showHelpAfterError("(run with --help for usage)")
@@ -41,6 +42,7 @@ function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
   registerDisputes(program, cli);
   registerEvidence(program, cli);
   registerVerify(program, cli);
+  registerDev(program, cli);
 
   // Subcommands report usage errors through the root's IO and exit override too.
   const configure = (command: Command) => {

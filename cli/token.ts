@@ -1,6 +1,7 @@
 import { erc20Abi, formatUnits, type Address } from "viem";
 
 import type { CliContext } from "./context.js";
+import { InputError } from "./io.js";
 import { ABIS } from "./tx.js";
 
 /** The settlement token (revenue and dispute bonds), and how it describes itself when it does. */
@@ -42,4 +43,28 @@ export function formatToken(amount: bigint, token: SettlementToken): string {
   const [whole, fraction = ""] = decimal.split(".");
   const padded = token.decimals === 0 ? whole! : `${whole}.${fraction.padEnd(Math.min(token.decimals, 2), "0")}`;
   return `${amount} (${padded}${token.symbol === undefined ? "" : ` ${token.symbol}`})`;
+}
+
+/**
+ * Checks `--units` (already an integer, see `parseDecimals`) against the settlement token, before anything is
+ * sent: amounts are given either in the token's smallest unit (no `--units`, or 0) or as decimals of the
+ * token (`--units` = its decimals). Any other value would scale the amount by a power of ten without a word
+ * (12.50 with `--units 1` is 125 smallest units, 1.25 of a two-decimal token), so it is bad input (exit 2).
+ */
+export async function checkUnits(cli: CliContext, units: number, name = "--units"): Promise<void> {
+  if (units === 0) return;
+  const token = await settlementToken(cli);
+  const label = token.symbol ?? "the settlement token";
+  if (token.decimals === undefined) {
+    throw new InputError(`${name}: ${label} (${token.address}) does not state its decimals: give the amount in its smallest unit, without ${name}`, {
+      argument: name,
+    });
+  }
+  if (units !== token.decimals) {
+    const example = token.decimals === 0 ? "" : ` (${name} ${token.decimals}: 12.${"5".padEnd(token.decimals, "0")} ${label})`;
+    throw new InputError(
+      `${name}: ${label} has ${token.decimals} decimals, not ${units}: pass ${name} ${token.decimals} to give the amount as a decimal${example}, or omit ${name} to give it in the smallest unit`,
+      { argument: name, tokenDecimals: token.decimals },
+    );
+  }
 }

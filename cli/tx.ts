@@ -4,7 +4,10 @@ import {
   erc20Abi,
   parseAbi,
   parseEventLogs,
+  toEventSelector,
   type Abi,
+  type AbiEvent,
+  type AbiParameter,
   type Address,
   type Hex,
 } from "viem";
@@ -13,7 +16,8 @@ import { LEDGER_ABIS, type LedgerContractName } from "../ledger/events/index.js"
 import type { Connection, Signer } from "./connection.js";
 import { shortMessage } from "./connection.js";
 import { FailureError } from "./io.js";
-import { explainRefusal } from "./refusals.js";
+import { readableArgs } from "./readable.js";
+import { displayArgs, errorText, explainRefusal, type RefusalFacts } from "./refusals.js";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
 
@@ -76,14 +80,47 @@ export interface TxCall {
   args: readonly unknown[];
 }
 
+/** An event's ABI inputs by its name and topic (several tokens share `Transfer`'s name, not its topic). */
+function eventInputs(name: string | undefined, topic: Hex | undefined): readonly AbiParameter[] {
+  const event = ALL_EVENTS_ABI.find(
+    (item): item is AbiEvent => item.type === "event" && item.name === name && (topic === undefined || toEventSelector(item) === topic),
+  );
+  return event?.inputs ?? [];
+}
+
 /** The names of event arguments that are ids worth printing. */
 const ID_ARGS = /^(assetId|reviewId|objectionId|grantId|contributionId|depositId|epochId|disputeId|version)$/;
 
 /**
- * "ErrorName(arg: value, ...)" from a viem error, with what it means when the refusal is one a user can act on
- * (`explanation`, see refusals.ts), or undefined when it is not a contract revert.
+ * What the refusal's explanation may need besides the error's arguments: the chain's clock, and for a
+ * settlement that cannot be claimed yet, its status and challenge window. Best effort: a node that does not
+ * answer leaves the explanation without them.
  */
-function describeRevert(error: unknown): { name: string; args: Record<string, unknown>; text: string; explanation?: string } | undefined {
+async function refusalFacts(connection: Connection, name: string, args: Record<string, unknown>): Promise<RefusalFacts> {
+  try {
+    const now = (await connection.client.getBlock({ blockTag: "latest" })).timestamp;
+    if (name !== "RevenueVaultNotClaimable" || typeof args.epochId !== "bigint") return { now };
+    const epoch = (await connection.client.readContract({
+      address: connection.deployment.addresses.RevenueVault,
+      abi: ABIS.RevenueVault,
+      functionName: "epoch",
+      args: [args.epochId],
+    })) as { status: number; challengeEndsAt: bigint };
+    return { now, epoch: { status: Number(epoch.status), challengeEndsAt: BigInt(epoch.challengeEndsAt) } };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * "ErrorName(arg: value, ...)" from a viem error, enum values by name and moments as dates, with what it
+ * means when the refusal is one a user can act on (`explanation`, see refusals.ts), or undefined when it is
+ * not a contract revert.
+ */
+async function describeRevert(
+  connection: Connection,
+  error: unknown,
+): Promise<{ name: string; args: Record<string, unknown>; text: string; explanation?: string } | undefined> {
   if (!(error instanceof BaseError)) return undefined;
   const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
@@ -92,9 +129,9 @@ function describeRevert(error: unknown): { name: string; args: Record<string, un
     const values = revert.data.args ?? [];
     const args: Record<string, unknown> = {};
     for (const [i, input] of inputs.entries()) args[input.name ?? String(i)] = values[i];
-    const text = `${revert.data.errorName}(${inputs.map((input, i) => `${input.name ?? i}: ${String(values[i])}`).join(", ")})`;
-    const explanation = explainRefusal(revert.data.errorName, args);
-    return { name: revert.data.errorName, args, text, ...(explanation === undefined ? {} : { explanation }) };
+    const name = revert.data.errorName;
+    const explanation = explainRefusal(name, args, await refusalFacts(connection, name, args));
+    return { name, args: displayArgs(name, args), text: errorText(name, args), ...(explanation === undefined ? {} : { explanation }) };
   }
   if (revert.reason !== undefined) return { name: "Error", args: { reason: revert.reason }, text: `Error(${revert.reason})` };
   if (revert.signature !== undefined) return { name: revert.signature, args: {}, text: `unknown error ${revert.signature}` };
@@ -121,7 +158,7 @@ export async function sendTx(connection: Connection, signer: Signer, call: TxCal
     });
     hash = await signer.wallet.writeContract({ ...request, chain: connection.chain, account: signer.account });
   } catch (error) {
-    const revert = describeRevert(error);
+    const revert = await describeRevert(connection, error);
     if (revert !== undefined) {
       const why = revert.explanation === undefined ? "" : `: ${revert.explanation}`;
       throw new FailureError(
@@ -136,10 +173,11 @@ export async function sendTx(connection: Connection, signer: Signer, call: TxCal
   if (receipt.status !== "success") {
     throw new FailureError(`${call.action}: transaction ${hash} reverted in block ${receipt.blockNumber}`, { transactionHash: hash });
   }
+  // Printed as they are (`--json`): enum values by name and moments as dates; ids, amounts and addresses unchanged.
   const events = parseEventLogs({ abi: ALL_EVENTS_ABI, logs: receipt.logs }).map((log) => ({
     address: log.address,
     eventName: log.eventName ?? "?",
-    args: (log.args ?? {}) as Readonly<Record<string, unknown>>,
+    args: readableArgs(eventInputs(log.eventName, log.topics[0]), (log.args ?? {}) as Readonly<Record<string, unknown>>),
   }));
   const ids: Record<string, bigint[]> = {};
   for (const event of events) {

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { hasValidCase } from "../ledger/encoding/address.js";
 import { InputError } from "./io.js";
+import { DURATION_UNITS } from "./time.js";
 
 /**
  * Validation of every input before anything is sent. Each parser names the argument it checks, so that
@@ -86,12 +87,40 @@ export function parseAmount(name: string, raw: unknown, decimals = 0, options: {
   return value;
 }
 
-/** Token decimals for `--units`: 0..36. */
+/**
+ * `--units <decimals>`: how many decimals the amounts given are written with, which must be the token's own
+ * (checked against it once connected: `checkUnits` in token.ts); absent, amounts are in the smallest unit (0).
+ * Here only its form: an integer 0..36.
+ */
 export function parseDecimals(name: string, raw: unknown): number {
   if (raw === undefined) return 0;
-  const value = Number(parseUint(name, raw, 8));
+  const text = typeof raw === "string" ? raw.trim() : raw;
+  if (typeof text !== "string" || !/^\d+$/.test(text)) {
+    throw new InputError(`${name}: the token's decimals, an integer such as 2 (got ${JSON.stringify(raw)})`, { argument: name });
+  }
+  const value = Number(text);
   if (value > 36) throw new InputError(`${name}: ${value} decimals is more than any token uses (at most 36)`, { argument: name });
   return value;
+}
+
+/** A duration as `7d`, `3d1h`, `90m`, `3600s` (units w, d, h, m, s, largest first); in seconds, positive. */
+export function parseDuration(name: string, raw: unknown): bigint {
+  const text = check(z.string().trim().min(1, "must not be empty"), name, raw).toLowerCase();
+  const hint = "a duration such as 7d, 3d1h, 90m or 3600s (w, d, h, m, s)";
+  if (/^\d+$/.test(text)) throw new InputError(`${name}: ${text} has no unit: give ${hint}`, { argument: name });
+  const parts = [...text.matchAll(/(\d+)([wdhms])/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) {
+    throw new InputError(`${name}: not ${hint} (got ${JSON.stringify(raw)})`, { argument: name });
+  }
+  const units = parts.map((part) => part[2]!);
+  if (new Set(units).size !== units.length || units.some((unit, i) => i > 0 && DURATION_UNITS[unit]! > DURATION_UNITS[units[i - 1]!]!)) {
+    throw new InputError(`${name}: ${text}: give each unit once, largest first (3d1h, not 1h3d)`, { argument: name });
+  }
+  const seconds = parts.reduce((total, part) => total + BigInt(part[1]!) * BigInt(DURATION_UNITS[part[2]!]!), 0n);
+  if (seconds === 0n) throw new InputError(`${name}: must be more than zero`, { argument: name });
+  // A century: beyond it the chain's uint64 clock is still far, but no notice or window of the ledger is that long.
+  if (seconds > 100n * 365n * 86_400n) throw new InputError(`${name}: ${text} is more than a hundred years`, { argument: name });
+  return seconds;
 }
 
 /** A moment: ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`) or unix seconds; as unix seconds (uint64). */
@@ -116,18 +145,31 @@ export function parseBps(name: string, raw: unknown): number {
   return value;
 }
 
-/** An enum member by name (any case, `-` for `_`), or by its number; as its number. */
-export function parseEnum<E extends Record<string, number>>(name: string, values: E, raw: unknown): E[keyof E] {
+/**
+ * The names a user may give for an enum: all but `NONE`, which marks a record that does not exist or a field
+ * not set and is never a valid input, and the `except`ed ones (e.g. CORE data, never registrable). What
+ * `--help` lists and {@link parseEnum} accepts are the same list.
+ */
+export function enumChoices(values: Readonly<Record<string, number>>, except: readonly string[] = []): string[] {
+  return Object.keys(values).filter((choice) => choice !== "NONE" && !except.includes(choice));
+}
+
+/**
+ * An enum member by name (any case, `-` for `_`), or by its number; as its number. `NONE` is not accepted.
+ * `except` names members the command refuses with its own reason (CORE data): not listed as choices, but
+ * returned when given, so that the command says why rather than "not one of".
+ */
+export function parseEnum<E extends Record<string, number>>(name: string, values: E, raw: unknown, except: readonly string[] = []): E[keyof E] {
   const text = check(z.string().trim(), name, raw);
   const normalized = text.toUpperCase().replace(/-/g, "_");
-  const names = Object.keys(values);
-  const byName = values[normalized as keyof E];
-  if (byName !== undefined) return byName;
+  const known = enumChoices(values);
+  if (known.includes(normalized)) return values[normalized as keyof E];
   if (/^\d+$/.test(text)) {
-    const byNumber = Object.values(values).find((v) => v === Number(text));
-    if (byNumber !== undefined) return byNumber as E[keyof E];
+    const byNumber = known.find((choice) => values[choice] === Number(text));
+    if (byNumber !== undefined) return values[byNumber as keyof E];
   }
-  throw new InputError(`${name}: ${JSON.stringify(raw)} is not one of ${names.join(", ")}`, { argument: name, allowed: names });
+  const listed = enumChoices(values, except);
+  throw new InputError(`${name}: ${JSON.stringify(raw)} is not one of ${listed.join(", ")}`, { argument: name, allowed: listed });
 }
 
 /** A free text (URI): any string without control characters, at most 2,048 characters. */

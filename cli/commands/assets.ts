@@ -13,10 +13,13 @@ import {
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";
-import { parseAddress, parseAmount, parseDecimals, parseEnum, parseHash, parseId, parseText, parseUint } from "../validate.js";
-import { openDispute } from "./disputes.js";
+import { dateFromNow, isoDate } from "../time.js";
+import { checkUnits } from "../token.js";
+import { enumChoices, parseAddress, parseAmount, parseDecimals, parseEnum, parseHash, parseId, parseText, parseUint } from "../validate.js";
+import { openDispute, remediesOf } from "./disputes.js";
 
-const names = (values: Record<string, number>) => Object.keys(values).join(", ");
+/** The choices `--help` lists: those {@link parseEnum} accepts, never a sentinel such as NONE. */
+const names = (values: Record<string, number>, except: readonly string[] = []) => enumChoices(values, except).join(", ");
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -29,7 +32,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
     .description("file a first registration (any live party); prints the new asset id")
     .requiredOption("--kind <kind>", names(AssetKind))
     .requiredOption("--category <category>", names(DataCategory))
-    .option("--classification <classification>", `${names(Classification)} (CORE is refused)`, "GENERAL")
+    .option("--classification <classification>", `${names(Classification, ["CORE"])} (core data is never registrable)`, "GENERAL")
     .requiredOption("--fingerprint <hash>", "hash of the data")
     .requiredOption("--card-hash <hash>", "hash of the asset card")
     .requiredOption("--card-uri <uri>", "where the card is published")
@@ -47,7 +50,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
       const application = {
         kind: parseEnum("--kind", AssetKind, opts.kind),
         category: parseEnum("--category", DataCategory, opts.category),
-        classification: parseEnum("--classification", Classification, opts.classification),
+        classification: parseEnum("--classification", Classification, opts.classification, ["CORE"]),
         fingerprint: parseHash("--fingerprint", opts.fingerprint),
         cardHash: parseHash("--card-hash", opts.cardHash),
         cardURI: parseText("--card-uri", opts.cardUri),
@@ -103,16 +106,19 @@ export function registerAssets(program: Command, cli: CliContext): void {
     .option("--bond <amount>", "the bond in the settlement token (default: the court's minimum for an OBJECTION)")
     .option("--units <decimals>", "the token's decimals, to give the bond as a decimal")
     .action(async (assetId: string, groundsHash: string, groundsUri: string, opts: { bond?: string; units?: string }) => {
-      await openDispute(cli, {
+      const units = parseDecimals("--units", opts.units);
+      const input = {
         action: "asset object",
         kind: DisputeKind.OBJECTION,
         assetId: parseId("asset", assetId),
         subjectId: 0n,
         standingId: 0n,
-        bond: opts.bond === undefined ? undefined : parseAmount("--bond", opts.bond, parseDecimals("--units", opts.units)),
+        bond: opts.bond === undefined ? undefined : parseAmount("--bond", opts.bond, units),
         groundsHash: parseHash("grounds-hash", groundsHash),
         groundsURI: parseText("grounds-uri", groundsUri),
-      });
+      };
+      await checkUnits(cli, units);
+      await openDispute(cli, input);
     });
 
   // Kept so that an old script meets the new rule by name rather than "unknown command".
@@ -124,7 +130,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
     .action(() => {
       throw new InputError(
         "asset resolve-objection: removed. An objection is a dispute of kind OBJECTION and only the court's ruling resolves it: " +
-          "`provenance dispute rule <dispute> DISMISS|UPHOLD|REVOKE_CERTIFICATE|TRANSFER_HOLDING --ruling-hash <hash>` (arbitrator)",
+          `\`provenance dispute rule <dispute> ${remediesOf(DisputeKind.OBJECTION).join("|")} --ruling-hash <hash>\` (arbitrator)`,
         { argument: "resolve-objection" },
       );
     });
@@ -147,7 +153,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
     .argument("<to>", "GENERAL or IMPORTANT")
     .option("--review <id>", "the desensitization review that allows IMPORTANT -> GENERAL", "0")
     .action(async (assetId: string, to: string, opts: { review: string }) => {
-      const classification = parseEnum("to", Classification, to);
+      const classification = parseEnum("to", Classification, to, ["CORE"]);
       if (classification === Classification.CORE) throw new InputError("to: never to CORE (cancel the asset instead)", { argument: "to" });
       const args = [parseId("asset", assetId), classification, parseUint("--review", opts.review)];
       await cli.send({ action: "asset reclassify", contract: "AssetRegistry", functionName: "reclassify", args });
@@ -158,10 +164,18 @@ export function registerAssets(program: Command, cli: CliContext): void {
     .description("transfer registration: move the holding right (registrar; a transfer ordered by the court is carried out by its ruling)")
     .argument("<asset>", "asset id")
     .argument("<to>", "the new holder, a live party")
-    .argument("<reason>", names(TransferReason))
+    .argument("<reason>", names(TransferReason, ["OBJECTION_UPHELD"]))
     .argument("<evidence-hash>", "hash of the contract or order")
     .action(async (assetId: string, to: string, reason: string, evidenceHash: string) => {
-      const args = [parseId("asset", assetId), parseAddress("to", to), parseEnum("reason", TransferReason, reason), parseHash("evidence-hash", evidenceHash)];
+      const transferReason = parseEnum("reason", TransferReason, reason, ["OBJECTION_UPHELD"]);
+      // The ledger records OBJECTION_UPHELD for the court's transfers only: a registrar's would claim a ruling there was not.
+      if (transferReason === TransferReason.OBJECTION_UPHELD) {
+        throw new InputError(
+          "reason: OBJECTION_UPHELD is the court's: an upheld objection moves the holding by the ruling `provenance dispute rule <dispute> TRANSFER_HOLDING --transfer-to <address>`",
+          { argument: "reason", allowed: enumChoices(TransferReason, ["OBJECTION_UPHELD"]) },
+        );
+      }
+      const args = [parseId("asset", assetId), parseAddress("to", to), transferReason, parseHash("evidence-hash", evidenceHash)];
       await cli.send({ action: "asset transfer", contract: "AssetRegistry", functionName: "transferHolding", args });
     });
 
@@ -178,7 +192,7 @@ export function registerAssets(program: Command, cli: CliContext): void {
 
   asset
     .command("show")
-    .description("a registration: status, holder, classification, card version, evidence head")
+    .description("a registration: status, holder, classification, the public notice's end, card version, evidence head")
     .argument("<asset>", "asset id")
     .action(async (raw: string) => {
       const assetId = parseId("asset", raw);
@@ -193,6 +207,9 @@ export function registerAssets(program: Command, cli: CliContext): void {
       const holder = (await client.readContract({ ...registry, functionName: "holderOf", args: [assetId] })) as string;
       const awaitsDesensitization = (await client.readContract({ ...registry, functionName: "awaitsDesensitization", args: [assetId] })) as boolean;
       const [seq, head] = (await client.readContract({ ...registry, functionName: "evidenceHead", args: [assetId] })) as readonly [number, string];
+      const now = await cli.chainTime();
+      const inNotice = info.status === AssetStatus.IN_NOTICE;
+      const noticeEndsAt = info.noticeEndsAt === 0n ? null : isoDate(info.noticeEndsAt);
       const value = {
         assetId,
         kind: enumName(AssetKind, info.kind),
@@ -201,7 +218,8 @@ export function registerAssets(program: Command, cli: CliContext): void {
         status: enumName(AssetStatus, info.status),
         applicant: info.applicant,
         holder,
-        noticeEndsAt: info.noticeEndsAt,
+        noticeEndsAt,
+        chainTime: isoDate(now),
         cardVersion: info.cardVersion,
         openObjections: info.openObjections,
         pledgee: /^0x0{40}$/.test(info.pledgee) ? null : info.pledgee,
@@ -213,6 +231,17 @@ export function registerAssets(program: Command, cli: CliContext): void {
         [
           `asset #${assetId}: ${value.kind} (${value.category}, ${value.classification}), ${value.status}`,
           `  holder ${holder}${value.pledgee === null ? "" : `, pledged to ${value.pledgee}`}`,
+          ...(noticeEndsAt === null
+            ? []
+            : inNotice
+              ? [
+                  now < info.noticeEndsAt
+                    ? `  public notice until ${dateFromNow(info.noticeEndsAt, now)} on the chain's clock; the certificate is issued after it`
+                    : `  public notice ended ${dateFromNow(info.noticeEndsAt, now)} on the chain's clock: ${
+                        info.openObjections > 0 ? "the certificate waits for the court's ruling on the open objection" : "the registrar may issue the certificate"
+                      }`,
+                ]
+              : [`  public notice ended ${noticeEndsAt}`]),
           `  card version ${info.cardVersion}; open objections ${info.openObjections}`,
           ...(awaitsDesensitization ? ["  classified below its most sensitive parent: waits for a DESENSITIZATION review before acceptance"] : []),
           `  evidence: ${seq} entries, head ${head}`,

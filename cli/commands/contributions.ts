@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { z } from "zod";
 
 import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../../ledger/contributions/signing.js";
-import { ContributionRole, EmptyStageRule, Stage } from "../../ledger/types.js";
+import { ContributionRole, ContributionStatus, EmptyStageRule, enumName, Stage } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
-import { InputError } from "../io.js";
+import { FailureError, InputError } from "../io.js";
 import { ABIS } from "../tx.js";
-import { parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseText, parseUint, parseWith } from "../validate.js";
+import { isoDate } from "../time.js";
+import { enumChoices, parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseText, parseUint, parseWith } from "../validate.js";
 
 interface RecordFields {
   product: unknown;
@@ -25,7 +26,7 @@ function parseRecord(prefix: string, fields: RecordFields) {
   const role = parseEnum(`${prefix}role`, ContributionRole, fields.role);
   const authorization = parseUint(`${prefix}authorization`, fields.authorization ?? "0");
   if (role !== ContributionRole.HOLDER && authorization === 0n) {
-    throw new InputError(`${prefix}authorization: a ${Object.keys(ContributionRole)[role]} names its grant id (or, as PROVIDER, the parent asset id)`, {
+    throw new InputError(`${prefix}authorization: a ${enumName(ContributionRole, role)} names its grant id (or, as PROVIDER, the parent asset id)`, {
       argument: `${prefix}authorization`,
     });
   }
@@ -83,8 +84,8 @@ export function registerContributions(program: Command, cli: CliContext): void {
     .description("record your contributions to a product: one from options, or a batch from --file")
     .option("--file <records.json>", "a JSON array of {product, stage, role, measure, authorization, evidenceHash, evidenceUri}")
     .option("--product <id>", "the product (any issued asset)")
-    .option("--stage <stage>", Object.keys(Stage).join(", "))
-    .option("--role <role>", Object.keys(ContributionRole).join(", "))
+    .option("--stage <stage>", enumChoices(Stage).join(", "))
+    .option("--role <role>", enumChoices(ContributionRole).join(", "))
     .option("--measure <n>", "the measure, in the product's agreed unit (positive integer)")
     .option("--authorization <id>", "grant id (PROCESSOR, OPERATOR) or parent asset id (PROVIDER); 0 for HOLDER", "0")
     .option("--evidence-hash <hash>", "hash of the evidence")
@@ -146,7 +147,10 @@ export function registerContributions(program: Command, cli: CliContext): void {
       });
       const signed = { type: "provenance.signed-confirmation", chainId, contributionLedger: ledger, holder: signer.account.address, contributionIds: ids, deadline, nonce, signature };
       await cli.writeJsonFile(opts.out, signed);
-      cli.result({ file: cli.path(opts.out), holder: signer.account.address, nonce, deadline }, `signed confirmation of ${ids.join(", ")} by ${signer.account.address} written to ${opts.out}`);
+      cli.result(
+        { file: cli.path(opts.out), holder: signer.account.address, nonce, deadline: isoDate(deadline) },
+        `signed confirmation of ${ids.join(", ")} by ${signer.account.address}, valid until ${isoDate(deadline)}, written to ${opts.out}`,
+      );
     });
 
   contribution
@@ -163,13 +167,62 @@ export function registerContributions(program: Command, cli: CliContext): void {
       await cli.send({ action: "contribution confirm-signed", contract: "ContributionLedger", functionName: "confirmBySig", args });
     });
 
+  contribution
+    .command("show")
+    .description("a contribution: product, contributor, stage, role, status")
+    .argument("<contribution>", "contribution id")
+    .action(async (raw: string) => {
+      const contributionId = parseId("contribution", raw);
+      const { client, deployment } = await cli.connection();
+      const ledger = { address: deployment.addresses.ContributionLedger, abi: ABIS.ContributionLedger };
+      const count = (await client.readContract({ ...ledger, functionName: "contributionCount" })) as bigint;
+      if (contributionId > count) throw new InputError(`contribution: there is no contribution ${contributionId} (the last is ${count})`, { argument: "contribution" });
+      const record = (await client.readContract({ ...ledger, functionName: "contribution", args: [contributionId] })) as {
+        productId: bigint; contributor: string; stage: number; role: number; status: number;
+      };
+      const value = {
+        contributionId,
+        productId: record.productId,
+        contributor: record.contributor,
+        stage: enumName(Stage, record.stage),
+        role: enumName(ContributionRole, record.role),
+        status: enumName(ContributionStatus, record.status),
+      };
+      cli.result(value, `contribution #${contributionId} to product ${record.productId}: ${value.status}, ${value.stage} as ${value.role}, by ${record.contributor}`);
+    });
+
   const policy = program.command("policy").description("split policies (ContributionLedger)");
+  policy
+    .command("show")
+    .description("a product's split policy in force: stage weights, the empty-stage rule, version, since when")
+    .argument("<product>", "product id")
+    .action(async (raw: string) => {
+      const productId = parseId("product", raw);
+      const { client, deployment } = await cli.connection();
+      const record = (await client.readContract({
+        address: deployment.addresses.ContributionLedger,
+        abi: ABIS.ContributionLedger,
+        functionName: "splitPolicy",
+        args: [productId],
+      })) as { version: number; stageWeightsBps: readonly number[]; emptyStageRule: number; effectiveFrom: bigint };
+      if (record.version === 0) throw new FailureError(`product ${productId} has no split policy yet (\`provenance policy set\`, its holder)`, { productId });
+      const weights = Object.fromEntries(enumChoices(Stage).map((stage, i) => [stage, record.stageWeightsBps[i] ?? 0]));
+      const value = { productId, version: record.version, weightsBps: weights, emptyStage: enumName(EmptyStageRule, record.emptyStageRule), effectiveFrom: isoDate(record.effectiveFrom) };
+      cli.result(
+        value,
+        [
+          `split policy v${record.version} of product ${productId}, in force since ${value.effectiveFrom}`,
+          `  ${Object.entries(weights).map(([stage, bps]) => `${stage} ${bps} bps`).join(", ")}; an empty stage's weight: ${value.emptyStage}`,
+        ].join("\n"),
+      );
+    });
+
   policy
     .command("set")
     .description("set a new version of a product's split policy (its holder)")
     .argument("<product>", "product id")
     .requiredOption("--weights <c,p,ci,a>", "basis points of COLLECTION,PROCESSING,CIRCULATION,APPLICATION, summing to 10000")
-    .option("--empty-stage <rule>", "TO_HOLDER or PRO_RATA: where the weight of a stage without contributions goes", "TO_HOLDER")
+    .option("--empty-stage <rule>", `${enumChoices(EmptyStageRule).join(" or ")}: where the weight of a stage without contributions goes`, "TO_HOLDER")
     .action(async (product: string, opts: { weights: string; emptyStage: string }) => {
       const parts = opts.weights.split(",");
       if (parts.length !== 4) throw new InputError(`--weights: give four weights (collection,processing,circulation,application), got ${parts.length}`, { argument: "--weights" });

@@ -8,22 +8,35 @@ import { FailureError, InputError } from "../io.js";
 import { readPostedSettlement, recomputeSettlement } from "../postedSettlement.js";
 import { knownRefusal } from "../refusals.js";
 import { parseSettlementFile, type Leaf } from "../settlementFile.js";
-import { formatToken, settlementToken } from "../token.js";
+import { dateFromNow, isoDate } from "../time.js";
+import { checkUnits, formatToken, settlementToken } from "../token.js";
 import { ABIS, type EmittedEvent, type TxResult } from "../tx.js";
-import { parseAddress, parseAmount, parseDecimals, parseEnum, parseHash, parseId, parseText, parseUint } from "../validate.js";
+import { enumChoices, parseAddress, parseAmount, parseDecimals, parseEnum, parseHash, parseId, parseText, parseUint } from "../validate.js";
 import { ensureAllowance } from "./revenue.js";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
-/** Remedies by the dispute kinds they apply to (DISMISS and UPHOLD to every kind), checked on chain too. */
-const REMEDY_KINDS: Partial<Record<number, number>> = {
-  [Remedy.REVOKE_CERTIFICATE]: DisputeKind.OBJECTION,
-  [Remedy.TRANSFER_HOLDING]: DisputeKind.OBJECTION,
-  [Remedy.REVOKE_GRANT]: DisputeKind.GRANT,
-  [Remedy.VOID_CONTRIBUTION]: DisputeKind.CONTRIBUTION,
-  [Remedy.ADJUST_CONTRIBUTION]: DisputeKind.CONTRIBUTION,
-  [Remedy.REJECT_SETTLEMENT]: DisputeKind.SETTLEMENT,
+/**
+ * The remedies each kind of dispute admits, as `DisputeCourt._allows` decides (DISMISS: every kind): what
+ * `dispute rule` lists in `--help`, checks before sending, and names when it refuses one.
+ */
+const REMEDIES_BY_KIND: Readonly<Record<DisputeKind, readonly Remedy[]>> = {
+  [DisputeKind.OBJECTION]: [Remedy.DISMISS, Remedy.UPHOLD, Remedy.REVOKE_CERTIFICATE, Remedy.TRANSFER_HOLDING],
+  [DisputeKind.GRANT]: [Remedy.DISMISS, Remedy.UPHOLD, Remedy.REVOKE_GRANT],
+  [DisputeKind.CONTRIBUTION]: [Remedy.DISMISS, Remedy.VOID_CONTRIBUTION, Remedy.ADJUST_CONTRIBUTION],
+  [DisputeKind.SETTLEMENT]: [Remedy.DISMISS, Remedy.REJECT_SETTLEMENT],
+  [DisputeKind.POLICY]: [Remedy.DISMISS, Remedy.UPHOLD],
 };
+
+/** The names of the remedies a kind of dispute is ruled with. */
+export function remediesOf(kind: number): string[] {
+  return (REMEDIES_BY_KIND[kind as DisputeKind] ?? []).map((remedy) => enumName(Remedy, remedy));
+}
+
+/** "OBJECTION: DISMISS, UPHOLD, …; GRANT: …": the rulings by kind, for `--help`. */
+const RULINGS_HELP = Object.entries(DisputeKind)
+  .map(([name, kind]) => `${name}: ${remediesOf(kind).join(", ")}`)
+  .join("; ");
 
 /** The kinds where a third party names its own standing (`standingId`): a contribution of its own, or a parent it holds. */
 const STANDING_KINDS: ReadonlySet<number> = new Set([DisputeKind.CONTRIBUTION, DisputeKind.SETTLEMENT, DisputeKind.POLICY]);
@@ -42,7 +55,6 @@ interface CourtDispute {
   rulingDeadline: bigint;
 }
 
-const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 
 function court(cli: CliContext) {
   return cli.connection().then(({ client, deployment }) => ({
@@ -114,6 +126,7 @@ export async function openDispute(cli: CliContext, input: OpenDisputeInput): Pro
   const result = await cli.send({ action: input.action, contract: "DisputeCourt", functionName: "openDispute", args }, { print: false, before: approval });
   const disputeId = result.ids.disputeId?.[0];
   const opened = disputeId === undefined ? undefined : await read<CourtDispute>("dispute", [disputeId]);
+  const now = await cli.chainTime();
   const objectionId = eventOf(result, "ObjectionFiled")?.args.objectionId;
   const lines: string[] = [];
   if (opened !== undefined) {
@@ -121,7 +134,7 @@ export async function openDispute(cli: CliContext, input: OpenDisputeInput): Pro
       `dispute #${disputeId}: ${kindName} on asset ${opened.assetId}${objectionId === undefined ? "" : ` (objection #${String(objectionId)})`}`,
       `respondent: ${opened.respondent === ZERO_ADDRESS ? "none (a holder disputes the ledger's own settlement)" : opened.respondent}`,
       `bond: ${formatToken(opened.bond, token)} held by the court until the ruling (returned, or forfeited to the respondent if dismissed as unfounded)`,
-      `no ruling before ${iso(opened.answerEndsAt)} (the respondent's time to answer); ruling deadline ${iso(opened.rulingDeadline)}`,
+      `no ruling before ${dateFromNow(opened.answerEndsAt, now)} (the respondent's time to answer); ruling deadline ${dateFromNow(opened.rulingDeadline, now)}`,
     );
   }
   cli.printTx(result, approval, {
@@ -129,7 +142,15 @@ export async function openDispute(cli: CliContext, input: OpenDisputeInput): Pro
     fields:
       opened === undefined
         ? {}
-        : { dispute: { disputeId, respondent: opened.respondent, bond: opened.bond, answerEndsAt: opened.answerEndsAt, rulingDeadline: opened.rulingDeadline } },
+        : {
+            dispute: {
+              disputeId,
+              respondent: opened.respondent,
+              bond: opened.bond,
+              answerEndsAt: isoDate(opened.answerEndsAt),
+              rulingDeadline: isoDate(opened.rulingDeadline),
+            },
+          },
   });
   return result;
 }
@@ -175,7 +196,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
     .description(
       "open a dispute on an asset (a live party with standing), paying a bond (approves the court when needed); prints the dispute id",
     )
-    .argument("<kind>", Object.keys(DisputeKind).join(", "))
+    .argument("<kind>", enumChoices(DisputeKind).join(", "))
     .argument("<asset>", "asset id")
     .argument("<subject>", "grant id, contribution id, epoch id or policy version (0 for OBJECTION: the objection is filed now)")
     .requiredOption("--grounds-hash <hash>", "hash of the grounds")
@@ -189,6 +210,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
     .option("--units <decimals>", "the token's decimals, to give the bond as a decimal (100.00 with --units 2)")
     .action(async (kind: string, asset: string, subject: string, opts: { groundsHash: string; groundsUri: string; standing: string; bond?: string; units?: string }) => {
       const disputeKind = parseEnum("kind", DisputeKind, kind);
+      const units = parseDecimals("--units", opts.units);
       const subjectId = parseUint("subject", subject);
       if (disputeKind === DisputeKind.OBJECTION && subjectId !== 0n) {
         throw new InputError("subject: an OBJECTION dispute files its objection now: pass 0", { argument: "subject" });
@@ -197,16 +219,18 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       if (standingId !== 0n && !STANDING_KINDS.has(disputeKind)) {
         throw new InputError(`--standing: only a CONTRIBUTION, SETTLEMENT or POLICY dispute names a standing, not ${enumName(DisputeKind, disputeKind)}`, { argument: "--standing" });
       }
-      await openDispute(cli, {
+      const input = {
         action: "dispute open",
         kind: disputeKind,
         assetId: parseId("asset", asset),
         subjectId,
         standingId,
-        bond: opts.bond === undefined ? undefined : parseAmount("--bond", opts.bond, parseDecimals("--units", opts.units)),
+        bond: opts.bond === undefined ? undefined : parseAmount("--bond", opts.bond, units),
         groundsHash: parseHash("--grounds-hash", opts.groundsHash),
         groundsURI: parseText("--grounds-uri", opts.groundsUri),
-      });
+      };
+      await checkUnits(cli, units);
+      await openDispute(cli, input);
     });
 
   dispute
@@ -224,16 +248,15 @@ export function registerDisputes(program: Command, cli: CliContext): void {
     .command("rule")
     .description("rule on an open dispute after the respondent's time to answer, and carry out the remedy (arbitrator); the only way an objection is resolved")
     .argument("<dispute>", "dispute id")
-    .argument("<remedy>", Object.keys(Remedy).filter((r) => r !== "NONE").join(", "))
+    .argument("<remedy>", `the ruling, by the dispute's kind: ${RULINGS_HELP}`)
     .requiredOption("--ruling-hash <hash>", "hash of the ruling")
     .option("--ruling-uri <uri>", "where the ruling is published", "")
     .option("--adjusted-measure <n>", "the new measure (ADJUST_CONTRIBUTION)")
     .option("--transfer-to <address>", "the new holder (TRANSFER_HOLDING)")
-    .option("--forfeit-bond", "DISMISS only: the claim was unfounded, the claimant's bond goes to the respondent (without one: to the product's revenue)", false)
+    .option("--forfeit-bond", "with DISMISS only: the claim was unfounded, the claimant's bond goes to the respondent (without one: to the product's revenue)", false)
     .action(async (id: string, remedyName: string, opts: { rulingHash: string; rulingUri: string; adjustedMeasure?: string; transferTo?: string; forfeitBond: boolean }) => {
       const disputeId = parseId("dispute", id);
       const remedy = parseEnum("remedy", Remedy, remedyName);
-      if (remedy === Remedy.NONE) throw new InputError("remedy: NONE is not a ruling", { argument: "remedy" });
       const adjusting = remedy === Remedy.ADJUST_CONTRIBUTION;
       const transferring = remedy === Remedy.TRANSFER_HOLDING;
       if (adjusting !== (opts.adjustedMeasure !== undefined)) {
@@ -243,7 +266,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
         throw new InputError(transferring ? "--transfer-to: TRANSFER_HOLDING needs the new holder" : "--transfer-to: only with TRANSFER_HOLDING", { argument: "--transfer-to" });
       }
       if (opts.forfeitBond && remedy !== Remedy.DISMISS) {
-        throw new InputError("--forfeit-bond: only when dismissing (DISMISS) a claim as unfounded", { argument: "--forfeit-bond" });
+        throw new InputError("--forfeit-bond: only with DISMISS (a claim dismissed as unfounded)", { argument: "--forfeit-bond" });
       }
       const adjustedMeasure = opts.adjustedMeasure === undefined ? 0n : parseUint("--adjusted-measure", opts.adjustedMeasure);
       if (adjusting && adjustedMeasure === 0n) throw new InputError("--adjusted-measure: must be more than zero", { argument: "--adjusted-measure" });
@@ -256,10 +279,14 @@ export function registerDisputes(program: Command, cli: CliContext): void {
         rulingURI: parseText("--ruling-uri", opts.rulingUri),
       };
       const record = await readDispute(cli, disputeId);
-      const kindOfRemedy = REMEDY_KINDS[remedy];
-      if (kindOfRemedy !== undefined && record.kind !== kindOfRemedy) {
-        throw new InputError(`remedy: ${remedyName.toUpperCase()} is not a remedy of a ${enumName(DisputeKind, record.kind)} dispute`, { argument: "remedy" });
+      if (!REMEDIES_BY_KIND[record.kind as DisputeKind]?.includes(remedy)) {
+        const kindName = enumName(DisputeKind, record.kind);
+        throw new InputError(`remedy: ${enumName(Remedy, remedy)} is not a remedy of a ${kindName} dispute: rule it ${remediesOf(record.kind).join(", ")}`, {
+          argument: "remedy",
+          allowed: remediesOf(record.kind),
+        });
       }
+
       const result = await cli.send({ action: "dispute rule", contract: "DisputeCourt", functionName: "rule", args: [disputeId, ruling] }, { print: false });
       const token = await settlementToken(cli);
       const lines: string[] = [];
@@ -315,7 +342,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
   dispute
     .command("release-escrow")
     .description(
-      "release a ruled or lapsed contribution dispute's escrow leaf of a settlement, as the outcome says: dismissed or lapsed, all to the " +
+      "release a ruled or lapsed contribution dispute's escrow leaf of a settlement, as the outcome says: DISMISS or LAPSED, all to the " +
         "contributor (anyone); VOID_CONTRIBUTION, all back to the product's unsettled revenue (anyone); ADJUST_CONTRIBUTION, the arbitrator's " +
         "--contributor-part to the contributor and the rest back to unsettled revenue",
     )
@@ -331,6 +358,7 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       if (opts.proof === undefined && opts.epoch === undefined) {
         throw new InputError("--epoch: name the settlement whose escrow leaf to release (or pass --proof <settlement file>)", { argument: "--epoch" });
       }
+      await checkUnits(cli, decimals);
       const record = await readDispute(cli, disputeId);
       if (record.kind !== DisputeKind.CONTRIBUTION) {
         throw new InputError(`dispute: dispute ${disputeId} is a ${enumName(DisputeKind, record.kind)} dispute; only contribution disputes hold escrow`, { argument: "dispute" });
@@ -385,28 +413,36 @@ export function registerDisputes(program: Command, cli: CliContext): void {
       const credits = await Promise.all(
         [record.claimant, record.respondent].filter((a) => a !== ZERO_ADDRESS).map(async (account) => ({ account, credit: await read<bigint>("bondCredit", [account]) })),
       );
+      const now = await cli.chainTime();
+      const open = record.status === DisputeStatus.OPEN;
       const value = {
         disputeId,
         kind: enumName(DisputeKind, record.kind),
         status: enumName(DisputeStatus, record.status),
-        remedy: enumName(Remedy, record.remedy),
+        // The ruling's remedy, in the names `dispute rule` takes; none while open (a lapse is a DISMISS).
+        remedy: open ? null : enumName(Remedy, record.remedy),
         assetId: record.assetId,
         subjectId: record.subjectId,
         claimant: record.claimant,
         respondent: record.respondent === ZERO_ADDRESS ? null : record.respondent,
         bond: record.bond,
-        answerEndsAt: record.answerEndsAt,
-        rulingDeadline: record.rulingDeadline,
+        answerEndsAt: isoDate(record.answerEndsAt),
+        rulingDeadline: isoDate(record.rulingDeadline),
+        chainTime: isoDate(now),
         bondCredits: credits,
       };
+      const outcome = record.status === DisputeStatus.RULED ? `, ruled ${value.remedy}` : record.status === DisputeStatus.LAPSED ? " (no ruling before the deadline)" : "";
       cli.result(
         value,
         [
-          `dispute #${disputeId}: ${value.kind} on asset ${record.assetId}, subject ${record.subjectId}: ${value.status}${record.status === DisputeStatus.OPEN ? "" : `, ${value.remedy}`}`,
+          `dispute #${disputeId}: ${value.kind} on asset ${record.assetId}, subject ${record.subjectId}: ${value.status}${outcome}`,
           `  claimant ${record.claimant}; respondent ${value.respondent ?? "none"}`,
           `  bond held by the court ${formatToken(record.bond, token)}`,
-          ...(record.status === DisputeStatus.OPEN
-            ? [`  no ruling before ${iso(record.answerEndsAt)} (the respondent's time to answer); ruling deadline ${iso(record.rulingDeadline)}`]
+          ...(open
+            ? [
+                `  respondent's time to answer: until ${dateFromNow(record.answerEndsAt, now)} (no ruling before)`,
+                `  ruling deadline: ${dateFromNow(record.rulingDeadline, now)} (then anyone may lapse it); rulings of a ${value.kind} dispute: ${remediesOf(record.kind).join(", ")}`,
+              ]
             : []),
           ...credits.filter((c) => c.credit > 0n).map((c) => `  bonds credited to ${c.account}, not yet withdrawn: ${formatToken(c.credit, token)}`),
         ].join("\n"),

@@ -1,117 +1,37 @@
 import type { Command } from "commander";
-import { getAddress, toEventSelector, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
-import { z } from "zod";
+import { BlockNotFoundError, getAddress, TransactionReceiptNotFoundError, type AbiEvent, type Address, type Hex } from "viem";
 
-import { assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../../ledger/abi.js";
-import { HEX_ADDRESS } from "../../ledger/encoding/address.js";
+import { assetRegistryAbi } from "../../ledger/abi.js";
 import type { RawLog } from "../../ledger/events/index.js";
-import { checkChain, genesisHead, payloadHashOf, replayEvidence } from "../../ledger/evidence/index.js";
+import {
+  buildEvidenceReport,
+  checkReportBinding,
+  checkReportOffline,
+  checkReportOnChain,
+  describeReplayProblem,
+  NOT_VERIFIABLE_OFFLINE,
+  parseEvidenceReport,
+  replayEvidence,
+  type EvidenceReport,
+  type ObservedChain,
+  type ObservedReceipt,
+  type ReplayProblem,
+} from "../../ledger/evidence/index.js";
 import { progressOn, readLogs } from "../chainData.js";
+import { shortMessage, type Connection } from "../connection.js";
 import type { CliContext } from "../context.js";
-import { FailureError, InputError, toJson } from "../io.js";
+import { FailureError, InputError } from "../io.js";
 import { ABIS } from "../tx.js";
-import { parseId, parseUint, parseWith } from "../validate.js";
+import { parseId, parseUint } from "../validate.js";
 
-const EVENTS: ReadonlyMap<string, AbiEvent> = new Map(
-  [...assetRegistryAbi, ...grantRegistryAbi, ...contributionLedgerAbi, ...revenueVaultAbi, ...disputeCourtAbi]
-    .filter((item) => item.type === "event")
-    .map((item) => [item.name, item as AbiEvent]),
-);
-const EVIDENCE_APPENDED = EVENTS.get("EvidenceAppended")!;
+const EVIDENCE_APPENDED = assetRegistryAbi.find((item) => item.type === "event" && item.name === "EvidenceAppended") as AbiEvent;
 
-const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be lower-case 0x + 64 hex digits");
-const decimal = z.string().regex(/^\d+$/, "must be a decimal integer string");
-
-/** The replay report: everything needed to check the chain again later, offline. */
-const reportSchema = z.object({
-  type: z.literal("provenance.evidence-report"),
-  version: z.literal(1),
-  chainId: z.number().int(),
-  registry: z.string().regex(HEX_ADDRESS),
-  assetId: decimal,
-  genesis: hex32,
-  entries: z.array(
-    z.object({
-      seq: z.number().int().positive(),
-      kind: hex32,
-      eventName: z.string().nullable(),
-      actor: z.string().regex(HEX_ADDRESS),
-      transactionHash: hex32,
-      blockNumber: decimal,
-      timestamp: decimal,
-      time: z.string(),
-      payloadHash: hex32,
-      head: hex32,
-      args: z.record(z.unknown()).nullable(),
-    }),
-  ),
-  onChain: z.object({ seq: z.number().int().nonnegative(), head: hex32, block: decimal }),
-  recomputedHead: hex32,
-  verdict: z.enum(["valid", "invalid"]),
-  problems: z.array(z.record(z.unknown())),
-});
-type Report = z.infer<typeof reportSchema>;
-
-/** JSON values back to what the ABI encoder takes: integers were written as decimal strings. */
-function revive(parameter: AbiParameter, value: unknown): unknown {
-  const array = /^(.*)\[(\d*)\]$/.exec(parameter.type);
-  if (array !== null) {
-    if (!Array.isArray(value)) throw new TypeError(`${parameter.name ?? "argument"} is not an array`);
-    return value.map((item) => revive({ ...parameter, type: array[1]! } as AbiParameter, item));
-  }
-  if (parameter.type === "tuple") {
-    const components = (parameter as { components: readonly AbiParameter[] }).components;
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(components.map((c) => [c.name!, revive(c, record[c.name!])]));
-  }
-  if (/^u?int\d*$/.test(parameter.type)) {
-    if (typeof value !== "string" && typeof value !== "number") throw new TypeError(`${parameter.name ?? "argument"} is not a number`);
-    return BigInt(value);
-  }
-  return value;
+/** One line per problem, the entry and field first; `--json` keeps the problem's details and the fields it names. */
+function problemLines(problems: readonly { message: string }[]): string {
+  return problems.map((p) => `  - ${p.message}`).join("\n");
 }
 
-/** Re-checks a report: genesis, every head, every payload hash from the event's arguments, the on-chain head. */
-function verifyReport(report: Report): { ok: boolean; head: Hex; problems: Record<string, unknown>[] } {
-  const problems: Record<string, unknown>[] = [];
-  const genesis = genesisHead(BigInt(report.chainId), getAddress(report.registry), BigInt(report.assetId));
-  if (genesis !== report.genesis) problems.push({ kind: "genesis-mismatch", expected: genesis, recorded: report.genesis });
-  const entries = report.entries.map((e) => ({
-    seq: e.seq,
-    kind: e.kind as Hex,
-    payloadHash: e.payloadHash as Hex,
-    actor: getAddress(e.actor),
-    timestamp: BigInt(e.timestamp),
-    head: e.head as Hex,
-  }));
-  const chain = checkChain(genesis, entries, { seq: report.onChain.seq, head: report.onChain.head as Hex });
-  problems.push(...chain.problems);
-  for (const entry of report.entries) {
-    const event = entry.eventName === null ? undefined : EVENTS.get(entry.eventName);
-    if (event === undefined || entry.args === null) {
-      problems.push({ kind: "missing-domain-event", seq: entry.seq });
-      continue;
-    }
-    if (toEventSelector(event) !== entry.kind) problems.push({ kind: "kind-mismatch", seq: entry.seq, eventName: entry.eventName });
-    let expected: Hex;
-    try {
-      const args = Object.fromEntries(event.inputs.map((input) => [input.name!, revive(input, entry.args![input.name!])]));
-      expected = payloadHashOf(event, args);
-    } catch (error) {
-      problems.push({ kind: "unreadable-args", seq: entry.seq, reason: (error as Error).message });
-      continue;
-    }
-    if (expected !== entry.payloadHash) problems.push({ kind: "payload-mismatch", seq: entry.seq, eventName: entry.eventName, expected, recorded: entry.payloadHash });
-  }
-  return { ok: problems.length === 0, head: chain.head, problems };
-}
-
-function describeProblem(problem: Record<string, unknown>): string {
-  const { kind, ...rest } = problem;
-  return `${String(kind)}: ${Object.entries(rest).map(([k, v]) => `${k} ${String(v)}`).join(", ")}`;
-}
-
-function timeline(report: Report): string {
+function timeline(report: EvidenceReport, problems: readonly ReplayProblem[]): string {
   const lines = [
     `evidence chain of asset #${report.assetId} (chain ${report.chainId}, registry ${report.registry})`,
     `  genesis ${report.genesis}`,
@@ -125,9 +45,90 @@ function timeline(report: Report): string {
   lines.push(
     report.verdict === "valid"
       ? `verdict: VALID: ${report.entries.length} entries replayed from the events end in the on-chain head`
-      : `verdict: INVALID\n${report.problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`,
+      : `verdict: INVALID\n${problemLines(problems.map((p) => ({ message: describeReplayProblem(p) })))}`,
   );
   return lines.join("\n");
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+const NOT_VERIFIABLE_NOTE = "not verifiable offline — checked against the node with --rpc-url";
+
+/** Runs a read against the node; a failure is the node's (exit 1), said in one line. */
+async function fromNode<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new FailureError(`cannot read ${what} from the node: ${shortMessage(error)}`, { what }, error);
+  }
+}
+
+/** Reads what the node says about a report's claims: its block, the registry's head then and now, every receipt. */
+async function observeReport(connection: Connection, report: EvidenceReport): Promise<ObservedChain> {
+  const { client } = connection;
+  const registry = getAddress(report.registry.toLowerCase());
+  const assetId = BigInt(report.assetId);
+  const block = BigInt(report.onChain.block);
+  const evidenceHead = async (blockNumber?: bigint) => {
+    const [seq, head] = (await client.readContract({
+      address: registry,
+      abi: ABIS.AssetRegistry,
+      functionName: "evidenceHead",
+      args: [assetId],
+      ...(blockNumber === undefined ? {} : { blockNumber }),
+    })) as readonly [number, Hex];
+    return { seq: Number(seq), head };
+  };
+  const latestBlock = await fromNode("the latest block", () => client.getBlockNumber());
+  let blockHash: Hex | undefined;
+  let headAtBlock: { seq: number; head: Hex } | undefined;
+  if (block <= latestBlock) {
+    blockHash = await fromNode(`block ${block}`, async () => {
+      try {
+        return (await client.getBlock({ blockNumber: block })).hash;
+      } catch (error) {
+        if (error instanceof BlockNotFoundError) return undefined;
+        throw error;
+      }
+    });
+    // A node without the state of that block (not an archive node) answers with an error: the check falls back.
+    headAtBlock = await evidenceHead(block).catch(() => undefined);
+  }
+  const currentHead = await fromNode("the registry's evidence head", () => evidenceHead());
+  const receipts = new Map<string, ObservedReceipt | undefined>();
+  const hashes = [...new Set(report.entries.map((e) => e.transactionHash.toLowerCase() as Hex))];
+  for (let i = 0; i < hashes.length; i += 100) {
+    await Promise.all(
+      hashes.slice(i, i + 100).map(async (hash) => {
+        const receipt = await fromNode(`the receipt of ${hash}`, async () => {
+          try {
+            return await client.getTransactionReceipt({ hash });
+          } catch (error) {
+            if (error instanceof TransactionReceiptNotFoundError) return undefined;
+            throw error;
+          }
+        });
+        receipts.set(
+          hash,
+          receipt === undefined
+            ? undefined
+            : {
+                status: receipt.status,
+                blockNumber: receipt.blockNumber,
+                logs: receipt.logs.map((log) => ({
+                  address: log.address,
+                  topics: log.topics,
+                  data: log.data,
+                  blockNumber: log.blockNumber,
+                  transactionHash: log.transactionHash,
+                  logIndex: log.logIndex,
+                })),
+              },
+        );
+      }),
+    );
+  }
+  return { latestBlock, blockHash, headAtBlock, currentHead, receipts };
 }
 
 /** Evidence chains: the on-chain head, a replay from the node's logs into a report, and a report's re-check. */
@@ -141,7 +142,9 @@ export function registerEvidence(program: Command, cli: CliContext): void {
     .action(async (raw: string) => {
       const assetId = parseId("asset", raw);
       const { client, deployment } = await cli.connection();
-      const [seq, head] = (await client.readContract({ address: deployment.addresses.AssetRegistry, abi: ABIS.AssetRegistry, functionName: "evidenceHead", args: [assetId] })) as readonly [number, Hex];
+      const [seq, head] = (await fromNode("the registry's evidence head", () =>
+        client.readContract({ address: deployment.addresses.AssetRegistry, abi: ABIS.AssetRegistry, functionName: "evidenceHead", args: [assetId] }),
+      )) as readonly [number, Hex];
       cli.result({ assetId, seq, head }, `asset #${assetId}: ${seq} evidence entries, head ${head}`);
     });
 
@@ -158,11 +161,13 @@ export function registerEvidence(program: Command, cli: CliContext): void {
       const connection = await cli.connection();
       const { client, deployment, chainId } = connection;
       const registry = deployment.addresses.AssetRegistry;
-      const count = (await client.readContract({ address: registry, abi: ABIS.AssetRegistry, functionName: "assetCount" })) as bigint;
+      const count = (await fromNode("the registry's asset count", () => client.readContract({ address: registry, abi: ABIS.AssetRegistry, functionName: "assetCount" }))) as bigint;
       if (assetId > count) throw new InputError(`asset: there is no asset ${assetId} (the last is ${count})`, { argument: "asset" });
       // The head and the logs as of one block, so that a transaction landing meanwhile does not skew the check.
-      const block = await client.getBlockNumber();
-      const [seq, head] = (await client.readContract({ address: registry, abi: ABIS.AssetRegistry, functionName: "evidenceHead", args: [assetId], blockNumber: block })) as readonly [number, Hex];
+      const block = await fromNode("the latest block", () => client.getBlockNumber());
+      const [seq, head] = (await fromNode("the registry's evidence head", () =>
+        client.readContract({ address: registry, abi: ABIS.AssetRegistry, functionName: "evidenceHead", args: [assetId], blockNumber: block }),
+      )) as readonly [number, Hex];
       const appended = await readLogs(connection, {
         address: [registry],
         fromBlock: deployment.fromBlock,
@@ -177,7 +182,7 @@ export function registerEvidence(program: Command, cli: CliContext): void {
       const logs: RawLog[] = [];
       const hashes = [...new Set(appended.map((log) => log.transactionHash))];
       for (let i = 0; i < hashes.length; i += 100) {
-        const receipts = await Promise.all(hashes.slice(i, i + 100).map((hash) => client.getTransactionReceipt({ hash })));
+        const receipts = await Promise.all(hashes.slice(i, i + 100).map((hash) => fromNode(`the receipt of ${hash}`, () => client.getTransactionReceipt({ hash }))));
         for (const receipt of receipts) {
           for (const log of receipt.logs) {
             if (!ledger.has(log.address.toLowerCase())) continue;
@@ -186,63 +191,86 @@ export function registerEvidence(program: Command, cli: CliContext): void {
         }
       }
       const replay = replayEvidence({ chainId: BigInt(chainId), registry, assetId, logs, contracts: Object.values(deployment.addresses) as Address[], onChain: { seq, head } });
-      const report: Report = JSON.parse(
-        toJson({
-          type: "provenance.evidence-report",
-          version: 1,
-          chainId,
-          registry,
-          assetId,
-          genesis: replay.genesis,
-          entries: replay.entries.map((e) => ({
-            seq: e.seq,
-            kind: e.kind,
-            eventName: e.eventName ?? null,
-            actor: e.actor,
-            transactionHash: e.transactionHash,
-            blockNumber: e.blockNumber,
-            timestamp: e.timestamp,
-            time: new Date(Number(e.timestamp) * 1000).toISOString(),
-            payloadHash: e.payloadHash,
-            head: e.head,
-            args: e.args ?? null,
-          })),
-          onChain: { seq, head, block },
-          recomputedHead: replay.head,
-          verdict: replay.ok ? "valid" : "invalid",
-          problems: replay.problems,
-        }),
-      ) as Report;
+      const blockHash = await fromNode(`block ${block}`, async () => (await client.getBlock({ blockNumber: block })).hash);
+      const report = buildEvidenceReport({ chainId, registry, replay, onChain: { seq, head, block, blockHash } });
       if (opts.out !== undefined) await cli.writeJsonFile(opts.out, report);
       if (cli.json) cli.out({ ok: replay.ok, ...report });
-      else cli.line(timeline(report) + (opts.out === undefined ? "" : `\nreport written to ${opts.out}`));
-      if (!replay.ok) throw new FailureError(`the evidence chain of asset ${assetId} does not check out (${replay.problems.length} problems)`, { problems: report.problems }).afterOutput();
+      else cli.line(timeline(report, replay.problems) + (opts.out === undefined ? "" : `\nreport written to ${opts.out}`));
+      if (!replay.ok) throw new FailureError(`the evidence chain of asset ${assetId} does not check out (${plural(replay.problems.length, "problem")})`, { problems: report.problems }).afterOutput();
     });
 
   evidence
     .command("verify-report")
-    .description("re-check a saved replay report offline: genesis, every head, every payload hash, the recorded on-chain head")
+    .description(
+      "re-check a saved replay report: offline, every field derived from what the chain hashes (genesis, heads, payload hashes from the arguments, times, the verdict); " +
+        "with --rpc-url (or PROVENANCE_RPC_URL), also the transactions, blocks and on-chain head against the node",
+    )
     .argument("<report>", "the report file")
-    .action(async (file: string) => {
-      const report = parseWith(file, reportSchema, await cli.readJsonFile(file, "report"));
-      const check = verifyReport(report);
+    .option("--online", "check against the node even without --rpc-url / PROVENANCE_RPC_URL (default http://127.0.0.1:8545)")
+    .option("--offline", "check the file alone, even with --rpc-url or PROVENANCE_RPC_URL set")
+    .action(async (file: string, opts: { online?: boolean; offline?: boolean }) => {
+      if (opts.online === true && opts.offline === true) throw new InputError("--online and --offline: give one or the other", { argument: "--online" });
+      const online = opts.offline !== true && (opts.online === true || cli.options.rpcUrl !== undefined || (cli.io.env.PROVENANCE_RPC_URL ?? "") !== "");
+      const parsed = parseEvidenceReport(await cli.readJsonFile(file, "report"));
+      if ("issues" in parsed) {
+        const lines = parsed.issues.map((issue) => `${issue.field}: ${issue.message}`);
+        throw new InputError(`${file} is not a readable evidence report:\n  - ${lines.join("\n  - ")}`, {
+          file: cli.path(file),
+          issues: parsed.issues,
+          fields: parsed.issues.map((issue) => issue.field),
+        });
+      }
+      const { report } = parsed;
+      const offline = checkReportOffline(report);
+      const problems = [...offline.problems];
+      let node: { rpcUrl: string; chainId: number; deployment: string; latestBlock?: bigint; currentHead?: { seq: number; head: Hex } } | undefined;
+      if (online) {
+        const connection = await cli.connection();
+        const binding = checkReportBinding(report, {
+          chainId: connection.chainId,
+          registry: connection.deployment.addresses.AssetRegistry,
+          deployment: connection.deployment.dir,
+        });
+        problems.push(...binding);
+        node = { rpcUrl: connection.rpcUrl, chainId: connection.chainId, deployment: connection.deployment.dir };
+        if (binding.length === 0) {
+          const observed = await observeReport(connection, report);
+          problems.push(...checkReportOnChain(report, observed, Object.values(connection.deployment.addresses)));
+          node = { ...node, latestBlock: observed.latestBlock, currentHead: observed.currentHead };
+        }
+      }
+      const ok = problems.length === 0;
       const summary = {
         file: cli.path(file),
+        mode: online ? "online" : "offline",
         assetId: report.assetId,
         chainId: report.chainId,
         entries: report.entries.length,
-        recomputedHead: check.head,
+        recomputedHead: offline.head,
         onChainHead: report.onChain.head,
-        verdict: check.ok ? "valid" : "invalid",
-        problems: check.problems,
+        verdict: ok ? "valid" : "invalid",
+        problems,
+        notVerifiableOffline: [...NOT_VERIFIABLE_OFFLINE],
+        ...(node === undefined ? {} : { node }),
       };
-      if (cli.json) cli.out({ ok: check.ok, ...summary });
-      else
-        cli.line(
-          check.ok
-            ? `${file}: VALID: ${report.entries.length} entries of asset #${report.assetId} recompute to the recorded on-chain head ${report.onChain.head}`
-            : `${file}: INVALID\n${check.problems.map((p) => `  - ${describeProblem(p)}`).join("\n")}`,
-        );
-      if (!check.ok) throw new FailureError(`${file} does not verify (${check.problems.length} problems)`, { problems: check.problems }).afterOutput();
+      if (cli.json) cli.out({ ok, ...summary });
+      else {
+        const lines = [
+          ok
+            ? `${file}: VALID${online ? "" : " offline"}: ${report.entries.length} entries of asset #${report.assetId} (chain ${report.chainId}, registry ${report.registry}) recompute from the genesis to the recorded on-chain head ${report.onChain.head}; every time, the recomputed head, the verdict and the problems agree`
+            : `${file}: INVALID (${plural(problems.length, "problem")})\n${problemLines(problems)}`,
+        ];
+        if (online && node !== undefined) {
+          lines.push(`checked against the node at ${node.rpcUrl} (chain ${node.chainId}): ${NOT_VERIFIABLE_OFFLINE.join(", ")}`);
+          const current = node.currentHead;
+          if (current !== undefined && current.seq !== report.onChain.seq) {
+            lines.push(`the chain has grown since block ${report.onChain.block}: ${current.seq} entries now, head ${current.head}`);
+          }
+        } else {
+          lines.push(`${NOT_VERIFIABLE_NOTE}: ${NOT_VERIFIABLE_OFFLINE.join(", ")}`);
+        }
+        cli.line(lines.join("\n"));
+      }
+      if (!ok) throw new FailureError(`${file} does not verify (${plural(problems.length, "problem")})`, { problems }).afterOutput();
     });
 }

@@ -4,11 +4,12 @@ import { z } from "zod";
 
 import { HEX_ADDRESS } from "../../ledger/encoding/address.js";
 import { GRANT_EIP712_TYPES, grantEip712Domain } from "../../ledger/grants/signing.js";
-import { Rights, ScopeKind, UsageMode } from "../../ledger/types.js";
+import { enumName, GrantStatus, Rights, ScopeKind, UsageMode } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";
-import { parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseUint, parseWith } from "../validate.js";
+import { dateFromNow, isoDate } from "../time.js";
+import { enumChoices, parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseUint, parseWith } from "../validate.js";
 
 /** The contract's `GrantTerms`, validated. */
 interface GrantTerms {
@@ -39,6 +40,11 @@ interface TermsOptions {
 
 const ZERO_HASH = `0x${"00".repeat(32)}` as Hex;
 
+/** A set of rights by name (`USE,PROCESS`), as `--rights` takes them. */
+function rightsNames(bits: number): string[] {
+  return enumChoices(Rights, ["ALL"]).filter((right) => (bits & Rights[right as keyof typeof Rights]) !== 0);
+}
+
 /** Rights as names joined by commas (`USE,PROCESS`) or their bit set as a number (1..15). */
 function parseRights(name: string, raw: string): number {
   if (/^\d+$/.test(raw.trim())) {
@@ -55,11 +61,11 @@ function addTermsOptions(command: Command, withAsset: boolean): Command {
   command.requiredOption("--grantee <address>", "who receives the rights (a live party)");
   if (withAsset) command.requiredOption("--asset <id>", "the asset granted on");
   return command
-    .requiredOption("--rights <rights>", "USE, PROCESS, OPERATE, SUBLICENSE (comma-separated) or ALL")
-    .option("--scope <scope>", "WHOLE, DOMAIN or SCENARIO", "WHOLE")
+    .requiredOption("--rights <rights>", `${enumChoices(Rights, ["ALL"]).join(", ")} (comma-separated) or ALL`)
+    .option("--scope <scope>", enumChoices(ScopeKind).join(", "), "WHOLE")
     .option("--scope-data <hash>", "the domain or scenario code's hash (not with WHOLE)")
     .requiredOption("--purpose <hash>", "hash of the stated purpose")
-    .option("--usage <mode>", "DELIVERY, API or COMPUTE_IN_DOMAIN", "DELIVERY")
+    .option("--usage <mode>", enumChoices(UsageMode).join(", "), "DELIVERY")
     .option("--from <date>", "start of the window (ISO 8601 or unix seconds; default: now on the chain's clock)")
     .requiredOption("--until <date>", "end of the window (ISO 8601 or unix seconds)")
     .option(
@@ -100,7 +106,11 @@ function parseTerms(opts: TermsOptions, assetId?: bigint): GrantTerms {
 async function withStart(cli: CliContext, opts: TermsOptions, terms: GrantTerms): Promise<GrantTerms> {
   if (opts.from !== undefined) return terms;
   const now = await cli.chainTime();
-  if (terms.validUntil <= now) throw new InputError(`--until: the window must end after it starts (now, ${now} on the chain's clock)`, { argument: "--until" });
+  if (terms.validUntil <= now) {
+    throw new InputError(`--until: the window must end after it starts: ${isoDate(terms.validUntil)} is not after now, ${isoDate(now)} on the chain's clock`, {
+      argument: "--until",
+    });
+  }
   return { ...terms, validFrom: now };
 }
 
@@ -162,7 +172,10 @@ export function registerGrants(program: Command, cli: CliContext): void {
       });
       const signed = { type: "provenance.signed-grant", chainId, grantRegistry: registry, grantor: signer.account.address, deadline, nonce, signature, terms };
       await cli.writeJsonFile(opts.out, signed);
-      cli.result({ file: cli.path(opts.out), grantor: signer.account.address, nonce, deadline }, `signed grant of asset ${terms.assetId} to ${terms.grantee} by ${signer.account.address} (nonce ${nonce}) written to ${opts.out}`);
+      cli.result(
+        { file: cli.path(opts.out), grantor: signer.account.address, nonce, deadline: isoDate(deadline) },
+        `signed grant of asset ${terms.assetId} to ${terms.grantee} by ${signer.account.address} (nonce ${nonce}), to relay before ${isoDate(deadline)}, written to ${opts.out}`,
+      );
     });
 
   grant
@@ -200,6 +213,51 @@ export function registerGrants(program: Command, cli: CliContext): void {
     const record = (await client.readContract({ address: deployment.addresses.GrantRegistry, abi: ABIS.GrantRegistry, functionName: "getGrant", args: [parentId] })) as { assetId: bigint };
     await cli.send({ action: "grant sub-grant", contract: "GrantRegistry", functionName: "subGrant", args: [parentId, { ...termsWithoutAsset, assetId: record.assetId }] });
   });
+
+  grant
+    .command("show")
+    .description("a grant: grantor, grantee, asset, rights, scope, usage mode, validity window, royalty, status")
+    .argument("<grant>", "grant id")
+    .action(async (raw: string) => {
+      const grantId = parseId("grant", raw);
+      const { client, deployment } = await cli.connection();
+      const registry = { address: deployment.addresses.GrantRegistry, abi: ABIS.GrantRegistry };
+      const count = (await client.readContract({ ...registry, functionName: "grantCount" })) as bigint;
+      if (grantId > count) throw new InputError(`grant: there is no grant ${grantId} (the last is ${count})`, { argument: "grant" });
+      const [record, valid, now] = await Promise.all([
+        client.readContract({ ...registry, functionName: "getGrant", args: [grantId] }) as Promise<{
+          grantor: Address; grantee: Address; assetId: bigint; parentId: bigint; depth: number; rights: number; scopeKind: number;
+          scopeData: Hex; usageMode: number; validFrom: bigint; validUntil: bigint; royaltyBps: number; status: number;
+        }>,
+        client.readContract({ ...registry, functionName: "isValid", args: [grantId] }) as Promise<boolean>,
+        cli.chainTime(),
+      ]);
+      const value = {
+        grantId,
+        grantor: record.grantor,
+        grantee: record.grantee,
+        assetId: record.assetId,
+        parentId: record.parentId === 0n ? null : record.parentId,
+        rights: rightsNames(record.rights),
+        scope: enumName(ScopeKind, record.scopeKind),
+        scopeData: record.scopeKind === ScopeKind.WHOLE ? null : record.scopeData,
+        usage: enumName(UsageMode, record.usageMode),
+        validFrom: isoDate(record.validFrom),
+        validUntil: isoDate(record.validUntil),
+        royaltyBps: record.royaltyBps,
+        status: enumName(GrantStatus, record.status),
+        validNow: valid,
+      };
+      cli.result(
+        value,
+        [
+          `grant #${grantId}${value.parentId === null ? "" : ` (sub-grant of #${value.parentId})`} on asset ${record.assetId}: ${value.status}${valid ? ", valid now" : ", not valid now"}`,
+          `  ${record.grantor} -> ${record.grantee}`,
+          `  rights ${value.rights.join(", ")}; scope ${value.scope}${value.scopeData === null ? "" : ` ${value.scopeData}`}; usage ${value.usage}; royalty ${record.royaltyBps} bps`,
+          `  from ${dateFromNow(record.validFrom, now)} until ${dateFromNow(record.validUntil, now)}`,
+        ].join("\n"),
+      );
+    });
 
   for (const [name, functionName, who] of [
     ["suspend", "suspend", "suspend a grant and every sub-grant below it"],

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 
 import { isEscrowAccount } from "../../ledger/split/index.js";
-import { PartyKind } from "../../ledger/types.js";
+import { enumName, PartyKind } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
 import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";
-import { parseAddress, parseEnum, parseHash } from "../validate.js";
+import { isoDate } from "../time.js";
+import { enumChoices, parseAddress, parseEnum, parseHash } from "../validate.js";
 
 /** Parties and succession: what a registrar records in the PartyRegistry (part of the AssetRegistry). */
 export function registerParties(program: Command, cli: CliContext): void {
@@ -15,11 +16,10 @@ export function registerParties(program: Command, cli: CliContext): void {
     .command("register")
     .description("record an account as a party (registrar)")
     .argument("<account>", "the party's address")
-    .argument("<kind>", `its legal form: ${Object.keys(PartyKind).filter((k) => k !== "NONE").join(", ")}`)
+    .argument("<kind>", `its legal form: ${enumChoices(PartyKind).join(", ")}`)
     .argument("<profile-hash>", "hash of the off-chain profile (0x + 64 hex, or text:<label>)")
     .action(async (account: string, kind: string, profileHash: string) => {
       const args = [parseAddress("account", account), parseEnum("kind", PartyKind, kind), parseHash("profile-hash", profileHash)] as const;
-      if (args[1] === PartyKind.NONE) throw new InputError("kind: NONE is not a legal form", { argument: "kind" });
       if (isEscrowAccount(args[0])) {
         throw new InputError("account: that is a dispute's escrow account, owned by the court: it is never a party", { argument: "account" });
       }
@@ -52,8 +52,15 @@ export function registerParties(program: Command, cli: CliContext): void {
         successor: string;
       };
       const resolved = (await client.readContract({ ...registry, functionName: "resolveParty", args: [address] })) as string;
-      const kind = Object.keys(PartyKind).find((k) => PartyKind[k as keyof typeof PartyKind] === record.kind) ?? String(record.kind);
-      const value = { account: address, kind, generation: record.generation, registeredAt: record.registeredAt, successor: record.successor, resolvesTo: resolved };
-      cli.result(value, `${address}: ${kind}${record.registeredAt === 0 ? " (not registered)" : `, registered at ${new Date(record.registeredAt * 1000).toISOString()}`}; resolves to ${resolved}`);
+      const registered = record.registeredAt !== 0;
+      // Not registered: no legal form, rather than the contract's NONE.
+      const kind = registered ? enumName(PartyKind, record.kind) : null;
+      const successor = /^0x0{40}$/.test(record.successor) ? null : record.successor;
+      const registeredAt = registered ? isoDate(record.registeredAt) : null;
+      const value = { account: address, registered, kind, generation: record.generation, registeredAt, successor, resolvesTo: resolved };
+      cli.result(
+        value,
+        `${address}: ${registered ? `${kind}, registered at ${registeredAt}` : "not a registered party"}${successor === null ? "" : `; succeeded by ${successor}`}; resolves to ${resolved}`,
+      );
     });
 }

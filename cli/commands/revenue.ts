@@ -1,12 +1,15 @@
-import type { Command } from "commander";
-import { erc20Abi, type Address } from "viem";
+import { Option, type Command } from "commander";
+import { erc20Abi, formatUnits, type Address } from "viem";
 
+import { isEscrowAccount } from "../../ledger/split/index.js";
 import { proposeSettlement } from "../../ledger/state/index.js";
 import { progressOn, ledgerStateAt } from "../chainData.js";
-import type { CliContext } from "../context.js";
+import { gatherClaims, type ClaimLeaf } from "../claims.js";
+import { DEFAULT_API_URL, type CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
 import { knownRefusal } from "../refusals.js";
 import { parseSettlementFile, settlementFileOf } from "../settlementFile.js";
+import { checkUnits, formatToken, settlementToken, type SettlementToken } from "../token.js";
 import { ABIS, type TxResult } from "../tx.js";
 import { parseAddress, parseAmount, parseDecimals, parseHash, parseId, parseUint } from "../validate.js";
 
@@ -48,10 +51,12 @@ export function registerRevenue(program: Command, cli: CliContext): void {
     .option("--payer-ref <hash>", "the payer's reference (an order id hash)", `0x${"00".repeat(32)}`)
     .action(async (product: string, amount: string, opts: { units?: string; payerRef: string }) => {
       const productId = parseId("product", product);
-      const value = parseAmount("amount", amount, parseDecimals("--units", opts.units));
+      const units = parseDecimals("--units", opts.units);
+      const value = parseAmount("amount", amount, units);
       const payerRef = parseHash("--payer-ref", opts.payerRef, { allowZero: true });
       cli.account();
       const { deployment } = await cli.connection();
+      await checkUnits(cli, units);
       const approval = await ensureAllowance(cli, deployment.addresses.RevenueVault, value, "deposit");
       await cli.send({ action: "deposit", contract: "RevenueVault", functionName: "deposit", args: [productId, value, payerRef] }, { before: approval });
     });
@@ -147,35 +152,88 @@ export function registerRevenue(program: Command, cli: CliContext): void {
 
   program
     .command("claim")
-    .description("claim your leaves of one or more settlements in one transaction")
-    .requiredOption("--proof <file>", "a settlement file stamped with its epoch id; repeatable (several epochs and products)", collect)
-    .option("--epoch <id>", "the epoch of a single file not stamped by `settlement submit`")
-    .option("--leaf-account <address>", "the account of the leaves (a predecessor you succeeded); default: yours")
+    .description("claim your leaves of one or more settlements in one transaction, and print what was paid to whom")
+    .option("--epoch <ids>", "a settlement to claim (repeatable, or a comma list: --epoch 2,3): its leaf and proof from the API, or rebuilt from the chain", collect)
+    .option("--proof <file>", "a leaf and proof you hold (repeatable): the API's claim document, or the settler's settlement file", collect)
+    .option("--for <account>", "the account of the leaves, when it is a predecessor you succeeded (default: yours)")
+    .addOption(new Option("--leaf-account <address>", "the same as --for").hideHelp())
     .option("--recipient <address>", "who is paid (default: you)")
-    .action(async (opts: { proof: string[]; epoch?: string; leafAccount?: string; recipient?: string }) => {
-      const signer = cli.account().account.address;
-      const leafAccount = (opts.leafAccount === undefined ? signer : parseAddress("--leaf-account", opts.leafAccount)).toLowerCase();
-      const recipient = opts.recipient === undefined ? signer : parseAddress("--recipient", opts.recipient);
-      if (opts.epoch !== undefined && opts.proof.length > 1) throw new InputError("--epoch: only with a single --proof file", { argument: "--epoch" });
-      const claims = [];
-      for (const path of opts.proof) {
-        const file = parseSettlementFile(path, await cli.readJsonFile(path, "--proof"));
-        const epochId = opts.epoch !== undefined ? parseId("--epoch", opts.epoch) : file.epochId !== undefined ? BigInt(file.epochId) : undefined;
-        if (epochId === undefined) throw new InputError(`--proof: ${path} has no epoch id (submit it, or pass --epoch)`, { argument: "--proof" });
-        const leaf = file.parsedLeaves.find((l) => l.account === leafAccount);
-        if (leaf === undefined) throw new InputError(`--proof: ${path} has no leaf for ${leafAccount}`, { argument: "--proof" });
-        claims.push({ epochId, index: leaf.index, account: leaf.account, amount: leaf.amount, proof: leaf.proof });
-      }
-      if (opts.leafAccount !== undefined) {
-        const { client, deployment } = await cli.connection();
-        const escrow = (await client.readContract({ address: deployment.addresses.RevenueVault, abi: ABIS.RevenueVault, functionName: "isEscrowAccount", args: [leafAccount] })) as boolean;
-        if (escrow) {
+    .option("--api-url <url>", `the ledger's API (env PROVENANCE_API_URL, default ${DEFAULT_API_URL}: what \`npm start\` serves)`)
+    .option("--from-chain", "rebuild each --epoch's leaf and proof from chain data, without asking the API")
+    .addHelpText(
+      "after",
+      `
+Claiming with only what you are shown:
+  the contributor page (and GET /settlements/<epoch>/claims/<your address>) lists your settlements: claim them by number,
+    provenance claim --epoch 2,3
+  Each leaf and its Merkle proof come from the API; when the API does not answer (or with --from-chain) they are
+  rebuilt from chain data, which takes longer. Nothing the API says is trusted: every leaf is checked against the
+  Merkle root posted on chain before anything is sent. A saved claim document works too:
+    curl -s ${DEFAULT_API_URL}/settlements/2/claims/0xYou > leaf-2.json && provenance claim --proof leaf-2.json
+  A settlement that cannot be claimed (already claimed, no leaf of yours, in its challenge window, paused or
+  rejected) stops the claim before anything is sent, naming each: exit 2 when every one of them was named wrongly
+  (no such settlement, no leaf of yours), 1 when the contract would refuse one. A successor claims its
+  predecessor's leaves with --for <predecessor>. The output names, for each settlement, the leaf's account, the amount
+  in the token's units and the transaction; --json prints amounts as decimal strings.`,
+    )
+    .action(
+      async (opts: { epoch?: string[]; proof?: string[]; for?: string; leafAccount?: string; recipient?: string; apiUrl?: string; fromChain?: boolean }) => {
+        const signer = cli.account().account.address;
+        if (opts.for !== undefined && opts.leafAccount !== undefined) throw new InputError("--for and --leaf-account: give one (they mean the same)", { argument: "--for" });
+        const forAccount = opts.for ?? opts.leafAccount;
+        const account = forAccount === undefined ? signer : parseAddress("--for", forAccount);
+        const recipient = opts.recipient === undefined ? signer : parseAddress("--recipient", opts.recipient);
+        const epochs = [...new Set((opts.epoch ?? []).flatMap((list) => list.split(",")).map((id) => parseId("--epoch", id.trim())))];
+        const apiUrl = cli.apiUrl(opts.apiUrl);
+        const proofFiles = opts.proof ?? [];
+        if (epochs.length === 0 && proofFiles.length === 0) {
+          throw new InputError("name the settlements to claim: --epoch <id>[,<id>…] (as the contributor page lists them), or --proof <file>", { argument: "--epoch" });
+        }
+        if (isEscrowAccount(account)) {
           throw new InputError(
-            "--leaf-account: that is a dispute's escrow account: its leaves are never claimed, the court releases them as the ruling says (`provenance dispute release-escrow`)",
-            { argument: "--leaf-account" },
+            "--for: that is a dispute's escrow account: its leaves are never claimed, the court releases them as the ruling says (`provenance dispute release-escrow`)",
+            { argument: "--for" },
           );
         }
-      }
-      await cli.send({ action: "claim", contract: "RevenueVault", functionName: "claim", args: [claims, recipient] });
-    });
+        const claims = await gatherClaims(cli, { account, signer, proofFiles, epochs, fromChain: opts.fromChain === true, apiUrl });
+        const args = [claims.map(({ epochId, leaf }) => ({ epochId, index: leaf.index, account: leaf.account, amount: leaf.amount, proof: leaf.proof })), recipient];
+        const result = await cli.send({ action: "claim", contract: "RevenueVault", functionName: "claim", args }, { print: false });
+        printClaimed(cli, result, claims, await settlementToken(cli));
+      },
+    );
+}
+
+/** What the receipt says was paid (its RevenueClaimed events), per settlement and in all, in the token's units. */
+function printClaimed(cli: CliContext, result: TxResult, claims: readonly ClaimLeaf[], token: SettlementToken): void {
+  const paid = result.events
+    .filter((event) => event.eventName === "RevenueClaimed")
+    .map(({ args }) => ({
+      epochId: args.epochId as bigint,
+      productId: args.productId as bigint,
+      account: args.account as Address,
+      index: args.index as bigint,
+      amount: args.amount as bigint,
+      recipient: args.recipient as Address,
+    }));
+  const total = paid.reduce((sum, claim) => sum + claim.amount, 0n);
+  const recipient = paid[0]?.recipient;
+  const sourceOf = (epochId: bigint) => claims.find((c) => c.epochId === epochId)?.source;
+  const decimal = (amount: bigint) => (token.decimals === undefined ? null : formatUnits(amount, token.decimals));
+  const lines = paid.map((claim) => {
+    const successor = claim.account.toLowerCase() === result.from.toLowerCase() ? "" : ` (claimed by its successor ${result.from})`;
+    const source = sourceOf(claim.epochId);
+    const from = source === undefined ? "" : source.kind === "api" ? ", leaf from the API" : source.kind === "chain" ? ", leaf rebuilt from the chain" : `, leaf from ${source.path}`;
+    return `settlement ${claim.epochId} (product ${claim.productId}): leaf ${claim.index} of ${claim.account}${successor}: ${formatToken(claim.amount, token)}${from}`;
+  });
+  lines.push(`paid ${formatToken(total, token)} in all to ${recipient ?? "nobody"}`);
+  cli.printTx(result, undefined, {
+    lines,
+    fields: {
+      token: { address: token.address, symbol: token.symbol ?? null, decimals: token.decimals ?? null },
+      recipient: recipient ?? null,
+      total,
+      totalDecimal: decimal(total),
+      claims: paid.map((claim) => ({ ...claim, amountDecimal: decimal(claim.amount), source: sourceOf(claim.epochId)?.kind ?? null })),
+    },
+  });
 }

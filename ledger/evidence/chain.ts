@@ -87,7 +87,7 @@ export interface ChainCheck {
 /**
  * Recomputes every head from `genesis` and the entries in order, and compares with each recorded head and,
  * if given, with the head the contract reports now. Any inserted, dropped, reordered or altered entry shows
- * as a gap or a head mismatch from that entry on. Recomputation goes on from the recorded head, so one
+ * as a gap (once, where the sequence breaks) or a head mismatch. Recomputation goes on from the recorded head, so one
  * altered entry is reported once, not at every later entry.
  */
 export function checkChain(
@@ -98,9 +98,12 @@ export function checkChain(
   const problems: ChainProblem[] = [];
   let recomputed = genesis;
   let previousRecorded = genesis;
-  entries.forEach((entry, index) => {
-    const expectedSeq = index + 1;
+  let previousSeq = 0;
+  entries.forEach((entry) => {
+    // Against the previous entry, not the position: a dropped or inserted entry is one gap, not one per later entry.
+    const expectedSeq = previousSeq + 1;
     if (entry.seq !== expectedSeq) problems.push({ kind: "gap", seq: entry.seq, expectedSeq });
+    previousSeq = entry.seq;
     const expected = nextHead(previousRecorded, entry);
     if (expected !== entry.head) problems.push({ kind: "head-mismatch", seq: entry.seq, expected, recorded: entry.head });
     // While nothing differed the two walks coincide: hash once.

@@ -12,6 +12,8 @@ import { startCliWorld, type CliWorld } from "./harness.js";
 /** Hardhat's dev accounts, as `deployLedger` hands out its roles. */
 const A = { admin: 0, registrar: 1, reviewer: 2, authority: 3, arbitrator: 4, settler: 5, alice: 6, bob: 7, carol: 8, outsider: 11 } as const;
 const as = (who: keyof typeof A) => ["--json", "--account", String(A[who])];
+/** A unix time as the CLI prints it, ISO 8601 in UTC to the second, written out here independently. */
+const utc = (seconds: bigint) => `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}Z`;
 
 interface TxOutput {
   ok: boolean;
@@ -63,7 +65,10 @@ describe("provenance CLI: a lifecycle through the commands", function () {
 
     const early = await world.cli(["--account", "1", "asset", "issue", ids.resource]);
     expect(early.code).to.equal(1);
-    expect(early.stderr).to.match(new RegExp(`AssetRegistryNoticeNotOver\\(assetId: ${ids.resource}, noticeEndsAt: \\d+\\)`));
+    // The notice's end as a date (UTC), with how long is left on the chain's clock: the whole period, just accepted.
+    const noticeEndsAt = (await world.ledger.registry.asset(BigInt(ids.resource))).noticeEndsAt;
+    expect(early.stderr).to.contain(`AssetRegistryNoticeNotOver(assetId: ${ids.resource}, noticeEndsAt: ${utc(noticeEndsAt)})`);
+    expect(early.stderr).to.contain(`runs until ${utc(noticeEndsAt)} (in ${Number(NOTICE_PERIOD / DAY)} days)`);
 
     await advance(NOTICE_PERIOD);
     await ok([...as("registrar"), "asset", "issue", ids.resource]);
@@ -107,6 +112,8 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     const until = String(Math.floor(Date.now() / 1000) + 10 * 365 * 86_400);
     const direct = await ok([...as("alice"), "grant", "create", "--grantee", bob.address, "--asset", ids.resource!, "--rights", "USE,PROCESS", "--purpose", "text:routing", "--usage", "API", "--until", until, "--royalty", "1500"]);
     ids.grant = direct.ids.grantId![0]!;
+    const shownGrant = await world.cli(["--json", "grant", "show", ids.grant]);
+    expect(shownGrant.json()).to.deep.include({ rights: ["USE", "PROCESS"], scope: "WHOLE", usage: "API", royaltyBps: 1500, status: "ACTIVE", validNow: true, validUntil: utc(BigInt(until)) });
 
     const file = join(world.dir, "signed-grant.json");
     await ok([...as("alice"), "grant", "sign", "--grantee", carol.address, "--asset", ids.resource!, "--rights", "USE", "--purpose", "text:analytics", "--until", until, "--out", file]);
@@ -157,6 +164,17 @@ describe("provenance CLI: a lifecycle through the commands", function () {
 
     const policy = await ok([...as("bob"), "policy", "set", ids.product!, "--weights", "4000,4000,1000,1000", "--empty-stage", "PRO_RATA"]);
     expect(policy.ids.version).to.deep.equal(["1"]);
+
+    // The records as set, every enum by name.
+    const shownPolicy = await world.cli(["--json", "policy", "show", ids.product!]);
+    expect(shownPolicy.json()).to.deep.include({
+      version: 1,
+      weightsBps: { COLLECTION: 4000, PROCESSING: 4000, CIRCULATION: 1000, APPLICATION: 1000 },
+      emptyStage: "PRO_RATA",
+    });
+    const shownContribution = await world.cli(["--json", "contribution", "show", providerId]);
+    expect(shownContribution.json()).to.include({ productId: ids.product, contributor: world.ledger.alice.address, stage: "COLLECTION", role: "PROVIDER", status: "CONFIRMED" });
+    expect((await world.cli(["contribution", "show", providerId])).stdout).to.contain(`contribution #${providerId} to product ${ids.product}: CONFIRMED, COLLECTION as PROVIDER`);
   });
 
   it("deposits (approving the vault), proposes from chain data, submits, verifies the split, and claims after the window", async () => {
@@ -181,6 +199,9 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     const early = await world.cli(["--account", String(A.bob), "claim", "--proof", file]);
     expect(early.code).to.equal(1);
     expect(early.stderr).to.contain(`RevenueVaultNotClaimable(epochId: ${ids.epoch})`);
+    // The challenge window's end as a date, not unix seconds.
+    const { challengeEndsAt } = await world.ledger.vault.epoch(BigInt(ids.epoch));
+    expect(early.stderr).to.contain(utc(challengeEndsAt)).and.not.contain(String(challengeEndsAt));
 
     await advance(CHALLENGE_WINDOW);
     const before = await token.balanceOf(bob.address);
@@ -245,6 +266,14 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     expect(again.code).to.equal(1);
     expect(again.stderr).to.contain(`DisputeCourtAlreadyDisputed(disputeId: ${disputeId})`).and.contain("add evidence to it instead");
 
+    // An open dispute: its names, no remedy yet, its times as dates and how long is left.
+    const openShown = await world.cli(["--json", "dispute", "show", disputeId]);
+    expect(openShown.json()).to.deep.include({ kind: "GRANT", status: "OPEN", remedy: null });
+    expect(openShown.json()).to.include({ answerEndsAt: utc((await disputeCourt.dispute(BigInt(disputeId))).answerEndsAt) });
+    const openHuman = await world.cli(["dispute", "show", disputeId]);
+    expect(openHuman.stdout).to.contain(`GRANT on asset ${ids.resource}, subject ${ids.grant}: OPEN`);
+    expect(openHuman.stdout).to.contain(`respondent's time to answer: until ${utc((await disputeCourt.dispute(BigInt(disputeId))).answerEndsAt)} (in ${Number(ANSWER_PERIOD / DAY)} day`);
+    expect(openHuman.stdout).to.contain("rulings of a GRANT dispute: DISMISS, UPHOLD, REVOKE_GRANT");
     await ok([...as("bob"), "dispute", "evidence", disputeId, "text:logs", "ipfs://logs"]);
     const wrongRemedy = await world.cli(["--account", String(A.arbitrator), "dispute", "rule", disputeId, "VOID_CONTRIBUTION", "--ruling-hash", "text:r"]);
     expect(wrongRemedy.code).to.equal(2);
@@ -252,7 +281,8 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     // The respondent has its time to answer: no ruling before it ends.
     const early = await world.cli(["--account", String(A.arbitrator), "dispute", "rule", disputeId, "DISMISS", "--ruling-hash", "text:ruling"]);
     expect(early.code).to.equal(1);
-    expect(early.stderr).to.match(/DisputeCourtAnswerPeriodNotOver\(disputeId: \d+, answerEndsAt: \d+\): the respondent has until \d{4}-\d\d-\d\dT/);
+    const { answerEndsAt, rulingDeadline } = await disputeCourt.dispute(BigInt(disputeId));
+    expect(early.stderr).to.contain(`DisputeCourtAnswerPeriodNotOver(disputeId: ${disputeId}, answerEndsAt: ${utc(answerEndsAt)}): the respondent has until ${utc(answerEndsAt)} (in `);
     await advance(ANSWER_PERIOD);
     const ruled = await world.cli(["--account", String(A.arbitrator), "dispute", "rule", disputeId, "DISMISS", "--ruling-hash", "text:ruling"]);
     expect(ruled.code, ruled.stderr).to.equal(0);
@@ -268,7 +298,8 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     await ok([...as("arbitrator"), "dispute", "allow-repeat", disputeId]);
     expect((await disputeCourt.claimState(alice.address, 1, BigInt(ids.resource!), BigInt(ids.grant!)))[1]).to.equal(false);
     const shown = await world.cli(["--json", "dispute", "show", disputeId]);
-    expect(shown.json()).to.deep.include({ kind: "GRANT", status: "RULED", remedy: "DISMISS", bond: "0" });
+    expect(shown.json()).to.deep.include({ kind: "GRANT", status: "RULED", remedy: "DISMISS", bond: "0", answerEndsAt: utc(answerEndsAt), rulingDeadline: utc(rulingDeadline) });
+    expect((await world.cli(["dispute", "show", disputeId])).stdout).to.contain(": RULED, ruled DISMISS");
     expect(shown.json<{ bondCredits: { account: string; credit: string }[] }>().bondCredits).to.deep.include({ account: alice.address, credit: minimum.toString() });
 
     // Bonds are pulled: the claimant withdraws its own, to itself or to a recipient it names.

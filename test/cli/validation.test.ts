@@ -51,13 +51,16 @@ describe("provenance CLI: input is validated before anything is sent", function 
     { input: "enum (remedy)", args: ["dispute", "rule", "1", "BANISH", "--ruling-hash", GOOD_HASH], message: /remedy: "BANISH" is not one of/ },
     { input: "enum (dispute kind)", args: ["dispute", "open", "FEUD", "1", "0", "--grounds-hash", GOOD_HASH], message: /kind: "FEUD" is not one of OBJECTION, GRANT, CONTRIBUTION, SETTLEMENT, POLICY/ },
     { input: "enum (classification CORE)", args: ["asset", "apply", "--kind", "RESOURCE", "--category", "PUBLIC", "--classification", "CORE", "--fingerprint", GOOD_HASH, "--card-hash", GOOD_HASH, "--card-uri", "x"], message: /core data is never registrable/ },
+    { input: "enum (the court's transfer reason)", args: ["asset", "transfer", "1", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "OBJECTION_UPHELD", GOOD_HASH], message: /reason: OBJECTION_UPHELD is the court's: .*dispute rule <dispute> TRANSFER_HOLDING/ },
+    { input: "enum (NONE)", args: ["party", "register", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "NONE", GOOD_HASH], message: /kind: "NONE" is not one of ENTERPRISE,/ },
+    { input: "units (not an integer)", args: ["deposit", "1", "12.5", "--units", "2.5"], message: /--units: the token's decimals, an integer such as 2/ },
     { input: "parent link", args: ["asset", "apply", "--kind", "PRODUCT", "--category", "PUBLIC", "--fingerprint", GOOD_HASH, "--card-hash", GOOD_HASH, "--card-uri", "x", "--parent", "3"], message: /--parent #1: "3" is not <asset id>:<grant id>/ },
     { input: "scope data", args: ["grant", "create", "--grantee", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", "--asset", "1", "--rights", "USE", "--purpose", GOOD_HASH, "--until", until, "--scope", "SCENARIO"], message: /--scope-data: a DOMAIN or SCENARIO grant needs its code's hash/ },
     { input: "ruling fields", args: ["dispute", "rule", "1", "ADJUST_CONTRIBUTION", "--ruling-hash", GOOD_HASH], message: /--adjusted-measure: ADJUST_CONTRIBUTION needs the new measure/ },
     { input: "standing (wrong kind)", args: ["dispute", "open", "GRANT", "1", "1", "--standing", "3", "--grounds-hash", GOOD_HASH], message: /--standing: only a CONTRIBUTION, SETTLEMENT or POLICY dispute names a standing, not GRANT/ },
     { input: "bond (not an amount)", args: ["dispute", "open", "GRANT", "1", "1", "--bond", "lots", "--grounds-hash", GOOD_HASH], message: /--bond: must be a decimal number/ },
     { input: "objection subject", args: ["dispute", "open", "OBJECTION", "1", "2", "--grounds-hash", GOOD_HASH], message: /subject: an OBJECTION dispute files its objection now: pass 0/ },
-    { input: "forfeit without dismissal", args: ["dispute", "rule", "1", "UPHOLD", "--ruling-hash", GOOD_HASH, "--forfeit-bond"], message: /--forfeit-bond: only when dismissing/ },
+    { input: "forfeit without dismissal", args: ["dispute", "rule", "1", "UPHOLD", "--ruling-hash", GOOD_HASH, "--forfeit-bond"], message: /--forfeit-bond: only with DISMISS/ },
     { input: "escrow release without a settlement", args: ["dispute", "release-escrow", "1"], message: /--epoch: name the settlement whose escrow leaf to release/ },
     { input: "escrow part (not an amount)", args: ["dispute", "release-escrow", "1", "--epoch", "1", "--contributor-part", "-4"], message: /--contributor-part: must be a decimal number/ },
     { input: "bond recipient", args: ["dispute", "withdraw-bond", "--to", "0x1234"], message: /--to: not an address/ },
@@ -83,9 +86,10 @@ describe("provenance CLI: input is validated before anything is sent", function 
       ok: false,
       error: {
         kind: "InputError",
-        message: `reason: "THEFT" is not one of SALE, SUCCESSION, COURT_ORDER, GIFT, OBJECTION_UPHELD, OTHER`,
+        // OBJECTION_UPHELD is the court's reason (a TRANSFER_HOLDING ruling): never offered to a registrar.
+        message: `reason: "THEFT" is not one of SALE, SUCCESSION, COURT_ORDER, GIFT, OTHER`,
         argument: "reason",
-        allowed: ["SALE", "SUCCESSION", "COURT_ORDER", "GIFT", "OBJECTION_UPHELD", "OTHER"],
+        allowed: ["SALE", "SUCCESSION", "COURT_ORDER", "GIFT", "OTHER"],
       },
     });
   });
@@ -143,7 +147,7 @@ describe("provenance CLI: input is validated before anything is sent", function 
     expect(result.stderr).to.contain("there is no asset 999");
   });
 
-  it("bin/provenance.js runs under the shell's node (re-executing with the bundled Node 22 when older), forwarding output and exit codes", function () {
+  it("bin/provenance.js runs the compiled tool, or the sources with PROVENANCE_FROM_SOURCE=1, forwarding output and exit codes", function () {
     const shellNode = spawnSync("node", ["--version"], { encoding: "utf8" });
     if (shellNode.status !== 0) this.skip();
     const help = spawnSync("node", ["cli/bin/provenance.js", "--help"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
@@ -153,5 +157,11 @@ describe("provenance CLI: input is validated before anything is sent", function 
     const bad = spawnSync("node", ["cli/bin/provenance.js", "asset", "show", "x"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.contain("asset: must be a non-negative integer");
+    const fromSource = spawnSync("node", ["cli/bin/provenance.js", "asset", "show", "x"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", PROVENANCE_FROM_SOURCE: "1" },
+    });
+    expect(fromSource.status).to.equal(2);
+    expect(fromSource.stderr).to.equal(bad.stderr);
   });
 });

@@ -213,8 +213,9 @@ describe("end to end: npm start, the provenance CLI, the HTTP API", function () 
     expect(verifyAllocationProof(leaf.merkleRoot, { index: BigInt(leaf.index), account: newcomer, amount: BigInt(leaf.amount) }, leaf.proof)).to.equal(true);
     const expected = settlement.leaves.find((entry) => entry.account.toLowerCase() === newcomer.toLowerCase())!.amount;
     expect(leaf.amount).to.equal(expected);
-    const party = await api<{ earnings: { earned: string; claimed: string } }>(`/parties/${newcomer}`);
-    expect(party.earnings).to.deep.equal({ earned: expected, claimed: expected });
+    // The newcomer's only payment is this claim: nothing from escrow or bonds, received = claimed.
+    const party = await api<{ earnings: Record<string, string> }>(`/parties/${newcomer}`);
+    expect(party.earnings).to.deep.equal({ earned: expected, claimed: expected, escrowReleased: "0", bondsWithdrawn: "0", received: expected });
     const epoch = await api<{ amount: string; claimed: string; status: string }>(`/settlements/${ids.epoch}`);
     expect(epoch).to.include({ amount: "1000000", claimed: expected, status: "POSTED" });
   });
