@@ -125,7 +125,7 @@ module.exports = {
   options: {
     doNotFollow: { path: ["(^|/)node_modules/", "^types/"] },
     // Build output, caches and the web bundle are not source.
-    exclude: { path: ["(^|/)node_modules/", "^artifacts/", "^cache/", "^web/dist/", "^test-artifacts/", "^coverage/"] },
+    exclude: { path: ["(^|/)node_modules/", "^artifacts/", "^cache/", "^web/dist/", "^cli/dist/", "^test-artifacts/", "^coverage/"] },
     // Count `import type` and type-only re-exports: layering is about names as much as about runtime.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },

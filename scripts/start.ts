@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -9,6 +10,7 @@ import { readIgnitionDeployment } from "../services/shared/deployment.js";
 import { formatIssues } from "../services/shared/errors.js";
 import { seedDemo } from "./demo/seed.js";
 import { deployLedgerContracts } from "./lib/deployLedger.js";
+import { assertPortFree, lockStore, StartRefusedError, type StoreLock } from "./lib/startChecks.js";
 
 /**
  * `npm start`: the whole ledger, up and followed.
@@ -17,7 +19,12 @@ import { deployLedgerContracts } from "./lib/deployLedger.js";
  * contracts with the Ignition module through that endpoint (as on any network), seeds a demo unless
  * LEDGER_DEMO=0, indexes the chain into LevelDB under `.ledger/` and serves the read-only HTTP API
  * (one ledger node, `services/node/`: the indexer and the API in this process) and the web pages (`web/`, built by `npm start` before this script) on 127.0.0.1, prints the URLs, and
- * runs until Ctrl-C.
+ * runs until Ctrl-C. The embedded chain lives in this process's memory: the chain, its deployment record and
+ * its index are new on every run (the banner says so, and how to keep a ledger: LEDGER_RPC_URL).
+ *
+ * Before it touches anything (the previous run's store and deployment record, a chain), it checks that its
+ * ports are free and takes the lock `.ledger/<deployment id>.lock` (one `npm start` per store); a refusal is
+ * one line naming the setting to change, and exit code 1.
  *
  * Another network: with LEDGER_RPC_URL set (and LEDGER_DEPLOYER_KEY in the environment or in Hardhat's
  * keystore), the same command deploys there, or attaches to the deployment Ignition recorded for that
@@ -53,6 +60,37 @@ const settings = parsed.data;
 const embedded = settings.LEDGER_RPC_URL === undefined;
 const seed = embedded && settings.LEDGER_DEMO === "1";
 const HOST = "127.0.0.1";
+/** Hardhat's default chain, which the embedded one is: its deployment id is known before it starts. */
+const EMBEDDED_CHAIN_ID = 31337;
+const ROOT = new URL("../", import.meta.url).pathname;
+const deploymentDirOf = (id: string) => `${ROOT}ignition/deployments/${id}`;
+const storeOf = (id: string) => `${ROOT}.ledger/indexer-${id}`;
+
+let lock: StoreLock | undefined;
+process.on("exit", () => lock?.release());
+/** A refusal or a failure the user can act on: one line, the lock released, exit code 1 (closing the chain and the API). */
+function fail(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
+async function refuseOrThrow<T>(step: Promise<T>): Promise<T> {
+  return step.catch((error: unknown) => {
+    if (error instanceof StartRefusedError) fail(error.message);
+    throw error;
+  });
+}
+const takeLock = (id: string) =>
+  refuseOrThrow(
+    lockStore(`${ROOT}.ledger/${id}.lock`, "set LEDGER_DEPLOYMENT_ID to run another ledger beside it", (line) => console.log(`npm start: ${line}`)),
+  );
+
+// --- checks before anything is touched ------------------------------------------------------------------
+if (embedded && settings.LEDGER_RPC_PORT !== 0 && settings.LEDGER_RPC_PORT === settings.LEDGER_API_PORT) {
+  fail(`LEDGER_RPC_PORT and LEDGER_API_PORT are both ${settings.LEDGER_RPC_PORT}: set one of them to another port`);
+}
+if (embedded) await refuseOrThrow(assertPortFree(HOST, settings.LEDGER_RPC_PORT, { port: "LEDGER_RPC_PORT" }));
+await refuseOrThrow(assertPortFree(settings.LEDGER_API_HOST, settings.LEDGER_API_PORT, { port: "LEDGER_API_PORT", host: "LEDGER_API_HOST" }));
+if (embedded) lock = await takeLock(settings.LEDGER_DEPLOYMENT_ID ?? `chain-${EMBEDDED_CHAIN_ID}`);
 
 // --- the chain ---------------------------------------------------------------------------------------
 let rpcUrl: string;
@@ -61,14 +99,19 @@ let closeChain = async () => {};
 if (embedded) {
   const server = await network.createServer("default", HOST, settings.LEDGER_RPC_PORT);
   const { address, port } = await server.listen().catch((error: unknown) => {
-    throw new Error(`cannot listen on ${HOST}:${settings.LEDGER_RPC_PORT} (set LEDGER_RPC_PORT to use another port)`, { cause: error });
+    // Taken since the check above: still one line, and nothing deleted yet.
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return fail(`cannot listen on ${HOST}:${settings.LEDGER_RPC_PORT} (${code}): set LEDGER_RPC_PORT to a free port (0: any free port)`);
   });
   rpcUrl = `http://${address}:${port}`;
-  // The embedded chain starts empty on every run, so the previous run's Ignition journal for it is void.
-  await rm(new URL(`../ignition/deployments/${settings.LEDGER_DEPLOYMENT_ID ?? "chain-31337"}`, import.meta.url), {
-    recursive: true,
-    force: true,
-  });
+  // The embedded chain starts empty on every run, so the previous run's Ignition journal and index are void.
+  const id = settings.LEDGER_DEPLOYMENT_ID ?? `chain-${EMBEDDED_CHAIN_ID}`;
+  const previous = [deploymentDirOf(id), storeOf(id)].filter((path) => existsSync(path));
+  if (previous.length > 0) {
+    const shown = previous.map((path) => path.slice(ROOT.length)).join(" and ");
+    console.log(`previous run's ${shown} discarded: the embedded chain is new on every run (LEDGER_RPC_URL keeps a ledger)`);
+  }
+  for (const path of previous) await rm(path, { recursive: true, force: true });
   connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
   closeChain = () => server.close();
 } else {
@@ -80,6 +123,8 @@ console.log(`${embedded ? "embedded chain" : "chain"}: ${rpcUrl}`);
 const { ethers, provider } = connection;
 const chainId = (await ethers.provider.getNetwork()).chainId;
 const deploymentId = settings.LEDGER_DEPLOYMENT_ID ?? `chain-${chainId}`;
+// Another network's id is known only now: locked before its deployment record or store is touched.
+if (!embedded) lock = await takeLock(deploymentId);
 
 // --- the contracts: deployed, or attached to the recorded deployment ------------------------------------
 if (!embedded && settings.LEDGER_SETTLEMENT_TOKEN === undefined) {
@@ -111,9 +156,8 @@ if (seed) {
 // --- the ledger node: the indexer and the API ----------------------------------------------------------
 // It follows the chain from the deployment record with the ledger's reducers. The embedded chain is new on
 // every run, so is its store; another network's store is kept and resumed.
-const deploymentDir = new URL(`../ignition/deployments/${deploymentId}`, import.meta.url).pathname;
-const dbPath = new URL(`../.ledger/indexer-${deploymentId}`, import.meta.url).pathname;
-if (embedded) await rm(dbPath, { recursive: true, force: true });
+const deploymentDir = deploymentDirOf(deploymentId);
+const dbPath = storeOf(deploymentId);
 const { contracts: indexed } = await readIgnitionDeployment(deploymentDir);
 const node = await startLedgerNode({
   rpcUrl,
@@ -124,7 +168,9 @@ const node = await startLedgerNode({
   indexer: { finalityDepth: embedded ? 5 : settings.LEDGER_FINALITY_DEPTH, pollIntervalMs: 1_000 },
 }).catch((error: unknown) => {
   if (!(error instanceof ApiListenError)) throw error;
-  throw new Error(`${error.message} (set LEDGER_API_PORT to use another port)`, { cause: error.cause });
+  // Taken since the check above (the chain is served and the store rebuilt: exit, which closes them).
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? String(error.cause);
+  return fail(`${error.message} (${code}): set ${code === "EADDRINUSE" ? "LEDGER_API_PORT to a free port (0: any free port)" : "LEDGER_API_HOST"}`);
 });
 const caughtUp = await node.syncOnce();
 console.log(`indexer: ${await node.indexer.store.countEvents()} events up to block ${caughtUp.cursor}, in ${dbPath}; following the chain`);
@@ -139,6 +185,10 @@ console.log(`  web pages ${api.url}/ (certificate check, contributor view, arbit
 console.log(`  docs ${api.url}/docs · OpenAPI ${api.url}/openapi.json · ready ${api.url}/ready · metrics ${api.url}/metrics`);
 console.log(`  e.g. ${api.url}/assets/1/certificate · ${api.url}/parties · ${api.url}/settlements`);
 
+if (embedded) {
+  console.log("note: the embedded chain and its index live in this process: both are new on every run (the demo makes the same ids again).");
+  console.log("  To keep a ledger, point LEDGER_RPC_URL at a node that keeps its state (e.g. anvil --state <file>) or a real network; README: Keeping a ledger.");
+}
 console.log("ledger is up; Ctrl-C stops it");
 let stopping = false;
 const stop = async () => {
@@ -150,6 +200,7 @@ const stop = async () => {
   await following;
   await connection.close();
   await closeChain();
+  lock?.release();
   process.exit(0);
 };
 process.once("SIGINT", () => void stop());

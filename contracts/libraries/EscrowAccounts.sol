@@ -21,8 +21,8 @@ library EscrowAccounts {
         return address(uint160((uint256(TAG) << 64) | disputeId));
     }
 
-    /// @dev Whether `account` is an escrow account (of any dispute).
-    function isEscrow(address account) internal pure returns (bool) {
-        return uint96(uint160(account) >> 64) == TAG;
+    /// @dev Whether `candidate` is an escrow account (of any dispute).
+    function isEscrow(address candidate) internal pure returns (bool) {
+        return uint96(uint160(candidate) >> 64) == TAG;
     }
 }

@@ -4,6 +4,8 @@ import { join } from "node:path";
 
 /** The real `npm start` stack in a child process: its URLs, its output, and a clean stop. */
 export interface Stack {
+  /** The process running scripts/start.ts. */
+  readonly pid: number;
   readonly rpcUrl: string;
   readonly apiUrl: string;
   /** The Ignition deployment record of this run (its own id, removed by `stop`). */
@@ -70,6 +72,7 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
     return match[1]!;
   };
   return {
+    pid: child.pid!,
     rpcUrl: url("(?:embedded chain|chain)"),
     apiUrl: url("api"),
     deploymentDir: join(ROOT, "ignition/deployments", deploymentId),
@@ -82,4 +85,32 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
       return code;
     },
   };
+}
+
+/** How a start that should refuse ended: its exit code (null: still running at the deadline, then killed), output and time. */
+export interface RefusedStart {
+  code: number | null;
+  output: string;
+  elapsedMs: number;
+}
+
+/**
+ * Runs `scripts/start.ts` as `startStack` does, with `env` as given over the same defaults (ports 0), and
+ * waits for it to exit by itself; still running after `timeoutMs`, it is killed and `code` is null.
+ */
+export async function startExpectingExit(env: Record<string, string>, timeoutMs = 60_000): Promise<RefusedStart> {
+  const started = performance.now();
+  const child = spawn(join(ROOT, "node_modules/.bin/node"), [join(ROOT, "node_modules/.bin/hardhat"), "run", "scripts/start.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, LEDGER_RPC_PORT: "0", LEDGER_API_PORT: "0", ...env },
+    stdio: "pipe",
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await exited;
+  clearTimeout(deadline);
+  return { code: child.signalCode === "SIGKILL" ? null : code, output, elapsedMs: performance.now() - started };
 }
