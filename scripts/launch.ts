@@ -31,7 +31,10 @@ const TICK_MS = process.stdout.isTTY ? 1_000 : 15_000;
  * that one warning pointing into @openzeppelin/contracts only.
  */
 function isKnownLibraryWarning(block: string): boolean {
-  return block.includes("Transient storage as defined by EIP-1153") && /-->\s+npm\/@openzeppelin\/contracts@[^/]+\/utils\/TransientSlot\.sol:/.test(block);
+  // Hardhat names the file by its npm source name (npm/@openzeppelin/contracts@5.x/…) or, as on a fresh
+  // clone's first compile, by its path (./node_modules/@openzeppelin/contracts/…).
+  const inOpenZeppelinTransientSlot = /-->\s+(?:npm\/@openzeppelin\/contracts@[^/]+|(?:\.\/)?node_modules\/@openzeppelin\/contracts)\/utils\/TransientSlot\.sol:/;
+  return block.includes("Transient storage as defined by EIP-1153") && inOpenZeppelinTransientSlot.test(block);
 }
 
 function minutes(seconds: number): string {

@@ -11,8 +11,12 @@ const DIST = new URL("../dist/", import.meta.url);
 export const BUNDLE = new URL("provenance.mjs", DIST);
 /** What the bundle was built from: `{ builtAtMs, inputs }`, the project files esbuild read. */
 const MANIFEST = new URL("provenance.inputs.json", DIST);
-/** npm rewrites this file on every install: a changed dependency means a rebuild (npm's own files carry a fixed mtime). */
-const INSTALLED = "node_modules/.package-lock.json";
+/**
+ * A changed dependency means a rebuild: `npm install` rewrites the lockfile (npm's own files in node_modules
+ * carry a fixed mtime). Not node_modules/.package-lock.json: `npm ci` writes that one after `prepare` has
+ * built the bundle, which made every fresh install's bundle stale at once.
+ */
+const INSTALLED = "package-lock.json";
 
 function mtimeMs(relative) {
   try {

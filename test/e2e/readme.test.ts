@@ -6,6 +6,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 import { type Browser, chromium } from "playwright-core";
+import { build } from "vite";
 
 import { startStack, type Stack } from "./stack.js";
 
@@ -61,6 +62,8 @@ describe("the README's day in each role, on a fresh npm start", function () {
 
   before(async () => {
     steps = readmeSteps(await readFile(join(ROOT, "README.md"), "utf8"));
+    // `npm start` builds the pages before it starts; the stack here runs start.ts alone, so build them as it would.
+    await build({ root: join(ROOT, "web"), logLevel: "warn" });
     stack = await startStack();
     dir = await mkdtemp(join(tmpdir(), "readme-"));
   });
