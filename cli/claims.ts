@@ -8,6 +8,7 @@ import { FailureError, InputError, type CliError } from "./io.js";
 import { ApiUnavailable, openLedgerApi, type LedgerApi } from "./ledgerApi.js";
 import { findEpochOfRoot, readClaimOf, readEpoch, readPostedSettlement, recomputeSettlement, type EpochNow } from "./postedSettlement.js";
 import { parseClaimDocument, parseProofFile, type Leaf } from "./settlementFile.js";
+import { dateFromNow } from "./time.js";
 import { formatToken, settlementToken } from "./token.js";
 import { ABIS } from "./tx.js";
 
@@ -222,8 +223,6 @@ async function leafFromChain(connection: Connection, cli: CliContext, epochId: b
   return { productId: posted.productId, leaf: { index: claim.index, account: claim.account.toLowerCase() as Address, amount: claim.amount, proof: claim.proof }, source: { kind: "chain" } };
 }
 
-const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
-
 /** What the contract would check, checked first: the proof against the posted root, not claimed, claimable, entitled. */
 async function checkAgainstChain(
   cli: CliContext,
@@ -274,7 +273,7 @@ async function checkAgainstChain(
       problems.push({
         epochId,
         reason: "not-claimable",
-        message: `RevenueVaultNotClaimable(epochId: ${epochId}): its challenge window ends at ${iso(epoch.challengeEndsAt)} (chain time now ${iso(now)}); claim after that`,
+        message: `RevenueVaultNotClaimable(epochId: ${epochId}): its challenge window ends at ${dateFromNow(epoch.challengeEndsAt, now)} on the chain's clock; claim after that`,
         input: false,
         details: { challengeEndsAt: epoch.challengeEndsAt },
       });

@@ -103,7 +103,6 @@ export async function allEpochs(context: ApiContext): Promise<EpochRecord[]> {
   return epochs;
 }
 
-
 /** The chain's time as the index knows it: the latest indexed block's timestamp (undefined when unknown). */
 export async function indexedTime(context: ApiContext): Promise<bigint | undefined> {
   return (await context.sources.status()).indexedTime;

@@ -17,6 +17,32 @@ interface CliRun {
   json<T = Record<string, unknown>>(): T;
 }
 
+/** The CLI run in this process with `argv`, its output captured: exit code, stdout, stderr. */
+export async function runCliInProcess(
+  argv: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run({
+    argv: [...argv],
+    env,
+    stdout: {
+      write: (text) => {
+        stdout += text;
+      },
+    },
+    stderr: {
+      write: (text) => {
+        stderr += text;
+      },
+    },
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
 /**
  * A real Hardhat node over HTTP with the ledger deployed by Ignition (deployment record moved to a
  * temporary directory), and a runner for the CLI pointed at both.
@@ -44,23 +70,7 @@ export async function startCliWorld(): Promise<CliWorld> {
   await rename(join("ignition", "deployments", deploymentId), deploymentDir);
 
   async function cli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
-    let stdout = "";
-    let stderr = "";
-    const code = await run({
-      argv: ["--rpc-url", url, "--deployment", deploymentDir, ...args],
-      env: options.env ?? {},
-      stdout: {
-        write: (text) => {
-          stdout += text;
-        },
-      },
-      stderr: {
-        write: (text) => {
-          stderr += text;
-        },
-      },
-      cwd: options.cwd ?? dir,
-    });
+    const { code, stdout, stderr } = await runCliInProcess(["--rpc-url", url, "--deployment", deploymentDir, ...args], options.env ?? {}, options.cwd ?? dir);
     return {
       code,
       stdout,

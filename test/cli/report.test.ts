@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { run } from "../../cli/program.js";
 import { everyEvidenceKind, type Scenario } from "../helpers/scenario.js";
 import { h } from "../helpers/ledger.js";
+import { runCliInProcess } from "./harness.js";
 
 /**
  * `evidence verify-report`, property style: a real report from a replay on Hardhat's chain, then every
@@ -104,25 +104,8 @@ describe("provenance CLI: evidence verify-report checks every field of a report"
   let scenario: Scenario;
   const reports = new Map<bigint, Json>();
 
-  async function cli(args: readonly string[], options: { rpc?: boolean; env?: Record<string, string> } = {}): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const code = await run({
-      argv: [...(options.rpc === false ? [] : ["--rpc-url", url]), "--deployment", deploymentDir, ...args],
-      env: options.env ?? {},
-      stdout: {
-        write: (text) => {
-          stdout += text;
-        },
-      },
-      stderr: {
-        write: (text) => {
-          stderr += text;
-        },
-      },
-      cwd: dir,
-    });
-    return { code, stdout, stderr };
+  function cli(args: readonly string[], options: { rpc?: boolean; env?: Record<string, string> } = {}): Promise<Run> {
+    return runCliInProcess([...(options.rpc === false ? [] : ["--rpc-url", url]), "--deployment", deploymentDir, ...args], options.env ?? {}, dir);
   }
 
   let counter = 0;

@@ -2,6 +2,20 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 
+/** `scripts/start.ts` run as `npm start` runs it (Hardhat's `run`, under the project's Node 22), ports 0 unless `env` says otherwise. */
+function spawnStart(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(join(ROOT, "node_modules/.bin/node"), [join(ROOT, "node_modules/.bin/hardhat"), "run", "scripts/start.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, LEDGER_RPC_PORT: "0", LEDGER_API_PORT: "0", ...env },
+    stdio: "pipe",
+  });
+  let text = "";
+  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
 /** The real `npm start` stack in a child process: its URLs, its output, and a clean stop. */
 export interface Stack {
   /** The process running scripts/start.ts. */
@@ -26,24 +40,12 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 export async function startStack(env: Record<string, string> = {}, timeoutMs = 240_000): Promise<Stack> {
   const ownDeployment = env.LEDGER_DEPLOYMENT_ID === undefined;
   const deploymentId = env.LEDGER_DEPLOYMENT_ID ?? `e2e-${process.pid}-${Date.now()}`;
-  const child: ChildProcessWithoutNullStreams = spawn(
-    join(ROOT, "node_modules/.bin/node"),
-    [join(ROOT, "node_modules/.bin/hardhat"), "run", "scripts/start.ts"],
-    {
-      cwd: ROOT,
-      env: { ...process.env, LEDGER_RPC_PORT: "0", LEDGER_API_PORT: "0", LEDGER_DEPLOYMENT_ID: deploymentId, ...env },
-      stdio: "pipe",
-    },
-  );
-  let text = "";
-  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const { child, output, exited } = spawnStart({ LEDGER_DEPLOYMENT_ID: deploymentId, ...env });
 
   const up = await Promise.race([
     new Promise<boolean>((resolve) => {
       const poll = setInterval(() => {
-        if (/ledger is up/.test(text)) {
+        if (/ledger is up/.test(output())) {
           clearInterval(poll);
           resolve(true);
         }
@@ -64,11 +66,11 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
     child.kill("SIGKILL");
     await exited;
     await cleanup();
-    throw new Error(`npm start did not come up:\n${text}`);
+    throw new Error(`npm start did not come up:\n${output()}`);
   }
   const url = (label: string) => {
-    const match = new RegExp(`^\\s*${label}:\\s+(http://\\S+)`, "m").exec(text);
-    if (match === null) throw new Error(`npm start printed no ${label} URL:\n${text}`);
+    const match = new RegExp(`^\\s*${label}:\\s+(http://\\S+)`, "m").exec(output());
+    if (match === null) throw new Error(`npm start printed no ${label} URL:\n${output()}`);
     return match[1]!;
   };
   return {
@@ -76,7 +78,7 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
     rpcUrl: url("(?:embedded chain|chain)"),
     apiUrl: url("api"),
     deploymentDir: join(ROOT, "ignition/deployments", deploymentId),
-    output: () => text,
+    output,
     async stop() {
       child.kill("SIGINT");
       const code = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000).unref())]);
@@ -100,17 +102,9 @@ export interface RefusedStart {
  */
 export async function startExpectingExit(env: Record<string, string>, timeoutMs = 60_000): Promise<RefusedStart> {
   const started = performance.now();
-  const child = spawn(join(ROOT, "node_modules/.bin/node"), [join(ROOT, "node_modules/.bin/hardhat"), "run", "scripts/start.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, LEDGER_RPC_PORT: "0", LEDGER_API_PORT: "0", ...env },
-    stdio: "pipe",
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const { child, output, exited } = spawnStart(env);
   const deadline = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   const code = await exited;
   clearTimeout(deadline);
-  return { code: child.signalCode === "SIGKILL" ? null : code, output, elapsedMs: performance.now() - started };
+  return { code: child.signalCode === "SIGKILL" ? null : code, output: output(), elapsedMs: performance.now() - started };
 }

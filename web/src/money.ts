@@ -1,7 +1,7 @@
-import { getJson, type Ledger } from "./api.js";
+import { getJson, type EscrowLeaf, type Ledger } from "./api.js";
 import { h, hex } from "./dom.js";
 import { formatAmount } from "./format.js";
-import { t } from "./i18n.js";
+import { t, type TextKey } from "./i18n.js";
 
 export type SettlementToken = NonNullable<Ledger["settlementToken"]>;
 
@@ -27,7 +27,7 @@ export function amountNote(known: SettlementToken | null): string {
 }
 
 /** What the court's release of an escrow leaf did, in words: what it paid to whom, what it gave back to the product's revenue. */
-export function releaseOutcome(released: { recipient: string | null; paid: string; returned: string }, known: SettlementToken | null): string {
+function releaseOutcome(released: { recipient: string | null; paid: string; returned: string }, known: SettlementToken | null): string {
   const { recipient, paid, returned } = released;
   return [
     recipient === null || paid === "0" ? t("escrowNothingPaid") : t("escrowPaidTo", { paid: formatMoney(paid, known), recipient }),
@@ -38,4 +38,26 @@ export function releaseOutcome(released: { recipient: string | null; paid: strin
 /** Which transaction paid, as a short hash (the full one on hover) and its block. */
 export function transactionRef(tx: string, block: string): HTMLElement {
   return h("span", { class: "tx-ref" }, `(${t("inTransaction")} `, hex(tx, 10), ` · ${block})`);
+}
+
+/**
+ * One escrow leaf as a list item: released (what the court paid to whom, what it returned, when, which
+ * transaction), given back by the settlement's rejection, or still held. `texts` are the page's own
+ * sentences for the three; `vars` fill them, with the leaf's amount and settlement.
+ */
+export function escrowLeafItem(
+  leaf: EscrowLeaf,
+  known: SettlementToken | null,
+  time: (seconds: string) => string,
+  texts: { released: TextKey; rejected: TextKey; held: TextKey },
+  vars: Record<string, string> = {},
+): HTMLElement {
+  const all = { ...vars, amount: formatMoney(leaf.amount, known), epoch: leaf.epochId };
+  if (leaf.released !== null) {
+    const { at } = leaf.released;
+    const outcome = releaseOutcome(leaf.released, known);
+    return h("li", { class: "escrow-released" }, t(texts.released, { ...all, date: time(at.timestamp), outcome }), " ", transactionRef(at.tx, at.block));
+  }
+  if (leaf.status === "SETTLEMENT_REJECTED") return h("li", { class: "escrow-rejected" }, t(texts.rejected, all));
+  return h("li", { class: "escrow-still-held" }, t(texts.held, all));
 }

@@ -136,7 +136,8 @@ export const partyRoutes = [
         const [epochId, index] = indexKey.split("/").slice(-2) as [string, string];
         return readDocument<ClaimRecord>(context.sources.state, key.claim(BigInt(epochId), BigInt(index)));
       }),
-  }),  defineRoute({
+  }),
+  defineRoute({
     path: "/parties/{address}/receipts",
     tag: "parties",
     summary: "Every amount the vault and the court paid to an address, in chain order: claims, escrow releases, bond withdrawals",

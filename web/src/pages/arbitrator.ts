@@ -1,7 +1,7 @@
 import { getAll, getJson, getOptional, type Asset, type Dispute, type DisputeEscrow, type EscrowLeaf, type EvidenceChain, type EvidenceEntry } from "../api.js";
 import { facts, h, hex, table } from "../dom.js";
 import { formatAmount, formatTime } from "../format.js";
-import { formatMoney, releaseOutcome, settlementToken, transactionRef } from "../money.js";
+import { escrowLeafItem, formatMoney, settlementToken, transactionRef } from "../money.js";
 import { enumText, lang, t } from "../i18n.js";
 import { fieldError, go, load, lookupForm, pageLink, routeParamError, type Page } from "./page.js";
 
@@ -137,16 +137,8 @@ async function disputeView(dispute: Dispute, time: (s: string) => string): Promi
   // releases it as the outcome says.
   const contribution = dispute.kind === "CONTRIBUTION";
   const escrow = contribution ? await getJson<DisputeEscrow>(`/disputes/${dispute.disputeId}/escrow`) : undefined;
-  const escrowLine = (leaf: EscrowLeaf) => {
-    const vars = { amount: money(leaf.amount), epoch: leaf.epochId };
-    if (leaf.released !== null) {
-      const { at } = leaf.released;
-      const outcome = releaseOutcome(leaf.released, token);
-      return h("li", { class: "escrow-released" }, t("escrowReleased", { ...vars, date: time(at.timestamp), outcome }), " ", transactionRef(at.tx, at.block));
-    }
-    if (leaf.status === "SETTLEMENT_REJECTED") return h("li", { class: "escrow-rejected" }, t("escrowRejectedIn", vars));
-    return h("li", { class: "escrow-still-held" }, t("escrowHeldIn", vars));
-  };
+  const escrowLine = (leaf: EscrowLeaf) =>
+    escrowLeafItem(leaf, token, time, { released: "escrowReleased", rejected: "escrowRejectedIn", held: "escrowHeldIn" });
   const ruling = dispute.ruling;
   const rulingFacts: [string, Node | string][] =
     ruling === null

@@ -18,7 +18,7 @@ import {
 } from "../api.js";
 import { facts, h, hex, svg, table } from "../dom.js";
 import { apportionPercents, formatAmount, formatPercent, formatTime } from "../format.js";
-import { amountNote, formatMoney, releaseOutcome, settlementToken, transactionRef, type SettlementToken } from "../money.js";
+import { amountNote, escrowLeafItem, formatMoney, settlementToken, type SettlementToken } from "../money.js";
 import { enumText, lang, t } from "../i18n.js";
 import { fieldError, go, load, lookupForm, pageLink, routeParamError, type Page } from "./page.js";
 
@@ -212,17 +212,9 @@ async function contributorView(address: string): Promise<Node[]> {
     const escrow = escrowOf.get(disputeId);
     const leaves = escrow?.leaves ?? [];
     if (leaves.length === 0) escrowLines.push(h("li", {}, t("escrowPreview", { id: disputeId, status, contribution: contribution.contributionId })));
-    for (const leaf of leaves) {
-      const vars = { id: disputeId, status, amount: formatMoney(leaf.amount, token), epoch: leaf.epochId, contribution: contribution.contributionId };
-      if (leaf.released !== null) {
-        const { at } = leaf.released;
-        const outcome = releaseOutcome(leaf.released, token);
-        escrowLines.push(
-          h("li", { class: "escrow-released" }, t("escrowLineReleased", { ...vars, date: time(at.timestamp), outcome }), " ", transactionRef(at.tx, at.block)),
-        );
-      } else if (leaf.status === "SETTLEMENT_REJECTED") escrowLines.push(h("li", { class: "escrow-rejected" }, t("escrowLineRejected", vars)));
-      else escrowLines.push(h("li", { class: "escrow-held" }, t("escrowLine", vars)));
-    }
+    const vars = { id: disputeId, status, contribution: contribution.contributionId };
+    const texts = { released: "escrowLineReleased", rejected: "escrowLineRejected", held: "escrowLine" } as const;
+    for (const leaf of leaves) escrowLines.push(escrowLeafItem(leaf, token, time, texts, vars));
     if (escrow !== undefined && escrow.unverified.length > 0) escrowLines.push(h("li", { class: "muted" }, t("escrowUnverified", { epochs: escrow.unverified.join(", ") })));
   }
   nodes.push(
@@ -253,7 +245,6 @@ async function contributorView(address: string): Promise<Node[]> {
   );
   return nodes;
 }
-
 
 /** Every amount the vault and the court paid to this address, with its source: what its token balance gained from them. */
 function receiptsTable(receipts: Receipt[], token: SettlementToken | null, time: (seconds: string) => string): HTMLElement {
