@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { z } from "zod";
@@ -8,6 +8,7 @@ import { createLogger, silentLogger } from "../services/indexer/index.js";
 import { ApiListenError, startLedgerNode } from "../services/node/index.js";
 import { readIgnitionDeployment } from "../services/shared/deployment.js";
 import { formatIssues } from "../services/shared/errors.js";
+import { parsePartyBook, type PartyProfile } from "../ledger/parties/profile.js";
 import { seedDemo } from "./demo/seed.js";
 import { deployLedgerContracts } from "./lib/deployLedger.js";
 import { assertPortFree, lockStore, StartRefusedError, type StoreLock } from "./lib/startChecks.js";
@@ -50,6 +51,14 @@ const settingsSchema = z.object({
     .optional(),
   LEDGER_FINALITY_DEPTH: z.coerce.number().int().min(1).default(64),
   LEDGER_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error"]).default("warn"),
+  /** A party book (JSON array of profile documents) whose names certificates show; the demo brings its own. */
+  LEDGER_PARTY_BOOK: z.string().min(1).optional(),
+  /** Where people reach the pages (a printed certificate's QR code opens it); default: the API's address. */
+  LEDGER_WEB_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
+    .optional(),
 });
 const parsed = settingsSchema.safeParse(process.env);
 if (!parsed.success) {
@@ -84,7 +93,21 @@ const takeLock = (id: string) =>
     lockStore(`${ROOT}.ledger/${id}.lock`, "set LEDGER_DEPLOYMENT_ID to run another ledger beside it", (line) => console.log(`npm start: ${line}`)),
   );
 
+/** The party book at `path`, checked: a file that is not one is refused before anything starts. */
+async function readPartyBook(path: string): Promise<PartyProfile[]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    fail(`LEDGER_PARTY_BOOK: cannot read ${path} as JSON: ${(error as Error).message}`);
+  }
+  const book = parsePartyBook(value);
+  if ("problems" in book) fail(`LEDGER_PARTY_BOOK: ${path}: ${book.problems.join("; ")}`);
+  return book.profiles;
+}
+
 // --- checks before anything is touched ------------------------------------------------------------------
+const givenPartyBook: PartyProfile[] | undefined = settings.LEDGER_PARTY_BOOK === undefined ? undefined : await readPartyBook(settings.LEDGER_PARTY_BOOK);
 if (embedded && settings.LEDGER_RPC_PORT !== 0 && settings.LEDGER_RPC_PORT === settings.LEDGER_API_PORT) {
   fail(`LEDGER_RPC_PORT and LEDGER_API_PORT are both ${settings.LEDGER_RPC_PORT}: set one of them to another port`);
 }
@@ -137,6 +160,7 @@ const contracts = await deployLedgerContracts(connection, {
 console.log(`chain id ${chainId}; contracts (recorded in ignition/deployments/${deploymentId}/):`);
 for (const [name, contract] of Object.entries(contracts)) console.log(`  ${name.padEnd(14)} ${await contract.getAddress()}`);
 
+let partyBook = givenPartyBook;
 if (seed) {
   const demo = await seedDemo(
     contracts,
@@ -147,6 +171,7 @@ if (seed) {
     },
     (line) => console.log(`  demo: ${line}`),
   );
+  partyBook = [...(partyBook ?? []), ...demo.partyBook];
   for (const [label, assetId] of Object.entries(demo.assets)) {
     const [seq, head] = await contracts.registry.evidenceHead(assetId);
     console.log(`  asset #${assetId} (${label}): holder ${await contracts.registry.holderOf(assetId)}, evidence ${seq} entries, head ${head}`);
@@ -164,7 +189,13 @@ const node = await startLedgerNode({
   dbPath,
   deployment: { chainId: Number(chainId), contracts: indexed },
   logger: createLogger(settings.LEDGER_LOG_LEVEL),
-  api: { host: settings.LEDGER_API_HOST, port: settings.LEDGER_API_PORT, logger: silentLogger() },
+  api: {
+    host: settings.LEDGER_API_HOST,
+    port: settings.LEDGER_API_PORT,
+    logger: silentLogger(),
+    ...(partyBook === undefined ? {} : { partyBook }),
+    ...(settings.LEDGER_WEB_URL === undefined ? {} : { webUrl: settings.LEDGER_WEB_URL }),
+  },
   indexer: { finalityDepth: embedded ? 5 : settings.LEDGER_FINALITY_DEPTH, pollIntervalMs: 1_000 },
 }).catch((error: unknown) => {
   if (!(error instanceof ApiListenError)) throw error;
@@ -183,7 +214,7 @@ const api = node.api!;
 console.log(`api: ${api.url}`);
 console.log(`  web pages ${api.url}/ (certificate check, contributor view, arbitrator view)`);
 console.log(`  docs ${api.url}/docs · OpenAPI ${api.url}/openapi.json · ready ${api.url}/ready · metrics ${api.url}/metrics`);
-console.log(`  e.g. ${api.url}/assets/1/certificate · ${api.url}/parties · ${api.url}/settlements`);
+console.log(`  e.g. ${api.url}/assets/1/certificate · ${api.url}/assets/3/certificate.pdf · ${api.url}/parties · ${api.url}/settlements`);
 
 if (embedded) {
   console.log("note: the embedded chain and its index live in this process: both are new on every run (the demo makes the same ids again).");

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 
 import { id, keccak256 } from "ethers";
 
+import { profileHashOf, type PartyProfile } from "../../ledger/parties/profile.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
 import {
   AssetKind,
@@ -32,6 +33,8 @@ export type DemoContracts = LedgerContracts;
 export interface DemoResult {
   /** The registered parties (the customer who pays revenue is not one). */
   parties: Record<string, string>;
+  /** The parties' profile documents, whose hashes the registrar recorded: the party book certificates take names from. */
+  partyBook: PartyProfile[];
   assets: Record<string, bigint>;
   grants: Record<string, bigint>;
   /** The settlement of the product's revenue, and the open contribution dispute whose share it holds in escrow. */
@@ -96,14 +99,18 @@ export async function seedDemo(
   }
 
   log("registering parties");
-  for (const [account, kind, name] of [
-    [authority, PartyKind.PUBLIC_DATA_AUTHORITY, "Changsha Municipal Data Bureau"],
-    [operator, PartyKind.STATE_OWNED_ENTERPRISE, "Xiangjiang Data Operations Co."],
-    [logistics, PartyKind.ENTERPRISE, "Furong Logistics Ltd."],
-    [coldChain, PartyKind.ENTERPRISE, "Xiangjiang Cold-Chain Ltd."],
-    [bank, PartyKind.ENTERPRISE, "Bank of Changsha"],
+  const partyBook: PartyProfile[] = [];
+  for (const [account, kind, en, zh] of [
+    [authority, PartyKind.PUBLIC_DATA_AUTHORITY, "Changsha Municipal Data Bureau", "长沙市数据资源管理局"],
+    [operator, PartyKind.STATE_OWNED_ENTERPRISE, "Xiangjiang Data Operations Co.", "湘江数据运营有限公司"],
+    [logistics, PartyKind.ENTERPRISE, "Furong Logistics Ltd.", "芙蓉物流有限公司"],
+    [coldChain, PartyKind.ENTERPRISE, "Xiangjiang Cold-Chain Ltd.", "湘江冷链有限公司"],
+    [bank, PartyKind.ENTERPRISE, "Bank of Changsha", "长沙银行"],
   ] as const) {
-    await send(registry.connect(registrar).registerParty(account.address, kind, id(`profile:${name}`)));
+    // The profile hash commits to the party's profile document: the party book shows a name only where they match.
+    const profile: PartyProfile = { account: account.address as Address, name: { en, "zh-CN": zh } };
+    partyBook.push(profile);
+    await send(registry.connect(registrar).registerParty(account.address, kind, profileHashOf(profile)));
   }
 
   // Filed and reviewed; then accepted: the application's public-notice window opens.
@@ -347,6 +354,7 @@ export async function seedDemo(
   log(`the logistics enterprise pledged certificate #${shipments} to the bank`);
 
   return {
+    partyBook,
     parties: {
       authority: authority.address,
       operator: operator.address,

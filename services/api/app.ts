@@ -7,10 +7,13 @@ import type { Logger } from "pino";
 import { pino } from "pino";
 import { Histogram, Registry } from "prom-client";
 
+import type { CertificateLedger } from "../../ledger/certificates/index.js";
+import type { PartyProfile } from "../../ledger/parties/profile.js";
 import { parseApiConfig } from "./config.js";
 import { Lru } from "./lru.js";
 import { problemHandler, sendProblem } from "./problems.js";
 import { assetRoutes } from "./routes/assets.js";
+import { certificateRoutes } from "./routes/certificates.js";
 import { grantRoutes } from "./routes/grants.js";
 import { ledgerRoutes } from "./routes/ledger.js";
 import { partyRoutes } from "./routes/parties.js";
@@ -30,10 +33,18 @@ export interface ApiOptions {
   logger?: Logger;
   /** `/ready` answers 200 while the indexer is at most this many blocks behind the head (default 0). */
   readyMaxLagBlocks?: number;
+  certificates?: {
+    /** The chain credentials are checked against (`chainCertificateLedger`); without it the check answers 503. */
+    ledger?: CertificateLedger;
+    /** Party profile documents: where one hashes to a party's on-chain profile hash, its name is shown. */
+    partyBook?: readonly PartyProfile[];
+    /** The pages' public address, for the QR code of printed certificates (default: where the API listens). */
+    webUrl?: string | (() => string);
+  };
 }
 
 /** Every resource route, in the order the OpenAPI document lists them. */
-export const API_ROUTES: readonly ApiRoute[] = [...ledgerRoutes, ...partyRoutes, ...assetRoutes, ...grantRoutes, ...revenueRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...ledgerRoutes, ...partyRoutes, ...assetRoutes, ...certificateRoutes, ...grantRoutes, ...revenueRoutes];
 
 const TITLE = "provenance-ledger API";
 
@@ -73,7 +84,7 @@ function openApiDocument(): object {
       description:
         "Read-only access to the indexed provenance ledger. JSON; amounts, measures and uint256 ids as decimal strings; " +
         "addresses accepted in any case, answered checksummed; lists paginated with `limit` and an opaque `cursor` (`next`); " +
-        "errors as RFC 9457 problem details.",
+        "errors as RFC 9457 problem details. The one POST, `/certificates/verify`, checks a credential it is sent and stores nothing.",
     },
   });
 }
@@ -111,9 +122,15 @@ export function createApi(options: ApiOptions): Express {
   const logger = options.logger ?? pino({ level: "silent" });
   const registry = options.registry ?? new Registry();
   const latency = requestMetrics(registry);
+  const { webUrl } = options.certificates ?? {};
   const context: ApiContext = {
     sources: options.sources,
     deployment: config.deployment,
+    certificates: {
+      ledger: options.certificates?.ledger,
+      partyBook: new Map((options.certificates?.partyBook ?? []).map((profile) => [profile.account.toLowerCase(), profile])),
+      webUrl: typeof webUrl === "function" ? webUrl : () => webUrl ?? "http://127.0.0.1:8080",
+    },
     logger,
     caches: {
       splitStates: new Lru<string, { revision: string; state: Promise<SplitSnapshot> }>(64),

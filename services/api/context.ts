@@ -1,7 +1,9 @@
 import type { Hex } from "viem";
 import type { Logger } from "pino";
 
+import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { ReplayProblem } from "../../ledger/evidence/index.js";
+import type { PartyProfile } from "../../ledger/parties/profile.js";
 import type { Allocation, AllocationTree, SplitContext, SplitPlan } from "../../ledger/split/index.js";
 import type { StateReader } from "../../ledger/state/index.js";
 import type { Lru } from "./lru.js";
@@ -58,10 +60,21 @@ export interface EvidenceVerification {
   eventNames: ReadonlyMap<number, string | undefined>;
 }
 
+/** What certificates need beyond the indexed state. */
+interface CertificateServices {
+  /** The chain a credential is checked against; undefined when the API runs without one (the check then answers 503). */
+  ledger: CertificateLedger | undefined;
+  /** Party profile documents by lower-case account: names are shown only where a document hashes to the party's on-chain profile hash. */
+  partyBook: ReadonlyMap<string, PartyProfile>;
+  /** The web address the pages are served at: what a printed certificate's QR code opens. */
+  webUrl(): string;
+}
+
 /** What every handler reads. */
 export interface ApiContext {
   sources: LedgerSources;
   deployment: ApiDeployment;
+  certificates: CertificateServices;
   logger: Logger;
   caches: {
     /** Per product: the state its split reads, fetched ahead, with the revision it was read at. */

@@ -9,7 +9,7 @@ import type { ZodError } from "zod";
  */
 
 export interface ProblemField {
-  in: "path" | "query";
+  in: "path" | "query" | "body";
   field: string;
   message: string;
 }
@@ -18,6 +18,7 @@ const TITLES: Readonly<Record<number, string>> = {
   400: "Bad Request",
   404: "Not Found",
   405: "Method Not Allowed",
+  409: "Conflict",
   422: "Unprocessable Content",
   500: "Internal Server Error",
   503: "Service Unavailable",
@@ -27,7 +28,7 @@ export class ApiProblem extends Error {
   override readonly name = "ApiProblem";
 
   constructor(
-    readonly status: 400 | 404 | 405 | 422 | 503,
+    readonly status: 400 | 404 | 405 | 409 | 422 | 503,
     readonly detail: string,
     readonly errors?: readonly ProblemField[],
   ) {
@@ -36,6 +37,8 @@ export class ApiProblem extends Error {
 }
 
 export const notFound = (detail: string) => new ApiProblem(404, detail);
+export const conflict = (detail: string) => new ApiProblem(409, detail);
+export const unavailable = (detail: string) => new ApiProblem(503, detail);
 export const unprocessable = (detail: string) => new ApiProblem(422, detail);
 export const badRequest = (detail: string, errors?: readonly ProblemField[]) => new ApiProblem(400, detail, errors);
 

@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
-import type { Router } from "express";
+import express, { type Router } from "express";
 
 import type { ApiContext } from "./context.js";
 import { invalidRequest } from "./problems.js";
@@ -18,9 +18,29 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject> {
   query?: Q;
   response: z.ZodTypeAny;
   /** Problems beyond 400 that the route can answer. */
-  problems?: readonly (404 | 422)[];
-  handle(input: { params: z.output<P>; query: z.output<Q> }, context: ApiContext): unknown;
+  problems?: readonly ProblemStatus[];
+  /** Default GET. A POST takes its body as text (`body`): it computes an answer and changes nothing. */
+  method?: "get" | "post";
+  /** What the body is, for the OpenAPI document (POST only). */
+  bodyDescription?: string;
+  /**
+   * A document rather than JSON: the handler returns its bytes and a file name, served as an attachment
+   * of this media type (`response` then describes nothing).
+   */
+  produces?: "application/pdf";
+  handle(input: { params: z.output<P>; query: z.output<Q>; body: string }, context: ApiContext): unknown;
 }
+
+type ProblemStatus = 404 | 409 | 422 | 503;
+
+/** What a route with `produces` returns. */
+export interface ApiDocument {
+  bytes: Uint8Array;
+  filename: string;
+}
+
+/** The largest body a POST route reads: a credential is a few kilobytes. */
+const MAX_BODY = "256kb";
 
 /** A route registered with express and documented in OpenAPI from the same schemas. */
 export interface ApiRoute {
@@ -32,7 +52,9 @@ export interface ApiRoute {
 const PROBLEM_DESCRIPTIONS = {
   400: "Malformed request: a parameter or query field is invalid or unknown",
   404: "No such resource",
+  409: "The resource exists, but not in a state that has this answer yet",
   422: "Well-formed, but cannot be answered for this resource",
+  503: "A source this answer needs is not available",
 } as const;
 
 /** How many times an answer is read again when the indexer wrote during it, before it is served as read. */
@@ -72,20 +94,30 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
   return {
     path: spec.path,
     register(router, context) {
-      router.get(expressPath, async (req, res) => {
+      const method = spec.method ?? "get";
+      const handlers: express.RequestHandler[] = method === "post" ? [express.text({ type: () => true, limit: MAX_BODY })] : [];
+      router[method](expressPath, ...handlers, async (req, res) => {
         const params = spec.params === undefined ? { success: true as const, data: {} } : spec.params.safeParse(req.params);
         if (!params.success) throw invalidRequest("path", params.error);
         // A route without query fields still rejects unknown ones: `?verbose=1` is a client's mistake to hear about.
         const query = (spec.query ?? NoQuery).safeParse(req.query);
         if (!query.success) throw invalidRequest("query", query.error);
-        const body = await consistently(context, () => spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q> }, context));
-        res.json(body);
+        const text = typeof req.body === "string" ? req.body : "";
+        const answer = await consistently(context, () =>
+          spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q>, body: text }, context),
+        );
+        if (spec.produces === undefined) {
+          res.json(answer);
+          return;
+        }
+        const { bytes, filename } = answer as ApiDocument;
+        res.type(spec.produces).attachment(filename).send(Buffer.from(bytes));
       });
     },
     document(registry) {
-      const problems = [400, ...(spec.problems ?? [])] as (400 | 404 | 422)[];
+      const problems = [400, ...(spec.problems ?? [])] as (400 | ProblemStatus)[];
       registry.registerPath({
-        method: "get",
+        method: spec.method ?? "get",
         path: spec.path,
         summary: spec.summary,
         ...(spec.description === undefined ? {} : { description: spec.description }),
@@ -93,9 +125,15 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
         request: {
           ...(spec.params === undefined ? {} : { params: spec.params }),
           ...(spec.query === undefined ? {} : { query: spec.query }),
+          ...(spec.method === "post"
+            ? { body: { description: spec.bodyDescription ?? "", required: true, content: { "text/plain": { schema: { type: "string" } } } } }
+            : {}),
         },
         responses: {
-          200: { description: "OK", content: { "application/json": { schema: spec.response } } },
+          200:
+            spec.produces === undefined
+              ? { description: "OK", content: { "application/json": { schema: spec.response } } }
+              : { description: "OK", content: { [spec.produces]: { schema: { type: "string", format: "binary" } } } },
           ...Object.fromEntries(
             problems.map((status) => [
               status,

@@ -203,22 +203,65 @@ export const Asset = z
   })
   .openapi("Asset");
 
+const PartyName = z
+  .object({ en: z.string().optional(), "zh-CN": z.string().optional() })
+  .nullable()
+  .openapi("PartyName", {
+    description: "A party's name from the party book, shown only where its profile document hashes to the party's on-chain profile hash; null otherwise",
+  });
+
 export const Certificate = z
   .object({
     registrationNumber: Decimal,
-    registry: Address,
-    chainId: z.number().int(),
-    holder: Address,
-    fingerprint: Hash,
     kind: z.string(),
     category: z.string(),
     classification: z.string(),
     status: z.string(),
-    card: CardVersion,
+    holder: Address,
+    holderName: PartyName,
+    fingerprint: Hash,
     issued: z.object({ transaction: Hash, block: Decimal, timestamp: Decimal }).nullable(),
-    evidenceHead: z.object({ seq: z.number().int(), head: z.string() }),
+    card: z.object({ version: z.number().int(), cardHash: Hash, cardURI: z.string() }),
+    parents: z.array(Decimal).openapi({ description: "Registration numbers of the assets this one is derived from" }),
+    encumbrances: z.object({
+      pledge: z.object({ pledgee: Address, pledgeeName: PartyName }).nullable(),
+      openObjections: z.number().int(),
+    }),
+    evidenceHead: z.object({ seq: z.number().int(), head: Hash }),
+    chainId: z.number().int(),
+    registry: Address,
+    asOf: z.object({ block: Decimal, timestamp: Decimal }).openapi({ description: "The indexed block these facts were read at" }),
+    checkUrl: z.string().openapi({ description: "The certificate-check page for this certificate as of these facts: what the printed QR code opens" }),
   })
-  .openapi("Certificate", { description: "The registration certificate of an asset (later exportable as a W3C Verifiable Credential)" });
+  .openapi("Certificate", {
+    description:
+      "The registration certificate of an asset: what the printed certificate shows and a registrar's verifiable credential signs (every field but checkUrl)",
+  });
+
+const CredentialCheck = z.object({
+  name: z.enum(["signature", "ledger", "issuer-role", "status", "fingerprint", "holder"]),
+  outcome: z.enum(["pass", "fail", "skipped"]),
+  detail: z.string(),
+});
+
+export const CredentialVerdict = z
+  .object({
+    valid: z.boolean(),
+    checks: z.array(CredentialCheck),
+    credential: z.object({
+      registrationNumber: Decimal,
+      issuer: Address,
+      holder: Address,
+      chainId: z.number().int(),
+      registry: Address,
+      issuedAtBlock: Decimal,
+      evidenceSeq: z.number().int(),
+    }),
+    changesSince: z.array(
+      z.object({ seq: z.number().int(), eventName: z.string(), block: Decimal, transaction: Hash, actor: Address, timestamp: Decimal }),
+    ),
+  })
+  .openapi("CredentialVerdict", { description: "A certificate credential checked against the chain: valid only when every check passes" });
 
 export interface LineageNodeShape {
   assetId: string;

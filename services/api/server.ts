@@ -27,7 +27,10 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.readyMaxLagBlocks === undefined ? {} : { readyMaxLagBlocks: options.readyMaxLagBlocks }),
   });
-  const app = createApi(options);
+  // The QR code of a printed certificate opens the pages where this API serves them, unless told otherwise.
+  let boundUrl = "";
+  const webUrl = options.certificates?.webUrl ?? (() => boundUrl);
+  const app = createApi({ ...options, certificates: { ...options.certificates, webUrl } });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error === undefined ? resolve(listening) : reject(error)));
     listening.once("error", reject);
@@ -36,8 +39,9 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   server.keepAliveTimeout = 5_000;
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  boundUrl = `http://${host}:${address.port}`;
   return {
-    url: `http://${host}:${address.port}`,
+    url: boundUrl,
     server,
     close: () =>
       new Promise<void>((resolve, reject) => {

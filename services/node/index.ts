@@ -14,6 +14,11 @@ import {
   type Reducer,
   type SyncReport,
 } from "../indexer/index.js";
+import { createPublicClient, http } from "viem";
+
+import type { CertificateLedger } from "../../ledger/certificates/index.js";
+import type { PartyProfile } from "../../ledger/parties/profile.js";
+import { chainCertificateLedger } from "../shared/certificateLedger.js";
 import type { DeployedContract } from "../shared/deployment.js";
 
 /**
@@ -42,6 +47,10 @@ export interface LedgerNodeOptions {
     /** Default: the node's logger, `component: "api"`. */
     logger?: Logger;
     readyMaxLagBlocks?: number;
+    /** Party profile documents whose names certificates show (where they hash to the on-chain profile hash). */
+    partyBook?: readonly PartyProfile[];
+    /** The pages' public address, for printed certificates' QR codes (default: where the API listens). */
+    webUrl?: string;
   };
   /** The indexer's logger (default: silent). */
   logger?: Logger;
@@ -61,6 +70,17 @@ export interface LedgerNode {
   run(options?: { signal?: AbortSignal; untilHead?: boolean }): Promise<void>;
   /** Stops the API, then the indexer, and closes the store. */
   close(): Promise<void>;
+}
+
+/** The chain credentials are checked against: the deployment's registry and access manager, read over the node's RPC. */
+function certificateLedgerOf(rpcUrl: string, chainId: number, contracts: readonly DeployedContract[]): { ledger?: CertificateLedger } {
+  const registry = contracts.find((contract) => contract.name === "AssetRegistry");
+  const accessManager = contracts.find((contract) => contract.name === "LedgerAccessManager");
+  if (registry === undefined || accessManager === undefined) return {};
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  return {
+    ledger: chainCertificateLedger(client, { chainId, registry: registry.address, accessManager: accessManager.address, fromBlock: BigInt(registry.fromBlock) }),
+  };
 }
 
 /** The API could not listen (the port taken, the address not local...). */
@@ -92,7 +112,7 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
 
   let api: RunningApi | undefined;
   if (options.api !== undefined) {
-    const { port, host, readyMaxLagBlocks } = options.api;
+    const { port, host, readyMaxLagBlocks, partyBook, webUrl } = options.api;
     try {
       api = await startApi({
         sources: indexerSources(indexer, contracts),
@@ -102,6 +122,11 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
         ...(port === undefined ? {} : { port }),
         ...(host === undefined ? {} : { host }),
         ...(readyMaxLagBlocks === undefined ? {} : { readyMaxLagBlocks }),
+        certificates: {
+          ...certificateLedgerOf(options.rpcUrl, indexer.chainId, contracts),
+          ...(partyBook === undefined ? {} : { partyBook }),
+          ...(webUrl === undefined ? {} : { webUrl }),
+        },
       });
     } catch (error) {
       await indexer.close();

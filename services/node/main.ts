@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -5,6 +6,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 
 import { DEFAULT_RANGE_OPTIONS } from "../../ledger/events/index.js";
+import { parsePartyBook, type PartyProfile } from "../../ledger/parties/profile.js";
 import { createLogger, IndexerError, type Reducer } from "../indexer/index.js";
 import { readIgnitionDeployment } from "../shared/deployment.js";
 import { ConfigError } from "../shared/errors.js";
@@ -44,6 +46,8 @@ const FLAGS = {
   "until-head": { env: "INDEXER_UNTIL_HEAD", help: "exit once caught up with the head (flag, or env 1/true)" },
   "api-port": { env: "INDEXER_API_PORT", help: "also serve the HTTP API on this port (0: a free one); implies the ledger reducer" },
   "api-host": { env: "INDEXER_API_HOST", help: "the API's listening address (default 127.0.0.1)" },
+  "party-book": { env: "INDEXER_PARTY_BOOK", help: "party profile documents (JSON array) whose names certificates show" },
+  "web-url": { env: "INDEXER_WEB_URL", help: "where people reach the pages: printed certificates' QR codes (default: the API's URL)" },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -74,6 +78,8 @@ const cliSchema = z.object({
     .default(false),
   "api-port": z.coerce.number({ invalid_type_error: "must be a number" }).int("must be an integer").min(0).max(65_535).optional(),
   "api-host": z.string().min(1).optional(),
+  "party-book": z.string().min(1).optional(),
+  "web-url": z.string().url("must be a URL").optional(),
 });
 
 function usage(): string {
@@ -123,6 +129,19 @@ async function loadReducer(path: string): Promise<Reducer> {
   return reducer as Reducer;
 }
 
+/** A party book file, checked: a bad one is a configuration error naming its entries. */
+async function readPartyBook(path: string): Promise<PartyProfile[]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`--party-book: cannot read ${path} as JSON: ${(error as Error).message}`);
+  }
+  const book = parsePartyBook(value);
+  if ("problems" in book) throw new ConfigError(`--party-book: ${path} is not a party book`, book.problems);
+  return book.profiles;
+}
+
 async function main(): Promise<number> {
   const config = readConfig(process.argv.slice(2), process.env);
   const logger = createLogger(config["log-level"]);
@@ -151,7 +170,14 @@ async function main(): Promise<number> {
     ...(reducerVersion === undefined ? {} : { reducerVersion }),
     logger,
     ...(servesApi
-      ? { api: { port: config["api-port"]!, ...(config["api-host"] === undefined ? {} : { host: config["api-host"] }) } }
+      ? {
+          api: {
+            port: config["api-port"]!,
+            ...(config["api-host"] === undefined ? {} : { host: config["api-host"] }),
+            ...(config["party-book"] === undefined ? {} : { partyBook: await readPartyBook(config["party-book"]) }),
+            ...(config["web-url"] === undefined ? {} : { webUrl: config["web-url"] }),
+          },
+        }
       : {}),
     indexer: {
       ...(config["finality-depth"] === undefined ? {} : { finalityDepth: config["finality-depth"] }),

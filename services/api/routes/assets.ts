@@ -1,5 +1,3 @@
-import { getAddress } from "viem";
-
 import {
   holderOf,
   idOf,
@@ -15,13 +13,12 @@ import {
 import { DisputeKind } from "../../../ledger/types.js";
 import { presentProblem, verifyEvidence } from "../evidence.js";
 import { pageOf } from "../pagination.js";
-import { presentAsset, presentAssetCore, presentObjection, presentReview, requireAsset } from "../present.js";
+import { presentAsset, presentObjection, presentReview, requireAsset } from "../present.js";
 import { badRequest } from "../problems.js";
 import { defineRoute } from "../route.js";
 import {
   AddressInput,
   Asset,
-  Certificate,
   EvidenceChain,
   IdInput,
   Lineage,
@@ -90,29 +87,6 @@ export const assetRoutes = [
     handle({ params }, context) {
       const asset = requireAsset(context.sources.state, params.id);
       return presentAsset(asset, holderOf(context.sources.state, asset));
-    },
-  }),
-  defineRoute({
-    path: "/assets/{id}/certificate",
-    tag: "assets",
-    summary: "The registration certificate of an asset",
-    params: IdParams,
-    response: Certificate,
-    problems: [404],
-    handle({ params }, context) {
-      const asset = requireAsset(context.sources.state, params.id);
-      const card = asset.cards[asset.cards.length - 1]!;
-      return {
-        registrationNumber: asset.assetId,
-        registry: getAddress(context.deployment.contracts.AssetRegistry!),
-        chainId: context.deployment.chainId,
-        holder: getAddress(holderOf(context.sources.state, asset)),
-        fingerprint: asset.fingerprint,
-        ...presentAssetCore(asset),
-        card,
-        issued: asset.issued === null ? null : { transaction: asset.issued.tx, block: asset.issued.block, timestamp: asset.issued.timestamp },
-        evidenceHead: asset.evidence,
-      };
     },
   }),
   defineRoute({
