@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 
 import { registerAssets } from "./commands/assets.js";
+import { registerCertificates } from "./commands/certificates.js";
 import { registerContributions } from "./commands/contributions.js";
 import { registerDev } from "./commands/dev.js";
 import { registerDisputes } from "./commands/disputes.js";
@@ -41,6 +42,7 @@ function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
   registerRevenue(program, cli);
   registerDisputes(program, cli);
   registerEvidence(program, cli);
+  registerCertificates(program, cli);
   registerVerify(program, cli);
   registerDev(program, cli);
 

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import type { Address, Hex } from "viem";
 
+import { parsePartyBook, profileHashOf } from "../../ledger/parties/profile.js";
 import { isEscrowAccount } from "../../ledger/split/index.js";
 import { enumName, PartyKind } from "../../ledger/types.js";
 import type { CliContext } from "../context.js";
@@ -7,6 +9,22 @@ import { InputError } from "../io.js";
 import { ABIS } from "../tx.js";
 import { isoDate } from "../time.js";
 import { enumChoices, parseAddress, parseEnum, parseHash } from "../validate.js";
+
+/** The hash of a party's profile document read from `file`, which must name `account`. */
+async function profileHashOfFile(cli: CliContext, file: string, account: Address): Promise<Hex> {
+  // A party book of one: its problems name "entry 0", which is the file here.
+  const parsed = parsePartyBook([await cli.readJsonFile(file, "--profile")]);
+  if ("problems" in parsed) {
+    throw new InputError(`--profile: ${file} is not a profile document: ${parsed.problems.map((problem) => problem.replace(/^entry 0: /, "")).join("; ")}`, {
+      argument: "--profile",
+    });
+  }
+  const profile = parsed.profiles[0]!;
+  if (profile.account !== account) {
+    throw new InputError(`--profile: ${file} is the profile of ${profile.account}, not of ${account}`, { argument: "--profile" });
+  }
+  return profileHashOf(profile);
+}
 
 /** Parties and succession: what a registrar records in the PartyRegistry (part of the AssetRegistry). */
 export function registerParties(program: Command, cli: CliContext): void {
@@ -17,13 +35,23 @@ export function registerParties(program: Command, cli: CliContext): void {
     .description("record an account as a party (registrar)")
     .argument("<account>", "the party's address")
     .argument("<kind>", `its legal form: ${enumChoices(PartyKind).join(", ")}`)
-    .argument("<profile-hash>", "hash of the off-chain profile (0x + 64 hex, or text:<label>)")
-    .action(async (account: string, kind: string, profileHash: string) => {
-      const args = [parseAddress("account", account), parseEnum("kind", PartyKind, kind), parseHash("profile-hash", profileHash)] as const;
-      if (isEscrowAccount(args[0])) {
+    .argument("[profile-hash]", "hash of the off-chain profile (0x + 64 hex, or text:<label>); or --profile")
+    .option("--profile <file.json>", 'the profile document {"account": …, "name": {"en": …, "zh-CN": …}}: its hash is recorded, and certificates show its name')
+    .action(async (account: string, kind: string, profileHash: string | undefined, opts: { profile?: string }) => {
+      const party = parseAddress("account", account);
+      const partyKind = parseEnum("kind", PartyKind, kind);
+      if (isEscrowAccount(party)) {
         throw new InputError("account: that is a dispute's escrow account, owned by the court: it is never a party", { argument: "account" });
       }
-      await cli.send({ action: "party register", contract: "AssetRegistry", functionName: "registerParty", args });
+      if ((profileHash === undefined) === (opts.profile === undefined)) {
+        throw new InputError("profile-hash and --profile: give one or the other", { argument: "profile-hash" });
+      }
+      const hash = opts.profile === undefined ? parseHash("profile-hash", profileHash) : await profileHashOfFile(cli, opts.profile, party);
+      const result = await cli.send(
+        { action: "party register", contract: "AssetRegistry", functionName: "registerParty", args: [party, partyKind, hash] },
+        { print: false },
+      );
+      cli.printTx(result, undefined, opts.profile === undefined ? {} : { lines: [`profile: ${opts.profile}, hash ${hash}`], fields: { profile: cli.path(opts.profile), profileHash: hash } });
     });
 
   party

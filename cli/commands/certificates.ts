@@ -1,0 +1,349 @@
+import { readFile, writeFile } from "node:fs/promises";
+
+import type { Command } from "commander";
+import { getAddress, type Account, type Address, type Hex } from "viem";
+
+import { assetRegistryAbi } from "../../ledger/abi.js";
+import {
+  certificateClaimsFrom,
+  CredentialFormatError,
+  didOf,
+  issueCredential,
+  nameIn,
+  readCredential,
+  verifyCertificateCredential,
+  type CertificateClaims,
+  type CertificateLedger,
+  type CredentialVerdict,
+  type ReadCredential,
+} from "../../ledger/certificates/index.js";
+import { AssetStatus, enumName } from "../../ledger/types.js";
+import { chainCertificateLedger } from "../../services/shared/certificateLedger.js";
+import { shortMessage, signerFor, type Connection } from "../connection.js";
+import type { CliContext } from "../context.js";
+import { FailureError, InputError, toJson } from "../io.js";
+import { isoDate } from "../time.js";
+import { parseId } from "../validate.js";
+
+/**
+ * Certificates people hold (登记证书): the printable PDF the API renders, and a registrar's verifiable
+ * credential — signed only after the API's facts are checked against the chain — and its check, against the
+ * chain alone, by anyone who is shown one.
+ */
+
+const LANGUAGES = ["zh-CN", "en"] as const;
+type Language = (typeof LANGUAGES)[number];
+
+/** The PDF is rendered on request (a CJK font subset each time): more than a JSON answer takes. */
+const API_TIMEOUT_MS = 60_000;
+
+const API_URL_HELP = "the ledger's HTTP API (env PROVENANCE_API_URL, default http://127.0.0.1:8080)";
+
+/** `--lang`: checked before anything touches the network. */
+function parseLanguage(raw: string): Language {
+  const lang = LANGUAGES.find((known) => known === raw);
+  if (lang === undefined) throw new InputError(`--lang: ${JSON.stringify(raw)} is not one of ${LANGUAGES.join(", ")}`, { argument: "--lang" });
+  return lang;
+}
+
+/** Asks the API; a failure to reach it is the command's failure (exit 1), said in one line. */
+async function askApi(url: string, accept: string): Promise<Response> {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(API_TIMEOUT_MS), headers: { accept } });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? shortMessage(error);
+    throw new FailureError(`cannot reach the API at ${url}: ${cause} (is \`npm start\` running? see --api-url)`, { url });
+  }
+}
+
+/** The `detail` of the API's problem answer (RFC 9457), else its status. */
+async function problemDetail(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { detail?: unknown };
+    if (typeof body.detail === "string") return body.detail;
+  } catch {
+    // Not a problem document: the status says enough.
+  }
+  return `HTTP ${response.status} ${response.statusText}`.trim();
+}
+
+/** A refused request for certificate `assetId` (no such asset, never issued, still in application): the API's reason. */
+async function refusal(assetId: bigint, response: Response): Promise<FailureError> {
+  const detail = await problemDetail(response);
+  return new FailureError(`no certificate for asset ${assetId}: ${detail} (the API answered ${response.status})`, { assetId, status: response.status, detail });
+}
+
+const apiBase = (url: string) => url.replace(/\/+$/, "");
+
+async function writeOut(cli: CliContext, file: string, content: string | Uint8Array): Promise<void> {
+  try {
+    await writeFile(cli.path(file), content);
+  } catch (error) {
+    throw new InputError(`--out: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { argument: "--out", file });
+  }
+}
+
+/** Runs a read against the node; a failure is the node's (exit 1), said in one line. */
+async function fromNode<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new FailureError(`cannot read ${what} from the node: ${shortMessage(error)}`, { what }, error);
+  }
+}
+
+/** What the CLI's deployment checks credentials against: its registry and access manager, read from the node. */
+function certificateLedgerOf(connection: Connection): CertificateLedger {
+  const { addresses, fromBlock } = connection.deployment;
+  return chainCertificateLedger(connection.client, {
+    chainId: connection.chainId,
+    registry: addresses.AssetRegistry,
+    accessManager: addresses.LedgerAccessManager,
+    fromBlock,
+  });
+}
+
+/** An asset's record in the registry at `blockNumber`: what the API's facts are compared with. */
+async function registryRecordAt(connection: Connection, assetId: bigint, fingerprint: Hex, blockNumber: bigint) {
+  const { client } = connection;
+  const at = { address: connection.deployment.addresses.AssetRegistry, abi: assetRegistryAbi, blockNumber } as const;
+  return fromNode(`asset ${assetId} at block ${blockNumber}`, async () => {
+    const [info, holder, [seq, head], fingerprintOwner] = await Promise.all([
+      client.readContract({ ...at, functionName: "asset", args: [assetId] }),
+      client.readContract({ ...at, functionName: "holderOf", args: [assetId] }),
+      client.readContract({ ...at, functionName: "evidenceHead", args: [assetId] }),
+      client.readContract({ ...at, functionName: "assetOfFingerprint", args: [fingerprint] }),
+    ]);
+    return { status: enumName(AssetStatus, info.status), holder: getAddress(holder), evidence: { seq: Number(seq), head }, fingerprintOwner };
+  });
+}
+
+/** The certificate's facts as the API states them, checked to be this deployment's and this asset's. */
+async function claimsFromApi(connection: Connection, apiUrl: string, assetId: bigint): Promise<CertificateClaims> {
+  const url = `${apiBase(apiUrl)}/assets/${assetId}/certificate`;
+  const response = await askApi(url, "application/json");
+  if (response.status === 404) throw await refusal(assetId, response);
+  if (response.status !== 200) throw new FailureError(`${url} answered ${response.status}: ${await problemDetail(response)}`, { url });
+  let claims: CertificateClaims;
+  try {
+    claims = certificateClaimsFrom(await response.json());
+  } catch (error) {
+    if (error instanceof CredentialFormatError || error instanceof SyntaxError) {
+      throw new FailureError(`${url} did not answer with a certificate (is it the provenance API?): ${error.message}`, { url });
+    }
+    throw error;
+  }
+  const registry = connection.deployment.addresses.AssetRegistry;
+  if (claims.chainId !== connection.chainId || getAddress(claims.registry) !== getAddress(registry)) {
+    throw new FailureError(
+      `the API at ${apiBase(apiUrl)} serves chain ${claims.chainId}, registry ${getAddress(claims.registry)}; this deployment is chain ${connection.chainId}, registry ${getAddress(registry)} (see --api-url, --deployment)`,
+      { url },
+    );
+  }
+  if (claims.registrationNumber !== assetId.toString()) {
+    throw new FailureError(`${url} answered with certificate ${claims.registrationNumber}, not ${assetId}: not signed`, { url });
+  }
+  return claims;
+}
+
+/**
+ * Refuses to sign what a verifier would reject or what the chain does not say: a signer without the
+ * registrar role (now, and at the block of the facts, which is the block a verifier checks), a certificate
+ * not ISSUED, facts that differ from the chain's at their block, or a certificate ended or moved since.
+ */
+async function checkBeforeSigning(connection: Connection, claims: CertificateClaims, signer: Address): Promise<void> {
+  const ledger = certificateLedgerOf(connection);
+  const assetId = BigInt(claims.registrationNumber);
+  const block = BigInt(claims.asOf.block);
+  const latest = await fromNode("the latest block", () => connection.client.getBlockNumber());
+
+  if (!(await fromNode("the registrar role", () => ledger.registrarAt(signer, latest)))) {
+    throw new FailureError(`account ${signer} does not hold the registrar role: only a registrar issues certificate credentials`, { signer });
+  }
+  const heldAtBlock = await fromNode(`the registrar role at block ${block}`, () => ledger.registrarAt(signer, block));
+  if (heldAtBlock === undefined) {
+    throw new FailureError(`the API's facts are from block ${block}, which the node (at block ${latest}) has not reached: is it following another chain?`, { block });
+  }
+  if (!heldAtBlock) {
+    throw new FailureError(
+      `account ${signer} did not hold the registrar role at block ${block}, the block of the API's facts, which a verifier checks: wait for the API to index a later block`,
+      { signer, block },
+    );
+  }
+
+  if (claims.status !== "ISSUED") {
+    const inApplication = claims.status === "APPLIED" || claims.status === "IN_NOTICE";
+    throw new FailureError(
+      inApplication
+        ? `asset ${assetId} is still in application (${claims.status}): no certificate was issued yet, there is nothing to sign`
+        : `certificate ${assetId} is ${claims.status}: only an ISSUED certificate gets a credential`,
+      { assetId, status: claims.status },
+    );
+  }
+
+  const then = await registryRecordAt(connection, assetId, claims.fingerprint, block);
+  const differences = [
+    then.status === claims.status ? undefined : `status ${then.status} on chain, ${claims.status} in the API`,
+    then.holder === getAddress(claims.holder) ? undefined : `holder ${then.holder} on chain, ${getAddress(claims.holder)} in the API`,
+    then.fingerprintOwner === assetId ? undefined : `the fingerprint ${claims.fingerprint} is registration ${then.fingerprintOwner} on chain`,
+    then.evidence.seq === claims.evidenceHead.seq && then.evidence.head.toLowerCase() === claims.evidenceHead.head.toLowerCase()
+      ? undefined
+      : `evidence head #${then.evidence.seq} ${then.evidence.head} on chain, #${claims.evidenceHead.seq} ${claims.evidenceHead.head} in the API`,
+  ].filter((text) => text !== undefined);
+  if (differences.length > 0) {
+    throw new FailureError(`the API's facts differ from the chain at block ${block}: ${differences.join("; ")}; is the indexer behind?`, { block, differences });
+  }
+
+  // A credential of facts the chain has moved past would be born invalid: the certificate must still be ISSUED, to the same holder.
+  if (latest > block) {
+    const now = await registryRecordAt(connection, assetId, claims.fingerprint, latest);
+    const moved = [
+      now.status === "ISSUED" ? undefined : `it is ${now.status} now`,
+      now.holder === getAddress(claims.holder) ? undefined : `it is held by ${now.holder} now`,
+    ].filter((text) => text !== undefined);
+    if (moved.length > 0) {
+      throw new FailureError(
+        `certificate ${assetId} changed after block ${block}, the block of the API's facts: ${moved.join(", ")}; the credential would not verify (is the indexer behind?)`,
+        { block, latest },
+      );
+    }
+  }
+}
+
+/** The viem local account that signs: `--account` or the key in the environment. */
+function hashSigner(account: Account): { address: Address; sign(args: { hash: Hex }): Promise<Hex> } {
+  const { sign } = account as { sign?: (args: { hash: Hex }) => Promise<Hex> };
+  if (sign === undefined) throw new InputError("the signing account cannot sign a hash (it must be a private key)", { argument: "--account" });
+  return { address: account.address, sign };
+}
+
+const mark = { pass: "✓", fail: "✗", skipped: "–" } as const;
+
+function verdictLines(file: string, credential: ReadCredential, verdict: CredentialVerdict): string[] {
+  const { credential: about } = verdict;
+  const lines = [
+    `${file}: credential for certificate ${about.registrationNumber} (chain ${about.chainId}, registry ${about.registry})`,
+    `  issued by ${credential.issuer.did} at block ${about.issuedAtBlock}, to ${credential.subject.did}, as of evidence entry #${about.evidenceSeq}`,
+    ...verdict.checks.map((check) => `  ${mark[check.outcome]} ${check.name}: ${check.detail}`),
+  ];
+  if (verdict.changesSince.length > 0) {
+    lines.push(`evidence entries since issue (${verdict.changesSince.length}):`);
+    for (const change of verdict.changesSince) {
+      lines.push(`  #${change.seq} ${change.eventName} at ${isoDate(BigInt(change.timestamp))}, block ${change.block}, by ${change.actor}, transaction ${change.transaction}`);
+    }
+  }
+  const failed = verdict.checks.filter((check) => check.outcome === "fail").map((check) => check.name);
+  lines.push(verdict.valid ? "VALID" : `NOT VALID: failed checks ${failed.join(", ")}`);
+  return lines;
+}
+
+export function registerCertificates(program: Command, cli: CliContext): void {
+  const certificate = program
+    .command("certificate")
+    .description("registration certificates people hold: the printable PDF, and a registrar's verifiable credential checked against the chain");
+
+  certificate
+    .command("pdf")
+    .description("download a certificate's printable PDF (A4, with a QR code to check it) from the API")
+    .argument("<id>", "registration number (asset id)")
+    .option("--lang <lang>", `language: ${LANGUAGES.join(" or ")}`, "zh-CN")
+    .requiredOption("--out <file.pdf>", "where to write the PDF")
+    .option("--api-url <url>", API_URL_HELP)
+    .action(async (raw: string, opts: { lang: string; out: string; apiUrl?: string }) => {
+      const assetId = parseId("id", raw);
+      const lang = parseLanguage(opts.lang);
+      const base = apiBase(cli.apiUrl(opts.apiUrl));
+      const url = `${base}/assets/${assetId}/certificate.pdf?lang=${lang}`;
+      const response = await askApi(url, "application/pdf");
+      if (response.status === 404 || response.status === 409) throw await refusal(assetId, response);
+      if (response.status !== 200) throw new FailureError(`${url} answered ${response.status}: ${await problemDetail(response)}`, { url });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // A PDF starts with its header: anything else is not the API's certificate.
+      if (new TextDecoder().decode(bytes.subarray(0, 5)) !== "%PDF-") {
+        throw new FailureError(`${url} answered with something that is not a PDF (${response.headers.get("content-type") ?? "no content type"}): is it the provenance API?`, { url });
+      }
+      await writeOut(cli, opts.out, bytes);
+      cli.result(
+        { assetId, lang, file: cli.path(opts.out), bytes: bytes.length },
+        `certificate ${assetId} (${lang}) written to ${opts.out} (${bytes.length.toLocaleString("en-US")} bytes)`,
+      );
+    });
+
+  certificate
+    .command("credential")
+    .description(
+      "issue a certificate's verifiable credential (W3C VC as a JWT, signed ES256K by --account / the key; registrar only), after checking the API's facts against the chain",
+    )
+    .argument("<id>", "registration number (asset id)")
+    .requiredOption("--out <file>", "where to write it: a .jwt file gets the compact JWT, any other (cert.vc.json) the JSON credential")
+    .option("--api-url <url>", API_URL_HELP)
+    .action(async (raw: string, opts: { out: string; apiUrl?: string }) => {
+      const assetId = parseId("id", raw);
+      const apiUrl = cli.apiUrl(opts.apiUrl);
+      const chosen = cli.account();
+      const issuer = hashSigner(chosen.account);
+      const connection = await cli.connection();
+      // Refuses a public dev key off a dev chain, as for a transaction.
+      signerFor(connection, chosen);
+      const claims = await claimsFromApi(connection, apiUrl, assetId);
+      await checkBeforeSigning(connection, claims, issuer.address);
+
+      const { jwt, payload, document } = await issueCredential(claims, issuer);
+      const asJwt = opts.out.toLowerCase().endsWith(".jwt");
+      await writeOut(cli, opts.out, asJwt ? `${jwt}\n` : `${toJson(document)}\n`);
+
+      const holderName = nameIn(claims.holderName, "en");
+      const asOf = `block ${claims.asOf.block} (${isoDate(BigInt(claims.asOf.timestamp))})`;
+      cli.result(
+        {
+          file: cli.path(opts.out),
+          format: asJwt ? "jwt" : "json",
+          registrationNumber: claims.registrationNumber,
+          holder: claims.holder,
+          evidenceHead: claims.evidenceHead,
+          asOf: claims.asOf,
+          issuer: payload.iss,
+          subject: payload.sub,
+          jwt,
+        },
+        [
+          `credential for certificate ${claims.registrationNumber} written to ${opts.out} (${asJwt ? "compact JWT" : "JSON credential with its JWT"})`,
+          `  ${claims.kind} ${claims.category} ${claims.classification}, ${claims.status} as of ${asOf}`,
+          `  holder: ${claims.holder}${holderName === undefined ? "" : ` (${holderName})`}, ${payload.sub}`,
+          `  evidence: ${claims.evidenceHead.seq} entries, head ${claims.evidenceHead.head}`,
+          `  issuer: ${didOf(claims.chainId, issuer.address)}`,
+        ].join("\n"),
+      );
+    });
+
+  certificate
+    .command("verify")
+    .description(
+      "check a certificate credential (.jwt or .vc.json) against the chain: signature, the issuer's registrar role at issue, status, fingerprint, holder (exit 1 when not valid)",
+    )
+    .argument("<file>", "the credential file")
+    .action(async (file: string) => {
+      let text: string;
+      try {
+        text = await readFile(cli.path(file), "utf8");
+      } catch (error) {
+        throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: cli.path(file) });
+      }
+      let credential: ReadCredential;
+      try {
+        credential = readCredential(text);
+      } catch (error) {
+        if (!(error instanceof CredentialFormatError)) throw error;
+        throw new FailureError(`${file}: not a certificate credential: ${error.message}`, { file: cli.path(file) });
+      }
+      const connection = await cli.connection();
+      const verdict = await fromNode("the ledger to check the credential against", () => verifyCertificateCredential(credential, certificateLedgerOf(connection)));
+      if (cli.json) cli.out({ ok: verdict.valid, file: cli.path(file), ...verdict });
+      else cli.line(verdictLines(file, credential, verdict).join("\n"));
+      if (!verdict.valid) {
+        const failed = verdict.checks.filter((check) => check.outcome === "fail").map((check) => check.name);
+        throw new FailureError(`${file}: NOT VALID: failed checks ${failed.join(", ")}`, { failed }).afterOutput();
+      }
+    });
+}
