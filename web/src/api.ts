@@ -8,6 +8,8 @@ import type * as Schemas from "../../services/api/schemas.js";
  */
 export type Asset = z.infer<typeof Schemas.Asset>;
 export type Certificate = z.infer<typeof Schemas.Certificate>;
+export type CredentialVerdict = z.infer<typeof Schemas.CredentialVerdict>;
+export type PartyName = Certificate["holderName"];
 export type Lineage = z.infer<typeof Schemas.Lineage>;
 export type LineageNode = Schemas.LineageNodeShape;
 export type Review = z.infer<typeof Schemas.Review>;
@@ -45,15 +47,25 @@ export class ApiError extends Error {
   }
 }
 
-/** The API is served by the same server as the pages: paths are relative to the page's origin. */
-export async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: "application/json" } });
+/** The JSON of a 2xx answer; otherwise an ApiError with the problem details the API sent. */
+async function jsonOf<T>(response: Response, path: string): Promise<T> {
   const type = response.headers.get("content-type") ?? "";
   if (!response.ok) {
     const problem = type.includes("json") ? ((await response.json()) as Problem) : undefined;
     throw new ApiError(response.status, problem, path);
   }
   return (await response.json()) as T;
+}
+
+/** The API is served by the same server as the pages: paths are relative to the page's origin. */
+export async function getJson<T>(path: string): Promise<T> {
+  return jsonOf<T>(await fetch(path, { headers: { accept: "application/json" } }), path);
+}
+
+/** POSTs `text` as the body (text/plain: a file's content as read, e.g. a credential to check) and reads the JSON answer. */
+export async function postText<T>(path: string, text: string): Promise<T> {
+  const response = await fetch(path, { method: "POST", headers: { accept: "application/json", "content-type": "text/plain; charset=utf-8" }, body: text });
+  return jsonOf<T>(response, path);
 }
 
 /** Every item of a paginated list (a filtered page may be short while `next` is set: keep following). */

@@ -1,6 +1,23 @@
 import { keccak256 } from "viem";
 
-import { getAll, getJson, getOptional, type Asset, type Certificate, type EvidenceChain, type Grant, type Lineage, type LineageNode, type Objection, type Review } from "../api.js";
+import {
+  ApiError,
+  getAll,
+  getJson,
+  getOptional,
+  postText,
+  type Asset,
+  type Certificate,
+  type CredentialVerdict,
+  type EvidenceChain,
+  type EvidenceEntry,
+  type Grant,
+  type Lineage,
+  type LineageNode,
+  type Objection,
+  type PartyName,
+  type Review,
+} from "../api.js";
 import { facts, h, hex, svg, table } from "../dom.js";
 import { formatPercent, formatTime, groupDigits } from "../format.js";
 import { enumText, lang, t } from "../i18n.js";
@@ -9,17 +26,32 @@ import { fieldError, go, load, lookupForm, pageLink, routeParamError, routeParam
 /**
  * Certificate check: by registration number, or by a data file hashed in the browser with the ledger's
  * fingerprint function, keccak256 of the file's bytes (as `scripts/demo/seed.ts` and the CLI hash data).
+ * A certificate opened from a printed one's QR code (`printed=<evidence entries at printing>`) says what
+ * changed since; a registrar's credential file dropped on the page is checked by the API against the chain.
  */
 
 const ZERO_HASH = `0x${"00".repeat(32)}`;
 /** A registration number: a uint256 in decimal (at most 78 digits). */
 const NUMBER = /^[0-9]{1,78}$/;
 const FINGERPRINT = /^0x[0-9a-fA-F]{64}$/;
+/** A printed certificate's evidence-chain length: a whole number (its upper bound is the chain's length now). */
+const PRINTED = /^[0-9]{1,15}$/;
+/** Evidence events that end a certificate's validity, and those that move it to another holder. */
+const ENDING_EVENTS = new Set(["AssetCancelled", "AssetDestroyed"]);
+const HOLDER_EVENTS = new Set(["HoldingTransferred", "HoldingSucceeded"]);
 let result: HTMLElement;
 let form: HTMLFormElement;
 let fileStatus: HTMLElement;
 /** The file last hashed here, to name it beside its fingerprint (the route carries only the hash). */
 let lastFile: { name: string; size: number; fingerprint: string } | undefined;
+let credentialStatus: HTMLElement;
+let credentialResult: HTMLElement;
+/** The last credential checked and what the API said, shown again when the page is rebuilt in the other language. */
+type CredentialOutcome =
+  | { file: string; verdict: CredentialVerdict }
+  | { file: string; notACredential: string }
+  | { file: string; failed: string };
+let lastCheck: CredentialOutcome | undefined;
 
 async function fingerprintOf(file: File): Promise<void> {
   fileStatus.textContent = t("hashing", { name: file.name });
@@ -29,25 +61,32 @@ async function fingerprintOf(file: File): Promise<void> {
   go("certificate", { fingerprint });
 }
 
-function dropZone(): HTMLElement {
-  // The browser's own file button speaks the browser's language, not the page's: the input is hidden
-  // (still focusable and labelled) behind a button-like label in the page's language.
-  const input = h("input", { id: "fingerprint-file", type: "file", class: "visually-hidden", "aria-describedby": "fingerprint-file-hint" });
-  const chosen = h("span", { class: "muted", id: "fingerprint-file-chosen" }, t("noFileChosen"));
+/**
+ * A box to drop a file on or choose one in. The browser's own file button speaks the browser's language, not
+ * the page's: the input is hidden (still focusable and labelled) behind a button-like label in the page's
+ * language. Returns the box and its status line (role=status) for what is being done with the file.
+ */
+function fileDropZone(options: { id: string; inputId: string; label: string; button: string; hint: string; dropHere: string; onFile: (file: File) => void }): {
+  zone: HTMLElement;
+  status: HTMLElement;
+} {
+  const { inputId } = options;
+  const input = h("input", { id: inputId, type: "file", class: "visually-hidden", "aria-describedby": `${inputId}-hint` });
+  const chosen = h("span", { class: "muted", id: `${inputId}-chosen` }, t("noFileChosen"));
   input.addEventListener("change", () => {
     const file = input.files?.[0];
     chosen.textContent = file?.name ?? t("noFileChosen");
-    if (file !== undefined) void fingerprintOf(file);
+    if (file !== undefined) options.onFile(file);
   });
-  fileStatus = h("p", { class: "muted", role: "status" });
+  const status = h("p", { class: "muted", role: "status" });
   const zone = h(
     "div",
-    { class: "dropzone", id: "dropzone" },
-    h("label", { for: "fingerprint-file" }, t("fileLabel")),
-    h("div", { class: "file-picker" }, input, h("label", { for: "fingerprint-file", class: "button", "aria-hidden": "true" }, t("chooseFile")), chosen),
-    h("p", { id: "fingerprint-file-hint", class: "hint" }, t("fileHint")),
-    h("p", { class: "drop-target", "aria-hidden": "true" }, t("dropHere")),
-    fileStatus,
+    { class: "dropzone", id: options.id },
+    h("label", { for: inputId }, options.label),
+    h("div", { class: "file-picker" }, input, h("label", { for: inputId, class: "button", "aria-hidden": "true" }, options.button), chosen),
+    h("p", { id: `${inputId}-hint`, class: "hint" }, options.hint),
+    h("p", { class: "drop-target", "aria-hidden": "true" }, options.dropHere),
+    status,
   );
   zone.addEventListener("dragover", (event) => {
     event.preventDefault();
@@ -61,8 +100,22 @@ function dropZone(): HTMLElement {
     // The chooser would still name the file chosen before: clear it, the result names the dropped one.
     input.value = "";
     chosen.textContent = file?.name ?? t("noFileChosen");
-    if (file !== undefined) void fingerprintOf(file);
+    if (file !== undefined) options.onFile(file);
   });
+  return { zone, status };
+}
+
+function dropZone(): HTMLElement {
+  const { zone, status } = fileDropZone({
+    id: "dropzone",
+    inputId: "fingerprint-file",
+    label: t("fileLabel"),
+    button: t("chooseFile"),
+    hint: t("fileHint"),
+    dropHere: t("dropHere"),
+    onFile: (file) => void fingerprintOf(file),
+  });
+  fileStatus = status;
   return zone;
 }
 
@@ -86,7 +139,7 @@ export const certificatePage: Page = {
     main.replaceChildren(
       h("h1", { tabindex: "-1" }, t("certTitle")),
       h("p", { class: "intro" }, t("certIntro")),
-      h("div", { class: "lookups" }, form, dropZone()),
+      h("div", { class: "lookups" }, form, dropZone(), credentialBox()),
       result,
     );
   },
@@ -101,7 +154,8 @@ export const certificatePage: Page = {
         return routeParamError(form, "registration-number", "number", number, t("numberInvalid"));
       }
       form.querySelector<HTMLInputElement>("#registration-number")!.value = number;
-      await load(result, () => certificateView(number));
+      const printed = params.get("printed");
+      await load(result, () => certificateView(number, printed ?? undefined));
     } else if (fingerprint !== null) {
       // A fingerprint comes from a hashed file, not a text field: the message goes where the result would.
       if (!FINGERPRINT.test(fingerprint)) {
@@ -127,7 +181,11 @@ async function fileMatchView(fingerprint: string): Promise<Node[]> {
   return [summary, h("p", { class: "verdict ok", id: "file-verdict" }, t("fileMatches", { numbers })), ...(await certificateView(matches[0]!.assetId))];
 }
 
-async function certificateView(id: string): Promise<Node[]> {
+/**
+ * The certificate of registration `id`; with `printed` (from a printed certificate's QR code: the evidence
+ * entries it was printed with), a notice first of what changed since printing.
+ */
+async function certificateView(id: string, printed?: string): Promise<Node[]> {
   const asset = await getOptional<Asset>(`/assets/${id}`);
   if (asset === undefined) return [h("p", { class: "verdict bad" }, t("notFoundNumber", { number: id }))];
   const [certificate, reviews, objections, grants, lineage, children] = await Promise.all([
@@ -147,21 +205,28 @@ async function certificateView(id: string): Promise<Node[]> {
   const verifyStatus = h("p", { id: "verify-result", role: "status" });
   const verifyButton = h("button", { type: "button", id: "verify-chain" }, t("verifyOnChain"));
   verifyButton.addEventListener("click", () => void verify(id, verifyStatus, verifyButton));
+  // A certificate that was never issued has no document to print (the API answers 404 or 409).
+  const download =
+    certificate.issued === null
+      ? null
+      : h("a", { class: "button", id: "download-pdf", href: `/assets/${id}/certificate.pdf?lang=${locale}`, download: `certificate-${id}-${locale}.pdf` }, t("downloadPdf"));
+  const pledge = certificate.encumbrances.pledge;
 
   return [
+    ...(printed === undefined ? [] : await printedNotice(certificate, printed)),
     h(
       "article",
       { class: "certificate", "aria-labelledby": "certificate-heading" },
       h("h2", { id: "certificate-heading" }, t("certHeading", { number: certificate.registrationNumber })),
       h("p", { class: `status status-${asset.status}` }, status),
       facts([
-        [t("holder"), h("span", {}, hex(certificate.holder, 8), " ", pageLink("contributor", { address: certificate.holder }, t("holderLink")))],
+        [t("holder"), h("span", {}, partyName(certificate.holderName), hex(certificate.holder, 8), " ", pageLink("contributor", { address: certificate.holder }, t("holderLink")))],
         [t("assetKind"), enumText("kind", certificate.kind)],
         [t("category"), enumText("category", certificate.category)],
         [t("classification"), enumText("classification", certificate.classification)],
         [t("fingerprint"), h("code", { class: "hex-full" }, certificate.fingerprint)],
         [t("objections"), asset.openObjections > 0 ? t("openObjections", { count: asset.openObjections }) : t("none")],
-        [t("pledge"), asset.pledge === null ? t("notPledged") : h("span", {}, t("pledgedTo"), " ", hex(asset.pledge.pledgee, 8))],
+        [t("pledge"), pledge === null ? t("notPledged") : h("span", {}, t("pledgedTo"), " ", partyName(pledge.pledgeeName), hex(pledge.pledgee, 8))],
         [
           t("issued"),
           certificate.issued === null
@@ -169,10 +234,10 @@ async function certificateView(id: string): Promise<Node[]> {
             : h("span", {}, `${time(certificate.issued.timestamp)} · ${t("block")} ${groupDigits(certificate.issued.block)} · ${t("transaction")} `, hex(certificate.issued.transaction)),
         ],
         [t("registry"), h("span", {}, hex(certificate.registry, 8), ` (${t("chain")} ${certificate.chainId})`)],
-        [t("evidenceHead"), h("span", {}, `${certificate.evidenceHead.seq} · `, hex(certificate.evidenceHead.head)), ],
+        [t("evidenceHead"), h("span", {}, `${certificate.evidenceHead.seq} · `, hex(certificate.evidenceHead.head))],
         [t("cardUri"), h("span", {}, `${t("version")} ${card.version} · `, h("code", {}, card.cardURI))],
       ]),
-      h("div", { class: "verify" }, verifyButton, verifyStatus, " ", pageLink("arbitrator", { asset: id }, t("timelineLink"))),
+      h("div", { class: "verify" }, download, verifyButton, verifyStatus, " ", pageLink("arbitrator", { asset: id }, t("timelineLink"))),
     ),
     objections.length === 0
       ? h("section", {}, h("h3", {}, t("objections")), h("p", { class: "muted" }, t("none")), h("p", { class: "hint" }, t("objectionsNote")))
@@ -223,6 +288,196 @@ async function certificateView(id: string): Promise<Node[]> {
         ),
     await lineageView(asset, lineage, children),
   ];
+}
+
+/** A party's name from the party book in the page's language, else in the other one (as the printed certificate does). */
+function nameIn(name: PartyName): string | undefined {
+  if (name === null) return undefined;
+  return lang() === "en" ? (name.en ?? name["zh-CN"]) : (name["zh-CN"] ?? name.en);
+}
+
+/** The party's name before its address; nothing when the party book has none. */
+function partyName(name: PartyName): Node | null {
+  const text = nameIn(name);
+  return text === undefined ? null : h("span", { class: "party-name" }, text, " ");
+}
+
+/** An evidence entry after some point: what a printed certificate or a credential does not know about. */
+interface LaterEntry {
+  seq: number;
+  eventName: string | null;
+  timestamp: string;
+  transaction: string;
+}
+
+/** The later entries in order, each with its event in the page's language; the ones that end or move the certificate marked. */
+function laterEntriesList(entries: LaterEntry[], id: string): HTMLElement {
+  const locale = lang();
+  return h(
+    "ol",
+    { class: "later-entries", id },
+    ...entries.map((entry) => {
+      const event = entry.eventName ?? "—";
+      const ends = ENDING_EVENTS.has(event) || HOLDER_EVENTS.has(event);
+      return h(
+        "li",
+        { class: ends ? "ends" : null, "data-event": event },
+        h("span", { class: "entry-seq" }, `#${entry.seq}`),
+        " ",
+        h("strong", {}, enumText("event", event)),
+        event === enumText("event", event) ? null : h("span", { class: "muted" }, ` (${event})`),
+        ` · ${formatTime(entry.timestamp, locale)} · ${t("inTransaction")} `,
+        hex(entry.transaction),
+      );
+    }),
+  );
+}
+
+/**
+ * What changed since a certificate was printed with `printedParam` evidence entries: the entries after it and,
+ * prominently, whether the certificate is cancelled or destroyed now, or has another holder.
+ */
+async function printedNotice(certificate: Certificate, printedParam: string): Promise<Node[]> {
+  const length = certificate.evidenceHead.seq;
+  if (!PRINTED.test(printedParam) || Number(printedParam) > length) {
+    // From a hand-edited or mistyped link: said where the notice would be, and the certificate still shown.
+    return [h("p", { class: "error", role: "alert", id: "route-error" }, routeParamMessage("printed", printedParam, t("printedInvalid", { length })))];
+  }
+  const printed = Number(printedParam);
+  // The API pages the chain in order of seq; a cursor cannot start mid-chain, so the earlier entries are read and passed over.
+  const entries = printed === length ? [] : (await getAll<EvidenceEntry>(`/assets/${certificate.registrationNumber}/evidence`)).filter((entry) => entry.seq > printed);
+  const later: LaterEntry[] = entries.map((entry) => ({ seq: entry.seq, eventName: entry.eventName, timestamp: entry.timestamp, transaction: entry.at.tx }));
+  const ended = later.filter((entry) => ENDING_EVENTS.has(entry.eventName ?? "")).at(-1);
+  const moved = later.filter((entry) => HOLDER_EVENTS.has(entry.eventName ?? "")).at(-1);
+  const endedNow = certificate.status === "CANCELLED" || certificate.status === "DESTROYED";
+  const verdicts: Node[] = [];
+  if (endedNow) {
+    verdicts.push(
+      h(
+        "p",
+        { class: "verdict bad", id: "printed-status" },
+        ended === undefined ? t("printedEnded", { status: enumText("status", certificate.status) }) : t("printedEndedBy", { status: enumText("status", certificate.status), seq: ended.seq }),
+      ),
+    );
+  }
+  if (moved !== undefined) {
+    verdicts.push(h("p", { class: "verdict bad", id: "printed-holder" }, t("printedHolderChanged", { seq: moved.seq }), " ", partyName(certificate.holderName), hex(certificate.holder, 8)));
+  }
+  if (verdicts.length === 0 && later.length > 0) verdicts.push(h("p", { class: "verdict ok", id: "printed-status" }, t("printedStillValid")));
+  return [
+    h(
+      "section",
+      { class: "printed-notice", id: "printed-notice", "aria-labelledby": "printed-heading" },
+      h("h2", { id: "printed-heading" }, t("printedHeading", { printed })),
+      ...verdicts,
+      later.length === 0
+        ? h("p", { class: "verdict ok", id: "printed-unchanged" }, t("printedUnchanged"))
+        : h("div", {}, h("p", {}, t("printedSince", { count: later.length })), laterEntriesList(later, "printed-entries")),
+    ),
+  ];
+}
+
+/** The "check a credential" box: a registrar's credential file, dropped or chosen, checked by the API against the chain. */
+function credentialBox(): HTMLElement {
+  const { zone, status } = fileDropZone({
+    id: "credential-dropzone",
+    inputId: "credential-file",
+    label: t("credentialLabel"),
+    button: t("chooseCredential"),
+    hint: t("credentialHint"),
+    dropHere: t("dropCredentialHere"),
+    onFile: (file) => void checkCredential(file),
+  });
+  credentialStatus = status;
+  credentialResult = h("div", { id: "credential-result", "aria-live": "polite" });
+  if (lastCheck !== undefined) credentialResult.replaceChildren(credentialView(lastCheck));
+  return h("div", { class: "credential-check" }, zone, credentialResult);
+}
+
+/** Counts the checks started: an older check's answer arriving after a newer file was dropped is dropped. */
+let credentialChecks = 0;
+
+async function checkCredential(file: File): Promise<void> {
+  const check = ++credentialChecks;
+  credentialStatus.textContent = t("checkingCredential", { name: file.name });
+  credentialResult.setAttribute("aria-busy", "true");
+  let outcome: CredentialOutcome;
+  try {
+    const text = await file.text();
+    outcome =
+      text.trim() === ""
+        ? { file: file.name, notACredential: t("credentialEmpty") }
+        : { file: file.name, verdict: await postText<CredentialVerdict>("/certificates/verify", text) };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400) {
+      // The API's own words on what is wrong with the file (its field error, without the problem's restated prefix).
+      outcome = { file: file.name, notACredential: error.problem?.errors?.[0]?.message ?? error.message };
+    } else {
+      const detail = error instanceof ApiError ? (error.problem?.detail ?? error.message) : error instanceof Error ? error.message : String(error);
+      outcome = { file: file.name, failed: detail };
+    }
+  }
+  if (check !== credentialChecks) return;
+  lastCheck = outcome;
+  credentialStatus.textContent = "";
+  credentialResult.removeAttribute("aria-busy");
+  credentialResult.replaceChildren(credentialView(outcome));
+}
+
+const CHECK_MARKS = { pass: "✓", fail: "✗", skipped: "–" } as const;
+
+/** What the check of one file found, in a panel of its own under the box. */
+function credentialView(outcome: CredentialOutcome): HTMLElement {
+  const panel = (...children: Node[]) => h("div", { class: "credential-outcome" }, ...children);
+  const file = h("p", { class: "muted credential-file" }, t("credentialFile", { name: outcome.file }));
+  if ("failed" in outcome) return panel(file, h("p", { class: "error", id: "credential-verdict" }, t("credentialCheckFailed", { detail: outcome.failed })));
+  if ("notACredential" in outcome) {
+    return panel(file, h("p", { class: "verdict bad", id: "credential-verdict" }, t("credentialNotOne", { detail: outcome.notACredential })));
+  }
+  const { verdict } = outcome;
+  const failed = verdict.checks.filter((check) => check.outcome === "fail").length;
+  const { credential } = verdict;
+  const number = credential.registrationNumber;
+  return panel(
+    file,
+    h("p", { class: `verdict ${verdict.valid ? "ok" : "bad"}`, id: "credential-verdict" }, verdict.valid ? t("credentialValid") : t("credentialInvalid", { count: failed })),
+    h(
+      "ul",
+      { class: "checks", id: "credential-checks" },
+      ...verdict.checks.map((check) =>
+        h(
+          "li",
+          { class: `check ${check.outcome}`, "data-check": check.name },
+          h("span", { class: "mark", "aria-hidden": "true" }, CHECK_MARKS[check.outcome]),
+          h(
+            "span",
+            { class: "check-text" },
+            h("strong", { class: "check-name" }, enumText("credentialCheck", check.name)),
+            `${t("labelSeparator")}${enumText("checkOutcome", check.outcome)}`,
+            // The API explains each check in English: kept as it is, marked so that a screen reader reads it as English.
+            h("span", { class: "check-detail", lang: "en" }, check.detail),
+          ),
+        ),
+      ),
+    ),
+    facts([
+      [t("credentialNumber"), h("span", {}, t("numbered", { n: number }), " ", pageLink("certificate", { number }, t("certificateLink")))],
+      [t("credentialIssuer"), hex(credential.issuer, 8)],
+      [t("holder"), hex(credential.holder, 8)],
+      [t("credentialIssuedAt"), t("credentialIssuedAtValue", { block: groupDigits(credential.issuedAtBlock), seq: credential.evidenceSeq })],
+    ]),
+    verdict.changesSince.length === 0
+      ? h("p", { class: "muted", id: "credential-unchanged" }, t("credentialUnchanged"))
+      : h(
+          "div",
+          {},
+          h("p", {}, t("credentialChanges", { count: verdict.changesSince.length })),
+          laterEntriesList(
+            verdict.changesSince.map((change) => ({ seq: change.seq, eventName: change.eventName, timestamp: change.timestamp, transaction: change.transaction })),
+            "credential-changes",
+          ),
+        ),
+  );
 }
 
 async function verify(id: string, status: HTMLElement, button: HTMLButtonElement): Promise<void> {
