@@ -114,8 +114,8 @@ describe("the README's day in each role, on a fresh npm start", function () {
     });
   }
 
-  it("the README has a day for the registrar, the contributor and the arbitrator, and the holder's commands", () => {
-    expect(new Set(steps.map((step) => step.role))).to.deep.equal(new Set(["registrar", "contributor", "arbitrator", "holder"]));
+  it("the README has a day for the registrar, the contributor, the arbitrator and a bank, and the holder's commands", () => {
+    expect(new Set(steps.map((step) => step.role))).to.deep.equal(new Set(["registrar", "contributor", "arbitrator", "bank", "holder"]));
   });
 
   // One test per block, in the README's order: a later block may depend on an earlier one (the
