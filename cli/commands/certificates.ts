@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 
 import type { Command } from "commander";
-import { getAddress, type Account, type Address, type Hex } from "viem";
+import { getAddress, zeroAddress, type Account, type Address, type Hex } from "viem";
 
 import { assetRegistryAbi } from "../../ledger/abi.js";
 import {
@@ -17,7 +17,7 @@ import {
   type CredentialVerdict,
   type ReadCredential,
 } from "../../ledger/certificates/index.js";
-import { AssetStatus, enumName } from "../../ledger/types.js";
+import { AssetKind, AssetStatus, Classification, DataCategory, enumName } from "../../ledger/types.js";
 import { chainCertificateLedger } from "../../services/shared/certificateLedger.js";
 import { shortMessage, signerFor, type Connection } from "../connection.js";
 import type { CliContext } from "../context.js";
@@ -115,7 +115,18 @@ async function registryRecordAt(connection: Connection, assetId: bigint, fingerp
       client.readContract({ ...at, functionName: "evidenceHead", args: [assetId] }),
       client.readContract({ ...at, functionName: "assetOfFingerprint", args: [fingerprint] }),
     ]);
-    return { status: enumName(AssetStatus, info.status), holder: getAddress(holder), evidence: { seq: Number(seq), head }, fingerprintOwner };
+    return {
+      status: enumName(AssetStatus, info.status),
+      kind: enumName(AssetKind, info.kind),
+      category: enumName(DataCategory, info.category),
+      classification: enumName(Classification, info.classification),
+      cardVersion: Number(info.cardVersion),
+      openObjections: Number(info.openObjections),
+      pledgee: info.pledgee === zeroAddress ? null : getAddress(info.pledgee),
+      holder: getAddress(holder),
+      evidence: { seq: Number(seq), head },
+      fingerprintOwner,
+    };
   });
 }
 
@@ -183,8 +194,32 @@ async function checkBeforeSigning(connection: Connection, claims: CertificateCla
   }
 
   const then = await registryRecordAt(connection, assetId, claims.fingerprint, block);
+  // Every claim the registry keeps is compared; the card's hash and URI are in its events only, and come with the evidence head.
+  const claimedPledgee = claims.encumbrances.pledge === null ? null : getAddress(claims.encumbrances.pledge.pledgee);
+  const parentsOnChain = await fromNode(`the parents of asset ${assetId}`, () =>
+    Promise.all(
+      claims.parents.map((parent) =>
+        connection.client.readContract({
+          address: connection.deployment.addresses.AssetRegistry,
+          abi: assetRegistryAbi,
+          functionName: "isParentOf",
+          args: [assetId, BigInt(parent)],
+          blockNumber: block,
+        }),
+      ),
+    ),
+  );
   const differences = [
     then.status === claims.status ? undefined : `status ${then.status} on chain, ${claims.status} in the API`,
+    ...(["kind", "category", "classification"] as const).map((field) =>
+      then[field] === claims[field] ? undefined : `${field} ${then[field]} on chain, ${claims[field]} in the API`,
+    ),
+    then.cardVersion === claims.card.version ? undefined : `card version ${then.cardVersion} on chain, ${claims.card.version} in the API`,
+    then.pledgee === claimedPledgee ? undefined : `pledgee ${then.pledgee ?? "none"} on chain, ${claimedPledgee ?? "none"} in the API`,
+    then.openObjections === claims.encumbrances.openObjections
+      ? undefined
+      : `${then.openObjections} open objections on chain, ${claims.encumbrances.openObjections} in the API`,
+    parentsOnChain.every(Boolean) ? undefined : `parents ${claims.parents.filter((_, i) => !parentsOnChain[i]).join(", ")} in the API are not on chain`,
     then.holder === getAddress(claims.holder) ? undefined : `holder ${then.holder} on chain, ${getAddress(claims.holder)} in the API`,
     then.fingerprintOwner === assetId ? undefined : `the fingerprint ${claims.fingerprint} is registration ${then.fingerprintOwner} on chain`,
     then.evidence.seq === claims.evidenceHead.seq && then.evidence.head.toLowerCase() === claims.evidenceHead.head.toLowerCase()

@@ -283,6 +283,30 @@ describe("provenance certificate: the printable PDF and the registrar's credenti
       }
     });
 
+    it("refuses to sign an API's classification, pledge, objections, card version or parents that the registry does not have", async () => {
+      const claims = await certificateOf(3);
+      const lying = await lyingProxy(apiUrl, (certificate) => {
+        certificate.classification = "IMPORTANT";
+        certificate.card = { ...(certificate.card as Record<string, unknown>), version: 4 };
+        certificate.encumbrances = { pledge: { pledgee: BANK, pledgeeName: null }, openObjections: 2 };
+        certificate.parents = ["1", "4"];
+      });
+      try {
+        const refused = await cli(["--account", REGISTRAR.index, "certificate", "credential", "3", "--out", "lied-more.vc.json", "--api-url", lying.url]);
+        expect(refused.code).to.equal(1);
+        // The demo's product No. 3: GENERAL, card version 0, not pledged, no objection, derived from No. 1 and No. 2 (not No. 4).
+        expect(refused.stderr).to.equal(
+          `provenance: the API's facts differ from the chain at block ${claims.asOf.block}: ` +
+            "classification GENERAL on chain, IMPORTANT in the API; card version 0 on chain, 4 in the API; " +
+            `pledgee none on chain, ${BANK} in the API; 0 open objections on chain, 2 in the API; ` +
+            "parents 4 in the API are not on chain; is the indexer behind?\n",
+        );
+        expect(existsSync(file("lied-more.vc.json"))).to.equal(false);
+      } finally {
+        await lying.close();
+      }
+    });
+
     it("a file that is not a credential: exit 1 naming what is wrong; a missing file: exit 2 with its path", async () => {
       await writeFile(file("malformed.vc.json"), "this is not a credential\n");
       const malformed = await cli(["certificate", "verify", "malformed.vc.json"]);
