@@ -241,6 +241,15 @@ export function signerFor(connection: Connection, chosen: { account: Account; de
   return { account: chosen.account, wallet };
 }
 
+/** Runs a read against the node; a failure is the node's (exit 1), said in one line. */
+export async function fromNode<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new FailureError(`cannot read ${what} from the node: ${shortMessage(error)}`, { what }, error);
+  }
+}
+
 export function shortMessage(error: unknown): string {
   if (error !== null && typeof error === "object" && "shortMessage" in error && typeof error.shortMessage === "string") {
     return error.shortMessage;

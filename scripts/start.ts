@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { z } from "zod";
@@ -7,8 +7,9 @@ import { z } from "zod";
 import { createLogger, silentLogger } from "../services/indexer/index.js";
 import { ApiListenError, startLedgerNode } from "../services/node/index.js";
 import { readIgnitionDeployment } from "../services/shared/deployment.js";
-import { formatIssues } from "../services/shared/errors.js";
-import { parsePartyBook, type PartyProfile } from "../ledger/parties/profile.js";
+import { ConfigError, formatIssues } from "../services/shared/errors.js";
+import { readPartyBook } from "../services/shared/partyBook.js";
+import type { PartyProfile } from "../ledger/parties/profile.js";
 import { seedDemo } from "./demo/seed.js";
 import { deployLedgerContracts } from "./lib/deployLedger.js";
 import { assertPortFree, lockStore, StartRefusedError, type StoreLock } from "./lib/startChecks.js";
@@ -93,21 +94,14 @@ const takeLock = (id: string) =>
     lockStore(`${ROOT}.ledger/${id}.lock`, "set LEDGER_DEPLOYMENT_ID to run another ledger beside it", (line) => console.log(`npm start: ${line}`)),
   );
 
-/** The party book at `path`, checked: a file that is not one is refused before anything starts. */
-async function readPartyBook(path: string): Promise<PartyProfile[]> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    fail(`LEDGER_PARTY_BOOK: cannot read ${path} as JSON: ${(error as Error).message}`);
-  }
-  const book = parsePartyBook(value);
-  if ("problems" in book) fail(`LEDGER_PARTY_BOOK: ${path}: ${book.problems.join("; ")}`);
-  return book.profiles;
-}
-
 // --- checks before anything is touched ------------------------------------------------------------------
-const givenPartyBook: PartyProfile[] | undefined = settings.LEDGER_PARTY_BOOK === undefined ? undefined : await readPartyBook(settings.LEDGER_PARTY_BOOK);
+// A party book that is not one is refused here, in one line, before anything starts.
+const givenPartyBook: PartyProfile[] | undefined =
+  settings.LEDGER_PARTY_BOOK === undefined
+    ? undefined
+    : await readPartyBook(settings.LEDGER_PARTY_BOOK, "LEDGER_PARTY_BOOK").catch((error: unknown) =>
+        fail(error instanceof ConfigError ? [error.message.split("\n")[0], ...error.issues].join(" ") : String(error)),
+      );
 if (embedded && settings.LEDGER_RPC_PORT !== 0 && settings.LEDGER_RPC_PORT === settings.LEDGER_API_PORT) {
   fail(`LEDGER_RPC_PORT and LEDGER_API_PORT are both ${settings.LEDGER_RPC_PORT}: set one of them to another port`);
 }

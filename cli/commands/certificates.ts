@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 
 import type { Command } from "commander";
-import { getAddress, zeroAddress, type Account, type Address, type Hex } from "viem";
+import { getAddress, type Account, type Address, type Hex } from "viem";
 
 import { assetRegistryAbi } from "../../ledger/abi.js";
 import {
@@ -17,9 +17,8 @@ import {
   type CredentialVerdict,
   type ReadCredential,
 } from "../../ledger/certificates/index.js";
-import { AssetKind, AssetStatus, Classification, DataCategory, enumName } from "../../ledger/types.js";
-import { chainCertificateLedger } from "../../services/shared/certificateLedger.js";
-import { shortMessage, signerFor, type Connection } from "../connection.js";
+import { chainCertificateLedger, registryRecordAt } from "../../services/shared/certificateLedger.js";
+import { fromNode, shortMessage, signerFor, type Connection } from "../connection.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError, toJson } from "../io.js";
 import { isoDate } from "../time.js";
@@ -84,15 +83,6 @@ async function writeOut(cli: CliContext, file: string, content: string | Uint8Ar
   }
 }
 
-/** Runs a read against the node; a failure is the node's (exit 1), said in one line. */
-async function fromNode<T>(what: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    throw new FailureError(`cannot read ${what} from the node: ${shortMessage(error)}`, { what }, error);
-  }
-}
-
 /** What the CLI's deployment checks credentials against: its registry and access manager, read from the node. */
 function certificateLedgerOf(connection: Connection): CertificateLedger {
   const { addresses, fromBlock } = connection.deployment;
@@ -105,29 +95,12 @@ function certificateLedgerOf(connection: Connection): CertificateLedger {
 }
 
 /** An asset's record in the registry at `blockNumber`: what the API's facts are compared with. */
-async function registryRecordAt(connection: Connection, assetId: bigint, fingerprint: Hex, blockNumber: bigint) {
-  const { client } = connection;
-  const at = { address: connection.deployment.addresses.AssetRegistry, abi: assetRegistryAbi, blockNumber } as const;
-  return fromNode(`asset ${assetId} at block ${blockNumber}`, async () => {
-    const [info, holder, [seq, head], fingerprintOwner] = await Promise.all([
-      client.readContract({ ...at, functionName: "asset", args: [assetId] }),
-      client.readContract({ ...at, functionName: "holderOf", args: [assetId] }),
-      client.readContract({ ...at, functionName: "evidenceHead", args: [assetId] }),
-      client.readContract({ ...at, functionName: "assetOfFingerprint", args: [fingerprint] }),
-    ]);
-    return {
-      status: enumName(AssetStatus, info.status),
-      kind: enumName(AssetKind, info.kind),
-      category: enumName(DataCategory, info.category),
-      classification: enumName(Classification, info.classification),
-      cardVersion: Number(info.cardVersion),
-      openObjections: Number(info.openObjections),
-      pledgee: info.pledgee === zeroAddress ? null : getAddress(info.pledgee),
-      holder: getAddress(holder),
-      evidence: { seq: Number(seq), head },
-      fingerprintOwner,
-    };
-  });
+async function registryRecordOf(connection: Connection, assetId: bigint, fingerprint: Hex, blockNumber: bigint) {
+  const record = await fromNode(`asset ${assetId} at block ${blockNumber}`, () =>
+    registryRecordAt(connection.client, connection.deployment.addresses.AssetRegistry, assetId, fingerprint, blockNumber),
+  );
+  if (record === undefined) throw new FailureError(`the registry has no asset ${assetId} at block ${blockNumber}`, { assetId, blockNumber });
+  return record;
 }
 
 /** The certificate's facts as the API states them, checked to be this deployment's and this asset's. */
@@ -193,7 +166,7 @@ async function checkBeforeSigning(connection: Connection, claims: CertificateCla
     );
   }
 
-  const then = await registryRecordAt(connection, assetId, claims.fingerprint, block);
+  const then = await registryRecordOf(connection, assetId, claims.fingerprint, block);
   // Every claim the registry keeps is compared; the card's hash and URI are in its events only, and come with the evidence head.
   const claimedPledgee = claims.encumbrances.pledge === null ? null : getAddress(claims.encumbrances.pledge.pledgee);
   const parentsOnChain = await fromNode(`the parents of asset ${assetId}`, () =>
@@ -232,7 +205,7 @@ async function checkBeforeSigning(connection: Connection, claims: CertificateCla
 
   // A credential of facts the chain has moved past would be born invalid: the certificate must still be ISSUED, to the same holder.
   if (latest > block) {
-    const now = await registryRecordAt(connection, assetId, claims.fingerprint, latest);
+    const now = await registryRecordOf(connection, assetId, claims.fingerprint, latest);
     const moved = [
       now.status === "ISSUED" ? undefined : `it is ${now.status} now`,
       now.holder === getAddress(claims.holder) ? undefined : `it is held by ${now.holder} now`,

@@ -18,7 +18,7 @@ import {
   type ReplayProblem,
 } from "../../ledger/evidence/index.js";
 import { progressOn, readLogs } from "../chainData.js";
-import { shortMessage, type Connection } from "../connection.js";
+import { fromNode, type Connection } from "../connection.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
 import { ABIS } from "../tx.js";
@@ -53,15 +53,6 @@ function timeline(report: EvidenceReport, problems: readonly ReplayProblem[]): s
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 const NOT_VERIFIABLE_NOTE = "not verifiable offline — checked against the node with --rpc-url";
-
-/** Runs a read against the node; a failure is the node's (exit 1), said in one line. */
-async function fromNode<T>(what: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    throw new FailureError(`cannot read ${what} from the node: ${shortMessage(error)}`, { what }, error);
-  }
-}
 
 /** Reads what the node says about a report's claims: its block, the registry's head then and now, every receipt. */
 async function observeReport(connection: Connection, report: EvidenceReport): Promise<ObservedChain> {

@@ -45,7 +45,7 @@ export interface PartyName {
 }
 
 /** The name in `lang` where the party book has it, else the other one; undefined without any. */
-export function nameIn(name: PartyName | null, lang: "en" | "zh-CN"): string | undefined {
+export function nameIn(name: { [L in keyof PartyName]?: string | undefined } | null, lang: "en" | "zh-CN"): string | undefined {
   if (name === null) return undefined;
   return lang === "en" ? (name.en ?? name["zh-CN"]) : (name["zh-CN"] ?? name.en);
 }

@@ -21,8 +21,8 @@ export interface CertificateLedger {
    * the registry has no such registration.
    */
   assetNow(assetId: bigint, fingerprint: Hex): Promise<LedgerAsset | undefined>;
-  /** The asset's evidence entries after `seq`, in order. */
-  evidenceAfter(assetId: bigint, seq: number): Promise<EvidenceChange[]>;
+  /** The asset's evidence entries after `seq`, in order; `afterBlock` is a block where the chain had `seq` entries (none is earlier). */
+  evidenceAfter(assetId: bigint, seq: number, afterBlock: bigint): Promise<EvidenceChange[]>;
 }
 
 export interface LedgerAsset {
@@ -127,7 +127,7 @@ export async function verifyCertificateCredential(credential: ReadCredential, le
     for (const name of ["fingerprint", "holder"] as const) check(name, "skipped", "not checked: no such registration");
     return { valid: false, checks, credential: summary, changesSince };
   }
-  changesSince = asset.evidence.seq > claims.evidenceHead.seq ? await ledger.evidenceAfter(assetId, claims.evidenceHead.seq) : [];
+  changesSince = asset.evidence.seq > claims.evidenceHead.seq ? await ledger.evidenceAfter(assetId, claims.evidenceHead.seq, block) : [];
   const lastOf = (names: ReadonlySet<string>) => changesSince.filter((change) => names.has(change.eventName)).at(-1);
 
   if (asset.status === "ISSUED") check("status", "pass", `ISSUED on chain${changesSince.length > 0 ? ` (${changesSince.length} evidence entries since issue, none ending it)` : ""}`);

@@ -33,9 +33,12 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject> {
 
 type ProblemStatus = 404 | 409 | 422 | 503;
 
-/** What a route with `produces` returns. */
+/**
+ * What a route with `produces` returns: the document is rendered once its inputs are read consistently, so
+ * that a read taken again across an indexer write does not render it again.
+ */
 export interface ApiDocument {
-  bytes: Uint8Array;
+  render(): Promise<Uint8Array>;
   filename: string;
 }
 
@@ -103,15 +106,15 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
         const query = (spec.query ?? NoQuery).safeParse(req.query);
         if (!query.success) throw invalidRequest("query", query.error);
         const text = typeof req.body === "string" ? req.body : "";
-        const answer = await consistently(context, () =>
-          spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q>, body: text }, context),
-        );
+        const handle = () => spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q>, body: text }, context);
+        // A POST computes from what it is sent and the chain, not from the indexed state: read once, not again across the indexer's writes.
+        const answer = method === "post" ? await handle() : await consistently(context, handle);
         if (spec.produces === undefined) {
           res.json(answer);
           return;
         }
-        const { bytes, filename } = answer as ApiDocument;
-        res.type(spec.produces).attachment(filename).send(Buffer.from(bytes));
+        const { render, filename } = answer as ApiDocument;
+        res.type(spec.produces).attachment(filename).send(Buffer.from(await render()));
       });
     },
     document(registry) {

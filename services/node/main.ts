@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -6,10 +5,10 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 
 import { DEFAULT_RANGE_OPTIONS } from "../../ledger/events/index.js";
-import { parsePartyBook, type PartyProfile } from "../../ledger/parties/profile.js";
 import { createLogger, IndexerError, type Reducer } from "../indexer/index.js";
 import { readIgnitionDeployment } from "../shared/deployment.js";
 import { ConfigError } from "../shared/errors.js";
+import { readPartyBook } from "../shared/partyBook.js";
 import { startLedgerNode, type LedgerNode } from "./index.js";
 
 /**
@@ -129,19 +128,6 @@ async function loadReducer(path: string): Promise<Reducer> {
   return reducer as Reducer;
 }
 
-/** A party book file, checked: a bad one is a configuration error naming its entries. */
-async function readPartyBook(path: string): Promise<PartyProfile[]> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`--party-book: cannot read ${path} as JSON: ${(error as Error).message}`);
-  }
-  const book = parsePartyBook(value);
-  if ("problems" in book) throw new ConfigError(`--party-book: ${path} is not a party book`, book.problems);
-  return book.profiles;
-}
-
 async function main(): Promise<number> {
   const config = readConfig(process.argv.slice(2), process.env);
   const logger = createLogger(config["log-level"]);
@@ -174,7 +160,7 @@ async function main(): Promise<number> {
           api: {
             port: config["api-port"]!,
             ...(config["api-host"] === undefined ? {} : { host: config["api-host"] }),
-            ...(config["party-book"] === undefined ? {} : { partyBook: await readPartyBook(config["party-book"]) }),
+            ...(config["party-book"] === undefined ? {} : { partyBook: await readPartyBook(config["party-book"], "--party-book") }),
             ...(config["web-url"] === undefined ? {} : { webUrl: config["web-url"] }),
           },
         }

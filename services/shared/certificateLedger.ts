@@ -1,10 +1,10 @@
-import { decodeEventLog, getAddress, toEventSelector, type AbiEvent, type Address, type Hex, type PublicClient } from "viem";
+import { decodeEventLog, getAddress, toEventSelector, zeroAddress, type AbiEvent, type Address, type Hex, type PublicClient } from "viem";
 
 import { accessManagerAbi, assetRegistryAbi, contributionLedgerAbi, disputeCourtAbi, grantRegistryAbi, revenueVaultAbi } from "../../ledger/abi.js";
 import type { CertificateLedger, EvidenceChange } from "../../ledger/certificates/index.js";
 import { createLogReader, DEFAULT_RANGE_OPTIONS } from "../../ledger/events/index.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
-import { AssetStatus, enumName } from "../../ledger/types.js";
+import { AssetKind, AssetStatus, Classification, DataCategory, enumName } from "../../ledger/types.js";
 
 /** The domain event each evidence kind (its selector) records. */
 const EVENT_OF_KIND = new Map<string, string>(
@@ -16,6 +16,40 @@ const EVIDENCE_APPENDED = assetRegistryAbi.find((item) => item.type === "event" 
 
 /** A contract reverted or a block is unknown: the chain cannot answer this question. */
 const isCallFailure = (error: unknown) => error instanceof Error && /revert|not found|unknown block|header not found|invalid block/i.test(error.message);
+
+/**
+ * What the registry keeps of `assetId` at `blockNumber`, and the registration it maps `fingerprint` to then;
+ * undefined for a registration number the registry does not have. The credential check reads it at the head,
+ * a registrar's tool before signing at the block of the facts it signs.
+ */
+export async function registryRecordAt(client: PublicClient, registry: Address, assetId: bigint, fingerprint: Hex, blockNumber: bigint) {
+  const at = { address: registry, abi: assetRegistryAbi, blockNumber } as const;
+  let info: { kind: number; category: number; classification: number; status: number; cardVersion: number; openObjections: number; pledgee: Address };
+  try {
+    info = await client.readContract({ ...at, functionName: "asset", args: [assetId] });
+  } catch (error) {
+    // `asset` reverts for an unknown registration number.
+    if (isCallFailure(error)) return undefined;
+    throw error;
+  }
+  const [holder, [seq, head], fingerprintOwner] = await Promise.all([
+    client.readContract({ ...at, functionName: "holderOf", args: [assetId] }),
+    client.readContract({ ...at, functionName: "evidenceHead", args: [assetId] }),
+    client.readContract({ ...at, functionName: "assetOfFingerprint", args: [fingerprint] }),
+  ]);
+  return {
+    status: enumName(AssetStatus, info.status),
+    kind: enumName(AssetKind, info.kind),
+    category: enumName(DataCategory, info.category),
+    classification: enumName(Classification, info.classification),
+    cardVersion: Number(info.cardVersion),
+    openObjections: Number(info.openObjections),
+    pledgee: info.pledgee === zeroAddress ? null : getAddress(info.pledgee),
+    holder: getAddress(holder),
+    evidence: { seq: Number(seq), head },
+    fingerprintOwner,
+  };
+}
 
 /**
  * What a certificate credential is checked against, read straight from an EVM node: the AccessManager's
@@ -43,23 +77,10 @@ export function chainCertificateLedger(
       return isMember;
     },
     async assetNow(assetId, fingerprint) {
-      const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
-      let info: { status: number };
-      try {
-        info = await client.readContract({ address: registry, abi: assetRegistryAbi, functionName: "asset", args: [assetId], blockNumber });
-      } catch (error) {
-        // `asset` reverts for an unknown registration number.
-        if (isCallFailure(error)) return undefined;
-        throw error;
-      }
-      const [holder, [seq, head], fingerprintOwner] = await Promise.all([
-        client.readContract({ address: registry, abi: assetRegistryAbi, functionName: "holderOf", args: [assetId], blockNumber }),
-        client.readContract({ address: registry, abi: assetRegistryAbi, functionName: "evidenceHead", args: [assetId], blockNumber }),
-        client.readContract({ address: registry, abi: assetRegistryAbi, functionName: "assetOfFingerprint", args: [fingerprint], blockNumber }),
-      ]);
-      return { status: enumName(AssetStatus, info.status), holder: getAddress(holder), fingerprintOwner, evidence: { seq: Number(seq), head } };
+      const record = await registryRecordAt(client, registry, assetId, fingerprint, await client.getBlockNumber({ cacheTime: 0 }));
+      return record === undefined ? undefined : { status: record.status, holder: record.holder, fingerprintOwner: record.fingerprintOwner, evidence: record.evidence };
     },
-    async evidenceAfter(assetId, seq) {
+    async evidenceAfter(assetId, seq, afterBlock) {
       const toBlock = await client.getBlockNumber({ cacheTime: 0 });
       const reader = createLogReader({
         range: DEFAULT_RANGE_OPTIONS,
@@ -68,7 +89,10 @@ export function chainCertificateLedger(
             { blockNumber: bigint; transactionHash: Hex; logIndex: number; data: Hex; topics: [Hex, ...Hex[]] }[]
           >,
       });
-      const logs = await reader.readLogs({ fromBlock: deployment.fromBlock, toBlock });
+      // Entries after `seq` were appended after `afterBlock`, where the chain stood at `seq`: no need to read the asset's whole history.
+      const fromBlock = afterBlock + 1n > deployment.fromBlock ? afterBlock + 1n : deployment.fromBlock;
+      if (fromBlock > toBlock) return [];
+      const logs = await reader.readLogs({ fromBlock, toBlock });
       const changes: EvidenceChange[] = [];
       for (const log of logs) {
         const { args } = decodeEventLog({ abi: [EVIDENCE_APPENDED], data: log.data, topics: log.topics }) as unknown as {

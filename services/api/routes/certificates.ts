@@ -58,8 +58,7 @@ export const certificateRoutes = [
     async handle({ params, query: q }, context): Promise<ApiDocument> {
       const { asset, claims, checkUrl } = await certificateOf(context, params.id);
       requireIssued(asset);
-      const bytes = await renderCertificatePdf({ claims, lang: q.lang, checkUrl });
-      return { bytes, filename: `certificate-${claims.registrationNumber}-${q.lang}.pdf` };
+      return { render: () => renderCertificatePdf({ claims, lang: q.lang, checkUrl }), filename: `certificate-${claims.registrationNumber}-${q.lang}.pdf` };
     },
   }),
   defineRoute({

@@ -18,6 +18,7 @@ import {
   type PartyName,
   type Review,
 } from "../api.js";
+import { nameIn } from "../../../ledger/certificates/claims.js";
 import { facts, h, hex, svg, table } from "../dom.js";
 import { formatPercent, formatTime, groupDigits } from "../format.js";
 import { enumText, lang, t } from "../i18n.js";
@@ -290,15 +291,10 @@ async function certificateView(id: string, printed?: string): Promise<Node[]> {
   ];
 }
 
-/** A party's name from the party book in the page's language, else in the other one (as the printed certificate does). */
-function nameIn(name: PartyName): string | undefined {
-  if (name === null) return undefined;
-  return lang() === "en" ? (name.en ?? name["zh-CN"]) : (name["zh-CN"] ?? name.en);
-}
-
 /** The party's name before its address; nothing when the party book has none. */
 function partyName(name: PartyName): Node | null {
-  const text = nameIn(name);
+  // In the page's language, else in the other one, as the printed certificate does.
+  const text = nameIn(name, lang());
   return text === undefined ? null : h("span", { class: "party-name" }, text, " ");
 }
 
