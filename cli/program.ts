@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 
 import { registerAssets } from "./commands/assets.js";
+import { registerCards } from "./commands/cards.js";
 import { registerCertificates } from "./commands/certificates.js";
 import { registerContributions } from "./commands/contributions.js";
 import { registerDev } from "./commands/dev.js";
@@ -8,6 +9,7 @@ import { registerDisputes } from "./commands/disputes.js";
 import { registerEvidence } from "./commands/evidence.js";
 import { registerGrants } from "./commands/grants.js";
 import { registerParties } from "./commands/parties.js";
+import { registerReports } from "./commands/reports.js";
 import { registerRevenue } from "./commands/revenue.js";
 import { registerVerify } from "./commands/verify.js";
 import { DEFAULT_KEY_ENV, DEFAULT_RPC_URL, type GlobalOptions } from "./connection.js";
@@ -37,12 +39,14 @@ function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
 
   registerParties(program, cli);
   registerAssets(program, cli);
+  registerCards(program, cli);
   registerGrants(program, cli);
   registerContributions(program, cli);
   registerRevenue(program, cli);
   registerDisputes(program, cli);
   registerEvidence(program, cli);
   registerCertificates(program, cli);
+  registerReports(program, cli);
   registerVerify(program, cli);
   registerDev(program, cli);
 

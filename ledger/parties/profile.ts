@@ -1,5 +1,6 @@
-import canonicalize from "canonicalize";
-import { getAddress, isAddress, keccak256, stringToBytes, type Address, type Hex } from "viem";
+import { getAddress, isAddress, type Address, type Hex } from "viem";
+
+import { canonicalHash } from "../encoding/canonical.js";
 
 import type { PartyName } from "../certificates/claims.js";
 
@@ -16,7 +17,7 @@ export interface PartyProfile {
 
 export function profileHashOf(profile: PartyProfile): Hex {
   const document = { account: getAddress(profile.account), name: profile.name };
-  return keccak256(stringToBytes(canonicalize(document)!));
+  return canonicalHash(document);
 }
 
 /** A party book's entries, checked: each one names an account and at least one name in a language the ledger speaks. */

@@ -9,14 +9,17 @@ import { Histogram, Registry } from "prom-client";
 
 import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { PartyProfile } from "../../ledger/parties/profile.js";
+import type { DocumentStore } from "../shared/documentStore.js";
 import { parseApiConfig } from "./config.js";
 import { Lru } from "./lru.js";
 import { problemHandler, sendProblem } from "./problems.js";
 import { assetRoutes } from "./routes/assets.js";
+import { cardRoutes } from "./routes/cards.js";
 import { certificateRoutes } from "./routes/certificates.js";
 import { grantRoutes } from "./routes/grants.js";
 import { ledgerRoutes } from "./routes/ledger.js";
 import { partyRoutes } from "./routes/parties.js";
+import { reportRoutes } from "./routes/reports.js";
 import { revenueRoutes } from "./routes/revenue.js";
 import type { ApiContext, ApiDeployment, EvidenceVerification, SettlementAllocation, SplitSnapshot } from "./context.js";
 import type { ApiRoute } from "./route.js";
@@ -41,10 +44,21 @@ export interface ApiOptions {
     /** The pages' public address, for the QR code of printed certificates (default: where the API listens). */
     webUrl?: string | (() => string);
   };
+  /** Card and review-report documents (content-addressed); without it the card store answers 503 and valuations show no figures. */
+  documents?: DocumentStore;
 }
 
 /** Every resource route, in the order the OpenAPI document lists them. */
-export const API_ROUTES: readonly ApiRoute[] = [...ledgerRoutes, ...partyRoutes, ...assetRoutes, ...certificateRoutes, ...grantRoutes, ...revenueRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...ledgerRoutes,
+  ...partyRoutes,
+  ...assetRoutes,
+  ...cardRoutes,
+  ...certificateRoutes,
+  ...grantRoutes,
+  ...revenueRoutes,
+  ...reportRoutes,
+];
 
 const TITLE = "provenance-ledger API";
 
@@ -131,6 +145,7 @@ export function createApi(options: ApiOptions): Express {
       partyBook: new Map((options.certificates?.partyBook ?? []).map((profile) => [profile.account.toLowerCase(), profile])),
       webUrl: typeof webUrl === "function" ? webUrl : () => webUrl ?? "http://127.0.0.1:8080",
     },
+    documents: options.documents,
     logger,
     caches: {
       splitStates: new Lru<string, { revision: string; state: Promise<SplitSnapshot> }>(64),

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { ReplayProblem } from "../../ledger/evidence/index.js";
 import type { PartyProfile } from "../../ledger/parties/profile.js";
+import type { DocumentStore } from "../shared/documentStore.js";
 import type { Allocation, AllocationTree, SplitContext, SplitPlan } from "../../ledger/split/index.js";
 import type { StateReader } from "../../ledger/state/index.js";
 import type { Lru } from "./lru.js";
@@ -75,6 +76,8 @@ export interface ApiContext {
   sources: LedgerSources;
   deployment: ApiDeployment;
   certificates: CertificateServices;
+  /** Card and review-report documents by hash; undefined when the node keeps none. */
+  documents: DocumentStore | undefined;
   logger: Logger;
   caches: {
     /** Per product: the state its split reads, fetched ahead, with the revision it was read at. */

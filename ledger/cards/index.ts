@@ -1,0 +1,3 @@
+export * from "./schema.js";
+export * from "./card.js";
+export * from "./valuation.js";
