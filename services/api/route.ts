@@ -19,19 +19,41 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject> {
   response: z.ZodTypeAny;
   /** Problems beyond 400 that the route can answer. */
   problems?: readonly ProblemStatus[];
-  /** Default GET. A POST takes its body as text (`body`): it computes an answer and changes nothing. */
-  method?: "get" | "post";
-  /** What the body is, for the OpenAPI document (POST only). */
+  /**
+   * Default GET. A POST or PUT takes its body as text (`body`). A POST computes an answer and changes nothing;
+   * a PUT stores what it is sent (a content-addressed document), idempotently.
+   */
+  method?: "get" | "post" | "put";
+  /** What the body is, for the OpenAPI document (POST and PUT only). */
   bodyDescription?: string;
   /**
    * A document rather than JSON: the handler returns its bytes and a file name, served as an attachment
    * of this media type (`response` then describes nothing).
    */
-  produces?: "application/pdf";
-  handle(input: { params: z.output<P>; query: z.output<Q>; body: string }, context: ApiContext): unknown;
+  produces?: DocumentType;
+  handle(input: RouteInput<P, Q>, context: ApiContext): unknown;
 }
 
-type ProblemStatus = 404 | 409 | 422 | 503;
+/** The media types of documents a route may answer with. */
+export const DOCUMENT_TYPES = {
+  pdf: "application/pdf",
+  csv: "text/csv; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+} as const;
+type DocumentType = (typeof DOCUMENT_TYPES)[keyof typeof DOCUMENT_TYPES];
+
+/** What a handler is given: the validated path and query, the body (POST/PUT, as text) and the caller's credentials. */
+export interface RouteInput<P extends AnyObject, Q extends AnyObject> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: string;
+  /** The `Authorization` header as sent, if any (a session token: `Bearer …`). */
+  authorization: string | undefined;
+  /** The caller's address as express sees it (for rate limits). */
+  ip: string;
+}
+
+type ProblemStatus = 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 /**
  * What a route with `produces` returns: the document is rendered once its inputs are read consistently, so
@@ -54,9 +76,13 @@ export interface ApiRoute {
 
 const PROBLEM_DESCRIPTIONS = {
   400: "Malformed request: a parameter or query field is invalid or unknown",
+  401: "Sign-in required, or the session has expired",
+  403: "The signed-in account may not read or do this",
   404: "No such resource",
   409: "The resource exists, but not in a state that has this answer yet",
   422: "Well-formed, but cannot be answered for this resource",
+  413: "The body is larger than this route accepts",
+  429: "Too many requests from this client: retry after the time the Retry-After header gives",
   503: "A source this answer needs is not available",
 } as const;
 
@@ -98,7 +124,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
     path: spec.path,
     register(router, context) {
       const method = spec.method ?? "get";
-      const handlers: express.RequestHandler[] = method === "post" ? [express.text({ type: () => true, limit: MAX_BODY })] : [];
+      const handlers: express.RequestHandler[] = method === "get" ? [] : [express.text({ type: () => true, limit: MAX_BODY })];
       router[method](expressPath, ...handlers, async (req, res) => {
         const params = spec.params === undefined ? { success: true as const, data: {} } : spec.params.safeParse(req.params);
         if (!params.success) throw invalidRequest("path", params.error);
@@ -106,9 +132,16 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
         const query = (spec.query ?? NoQuery).safeParse(req.query);
         if (!query.success) throw invalidRequest("query", query.error);
         const text = typeof req.body === "string" ? req.body : "";
-        const handle = () => spec.handle({ params: params.data as z.output<P>, query: query.data as z.output<Q>, body: text }, context);
-        // A POST computes from what it is sent and the chain, not from the indexed state: read once, not again across the indexer's writes.
-        const answer = method === "post" ? await handle() : await consistently(context, handle);
+        const input: RouteInput<P, Q> = {
+          params: params.data as z.output<P>,
+          query: query.data as z.output<Q>,
+          body: text,
+          authorization: req.get("authorization"),
+          ip: req.ip ?? "",
+        };
+        const handle = () => spec.handle(input, context);
+        // A POST or PUT acts on what it is sent: run once, not again across the indexer's writes.
+        const answer = method === "get" ? await consistently(context, handle) : await handle();
         if (spec.produces === undefined) {
           res.json(answer);
           return;
@@ -128,7 +161,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
         request: {
           ...(spec.params === undefined ? {} : { params: spec.params }),
           ...(spec.query === undefined ? {} : { query: spec.query }),
-          ...(spec.method === "post"
+          ...(spec.method === "post" || spec.method === "put"
             ? { body: { description: spec.bodyDescription ?? "", required: true, content: { "text/plain": { schema: { type: "string" } } } } }
             : {}),
         },
