@@ -152,7 +152,7 @@ function leaves(value: unknown, path: (string | number)[], into: Map<string, { p
   }
   // Lists of objects (processors, review reports) compare item by item, an empty one having no fields.
   if (Array.isArray(value) && (listsObjects(path) || value.some(isPlainObject))) {
-    value.forEach((inner, index) => leaves(inner, [...path, index], into));
+    for (const [index, inner] of value.entries()) leaves(inner, [...path, index], into);
     return;
   }
   into.set(pathText(path), { path, value });
