@@ -32,7 +32,8 @@ function choice<const V extends readonly [string, ...string[]]>(values: Record<V
 }
 
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD").refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "not a calendar date");
+/** A calendar date as YYYY-MM-DD (2024-02-30 is refused). */
+export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD").refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "not a calendar date");
 const account = z.string().refine((value) => isAddress(value, { strict: false }), "an Ethereum address (0x and 40 hex digits)");
 const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex hash (0x and 64 hex digits)");
 
@@ -107,8 +108,8 @@ const Basic = z
     timeSpan: labelled(
       z
         .object({
-          from: labelled(date, "From", "起始日期"),
-          to: labelled(date.nullable(), "To (null: ongoing)", "截止日期（空：持续）"),
+          from: labelled(calendarDate, "From", "起始日期"),
+          to: labelled(calendarDate.nullable(), "To (null: ongoing)", "截止日期（空：持续）"),
         })
         .strict()
         .refine((span) => span.to === null || span.from <= span.to, { message: "the time span ends before it starts", path: ["to"] }),
@@ -131,7 +132,7 @@ const Rights = z
         .object({
           pledgee: labelled(text(200), "Pledgee", "质权人"),
           account: labelled(account, "Account", "链上账户").optional(),
-          since: labelled(date, "Since", "质押日期").optional(),
+          since: labelled(calendarDate, "Since", "质押日期").optional(),
         })
         .strict()
         .nullable(),
@@ -190,7 +191,7 @@ const Management = z
             .object({
               kind: labelled(choice(REPORT_KINDS, keys(REPORT_KINDS)), "Kind", "类型"),
               issuer: labelled(text(200), "Issued by", "出具机构"),
-              date: labelled(date, "Date", "日期"),
+              date: labelled(calendarDate, "Date", "日期"),
               reportHash: labelled(hash32, "Report hash", "报告哈希").optional(),
             })
             .strict(),

@@ -3,6 +3,7 @@ import { z } from "zod/v4";
 
 import { canonicalHash } from "../encoding/canonical.js";
 import { problemsOf, type DocumentProblem } from "./card.js";
+import { calendarDate } from "./schema.js";
 
 /**
  * A valuation review's report document: what a reviewer (第三方服务机构) attaches the hash of with
@@ -25,7 +26,7 @@ export const ValuationReport = z
     figure: z.string().regex(/^(0|[1-9][0-9]{0,20})(\.[0-9]{1,6})?$/, "a decimal amount like 1250000.00 (at most 6 decimals)"),
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code like CNY"),
     method: z.enum(["cost", "income", "market"]),
-    valuationDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD"),
+    valuationDate: calendarDate,
     valuer: z.string().trim().min(1).max(200),
     basis: z.string().trim().min(1).max(4000).optional(),
   })
