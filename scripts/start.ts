@@ -2,10 +2,11 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
+import type { Hex } from "viem";
 import { z } from "zod";
 
 import { createLogger, silentLogger } from "../services/indexer/index.js";
-import { ApiListenError, startLedgerNode } from "../services/node/index.js";
+import { ApiListenError, startLedgerNode, type PreloadDocument } from "../services/node/index.js";
 import { readIgnitionDeployment } from "../services/shared/deployment.js";
 import { ConfigError, formatIssues } from "../services/shared/errors.js";
 import { readPartyBook } from "../services/shared/partyBook.js";
@@ -75,6 +76,8 @@ const EMBEDDED_CHAIN_ID = 31337;
 const ROOT = new URL("../", import.meta.url).pathname;
 const deploymentDirOf = (id: string) => `${ROOT}ignition/deployments/${id}`;
 const storeOf = (id: string) => `${ROOT}.ledger/indexer-${id}`;
+/** The card and report documents the node keeps, beside its index (the node's default). */
+const documentsOf = (id: string) => `${storeOf(id)}-documents`;
 
 let lock: StoreLock | undefined;
 process.on("exit", () => lock?.release());
@@ -123,7 +126,7 @@ if (embedded) {
   rpcUrl = `http://${address}:${port}`;
   // The embedded chain starts empty on every run, so the previous run's Ignition journal and index are void.
   const id = settings.LEDGER_DEPLOYMENT_ID ?? `chain-${EMBEDDED_CHAIN_ID}`;
-  const previous = [deploymentDirOf(id), storeOf(id)].filter((path) => existsSync(path));
+  const previous = [deploymentDirOf(id), storeOf(id), documentsOf(id)].filter((path) => existsSync(path));
   if (previous.length > 0) {
     const shown = previous.map((path) => path.slice(ROOT.length)).join(" and ");
     console.log(`previous run's ${shown} discarded: the embedded chain is new on every run (LEDGER_RPC_URL keeps a ledger)`);
@@ -155,6 +158,8 @@ console.log(`chain id ${chainId}; contracts (recorded in ignition/deployments/${
 for (const [name, contract] of Object.entries(contracts)) console.log(`  ${name.padEnd(14)} ${await contract.getAddress()}`);
 
 let partyBook = givenPartyBook;
+/** The demo's cards and reports: the node stores them once it has indexed the transactions recording them. */
+let demoDocuments: readonly PreloadDocument[] = [];
 if (seed) {
   const demo = await seedDemo(
     contracts,
@@ -166,6 +171,7 @@ if (seed) {
     (line) => console.log(`  demo: ${line}`),
   );
   partyBook = [...(partyBook ?? []), ...demo.partyBook];
+  demoDocuments = (demo as { documents?: readonly PreloadDocument[] }).documents ?? [];
   for (const [label, assetId] of Object.entries(demo.assets)) {
     const [seq, head] = await contracts.registry.evidenceHead(assetId);
     console.log(`  asset #${assetId} (${label}): holder ${await contracts.registry.holderOf(assetId)}, evidence ${seq} entries, head ${head}`);
@@ -183,6 +189,7 @@ const node = await startLedgerNode({
   dbPath,
   deployment: { chainId: Number(chainId), contracts: indexed },
   logger: createLogger(settings.LEDGER_LOG_LEVEL),
+  documents: { dir: documentsOf(deploymentId), preload: demoDocuments },
   api: {
     host: settings.LEDGER_API_HOST,
     port: settings.LEDGER_API_PORT,
@@ -199,6 +206,11 @@ const node = await startLedgerNode({
 });
 const caughtUp = await node.syncOnce();
 console.log(`indexer: ${await node.indexer.store.countEvents()} events up to block ${caughtUp.cursor}, in ${dbPath}; following the chain`);
+if (demoDocuments.length > 0) {
+  const held = (await Promise.all(demoDocuments.map((document) => node.documents.has(document.hash.toLowerCase() as Hex)))).filter(Boolean).length;
+  const missing = demoDocuments.length - held;
+  console.log(`documents: ${held} of the demo's cards and reports in ${documentsOf(deploymentId)}${missing > 0 ? ` (${missing} refused or not recorded on chain: see the log)` : ""}`);
+}
 const stopIndexer = new AbortController();
 const following = node.run({ signal: stopIndexer.signal }).catch((error: unknown) => {
   console.error("indexer stopped:", error);

@@ -13,7 +13,7 @@ export interface DocumentProblem {
 /** The largest card document the ledger reads or stores (canonical bytes). */
 export const MAX_CARD_BYTES = 256 * 1024;
 
-export function pathText(path: readonly PropertyKey[]): string {
+function pathText(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(document)";
   return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join("");
 }

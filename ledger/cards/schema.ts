@@ -37,13 +37,13 @@ export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as Y
 const account = z.string().refine((value) => isAddress(value, { strict: false }), "an Ethereum address (0x and 40 hex digits)");
 const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex hash (0x and 64 hex digits)");
 
-export const DATA_TYPES = {
+const DATA_TYPES = {
   structured: { en: "Structured", "zh-CN": "结构化数据" },
   "semi-structured": { en: "Semi-structured", "zh-CN": "半结构化数据" },
   unstructured: { en: "Unstructured", "zh-CN": "非结构化数据" },
 } as const;
 
-export const UPDATE_FREQUENCIES = {
+const UPDATE_FREQUENCIES = {
   realtime: { en: "Real time", "zh-CN": "实时" },
   daily: { en: "Daily", "zh-CN": "每日" },
   weekly: { en: "Weekly", "zh-CN": "每周" },
@@ -55,7 +55,7 @@ export const UPDATE_FREQUENCIES = {
 } as const;
 
 /** The usage modes of the documents (原始数据不出域、数据可用不可见、数据可控可计量), and the plain deliveries. */
-export const USAGE_MODES = {
+const USAGE_MODES = {
   "raw-data-stays-in-domain": { en: "Raw data stays in its domain", "zh-CN": "原始数据不出域" },
   "usable-not-visible": { en: "Usable but not visible", "zh-CN": "数据可用不可见" },
   "controllable-measurable": { en: "Controllable and measurable", "zh-CN": "数据可控可计量" },
@@ -63,7 +63,7 @@ export const USAGE_MODES = {
   "file-delivery": { en: "File delivery", "zh-CN": "文件交付" },
 } as const;
 
-export const PRICING_MODELS = {
+const PRICING_MODELS = {
   free: { en: "Free (public welfare)", "zh-CN": "免费（公益）" },
   "per-call": { en: "Per call", "zh-CN": "按次计费" },
   "per-volume": { en: "Per volume", "zh-CN": "按量计费" },
@@ -73,13 +73,13 @@ export const PRICING_MODELS = {
 } as const;
 
 /** The on-chain classification's names (ledger/types.ts `Classification`): the card states the level and its basis. */
-export const CLASSIFICATION_LEVELS = {
+const CLASSIFICATION_LEVELS = {
   general: { en: "General data", "zh-CN": "一般数据" },
   important: { en: "Important data", "zh-CN": "重要数据" },
   core: { en: "Core data", "zh-CN": "核心数据" },
 } as const;
 
-export const REPORT_KINDS = {
+const REPORT_KINDS = {
   authenticity: { en: "Authenticity", "zh-CN": "真实性" },
   compliance: { en: "Compliance", "zh-CN": "合规性" },
   audit: { en: "Audit", "zh-CN": "审计" },
@@ -218,7 +218,6 @@ export type AssetCard = z.infer<typeof AssetCard>;
 
 /** The four sections, in the order the documents list them, with their labels. */
 export const CARD_SECTIONS = ["basic", "rights", "usage", "management"] as const;
-export type CardSection = (typeof CARD_SECTIONS)[number];
 
 /** The card's JSON Schema (draft 2020-12), with the labels (`title`, `x-label`, `x-value-labels`) and `x-restricted`. */
 export function cardJsonSchema(): object {

@@ -12,7 +12,7 @@ import { calendarDate } from "./schema.js";
  */
 export const VALUATION_SCHEMA_ID = "provenance-ledger/valuation-report@1";
 
-export const VALUATION_METHODS = {
+const VALUATION_METHODS = {
   cost: { en: "Cost approach", "zh-CN": "成本法" },
   income: { en: "Income approach", "zh-CN": "收益法" },
   market: { en: "Market approach", "zh-CN": "市场法" },
@@ -25,7 +25,7 @@ export const ValuationReport = z
     /** A decimal amount in the currency's major unit: exact, never a float. */
     figure: z.string().regex(/^(0|[1-9][0-9]{0,20})(\.[0-9]{1,6})?$/, "a decimal amount like 1250000.00 (at most 6 decimals)"),
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code like CNY"),
-    method: z.enum(["cost", "income", "market"]),
+    method: z.enum(["cost", "income", "market"]).meta({ "x-value-labels": VALUATION_METHODS }),
     valuationDate: calendarDate,
     valuer: z.string().trim().min(1).max(200),
     basis: z.string().trim().min(1).max(4000).optional(),

@@ -68,6 +68,10 @@ export const index = {
   objectionsOfAsset: (assetId: bigint, objectionId: bigint) =>
     `idx-asset-objections/${pad(assetId)}/${pad(objectionId)}`,
   reviewsOfAsset: (assetId: bigint, reviewId: bigint) => `idx-asset-reviews/${pad(assetId)}/${pad(reviewId)}`,
+  /** The assets that record a card hash (applied with it, or changed to it): the card store takes only these. */
+  assetsOfCard: (cardHash: string, assetId: bigint) => `idx-card/${cardHash.toLowerCase()}/${pad(assetId)}`,
+  /** The reviews that record a report hash: the document store takes only these reports. */
+  reviewsOfReport: (reportHash: string, reviewId: bigint) => `idx-report/${reportHash.toLowerCase()}/${pad(reviewId)}`,
 } as const;
 
 /** What an id beyond the keys' width owns: a prefix no key starts with (a lookup finds nothing, not an error). */
@@ -107,6 +111,8 @@ export const listing = {
   claimsOfEpoch: (epochId: bigint) => `claim/${owner(epochId)}/`,
   objectionsOfAsset: (assetId: bigint) => `idx-asset-objections/${owner(assetId)}/`,
   reviewsOfAsset: (assetId: bigint) => `idx-asset-reviews/${owner(assetId)}/`,
+  assetsOfCard: (cardHash: string) => `idx-card/${cardHash.toLowerCase()}/`,
+  reviewsOfReport: (reportHash: string) => `idx-report/${reportHash.toLowerCase()}/`,
 } as const;
 
 /** The id at the end of an index key. */

@@ -10,10 +10,12 @@ import { Histogram, Registry } from "prom-client";
 import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { PartyProfile } from "../../ledger/parties/profile.js";
 import type { DocumentStore } from "../shared/documentStore.js";
+import { MAX_NONCES, MAX_SESSIONS, NONCE_TTL_MS, nonceStore, SESSION_TTL_MS, sessionStore, tokenBucketLimiter, type AuthServices } from "./auth/index.js";
 import { parseApiConfig } from "./config.js";
 import { Lru } from "./lru.js";
 import { problemHandler, sendProblem } from "./problems.js";
 import { assetRoutes } from "./routes/assets.js";
+import { authRoutes } from "./routes/auth.js";
 import { cardRoutes } from "./routes/cards.js";
 import { certificateRoutes } from "./routes/certificates.js";
 import { grantRoutes } from "./routes/grants.js";
@@ -46,6 +48,18 @@ export interface ApiOptions {
   };
   /** Card and review-report documents (content-addressed); without it the card store answers 503 and valuations show no figures. */
   documents?: DocumentStore;
+  /** Sign-In with Ethereum: who may read cards' restricted sections. */
+  auth?: {
+    /**
+     * The EIP-4361 domain sign-in messages must name (host[:port]); default: the host of `certificates.webUrl`
+     * (where the pages are served). Never a request's Host header, which the client chooses.
+     */
+    domain?: string;
+    /** The clock of nonces, sessions and rate limits (ms since the epoch; default Date.now): tests move it. */
+    now?: () => number;
+  };
+  /** Requests a minute per client ip: document uploads (default 30) and sign-in requests (default 60). */
+  rateLimits?: { documentsPerMinute?: number; signInsPerMinute?: number };
 }
 
 /** Every resource route, in the order the OpenAPI document lists them. */
@@ -53,6 +67,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...ledgerRoutes,
   ...partyRoutes,
   ...assetRoutes,
+  ...authRoutes,
   ...cardRoutes,
   ...certificateRoutes,
   ...grantRoutes,
@@ -98,7 +113,9 @@ function openApiDocument(): object {
       description:
         "Read-only access to the indexed provenance ledger. JSON; amounts, measures and uint256 ids as decimal strings; " +
         "addresses accepted in any case, answered checksummed; lists paginated with `limit` and an opaque `cursor` (`next`); " +
-        "errors as RFC 9457 problem details. The one POST, `/certificates/verify`, checks a credential it is sent and stores nothing.",
+        "errors as RFC 9457 problem details. `/certificates/verify` checks a credential it is sent and stores nothing. " +
+        "The only writes are documents the chain already records the hash of (`PUT /cards/{hash}`, `PUT /reports/{hash}`); " +
+        "cards' restricted sections are read with a session from Sign-In with Ethereum (`/auth/nonce`, `/auth/session`, then `Authorization: Bearer <token>`).",
     },
   });
 }
@@ -137,15 +154,30 @@ export function createApi(options: ApiOptions): Express {
   const registry = options.registry ?? new Registry();
   const latency = requestMetrics(registry);
   const { webUrl } = options.certificates ?? {};
+  const pagesUrl = typeof webUrl === "function" ? webUrl : () => webUrl ?? "http://127.0.0.1:8080";
+  const now = options.auth?.now ?? Date.now;
+  const configuredDomain = options.auth?.domain;
+  const auth: AuthServices = {
+    // The pages' address is known only once the server listens (startApi): read when a sign-in is checked.
+    domain: () => configuredDomain ?? new URL(pagesUrl()).host,
+    nonces: nonceStore({ ttlMs: NONCE_TTL_MS, max: MAX_NONCES, now }),
+    sessions: sessionStore({ ttlMs: SESSION_TTL_MS, max: MAX_SESSIONS, now }),
+    now,
+    limits: {
+      documents: tokenBucketLimiter({ perMinute: options.rateLimits?.documentsPerMinute ?? 30, now }),
+      signIn: tokenBucketLimiter({ perMinute: options.rateLimits?.signInsPerMinute ?? 60, now }),
+    },
+  };
   const context: ApiContext = {
     sources: options.sources,
     deployment: config.deployment,
     certificates: {
       ledger: options.certificates?.ledger,
       partyBook: new Map((options.certificates?.partyBook ?? []).map((profile) => [profile.account.toLowerCase(), profile])),
-      webUrl: typeof webUrl === "function" ? webUrl : () => webUrl ?? "http://127.0.0.1:8080",
+      webUrl: pagesUrl,
     },
     documents: options.documents,
+    auth,
     logger,
     caches: {
       splitStates: new Lru<string, { revision: string; state: Promise<SplitSnapshot> }>(64),

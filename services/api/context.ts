@@ -5,6 +5,7 @@ import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { ReplayProblem } from "../../ledger/evidence/index.js";
 import type { PartyProfile } from "../../ledger/parties/profile.js";
 import type { DocumentStore } from "../shared/documentStore.js";
+import type { AuthServices } from "./auth/index.js";
 import type { Allocation, AllocationTree, SplitContext, SplitPlan } from "../../ledger/split/index.js";
 import type { StateReader } from "../../ledger/state/index.js";
 import type { Lru } from "./lru.js";
@@ -78,6 +79,8 @@ export interface ApiContext {
   certificates: CertificateServices;
   /** Card and review-report documents by hash; undefined when the node keeps none. */
   documents: DocumentStore | undefined;
+  /** Sign-In with Ethereum sessions and per-client rate limits. */
+  auth: AuthServices;
   logger: Logger;
   caches: {
     /** Per product: the state its split reads, fetched ahead, with the revision it was read at. */

@@ -16,10 +16,14 @@ export interface ProblemField {
 
 const TITLES: Readonly<Record<number, string>> = {
   400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
+  413: "Content Too Large",
   422: "Unprocessable Content",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
@@ -28,9 +32,11 @@ export class ApiProblem extends Error {
   override readonly name = "ApiProblem";
 
   constructor(
-    readonly status: 400 | 404 | 405 | 409 | 422 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 429 | 503,
     readonly detail: string,
     readonly errors?: readonly ProblemField[],
+    /** Response headers the status calls for: `Retry-After` (429), `WWW-Authenticate` (401). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(detail);
   }
@@ -41,6 +47,14 @@ export const conflict = (detail: string) => new ApiProblem(409, detail);
 export const unavailable = (detail: string) => new ApiProblem(503, detail);
 export const unprocessable = (detail: string) => new ApiProblem(422, detail);
 export const badRequest = (detail: string, errors?: readonly ProblemField[]) => new ApiProblem(400, detail, errors);
+export const forbidden = (detail: string) => new ApiProblem(403, detail);
+export const tooLarge = (detail: string) => new ApiProblem(413, detail);
+/** RFC 6750: a bearer token was missing (`error` absent), or is invalid or expired (`invalid_token`). */
+export const unauthorized = (detail: string, invalidToken = false) =>
+  new ApiProblem(401, detail, undefined, { "WWW-Authenticate": invalidToken ? `Bearer error="invalid_token"` : "Bearer" });
+/** A 429 telling the client how many whole seconds to wait. */
+export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
+  new ApiProblem(429, detail, undefined, { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 
 /** A 400 listing every invalid field of a request part. */
 export function invalidRequest(where: "path" | "query", error: ZodError): ApiProblem {
@@ -82,10 +96,17 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof ApiProblem) {
+      for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
       sendProblem(res, error.status, error.detail, req.originalUrl, error.errors);
       return;
     }
     const status = clientErrorStatus(error);
+    // The body parser refused a body over the route's limit, before reading it whole.
+    if (status === 413) {
+      const limit = (error as { limit?: unknown }).limit;
+      sendProblem(res, 413, `the body is larger than this route accepts${typeof limit === "number" ? ` (${limit} bytes)` : ""}`, req.originalUrl);
+      return;
+    }
     if (status !== undefined) {
       sendProblem(res, status === 404 ? 404 : 400, status === 404 ? "no such resource" : "malformed request", req.originalUrl);
       return;

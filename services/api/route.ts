@@ -1,8 +1,9 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import express, { type Router } from "express";
 
+import type { AuthServices } from "./auth/index.js";
 import type { ApiContext } from "./context.js";
-import { invalidRequest } from "./problems.js";
+import { invalidRequest, tooManyRequests } from "./problems.js";
 import { NoQuery, Problem } from "./schemas.js";
 import type { z } from "./zod.js";
 
@@ -26,6 +27,15 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject> {
   method?: "get" | "post" | "put";
   /** What the body is, for the OpenAPI document (POST and PUT only). */
   bodyDescription?: string;
+  /** The body's media type in the OpenAPI document (default text/plain); the server reads any as text. */
+  bodyMediaType?: string;
+  /**
+   * The per-client limit this route's requests count against: checked first, before the body is read, so
+   * that a limited client costs nothing more (429 with Retry-After).
+   */
+  rateLimit?: keyof AuthServices["limits"];
+  /** The route may answer 201 (`withStatus(201, ...)`): what that means, for the OpenAPI document. */
+  created?: string;
   /**
    * A document rather than JSON: the handler returns its bytes and a file name, served as an attachment
    * of this media type (`response` then describes nothing).
@@ -35,7 +45,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject> {
 }
 
 /** The media types of documents a route may answer with. */
-export const DOCUMENT_TYPES = {
+const DOCUMENT_TYPES = {
   pdf: "application/pdf",
   csv: "text/csv; charset=utf-8",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -43,7 +53,7 @@ export const DOCUMENT_TYPES = {
 type DocumentType = (typeof DOCUMENT_TYPES)[keyof typeof DOCUMENT_TYPES];
 
 /** What a handler is given: the validated path and query, the body (POST/PUT, as text) and the caller's credentials. */
-export interface RouteInput<P extends AnyObject, Q extends AnyObject> {
+interface RouteInput<P extends AnyObject, Q extends AnyObject> {
   params: z.output<P>;
   query: z.output<Q>;
   body: string;
@@ -64,8 +74,21 @@ export interface ApiDocument {
   filename: string;
 }
 
-/** The largest body a POST route reads: a credential is a few kilobytes. */
-const MAX_BODY = "256kb";
+/**
+ * The largest body a POST or PUT route reads (256 KiB: a card document's limit, `MAX_CARD_BYTES`; a
+ * credential is a few kilobytes). Larger ones are refused with 413 from their Content-Length, unread.
+ */
+const MAX_BODY = 256 * 1024;
+
+/** A JSON answer with a status other than 200: a PUT that stored something new answers 201. */
+class StatusAnswer {
+  constructor(
+    readonly status: 200 | 201,
+    readonly body: unknown,
+  ) {}
+}
+
+export const withStatus = (status: 200 | 201, body: unknown) => new StatusAnswer(status, body);
 
 /** A route registered with express and documented in OpenAPI from the same schemas. */
 export interface ApiRoute {
@@ -124,17 +147,27 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
     path: spec.path,
     register(router, context) {
       const method = spec.method ?? "get";
-      const handlers: express.RequestHandler[] = method === "get" ? [] : [express.text({ type: () => true, limit: MAX_BODY })];
-      router[method](expressPath, ...handlers, async (req, res) => {
+      const limiter = spec.rateLimit === undefined ? undefined : context.auth.limits[spec.rateLimit];
+      // The limit, the path and the query are checked before a body is read: a refused request sends it for nothing.
+      const checked = new WeakMap<express.Request, { params: z.output<P>; query: z.output<Q> }>();
+      const check: express.RequestHandler = (req, _res, next) => {
+        const waitMs = limiter?.take(req.ip ?? "");
+        if (waitMs !== undefined) throw tooManyRequests(`too many ${spec.rateLimit === "documents" ? "document uploads" : "sign-in requests"} from this client: retry after ${Math.ceil(waitMs / 1000)} s`, waitMs / 1000);
         const params = spec.params === undefined ? { success: true as const, data: {} } : spec.params.safeParse(req.params);
         if (!params.success) throw invalidRequest("path", params.error);
         // A route without query fields still rejects unknown ones: `?verbose=1` is a client's mistake to hear about.
         const query = (spec.query ?? NoQuery).safeParse(req.query);
         if (!query.success) throw invalidRequest("query", query.error);
+        checked.set(req, { params: params.data as z.output<P>, query: query.data as z.output<Q> });
+        next();
+      };
+      const handlers: express.RequestHandler[] = method === "get" ? [check] : [check, express.text({ type: () => true, limit: MAX_BODY })];
+      router[method](expressPath, ...handlers, async (req, res) => {
+        const { params, query } = checked.get(req)!;
         const text = typeof req.body === "string" ? req.body : "";
         const input: RouteInput<P, Q> = {
-          params: params.data as z.output<P>,
-          query: query.data as z.output<Q>,
+          params,
+          query,
           body: text,
           authorization: req.get("authorization"),
           ip: req.ip ?? "",
@@ -142,6 +175,10 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
         const handle = () => spec.handle(input, context);
         // A POST or PUT acts on what it is sent: run once, not again across the indexer's writes.
         const answer = method === "get" ? await consistently(context, handle) : await handle();
+        if (answer instanceof StatusAnswer) {
+          res.status(answer.status).json(answer.body);
+          return;
+        }
         if (spec.produces === undefined) {
           res.json(answer);
           return;
@@ -162,7 +199,13 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
           ...(spec.params === undefined ? {} : { params: spec.params }),
           ...(spec.query === undefined ? {} : { query: spec.query }),
           ...(spec.method === "post" || spec.method === "put"
-            ? { body: { description: spec.bodyDescription ?? "", required: true, content: { "text/plain": { schema: { type: "string" } } } } }
+            ? {
+                body: {
+                  description: spec.bodyDescription ?? "",
+                  required: true,
+                  content: { [spec.bodyMediaType ?? "text/plain"]: { schema: spec.bodyMediaType === "application/json" ? { type: "object" } : { type: "string" } } },
+                },
+              }
             : {}),
         },
         responses: {
@@ -170,6 +213,7 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject>(spec: Rout
             spec.produces === undefined
               ? { description: "OK", content: { "application/json": { schema: spec.response } } }
               : { description: "OK", content: { [spec.produces]: { schema: { type: "string", format: "binary" } } } },
+          ...(spec.created === undefined ? {} : { 201: { description: spec.created, content: { "application/json": { schema: spec.response } } } }),
           ...Object.fromEntries(
             problems.map((status) => [
               status,

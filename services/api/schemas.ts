@@ -601,3 +601,6 @@ export const Readiness = z
     lagBlocks: z.number().int().nullable(),
   })
   .openapi("Readiness");
+
+// The card store's and sign-in's answers live beside their routes; re-exported for the pages' types.
+export * from "./cardSchemas.js";

@@ -18,6 +18,11 @@ export interface LedgerSources {
   revision(): string;
   /** The stored logs of the given blocks, in chain order: what an evidence replay reads. */
   logsOfBlocks(blocks: readonly bigint[]): Promise<RawLog[]>;
+  /**
+   * The time of the ledger's last event at or before `block` (unix seconds; 0 before any): a block's time
+   * as the index knows it, the same whenever it is asked (blocks without ledger events keep no time).
+   */
+  lastEventTime(block: bigint): Promise<bigint>;
   /** The state as of `block` inclusive: what a settlement with that `stateBlock` was computed from. */
   stateAt(block: bigint): Promise<StateReader>;
   status(): IndexerStatus | Promise<IndexerStatus>;
@@ -43,6 +48,7 @@ export function indexerSources(indexer: Pick<Indexer, "store" | "head">, contrac
     revision: () => `${store.cursor.number}:${store.cursor.hash ?? ""}`,
     writeSeq: () => store.writeSeq,
     logsOfBlocks: (blocks) => storedLogsOfBlocks(store, blocks),
+    lastEventTime: async (block) => (await store.lastLogAtOrBefore(Number(block)))?.timestamp ?? 0n,
     stateAt: (block) => ledgerStateAt(store, contracts, Number(block)),
     status: () => {
       const { number, timestamp } = store.cursor;

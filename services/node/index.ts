@@ -1,6 +1,6 @@
 import type { Registry } from "prom-client";
 
-import { apiDeployment, indexerSources, startApi, type RunningApi } from "../api/index.js";
+import { apiDeployment, indexerSources, preloadDocument, startApi, type PreloadDocument, type RunningApi } from "../api/index.js";
 import {
   ConfigError,
   createIndexer,
@@ -20,6 +20,8 @@ import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { PartyProfile } from "../../ledger/parties/profile.js";
 import { chainCertificateLedger } from "../shared/certificateLedger.js";
 import type { DeployedContract } from "../shared/deployment.js";
+import type { DocumentStore } from "../shared/documentStore.js";
+import { FileDocumentStore } from "../shared/fileDocumentStore.js";
 
 /**
  * The composition root: one ledger node is an indexer following a deployment into LevelDB, the HTTP API
@@ -51,7 +53,22 @@ export interface LedgerNodeOptions {
     partyBook?: readonly PartyProfile[];
     /** The pages' public address, for printed certificates' QR codes (default: where the API listens). */
     webUrl?: string;
+    /**
+     * Sign-In with Ethereum: the EIP-4361 domain messages must name (default: the host of `webUrl`, else of
+     * where the API listens), and the clock of nonces, sessions and rate limits (default Date.now; tests move it).
+     */
+    signIn?: { domain?: string; now?: () => number };
+    /** Requests a minute per client ip: document uploads (default 30), sign-in requests (default 60). */
+    rateLimits?: { documentsPerMinute?: number; signInsPerMinute?: number };
   };
+  /**
+   * The card and review-report documents (content-addressed canonical JSON, `<dir>/<hash>.json`). `dir`
+   * defaults to `<dbPath>-documents`, beside the index (not in it: a rebuilt index keeps its documents).
+   * `preload`: documents stored as if PUT, with the same checks (hash, schema, recorded on chain), once the
+   * indexer has indexed the transaction recording them: after each sync that reaches the head, until then
+   * pending; one a PUT would refuse is logged and dropped.
+   */
+  documents?: { dir?: string; preload?: readonly PreloadDocument[] };
   /** The indexer's logger (default: silent). */
   logger?: Logger;
   /** Where the indexer's and the API's metrics go (default: a registry of their own). */
@@ -64,6 +81,10 @@ export interface LedgerNode {
   readonly indexer: Indexer;
   /** Undefined without `options.api`. */
   readonly api: RunningApi | undefined;
+  /** The card and report documents the node keeps (`options.documents.dir`). */
+  readonly documents: DocumentStore;
+  /** Preloaded documents not stored yet: the chain does not record them (yet). */
+  pendingDocuments(): readonly PreloadDocument[];
   /** Syncs to the head as it is now, once. */
   syncOnce(): Promise<SyncReport>;
   /** Follows the chain (the indexer's live mode) until `signal` aborts or, with `untilHead`, it is caught up. */
@@ -83,6 +104,8 @@ function certificateLedgerOf(rpcUrl: string, chainId: number, contracts: readonl
   };
 }
 
+export type { PreloadDocument } from "../api/index.js";
+
 /** The API could not listen (the port taken, the address not local...). */
 export class ApiListenError extends Error {
   override name = "ApiListenError";
@@ -98,8 +121,33 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
   const reducer = defaultReducer ? ledgerReducer : (options.reducer ?? undefined);
   const reducerVersion = options.reducerVersion ?? (defaultReducer ? LEDGER_REDUCER_VERSION : undefined);
   const { chainId, contracts } = options.deployment;
+  const documents = await FileDocumentStore.open(options.documents?.dir ?? `${options.dbPath}-documents`);
+  let pending = [...(options.documents?.preload ?? [])];
+  // Runs after every sync that reached the head; one at a time (a poll may come while one is running).
+  let preloading: Promise<void> = Promise.resolve();
+  const preload = (): Promise<void> => {
+    if (pending.length === 0) return preloading;
+    preloading = preloading.then(async () => {
+      const sources = { state: indexerSources(indexer, contracts).state, documents };
+      const still: PreloadDocument[] = [];
+      for (const document of pending) {
+        try {
+          if ((await preloadDocument(document, sources)) === "pending") still.push(document);
+        } catch (error) {
+          logger.warn({ hash: document.hash, err: (error as Error).message }, "preloaded document refused: not stored");
+        }
+      }
+      pending = still;
+    });
+    return preloading;
+  };
+  const onEvent = options.indexer?.onEvent;
   const indexer = await createIndexer({
     ...options.indexer,
+    onEvent(event) {
+      onEvent?.(event);
+      if (event.type === "caughtUp") void preload();
+    },
     rpcUrl: options.rpcUrl,
     dbPath: options.dbPath,
     contracts,
@@ -112,7 +160,7 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
 
   let api: RunningApi | undefined;
   if (options.api !== undefined) {
-    const { port, host, readyMaxLagBlocks, partyBook, webUrl } = options.api;
+    const { port, host, readyMaxLagBlocks, partyBook, webUrl, signIn, rateLimits } = options.api;
     try {
       api = await startApi({
         sources: indexerSources(indexer, contracts),
@@ -127,6 +175,9 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
           ...(partyBook === undefined ? {} : { partyBook }),
           ...(webUrl === undefined ? {} : { webUrl }),
         },
+        documents,
+        ...(signIn === undefined ? {} : { auth: signIn }),
+        ...(rateLimits === undefined ? {} : { rateLimits }),
       });
     } catch (error) {
       await indexer.close();
@@ -139,7 +190,13 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
   return {
     indexer,
     api,
-    syncOnce: () => indexer.syncOnce(),
+    documents,
+    pendingDocuments: () => pending,
+    async syncOnce() {
+      const report = await indexer.syncOnce();
+      await preload();
+      return report;
+    },
     run: (runOptions) => indexer.run(runOptions),
     close() {
       closing ??= (async () => {

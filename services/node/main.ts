@@ -46,7 +46,8 @@ const FLAGS = {
   "api-port": { env: "INDEXER_API_PORT", help: "also serve the HTTP API on this port (0: a free one); implies the ledger reducer" },
   "api-host": { env: "INDEXER_API_HOST", help: "the API's listening address (default 127.0.0.1)" },
   "party-book": { env: "INDEXER_PARTY_BOOK", help: "party profile documents (JSON array) whose names certificates show" },
-  "web-url": { env: "INDEXER_WEB_URL", help: "where people reach the pages: printed certificates' QR codes (default: the API's URL)" },
+  "web-url": { env: "INDEXER_WEB_URL", help: "where people reach the pages: printed certificates' QR codes and the sign-in domain (default: the API's URL)" },
+  documents: { env: "INDEXER_DOCUMENTS", help: "directory of the card and report documents (default: <db>-documents)" },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -79,6 +80,7 @@ const cliSchema = z.object({
   "api-host": z.string().min(1).optional(),
   "party-book": z.string().min(1).optional(),
   "web-url": z.string().url("must be a URL").optional(),
+  documents: z.string().min(1).optional(),
 });
 
 function usage(): string {
@@ -154,6 +156,7 @@ async function main(): Promise<number> {
     // undefined: the ledger's reducer and its version (with the API); null: store the logs only.
     reducer,
     ...(reducerVersion === undefined ? {} : { reducerVersion }),
+    ...(config.documents === undefined ? {} : { documents: { dir: resolve(config.documents) } }),
     logger,
     ...(servesApi
       ? {

@@ -229,7 +229,8 @@ describe("HTTP API over the indexed demo ledger", function () {
         [String(demo.assets.traffic), []],
         [String(demo.assets.shipments), []],
       ]);
-      expect((await get(`/assets/${demo.assets.product}/reviews`)).body.items!.map((r) => r.kind)).to.deep.equal(["COMPLIANCE"]);
+      // The compliance review of its application, then the valuation the demo attaches last.
+      expect((await get(`/assets/${demo.assets.product}/reviews`)).body.items!.map((r) => r.kind)).to.deep.equal(["COMPLIANCE", "VALUATION"]);
       expect((await get(`/assets/${demo.assets.product}/objections`)).body).to.deep.equal({ items: [], next: null });
       // An objection is the court's OBJECTION dispute: the objection names it.
       const objections = (await get(`/assets/${demo.assets.coldChainLogs}/objections`)).body.items!;
@@ -500,6 +501,7 @@ describe("HTTP API over the indexed demo ledger", function () {
           },
           revision: () => String(race.seq),
           logsOfBlocks: async () => [],
+          lastEventTime: async () => 0n,
           stateAt: async () => new MemoryState(),
           status: () => ({ indexedBlock: 0, headBlock: 0 }),
           writeSeq: () => race.seq,
@@ -585,6 +587,7 @@ describe("HTTP API over the indexed demo ledger", function () {
           state: { ...broken, get: () => { throw new Error("disk on fire"); } },
           revision: () => "0",
           logsOfBlocks: async () => [],
+          lastEventTime: async () => 0n,
           stateAt: async () => new MemoryState(),
           status: () => ({ indexedBlock: 0, headBlock: undefined }),
         },

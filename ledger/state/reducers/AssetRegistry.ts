@@ -69,6 +69,7 @@ export const assetRegistry = contractReducer("AssetRegistry", assetRegistryAbi, 
     };
     docs.write(key.asset(assetId), asset);
     docs.mark(index.assetsByFingerprint(asset.fingerprint, assetId));
+    docs.mark(index.assetsOfCard(args.cardHash, assetId));
     for (const parent of parents) docs.mark(index.childrenOf(BigInt(parent.assetId), assetId));
   },
   ReviewAttached: ({ event, args, docs }) => {
@@ -83,6 +84,7 @@ export const assetRegistry = contractReducer("AssetRegistry", assetRegistryAbi, 
     };
     docs.write(key.review(args.reviewId), review);
     docs.mark(index.reviewsOfAsset(args.assetId, args.reviewId));
+    docs.mark(index.reviewsOfReport(args.reportHash, args.reviewId));
   },
   ApplicationAccepted: ({ args, docs }) => {
     docs.update<AssetRecord>(key.asset(args.assetId), (asset) => {
@@ -133,6 +135,8 @@ export const assetRegistry = contractReducer("AssetRegistry", assetRegistryAbi, 
     docs.update<AssetRecord>(key.asset(args.assetId), (asset) => {
       asset.cards.push({ version: args.version, cardHash: args.cardHash, cardURI: args.cardURI, at: at(event) });
     });
+    // An asset changed back to an earlier card records it again: marking is idempotent.
+    docs.mark(index.assetsOfCard(args.cardHash, args.assetId));
   },
   AssetReclassified: ({ args, docs }) => {
     docs.update<AssetRecord>(key.asset(args.assetId), (asset) => {

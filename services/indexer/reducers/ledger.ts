@@ -10,4 +10,4 @@ import type { Reducer } from "../types.js";
 export const reducer: Reducer = (event, tx) => reduceLedgerEvent(event, tx);
 
 /** Bump when the state layout or a reducer's meaning changes: the indexer then rebuilds its state. */
-export const LEDGER_REDUCER_VERSION = "ledger-state-3";
+export const LEDGER_REDUCER_VERSION = "ledger-state-4";

@@ -68,6 +68,10 @@ function reads(db: Level<string, string>, syncDb: SyncGet): Reads {
       }
       return logs;
     },
+    async lastLogAtOrBefore(block) {
+      for await (const [key, value] of db.iterator({ gte: EVENT, lt: EVENT + blockHex(block + 1), reverse: true, limit: 1 })) return decodeEvent(key, value);
+      return undefined;
+    },
   };
 }
 

@@ -72,6 +72,8 @@ export interface StoreReader {
   events(options?: { fromBlock?: number }): AsyncGenerator<StoredEvent>;
   /** The stored logs of the given blocks, in chain order (each block one short range scan). */
   logsOfBlocks(blocks: Iterable<number>): Promise<StoredEvent[]>;
+  /** The last stored log at or before `block` (one reverse seek): the time of the ledger's latest event as of a block. */
+  lastLogAtOrBefore(block: number): Promise<StoredEvent | undefined>;
 }
 
 export interface Store extends StoreReader {
