@@ -2,6 +2,7 @@ import type { Address } from "viem";
 
 import type { Connection } from "./connection.js";
 import { shortMessage } from "./connection.js";
+import { FailureError } from "./io.js";
 
 /**
  * The ledger's HTTP API (`npm start` serves it), read for what a contributor is shown: a settlement leaf
@@ -46,7 +47,49 @@ async function getJson(url: string): Promise<{ status: number; body: unknown }> 
   }
 }
 
-const detailOf = (body: unknown) =>
+/** An answer of the API: its status, its body (parsed JSON, or the text when it is not JSON), and a 429's Retry-After in seconds. */
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+  retryAfterSeconds: number | undefined;
+}
+
+/**
+ * One request to the API (GET, or PUT/POST with a text body), with a bearer token when signed in. Only a
+ * failure to reach it throws ({@link ApiUnavailable}); every status is the caller's to read.
+ */
+export async function apiRequest(
+  url: string,
+  options: { method?: "GET" | "PUT" | "POST"; body?: string; token?: string | undefined } = {},
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: options.method ?? "GET",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new ApiUnavailable(cause ?? shortMessage(error));
+  }
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: the caller says what it expected.
+  }
+  const retryAfter = Number(response.headers.get("retry-after"));
+  return { status: response.status, body, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined };
+}
+
+/** The `detail` of an RFC 9457 problem answer, else "no detail". */
+export const detailOf = (body: unknown) =>
   typeof body === "object" && body !== null && "detail" in body && typeof body.detail === "string" ? body.detail : "no detail";
 
 /**
@@ -81,4 +124,26 @@ export async function openLedgerApi(baseUrl: string, connection: Connection): Pr
       throw new ApiUnavailable(`${url} answered ${answer.status}: ${detailOf(answer.body)}`);
     },
   };
+}
+
+/** Asks the API for an answer or a document; a failure to reach it is the command's failure (exit 1), said in one line. */
+export async function askApi(url: string, options: { accept?: string; timeoutMs: number }): Promise<Response> {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs), ...(options.accept === undefined ? {} : { headers: { accept: options.accept } }) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? shortMessage(error);
+    throw new FailureError(`cannot reach the API at ${url}: ${cause} (is \`npm start\` running? see --api-url)`, { url });
+  }
+}
+
+/** The `detail` of the API's problem answer (RFC 9457), else its status. */
+export async function problemDetail(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { detail?: unknown };
+    if (typeof body.detail === "string") return body.detail;
+  } catch {
+    // Not a problem document: the status says enough.
+  }
+  return `HTTP ${response.status} ${response.statusText}`.trim();
 }

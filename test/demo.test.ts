@@ -4,9 +4,12 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { Address, Hex } from "viem";
 
+import canonicalize from "canonicalize";
+
+import { checkCard, checkValuationReport, diffCards } from "../ledger/cards/index.js";
 import { replayEvidence } from "../ledger/evidence/index.js";
 import { escrowAccount } from "../ledger/split/index.js";
-import { AssetStatus, DisputeKind, DisputeStatus, Remedy, Rights, ScopeKind } from "../ledger/types.js";
+import { AssetStatus, DisputeKind, DisputeStatus, Remedy, ReviewKind, Rights, ScopeKind } from "../ledger/types.js";
 import { seedDemo } from "../scripts/demo/seed.js";
 import { deployLedgerContracts } from "../scripts/lib/deployLedger.js";
 import { toRawLogs } from "../scripts/lib/ledgerState.js";
@@ -89,5 +92,58 @@ describe("the demo `npm start` seeds", () => {
       expect(replay.problems).to.deep.equal([]);
       expect(replay.entries.length).to.be.greaterThan(3);
     }
+  });
+  it("files real cards: every recorded card hash is a document it returns, valid, naming the applicant as the holder; the product's card changed once; its valuation report", async () => {
+    const contracts = await deployLedgerContracts(connection, { parameters: { noticePeriodSeconds: 60 } });
+    const demo = await seedDemo(contracts, await ethers.getSigners(), (s) => networkHelpers.time.increase(s).then(() => {}));
+    const { registry } = contracts;
+    // The hash of each document computed here independently: keccak256 of canonicalize's RFC 8785 bytes.
+    const documents = new Map(demo.documents.map((d) => [d.hash, d.json]));
+    for (const { hash, json } of demo.documents) expect(ethers.keccak256(ethers.toUtf8Bytes(canonicalize(json)!)), hash).to.equal(hash);
+
+    // The chain is the oracle: every card hash it records (applied, changed) is a document the demo returns.
+    const names = new Map(demo.partyBook.map((p) => [p.account.toLowerCase(), p.name["zh-CN"]]));
+    for (const assetId of Object.values(demo.assets)) {
+      const [applied] = await registry.queryFilter(registry.filters.AssetApplied(assetId));
+      const card = documents.get(applied!.args.cardHash as `0x${string}`);
+      expect(card, `asset ${assetId}'s card`).to.not.equal(undefined);
+      expect(applied!.args.cardURI).to.equal(`provenance-card:${applied!.args.cardHash}`);
+      const checked = checkCard(card);
+      expect(checked.ok, JSON.stringify(checked)).to.equal(true);
+      // The holder the card names is the applicant, with the party book's Chinese name.
+      const holder = (card as { rights: { holder: { name: string; account: string } } }).rights.holder;
+      expect(holder.account).to.equal(applied!.args.applicant);
+      expect(holder.name).to.equal(names.get(String(applied!.args.applicant).toLowerCase()));
+    }
+
+    // The product's card changed once, by the registrar (account 1), to version 1: a change in each of four fields.
+    const product = demo.assets.product!;
+    const changes = await registry.queryFilter(registry.filters.CardChanged(product));
+    expect(changes.map((c) => [c.args.version, c.args.registrar])).to.deep.equal([[1n, (await ethers.getSigners())[1]!.address]]);
+    expect((await registry.asset(product)).cardVersion).to.equal(1n);
+    const [productApplied] = await registry.queryFilter(registry.filters.AssetApplied(product));
+    const v2 = documents.get(changes[0]!.args.cardHash as `0x${string}`);
+    expect(checkCard(v2).ok).to.equal(true);
+    const diff = diffCards(documents.get(productApplied!.args.cardHash as `0x${string}`), v2);
+    expect(diff.map((c) => [c.path, c.change])).to.deep.equal([
+      ["basic.volume", "changed"],
+      ["rights.operators[0].name", "added"],
+      ["usage.scenarios", "changed"],
+      ["management.securityMeasures", "changed"],
+    ]);
+    // Four cards filed at application, one changed: six documents with the valuation report.
+    expect(demo.documents).to.have.length(Object.keys(demo.assets).length + 2);
+
+    // The valuation review: by the reviewer (account 2), on the product, its report a valid document of this asset.
+    const [review] = await registry.queryFilter(registry.filters.ReviewAttached(product, demo.valuationReviewId));
+    expect([review!.args.kind, review!.args.reviewer]).to.deep.equal([BigInt(ReviewKind.VALUATION), (await ethers.getSigners())[2]!.address]);
+    const report = documents.get(review!.args.reportHash as `0x${string}`);
+    const valuation = checkValuationReport(report);
+    if (!valuation.ok) throw new Error(JSON.stringify(valuation.problems));
+    expect(valuation.report).to.include({ assetId: String(product), figure: "1250000.00", currency: "CNY", method: "income" });
+    // Dated on the chain's day in Changsha (UTC+8) as of the block before the one that recorded it.
+    const before = (await ethers.provider.getBlock(review!.blockNumber - 1))!.timestamp;
+    const dayInChangsha = new Date((before + 8 * 3600) * 1000).toISOString().slice(0, 10);
+    expect(valuation.report.valuationDate).to.equal(dayInChangsha);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 
 import { id, keccak256 } from "ethers";
 
+import { checkCard, checkValuationReport, type AssetCard } from "../../ledger/cards/index.js";
 import { profileHashOf, type PartyProfile } from "../../ledger/parties/profile.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
 import {
@@ -20,12 +21,13 @@ import {
   Stage,
   UsageMode,
 } from "../../ledger/types.js";
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 
 import { escrowAccount } from "../../ledger/split/index.js";
 import { proposeSettlement } from "../../ledger/state/index.js";
 import { ledgerAddresses, ledgerStateFromNode } from "../lib/ledgerState.js";
 import type { LedgerContracts } from "../lib/deployLedger.js";
+import { coldChainLogsCard, licensedProductCard, productCard, productCardV2, productValuation, shipmentsCard, trafficCard, type CardParty } from "./cards.js";
 
 /** The demo mints the settlement token: the embedded chain's test token. */
 export type DemoContracts = LedgerContracts;
@@ -45,6 +47,26 @@ export interface DemoResult {
   /** The objection filed against the application still in its public-notice window, and its OBJECTION dispute. */
   objectionId: bigint;
   objectionDisputeId: bigint;
+  /**
+   * The documents whose hashes the demo recorded — every asset's card (the product's two versions) and the
+   * product's valuation report —, each with its hash (keccak256 of its RFC 8785 canonical JSON): what `npm start`
+   * preloads into the node's card store.
+   */
+  documents: { hash: Hex; json: unknown }[];
+  /** The product's valuation review (VALUATION, with its report document among `documents`). */
+  valuationReviewId: bigint;
+}
+
+/** The hash a card is recorded under, checked: a demo card the schema refuses is a bug of the demo, not a run to go on with. */
+function checkedHash(card: AssetCard): Hex {
+  const checked = checkCard(card);
+  if (!checked.ok) throw new Error(`the demo's card "${card.basic.name}" is invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  return checked.hash;
+}
+
+/** The chain's day in Changsha (Asia/Shanghai), YYYY-MM-DD: a valuation is dated by the chain's clock. */
+function chainDay(seconds: bigint): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(Number(seconds) * 1000));
 }
 
 const ZERO = "0x" + "00".repeat(32);
@@ -100,6 +122,10 @@ export async function seedDemo(
 
   log("registering parties");
   const partyBook: PartyProfile[] = [];
+  const documents: DemoResult["documents"] = [];
+  // A card names its holder as the party book does: the Chinese name and the account.
+  const cardParty = new Map<string, CardParty>();
+  const partyOf = (signer: HardhatEthersSigner): CardParty => cardParty.get(signer.address)!;
   for (const [account, kind, en, zh] of [
     [authority, PartyKind.PUBLIC_DATA_AUTHORITY, "Changsha Municipal Data Bureau", "长沙市数据资源管理局"],
     [operator, PartyKind.STATE_OWNED_ENTERPRISE, "Xiangjiang Data Operations Co.", "湘江数据运营有限公司"],
@@ -110,6 +136,7 @@ export async function seedDemo(
     // The profile hash commits to the party's profile document: the party book shows a name only where they match.
     const profile: PartyProfile = { account: account.address as Address, name: { en, "zh-CN": zh } };
     partyBook.push(profile);
+    cardParty.set(account.address, { name: zh, account: account.address });
     await send(registry.connect(registrar).registerParty(account.address, kind, profileHashOf(profile)));
   }
 
@@ -119,9 +146,13 @@ export async function seedDemo(
     kind: number,
     category: number,
     label: string,
+    card: AssetCard,
     parents: { assetId: bigint; grantId: bigint }[] = [],
     fingerprint = id(`data:${label}`),
   ): Promise<bigint> => {
+    // The card's hash as the CLI's `--card` records it, under the URI it names by default.
+    const cardHash = checkedHash(card);
+    documents.push({ hash: cardHash, json: card });
     // Every registration has its own fingerprint: the registry refuses one already registered to a live asset.
     await send(
       registry.connect(applicant).fileApplication({
@@ -129,8 +160,8 @@ export async function seedDemo(
         category,
         classification: Classification.GENERAL,
         fingerprint,
-        cardHash: id(`card:${label}`),
-        cardURI: `ipfs://demo/${encodeURIComponent(label)}/card.json`,
+        cardHash,
+        cardURI: `provenance-card:${cardHash}`,
         parents,
       }),
     );
@@ -148,18 +179,27 @@ export async function seedDemo(
     kind: number,
     category: number,
     label: string,
+    card: AssetCard,
     parents: { assetId: bigint; grantId: bigint }[] = [],
     fingerprint?: string,
   ): Promise<bigint> => {
-    const assetId = await apply(applicant, kind, category, label, parents, fingerprint);
+    const assetId = await apply(applicant, kind, category, label, card, parents, fingerprint);
     await advance(Number(await registry.noticePeriod()));
     await send(registry.connect(registrar).issueCertificate(assetId));
     log(`issued certificate #${assetId}: ${label}`);
     return assetId;
   };
 
-  const traffic = await register(authority, AssetKind.RESOURCE, DataCategory.PUBLIC, "Changsha road traffic flow 2025");
-  const shipments = await register(logistics, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Furong shipment records", [], SHIPMENT_RECORDS_FINGERPRINT);
+  const traffic = await register(authority, AssetKind.RESOURCE, DataCategory.PUBLIC, "Changsha road traffic flow 2025", trafficCard(partyOf(authority)));
+  const shipments = await register(
+    logistics,
+    AssetKind.RESOURCE,
+    DataCategory.ENTERPRISE,
+    "Furong shipment records",
+    shipmentsCard(partyOf(logistics)),
+    [],
+    SHIPMENT_RECORDS_FINGERPRINT,
+  );
 
   const latest = await registry.runner!.provider!.getBlock("latest");
   const now = BigInt(latest!.timestamp);
@@ -196,7 +236,8 @@ export async function seedDemo(
   );
   const enterpriseGrant = await grants.grantCount();
 
-  const product = await register(operator, AssetKind.PRODUCT, DataCategory.PUBLIC, "Urban logistics routing index", [
+  const productSources = { traffic, shipments, publicGrant, enterpriseGrant };
+  const product = await register(operator, AssetKind.PRODUCT, DataCategory.PUBLIC, "Urban logistics routing index", productCard(partyOf(operator), productSources), [
     { assetId: traffic, grantId: publicGrant },
     { assetId: shipments, grantId: enterpriseGrant },
   ]);
@@ -308,7 +349,7 @@ export async function seedDemo(
 
   // A registration still open to objection: the cold-chain enterprise files its temperature logs (accepted
   // below, so that its notice window is still open when the demo ends).
-  const coldChainLogs = await file(coldChain, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Cold-chain temperature logs 2026");
+  const coldChainLogs = await file(coldChain, AssetKind.RESOURCE, DataCategory.ENTERPRISE, "Cold-chain temperature logs 2026", coldChainLogsCard(partyOf(coldChain)));
 
   // A sub-licence: the operator sub-licenses the traffic data, within its own grant's scenario, to the
   // cold-chain enterprise, which derives a product from it. Royalties stack down the grant chain: the product
@@ -330,7 +371,14 @@ export async function seedDemo(
   );
   const subGrant = await grants.grantCount();
   log(`the operator sub-licensed the traffic data to the cold-chain enterprise (grant #${subGrant}, 5% royalty on top of 15%)`);
-  const licensedProduct = await register(coldChain, AssetKind.PRODUCT, DataCategory.PUBLIC, "Cold-chain route risk index", [{ assetId: traffic, grantId: subGrant }]);
+  const licensedProduct = await register(
+    coldChain,
+    AssetKind.PRODUCT,
+    DataCategory.PUBLIC,
+    "Cold-chain route risk index",
+    licensedProductCard(partyOf(coldChain), { traffic, subGrant }),
+    [{ assetId: traffic, grantId: subGrant }],
+  );
   await send(contributions.connect(coldChain).setSplitPolicy(licensedProduct, [10_000, 0, 0, 0], EmptyStageRule.TO_HOLDER));
 
   // The objection — a dispute of kind OBJECTION, with a bond — against the application now in notice.
@@ -353,6 +401,27 @@ export async function seedDemo(
   await send(registry.connect(logistics).pledge(shipments, bank.address, id("contract:pledge-2026-017")));
   log(`the logistics enterprise pledged certificate #${shipments} to the bank`);
 
+  // A change registration of the product's card (registrar only): version 1, changed in every section.
+  const cardV2 = productCardV2(partyOf(operator), productSources);
+  const cardV2Hash = checkedHash(cardV2);
+  documents.push({ hash: cardV2Hash, json: cardV2 });
+  await send(registry.connect(registrar).changeCard(product, cardV2Hash, `provenance-card:${cardV2Hash}`));
+  log(`the registrar recorded card version 1 of certificate #${product}`);
+
+  // A valuation of the product (for the holder's ledger, 入表), attached by the reviewer with its report document.
+  const valuation = productValuation(product, chainDay(BigInt((await registry.runner!.provider!.getBlock("latest"))!.timestamp)));
+  const checkedValuation = checkValuationReport(valuation);
+  if (!checkedValuation.ok) throw new Error(`the demo's valuation report is invalid: ${checkedValuation.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  documents.push({ hash: checkedValuation.hash, json: valuation });
+  const attached = await (
+    await registry.connect(reviewer).attachReview(product, ReviewKind.VALUATION, checkedValuation.hash, `provenance-report:${checkedValuation.hash}`)
+  ).wait();
+  const valuationReviewId = attached!.logs
+    .filter((entry) => entry.address.toLowerCase() === registryAddress)
+    .map((entry) => registry.interface.parseLog(entry))
+    .find((parsed) => parsed?.name === "ReviewAttached")!.args.reviewId as bigint;
+  log(`the reviewer attached valuation review #${valuationReviewId} of certificate #${product}: ${valuation.figure} ${valuation.currency}`);
+
   return {
     partyBook,
     parties: {
@@ -369,6 +438,8 @@ export async function seedDemo(
     adjustedDisputeId,
     objectionId,
     objectionDisputeId,
+    documents,
+    valuationReviewId,
   };
 }
 

@@ -294,10 +294,10 @@ describe("provenance certificate: the printable PDF and the registrar's credenti
       try {
         const refused = await cli(["--account", REGISTRAR.index, "certificate", "credential", "3", "--out", "lied-more.vc.json", "--api-url", lying.url]);
         expect(refused.code).to.equal(1);
-        // The demo's product No. 3: GENERAL, card version 0, not pledged, no objection, derived from No. 1 and No. 2 (not No. 4).
+        // The demo's product No. 3: GENERAL, card version 1 (changed once), not pledged, no objection, derived from No. 1 and No. 2 (not No. 4).
         expect(refused.stderr).to.equal(
           `provenance: the API's facts differ from the chain at block ${claims.asOf.block}: ` +
-            "classification GENERAL on chain, IMPORTANT in the API; card version 0 on chain, 4 in the API; " +
+            "classification GENERAL on chain, IMPORTANT in the API; card version 1 on chain, 4 in the API; " +
             `pledgee none on chain, ${BANK} in the API; 0 open objections on chain, 2 in the API; ` +
             "parents 4 in the API are not on chain; is the indexer behind?\n",
         );
