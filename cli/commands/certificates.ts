@@ -18,9 +18,10 @@ import {
   type ReadCredential,
 } from "../../ledger/certificates/index.js";
 import { chainCertificateLedger, registryRecordAt } from "../../services/shared/certificateLedger.js";
-import { fromNode, shortMessage, signerFor, type Connection } from "../connection.js";
+import { fromNode, signerFor, type Connection } from "../connection.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError, toJson } from "../io.js";
+import { askApi, problemDetail } from "../ledgerApi.js";
 import { isoDate } from "../time.js";
 import { parseId } from "../validate.js";
 
@@ -43,28 +44,6 @@ function parseLanguage(raw: string): Language {
   const lang = LANGUAGES.find((known) => known === raw);
   if (lang === undefined) throw new InputError(`--lang: ${JSON.stringify(raw)} is not one of ${LANGUAGES.join(", ")}`, { argument: "--lang" });
   return lang;
-}
-
-/** Asks the API; a failure to reach it is the command's failure (exit 1), said in one line. */
-async function askApi(url: string, accept: string): Promise<Response> {
-  try {
-    return await fetch(url, { signal: AbortSignal.timeout(API_TIMEOUT_MS), headers: { accept } });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? shortMessage(error);
-    throw new FailureError(`cannot reach the API at ${url}: ${cause} (is \`npm start\` running? see --api-url)`, { url });
-  }
-}
-
-/** The `detail` of the API's problem answer (RFC 9457), else its status. */
-async function problemDetail(response: Response): Promise<string> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { detail?: unknown };
-    if (typeof body.detail === "string") return body.detail;
-  } catch {
-    // Not a problem document: the status says enough.
-  }
-  return `HTTP ${response.status} ${response.statusText}`.trim();
 }
 
 /** A refused request for certificate `assetId` (no such asset, never issued, still in application): the API's reason. */
@@ -106,7 +85,7 @@ async function registryRecordOf(connection: Connection, assetId: bigint, fingerp
 /** The certificate's facts as the API states them, checked to be this deployment's and this asset's. */
 async function claimsFromApi(connection: Connection, apiUrl: string, assetId: bigint): Promise<CertificateClaims> {
   const url = `${apiBase(apiUrl)}/assets/${assetId}/certificate`;
-  const response = await askApi(url, "application/json");
+  const response = await askApi(url, { accept: "application/json", timeoutMs: API_TIMEOUT_MS });
   if (response.status === 404) throw await refusal(assetId, response);
   if (response.status !== 200) throw new FailureError(`${url} answered ${response.status}: ${await problemDetail(response)}`, { url });
   let claims: CertificateClaims;
@@ -263,7 +242,7 @@ export function registerCertificates(program: Command, cli: CliContext): void {
       const lang = parseLanguage(opts.lang);
       const base = apiBase(cli.apiUrl(opts.apiUrl));
       const url = `${base}/assets/${assetId}/certificate.pdf?lang=${lang}`;
-      const response = await askApi(url, "application/pdf");
+      const response = await askApi(url, { accept: "application/pdf", timeoutMs: API_TIMEOUT_MS });
       if (response.status === 404 || response.status === 409) throw await refusal(assetId, response);
       if (response.status !== 200) throw new FailureError(`${url} answered ${response.status}: ${await problemDetail(response)}`, { url });
       const bytes = new Uint8Array(await response.arrayBuffer());
