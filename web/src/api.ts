@@ -30,6 +30,48 @@ export type SplitPreview = z.infer<typeof Schemas.SplitPreview>;
 export type SplitComponent = z.infer<typeof Schemas.SplitComponent>;
 export type Problem = z.infer<typeof Schemas.Problem>;
 export type Ledger = z.infer<typeof Schemas.Ledger>;
+
+/** Labels in the pages' two languages, as the card schema and the API give them. */
+export interface Label {
+  en: string;
+  "zh-CN": string;
+}
+/** Where something was recorded on chain. */
+interface RecordedAt {
+  block: string;
+  timestamp: string;
+  tx: string;
+}
+/** `GET /cards/{hash}`: the card's public sections, and the restricted ones only for an allowed session. */
+export type CardDocument = z.infer<typeof Schemas.CardDocument>;
+/** `GET /assets/{id}/cards`: every version of an asset's card, oldest first, and whether this node holds its content. */
+export type CardVersions = z.infer<typeof Schemas.AssetCardVersions>;
+/** `GET /assets/{id}/cards/diff?from=&to=`, and one field-level difference of it (ledger/cards/card.ts `CardChange`). */
+export type CardDiff = z.infer<typeof Schemas.CardDiff>;
+export type CardChange = CardDiff["changes"][number];
+/** A Sign-In with Ethereum session (`POST /auth/session`). */
+export interface AuthSession {
+  token: string;
+  address: string;
+  expiresAt: string;
+}
+/**
+ * The catalog's rows and the holder's ledger, as the API answers them: the types of the pure report code
+ * that computes them (`ledger/reports`), imported as types only (nothing of it is bundled).
+ */
+export type {
+  AssetLine as LedgerAssetLine,
+  CatalogRow as CatalogItem,
+  EncumbranceLine as LedgerEncumbranceLine,
+  GrantLine as LedgerGrantLine,
+  HolderLedger,
+  RevenueLine as LedgerRevenueLine,
+  ValuationLine as LedgerValuationLine,
+} from "../../ledger/reports/index.js";
+import type { RevenueLine } from "../../ledger/reports/index.js";
+/** Where a ledger line's fact was recorded; `time` is the block's time in UTC+8 (`2026-01-01T08:00:00+08:00`). */
+export type LedgerProof = Pick<RevenueLine, "tx" | "block" | "time">;
+
 interface Page<T> {
   items: T[];
   next: string | null;
@@ -60,6 +102,17 @@ async function jsonOf<T>(response: Response, path: string): Promise<T> {
 /** The API is served by the same server as the pages: paths are relative to the page's origin. */
 export async function getJson<T>(path: string): Promise<T> {
   return jsonOf<T>(await fetch(path, { headers: { accept: "application/json" } }), path);
+}
+
+/** GET with extra headers (a session's `authorization`). */
+export async function getJsonWith<T>(path: string, headers: Record<string, string>): Promise<T> {
+  return jsonOf<T>(await fetch(path, { headers: { accept: "application/json", ...headers } }), path);
+}
+
+/** POSTs `value` as a JSON body and reads the JSON answer. */
+export async function postJson<T>(path: string, value: unknown): Promise<T> {
+  const response = await fetch(path, { method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(value) });
+  return jsonOf<T>(response, path);
 }
 
 /** POSTs `text` as the body (text/plain: a file's content as read, e.g. a credential to check) and reads the JSON answer. */

@@ -3,18 +3,22 @@ import "./style.css";
 import { h } from "./dom.js";
 import { LANGS, lang, setLang, t, type Lang, type TextKey } from "./i18n.js";
 import { arbitratorPage } from "./pages/arbitrator.js";
+import { catalogPage } from "./pages/catalog.js";
 import { certificatePage } from "./pages/certificate.js";
 import { contributorPage } from "./pages/contributor.js";
+import { ledgerPage } from "./pages/holderLedger.js";
 import type { Page } from "./pages/page.js";
 
 /**
- * The three pages behind hash routes (`#/certificate?number=3`): the API server serves this one HTML file
+ * The pages behind hash routes (`#/certificate?number=3`): the API server serves this one HTML file
  * at `/`, and a route is a bookmarkable URL without any server-side routing.
  */
 const PAGES: Record<string, { page: Page; nav: TextKey }> = {
   certificate: { page: certificatePage, nav: "navCertificate" },
   contributor: { page: contributorPage, nav: "navContributor" },
   arbitrator: { page: arbitratorPage, nav: "navArbitrator" },
+  catalog: { page: catalogPage, nav: "navCatalog" },
+  ledger: { page: ledgerPage, nav: "navLedger" },
 };
 const LANG_NAMES: Record<Lang, string> = { en: "English", "zh-CN": "中文（简体）" };
 

@@ -19,6 +19,7 @@ import {
   type Review,
 } from "../api.js";
 import { nameIn } from "../../../ledger/certificates/claims.js";
+import { assetCardBlock } from "./assetCard.js";
 import { facts, h, hex, svg, table } from "../dom.js";
 import { formatPercent, formatTime, groupDigits } from "../format.js";
 import { enumText, lang, t } from "../i18n.js";
@@ -240,6 +241,8 @@ async function certificateView(id: string, printed?: string): Promise<Node[]> {
       ]),
       h("div", { class: "verify" }, download, verifyButton, verifyStatus, " ", pageLink("arbitrator", { asset: id }, t("timelineLink"))),
     ),
+    // The card's content, its versions and their diff: loaded on their own, the certificate does not wait for them.
+    assetCardBlock(id, asset.cards),
     objections.length === 0
       ? h("section", {}, h("h3", {}, t("objections")), h("p", { class: "muted" }, t("none")), h("p", { class: "hint" }, t("objectionsNote")))
       : h(
@@ -259,11 +262,6 @@ async function certificateView(id: string, printed?: string): Promise<Node[]> {
           ),
           h("p", { class: "hint" }, t("objectionsNote")),
         ),
-    table(
-      t("cardVersions"),
-      [t("version"), t("cardHash"), t("cardUri"), t("recorded")],
-      asset.cards.map((c) => [c.version, hex(c.cardHash), h("code", {}, c.cardURI), time(c.at.timestamp)]),
-    ),
     reviews.length === 0
       ? h("section", {}, h("h3", {}, t("reviews")), h("p", { class: "muted" }, t("none")))
       : table(
