@@ -79,7 +79,9 @@ describe("the README's day in each role, on a fresh npm start", function () {
     return command
       .replaceAll("npx provenance", launcher)
       .replaceAll("http://127.0.0.1:8080", stack.apiUrl)
-      .replaceAll("http://127.0.0.1:8545", stack.rpcUrl);
+      .replaceAll("http://127.0.0.1:8545", stack.rpcUrl)
+      // The README's sample files are read from the clone's root, where a reader types the commands.
+      .replaceAll(" docs/samples/", ` ${join(ROOT, "docs/samples")}/`);
   }
 
   /** Waits until the API has indexed the chain's latest block. */
@@ -114,8 +116,10 @@ describe("the README's day in each role, on a fresh npm start", function () {
     });
   }
 
-  it("the README has a day for the registrar, the contributor, the arbitrator and a bank, and the holder's commands", () => {
-    expect(new Set(steps.map((step) => step.role))).to.deep.equal(new Set(["registrar", "contributor", "arbitrator", "bank", "holder"]));
+  it("the README has a day for the registrar, the contributor, the arbitrator, a bank, the data authority and an accountant, and the holder's commands", () => {
+    expect(new Set(steps.map((step) => step.role))).to.deep.equal(
+      new Set(["registrar", "contributor", "arbitrator", "bank", "authority", "accountant", "holder"]),
+    );
   });
 
   // One test per block, in the README's order: a later block may depend on an earlier one (the
