@@ -218,7 +218,7 @@ const following = node.run({ signal: stopIndexer.signal }).catch((error: unknown
 
 const api = node.api!;
 console.log(`api: ${api.url}`);
-console.log(`  web pages ${api.url}/ (certificate check, contributor view, arbitrator view)`);
+console.log(`  web pages ${api.url}/ (certificate check, contributor view, arbitrator view, catalog, holder's ledger)`);
 console.log(`  docs ${api.url}/docs · OpenAPI ${api.url}/openapi.json · ready ${api.url}/ready · metrics ${api.url}/metrics`);
 console.log(`  e.g. ${api.url}/assets/1/certificate · ${api.url}/assets/3/certificate.pdf · ${api.url}/parties · ${api.url}/settlements`);
 

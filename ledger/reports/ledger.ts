@@ -102,7 +102,7 @@ export interface EncumbranceLine extends Proof {
   type: "PLEDGE" | "OBJECTION" | "DISPUTE";
   /** The objection's or the dispute's id; null for a pledge. */
   id: string | null;
-  /** The pledgee, the objector, or the dispute's claimant. */
+  /** The pledgee, the objector, or the dispute's other side (its claimant, or whom the holder disputes). */
   counterparty: string;
   counterpartyName: PartyName | null;
   detail: string;
@@ -375,13 +375,15 @@ async function encumbranceLines(input: HolderLedgerInput, assets: readonly Inclu
     for (const dispute of await indexed<DisputeRecord>(state, listing.disputesOfAsset(assetId), key.dispute)) {
       // An objection is a court dispute of kind OBJECTION: listed once, as the objection above.
       if (dispute.status !== DisputeStatus.OPEN || dispute.kind === DisputeKind.OBJECTION) continue;
+      // The other side: the claimant, unless the holder itself brought the dispute (then whom it disputes).
+      const other = dispute.claimant.toLowerCase() === input.holder.toLowerCase() ? dispute.respondent : dispute.claimant;
       lines.push({
         assetId: asset.assetId,
         type: "DISPUTE",
         id: dispute.disputeId,
-        counterparty: dispute.claimant,
-        counterpartyName: input.nameOf(dispute.claimant),
-        detail: `open ${enumName(DisputeKind, dispute.kind)} dispute against ${dispute.respondent}, bond ${dispute.bond}`,
+        counterparty: other,
+        counterpartyName: input.nameOf(other),
+        detail: `open ${enumName(DisputeKind, dispute.kind)} dispute of ${dispute.claimant} against ${dispute.respondent}, bond ${dispute.bond}`,
         ...proofOf(dispute.at),
       });
     }

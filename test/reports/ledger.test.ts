@@ -247,6 +247,16 @@ describe("holder's ledger (pure): a hand-built state, March 2026 in Asia/Shangha
     ]);
   });
 
+  it("names the other side of a dispute the holder brought: whom it disputes, not itself", async () => {
+    const s = scenario();
+    // Dispute 3: the holder (claimant) disputes PLEDGEE's contribution to its asset 1.
+    s.state.put(key.dispute(3n), JSON.stringify({ disputeId: "3", assetId: "1", kind: DisputeKind.CONTRIBUTION, subjectId: "5", claimant: HOLDER, respondent: PLEDGEE, bond: "1000", status: DisputeStatus.OPEN, at: at(cst(2026, 3, 5), 30, tx(150)) }));
+    s.state.put(index.disputesOfAsset(1n, 3n), "");
+    const line = (await report(s))!.sections.encumbrances.find((encumbrance) => encumbrance.id === "3" && encumbrance.type === "DISPUTE");
+    expect(line).to.include({ counterparty: PLEDGEE, tx: tx(150) });
+    expect(line!.counterpartyName?.en).to.equal("Bank");
+  });
+
   it("lists grants in force during the period: active ones, and those revoked within it with where", async () => {
     const ledger = (await report())!;
     // Grant 2 was revoked in February and grant 4 starts in April: neither was in force in March.
