@@ -31,7 +31,17 @@ function choice<const V extends readonly [string, ...string[]]>(values: Record<V
   return z.enum(order).meta({ "x-value-labels": values });
 }
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
+/** Control characters but the line break: a card's text is shown in terminals, pages, CSV and PDF, where they would act (ANSI escapes) or vanish. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/;
+/** A text field: trimmed, not empty, at most `max` characters, no control characters. */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `at most ${max} characters`)
+    .refine((value) => !CONTROL.test(value), "must not contain control characters (only line breaks)");
 /** A calendar date as YYYY-MM-DD (2024-02-30 is refused). */
 export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD").refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "not a calendar date");
 const account = z.string().refine((value) => isAddress(value, { strict: false }), "an Ethereum address (0x and 40 hex digits)");

@@ -3,7 +3,7 @@ import { z } from "zod/v4";
 
 import { canonicalHash } from "../encoding/canonical.js";
 import { problemsOf, type DocumentProblem } from "./card.js";
-import { calendarDate } from "./schema.js";
+import { calendarDate, text } from "./schema.js";
 
 /**
  * A valuation review's report document: what a reviewer (第三方服务机构) attaches the hash of with
@@ -27,8 +27,8 @@ export const ValuationReport = z
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code like CNY"),
     method: z.enum(["cost", "income", "market"]).meta({ "x-value-labels": VALUATION_METHODS }),
     valuationDate: calendarDate,
-    valuer: z.string().trim().min(1).max(200),
-    basis: z.string().trim().min(1).max(4000).optional(),
+    valuer: text(200),
+    basis: text(4000).optional(),
   })
   .strict();
 

@@ -6,8 +6,17 @@
 
 const BOM = "\uFEFF";
 
+/**
+ * A text a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return first: OWASP's "CSV
+ * injection"), written with a leading apostrophe so that it stays text. Card names and references are the
+ * applicants' and payers' own words; a catalog opened in Excel must not run them. Amounts, ids, addresses and
+ * dates never start so.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function field(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The rows as one CSV document's bytes. */

@@ -83,6 +83,15 @@ describe("asset cards", () => {
       expect(byPath.get("(document)")).to.equal("unknown field(s): extra");
     });
 
+    it("refuses control characters in text (an ANSI escape would act in a terminal), keeping line breaks", () => {
+      const card = cardV1();
+      card.basic.name = "交通\u001b[2J数据";
+      card.basic.description = "第一行\n第二行";
+      const check = checkCard(card);
+      expect(check.ok).to.equal(false);
+      if (!check.ok) expect(check.problems).to.deep.equal([{ path: "basic.name", message: "must not contain control characters (only line breaks)" }]);
+    });
+
     it("refuses a document of another schema, a non-object and an oversize card", () => {
       const other = { ...cardV1(), schema: "provenance-ledger/asset-card@2" };
       const check = checkCard(other);

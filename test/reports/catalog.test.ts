@@ -49,6 +49,14 @@ describe("reports (pure): periods, CSV and the catalog", () => {
     expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.slice(3))).to.equal('a,"b,c","say ""hi"""\r\n"line\nbreak",中文,\r\n');
   });
 
+  it("keeps what a spreadsheet would run as a formula as text: a leading apostrophe, quoted when it must be", () => {
+    const bytes = csvBytes([["=HYPERLINK(\"http://x\",\"a\")", "+1", "-2", "@SUM(A1)", "\tx", "0x12", "长沙=数据", "2026-01-01"]]);
+    // By hand: the first four and the tab get an apostrophe (the first then quoted, its quotes doubled); the rest untouched.
+    expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.slice(3))).to.equal(
+      '"\'=HYPERLINK(""http://x"",""a"")",\'+1,\'-2,\'@SUM(A1),\'\tx,0x12,长沙=数据,2026-01-01\r\n',
+    );
+  });
+
   describe("the catalog", () => {
     const position = (block: string, timestamp: string, tx: string) => ({ block, timestamp, tx, logIndex: 0 });
     const asset: AssetRecord = {
