@@ -36,12 +36,6 @@ export interface Label {
   en: string;
   "zh-CN": string;
 }
-/** Where something was recorded on chain. */
-interface RecordedAt {
-  block: string;
-  timestamp: string;
-  tx: string;
-}
 /** `GET /cards/{hash}`: the card's public sections, and the restricted ones only for an allowed session. */
 export type CardDocument = z.infer<typeof Schemas.CardDocument>;
 /** `GET /assets/{id}/cards`: every version of an asset's card, oldest first, and whether this node holds its content. */
