@@ -62,6 +62,43 @@ interface SettlementTokenInfo {
   decimals: number;
 }
 
+/** A line's explanation in both languages: the workbook and the CSV give both, a page its own. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+const both = (zh: string, en: string): Bilingual => ({ zh, en });
+const NO_DETAIL = both("", "");
+
+/** Both languages in one text cell (Chinese first), or nothing when there is nothing to say. */
+export const inBothLanguages = (text: Bilingual): string => (text.zh === "" ? text.en : text.en === "" ? text.zh : `${text.zh} / ${text.en}`);
+
+/** Asset statuses as the registration documents name them. */
+const STATUS_ZH: Readonly<Record<string, string>> = {
+  APPLIED: "已申请",
+  IN_NOTICE: "公示中",
+  ISSUED: "已发证",
+  REFUSED: "不予登记",
+  CANCELLED: "已注销",
+  DESTROYED: "已销毁",
+};
+
+const REVIEW_KIND_ZH: Readonly<Record<string, string>> = {
+  AUTHENTICITY: "真实性",
+  COMPLIANCE: "合规性",
+  AUDIT: "审计",
+  VALUATION: "价值评估",
+  DESENSITIZATION: "脱敏",
+};
+
+const DISPUTE_KIND_ZH: Readonly<Record<string, string>> = {
+  GRANT: "授权",
+  CONTRIBUTION: "贡献",
+  SETTLEMENT: "结算",
+  POLICY: "分配规则",
+};
+
 /** How the holder stands to an asset of its ledger. */
 type Relation = "HOLDER" | "FORMER_HOLDER";
 
@@ -76,8 +113,8 @@ export interface AssetLine extends Proof {
   relation: Relation;
   /** `POSITION` (the asset as it stands at the block, proved by the last event that set its holder or status), or the event of a change within the period. */
   event: string;
-  label: { zh: string; en: string };
-  detail: string;
+  label: Bilingual;
+  detail: Bilingual;
 }
 
 export interface ValuationLine extends Proof {
@@ -94,7 +131,7 @@ export interface ValuationLine extends Proof {
   valuationDate: string | null;
   valuer: string | null;
   /** Where the figure came from: `report 0x… (held)`, or why there is none. */
-  source: string;
+  source: Bilingual;
 }
 
 export interface EncumbranceLine extends Proof {
@@ -105,7 +142,7 @@ export interface EncumbranceLine extends Proof {
   /** The pledgee, the objector, or the dispute's other side (its claimant, or whom the holder disputes). */
   counterparty: string;
   counterpartyName: PartyName | null;
-  detail: string;
+  detail: Bilingual;
 }
 
 export interface GrantLine extends Proof {
@@ -218,21 +255,23 @@ async function nameOfAsset(input: HolderLedgerInput, asset: AssetRecord): Promis
 }
 
 /** What a change line says beyond its event, from the records the same transaction wrote. */
-function detailOf(event: string, entry: EvidenceRecord, asset: AssetRecord, reviews: readonly ReviewRecord[], objections: readonly ObjectionRecord[]): string {
+function detailOf(event: string, entry: EvidenceRecord, asset: AssetRecord, reviews: readonly ReviewRecord[], objections: readonly ObjectionRecord[]): Bilingual {
   const sameTx = (at: { tx: string }) => lower(at.tx) === lower(entry.at.tx);
   if (event === "AssetApplied" || event === "CardChanged") {
     const card = asset.cards.find((version) => sameTx(version.at));
-    return card === undefined ? "" : `card version ${card.version}: ${card.cardHash}`;
+    return card === undefined ? NO_DETAIL : both(`卡片第 ${card.version} 版：${card.cardHash}`, `card version ${card.version}: ${card.cardHash}`);
   }
   if (event === "ReviewAttached") {
     const review = reviews.find((candidate) => sameTx(candidate.at));
-    return review === undefined ? "" : `review ${review.reviewId} (${enumName(ReviewKind, review.kind)}) by ${review.reviewer}`;
+    if (review === undefined) return NO_DETAIL;
+    const kind = enumName(ReviewKind, review.kind);
+    return both(`审查报告 ${review.reviewId}（${REVIEW_KIND_ZH[kind] ?? kind}），出具方 ${review.reviewer}`, `review ${review.reviewId} (${kind}) by ${review.reviewer}`);
   }
   if (event === "ObjectionFiled") {
     const objection = objections.find((candidate) => sameTx(candidate.at));
-    return objection === undefined ? "" : `objection ${objection.objectionId} by ${objection.objector}`;
+    return objection === undefined ? NO_DETAIL : both(`异议 ${objection.objectionId}，异议人 ${objection.objector}`, `objection ${objection.objectionId} by ${objection.objector}`);
   }
-  return "";
+  return NO_DETAIL;
 }
 
 interface IncludedAsset {
@@ -282,7 +321,10 @@ async function assetLines(input: HolderLedgerInput, assets: readonly IncludedAss
       ...common,
       event: "POSITION",
       label: { zh: "报告区块时状态", en: "position at the report's block" },
-      detail: `${common.status}, held by ${holder}${asset.pledgee === null ? "" : `, pledged to ${asset.pledgee}`}`,
+      detail: both(
+        `${STATUS_ZH[common.status] ?? common.status}，持有权人 ${holder}${asset.pledgee === null ? "" : `，已质押给 ${asset.pledgee}`}`,
+        `${common.status}, held by ${holder}${asset.pledgee === null ? "" : `, pledged to ${asset.pledgee}`}`,
+      ),
       ...proofOf(position?.entry.at ?? asset.applied),
     });
     for (const { entry, event } of named) {
@@ -310,7 +352,7 @@ async function valuationLines(input: HolderLedgerInput, assets: readonly Include
       const none = { figure: null, currency: null, method: null, valuationDate: null, valuer: null };
       const bytes = await input.document(review.reportHash.toLowerCase());
       if (bytes === undefined) {
-        lines.push({ ...base, ...none, source: "report document not held: figure unknown" });
+        lines.push({ ...base, ...none, source: both("本节点未保存评估报告文件：评估值未知", "report document not held: figure unknown") });
         continue;
       }
       let value: unknown;
@@ -321,9 +363,17 @@ async function valuationLines(input: HolderLedgerInput, assets: readonly Include
       }
       const checked = checkValuationReport(value);
       if (!checked.ok || lower(checked.hash) !== lower(review.reportHash)) {
-        lines.push({ ...base, ...none, source: `report ${review.reportHash} held but not a valid valuation report: figure unknown` });
+        lines.push({ ...base, ...none, source: both(
+            `报告 ${review.reportHash} 已保存，但不是有效的价值评估报告：评估值未知`,
+            `report ${review.reportHash} held but not a valid valuation report: figure unknown`,
+          ),
+        });
       } else if (checked.report.assetId !== asset.assetId) {
-        lines.push({ ...base, ...none, source: `report ${review.reportHash} values asset ${checked.report.assetId}, not ${asset.assetId}: figure not used` });
+        lines.push({ ...base, ...none, source: both(
+            `报告 ${review.reportHash} 评估的是资产 ${checked.report.assetId}，不是 ${asset.assetId}：评估值不予采用`,
+            `report ${review.reportHash} values asset ${checked.report.assetId}, not ${asset.assetId}: figure not used`,
+          ),
+        });
       } else {
         const { report } = checked;
         lines.push({
@@ -333,7 +383,7 @@ async function valuationLines(input: HolderLedgerInput, assets: readonly Include
           method: report.method,
           valuationDate: report.valuationDate,
           valuer: report.valuer,
-          source: `report ${review.reportHash} (held)`,
+          source: both(`评估报告 ${review.reportHash}（本节点已保存，哈希已核对）`, `report ${review.reportHash} (held)`),
         });
       }
     }
@@ -356,7 +406,7 @@ async function encumbranceLines(input: HolderLedgerInput, assets: readonly Inclu
         id: null,
         counterparty: asset.pledgee,
         counterpartyName: input.nameOf(asset.pledgee),
-        detail: "pledged since the transaction shown",
+        detail: both("自所示交易起质押", "pledged since the transaction shown"),
         ...proofOf(pledged?.at ?? asset.applied),
       });
     }
@@ -368,7 +418,7 @@ async function encumbranceLines(input: HolderLedgerInput, assets: readonly Inclu
         id: objection.objectionId,
         counterparty: objection.objector,
         counterpartyName: input.nameOf(objection.objector),
-        detail: `open objection, grounds ${objection.groundsURI}`,
+        detail: both(`未决异议，理由 ${objection.groundsURI}`, `open objection, grounds ${objection.groundsURI}`),
         ...proofOf(objection.at),
       });
     }
@@ -377,13 +427,17 @@ async function encumbranceLines(input: HolderLedgerInput, assets: readonly Inclu
       if (dispute.status !== DisputeStatus.OPEN || dispute.kind === DisputeKind.OBJECTION) continue;
       // The other side: the claimant, unless the holder itself brought the dispute (then whom it disputes).
       const other = dispute.claimant.toLowerCase() === input.holder.toLowerCase() ? dispute.respondent : dispute.claimant;
+      const kind = enumName(DisputeKind, dispute.kind);
       lines.push({
         assetId: asset.assetId,
         type: "DISPUTE",
         id: dispute.disputeId,
         counterparty: other,
         counterpartyName: input.nameOf(other),
-        detail: `open ${enumName(DisputeKind, dispute.kind)} dispute of ${dispute.claimant} against ${dispute.respondent}, bond ${dispute.bond}`,
+        detail: both(
+          `未决${DISPUTE_KIND_ZH[kind] ?? kind}争议：${dispute.claimant} 对 ${dispute.respondent}，保证金 ${dispute.bond}`,
+          `open ${kind} dispute of ${dispute.claimant} against ${dispute.respondent}, bond ${dispute.bond}`,
+        ),
         ...proofOf(dispute.at),
       });
     }

@@ -1,6 +1,6 @@
 import type { PartyName } from "../certificates/index.js";
 import { bilingual, csvBytes } from "./csv.js";
-import type { HolderLedger, RevenueKind } from "./ledger.js";
+import { inBothLanguages, type HolderLedger, type RevenueKind } from "./ledger.js";
 
 /**
  * A holder's ledger as one CSV file: one bilingual header row, then one row per line, its section in the
@@ -86,7 +86,7 @@ function holderLedgerRows(report: HolderLedger): Row[] {
       "",
       "",
       "",
-      [`${line.kind} ${line.category} ${line.classification}`, line.detail].filter((part) => part !== "").join("; "),
+      [`${line.kind} ${line.category} ${line.classification}`, inBothLanguages(line.detail)].filter((part) => part !== "").join("; "),
       line.time,
       line.block,
       line.tx,
@@ -103,14 +103,14 @@ function holderLedgerRows(report: HolderLedger): Row[] {
       nameText(line.reviewerName),
       line.figure ?? "",
       line.currency ?? "",
-      [line.valuer === null ? "" : `valuer ${line.valuer}`, `source: ${line.source}`, line.reportURI].filter((part) => part !== "").join("; "),
+      [line.valuer === null ? "" : `valuer ${line.valuer}`, `source: ${inBothLanguages(line.source)}`, line.reportURI].filter((part) => part !== "").join("; "),
       line.time,
       line.block,
       line.tx,
     ]);
   }
   for (const line of report.sections.encumbrances) {
-    rows.push([section("encumbrances"), line.assetId, line.id ?? "", line.type, "", line.counterparty, nameText(line.counterpartyName), "", "", line.detail, line.time, line.block, line.tx]);
+    rows.push([section("encumbrances"), line.assetId, line.id ?? "", line.type, "", line.counterparty, nameText(line.counterpartyName), "", "", inBothLanguages(line.detail), line.time, line.block, line.tx]);
   }
   for (const line of report.sections.grants) {
     const changed = line.statusChanged === null ? "" : `; ${line.status} at block ${line.statusChanged.block} tx ${line.statusChanged.tx} (${line.statusChanged.time})`;

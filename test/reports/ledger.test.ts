@@ -213,15 +213,18 @@ describe("holder's ledger (pure): a hand-built state, March 2026 in Asia/Shangha
       ["2", "FORMER_HOLDER", "HoldingTransferred", tx(250), "2026-03-05T12:00:00+08:00"],
     ]);
     const cardLine = ledger.sections.assets.find((line) => line.event === "CardChanged")!;
-    expect(cardLine.detail).to.equal(`card version 1: 0x${"c1".repeat(32)}`);
+    expect(cardLine.detail).to.deep.equal({ zh: `卡片第 1 版：0x${"c1".repeat(32)}`, en: `card version 1: 0x${"c1".repeat(32)}` });
     expect(cardLine.block).to.equal("30");
-    expect(ledger.sections.assets.find((line) => line.event === "ReviewAttached")!.detail).to.equal(`review 1 (VALUATION) by ${REVIEWER}`);
-    expect(ledger.sections.assets[0]!.detail).to.equal(`ISSUED, held by ${HOLDER}, pledged to ${PLEDGEE}`);
+    expect(ledger.sections.assets.find((line) => line.event === "ReviewAttached")!.detail).to.deep.equal({
+      zh: `审查报告 1（价值评估），出具方 ${REVIEWER}`,
+      en: `review 1 (VALUATION) by ${REVIEWER}`,
+    });
+    expect(ledger.sections.assets[0]!.detail).to.deep.equal({ zh: `已发证，持有权人 ${HOLDER}，已质押给 ${PLEDGEE}`, en: `ISSUED, held by ${HOLDER}, pledged to ${PLEDGEE}` });
   });
 
   it("takes a valuation's figure from the report document only where it is held, and says so", async () => {
     const ledger = (await report())!;
-    expect(ledger.sections.valuations.map((line) => [line.reviewId, line.figure, line.currency, line.method, line.valuationDate, line.source, line.tx])).to.deep.equal([
+    expect(ledger.sections.valuations.map((line) => [line.reviewId, line.figure, line.currency, line.method, line.valuationDate, line.source.en, line.tx])).to.deep.equal([
       ["1", "1250000.50", "CNY", "income", "2026-03-15", `report ${REPORT_HASH} (held)`, tx(132)],
       ["2", null, null, null, null, "report document not held: figure unknown", tx(140)],
     ]);
@@ -234,7 +237,11 @@ describe("holder's ledger (pure): a hand-built state, March 2026 in Asia/Shangha
     documents.set(hash, new TextEncoder().encode(canonicalJson(other)));
     s.state.put(key.review(2n), JSON.stringify({ reviewId: "2", assetId: "1", reviewer: REVIEWER, kind: ReviewKind.VALUATION, reportHash: hash, reportURI: "x", at: s.otherValuation }));
     const ledger = (await report(s))!;
-    expect(ledger.sections.valuations[1]).to.include({ figure: null, source: `report ${hash} values asset 9, not 1: figure not used` });
+    expect(ledger.sections.valuations[1]!.figure).to.equal(null);
+    expect(ledger.sections.valuations[1]!.source).to.deep.equal({
+      zh: `报告 ${hash} 评估的是资产 9，不是 1：评估值不予采用`,
+      en: `report ${hash} values asset 9, not 1: figure not used`,
+    });
     documents.delete(hash);
   });
 

@@ -49,7 +49,8 @@ const ASSET_COLUMNS: Column<AssetLine>[] = [
   { zh: "资产名称", en: "Name", width: 28, value: (line) => line.name },
   { zh: "事项", en: "Event", width: 22, value: (line) => line.label.zh },
   { zh: "事件", en: "Event (chain)", width: 20, value: (line) => line.event },
-  { zh: "说明", en: "Detail", width: 50, value: (line) => line.detail },
+  { zh: "说明", en: "Detail (Chinese)", width: 50, value: (line) => line.detail.zh },
+  { zh: "说明（英文）", en: "Detail", width: 50, value: (line) => line.detail.en },
   { zh: "报告区块时状态", en: "Status at block", width: 14, value: (line) => line.status },
   { zh: "持有关系", en: "Relation", width: 16, value: (line) => line.relation },
   { zh: "资产类型", en: "Kind", width: 10, value: (line) => line.kind },
@@ -72,7 +73,8 @@ const VALUATION_COLUMNS: Column<ValuationLine>[] = [
   { zh: "评估机构", en: "Valuer", width: 28, value: (line) => line.valuer },
   { zh: "审查人", en: "Reviewer", width: 44, value: (line) => line.reviewer },
   { zh: "审查人名称", en: "Reviewer name", width: 24, value: (line) => nameZh(line.reviewerName) },
-  { zh: "数据来源", en: "Source", width: 60, value: (line) => line.source },
+  { zh: "数据来源", en: "Source (Chinese)", width: 60, value: (line) => line.source.zh },
+  { zh: "数据来源（英文）", en: "Source", width: 60, value: (line) => line.source.en },
   { zh: "报告地址", en: "Report URI", width: 30, value: (line) => line.reportURI },
   ...proofColumns<ValuationLine>(),
 ];
@@ -83,7 +85,8 @@ const ENCUMBRANCE_COLUMNS: Column<EncumbranceLine>[] = [
   { zh: "编号", en: "Id", width: 8, value: (line) => line.id },
   { zh: "相对方", en: "Counterparty", width: 44, value: (line) => line.counterparty },
   { zh: "相对方名称", en: "Counterparty name", width: 24, value: (line) => nameZh(line.counterpartyName) },
-  { zh: "说明", en: "Detail", width: 50, value: (line) => line.detail },
+  { zh: "说明", en: "Detail (Chinese)", width: 50, value: (line) => line.detail.zh },
+  { zh: "说明（英文）", en: "Detail", width: 50, value: (line) => line.detail.en },
   ...proofColumns<EncumbranceLine>(),
 ];
 

@@ -49,6 +49,9 @@ const CatalogItem = z
 
 const Proof = { tx: z.string(), block: z.string(), time: z.string().openapi({ description: "ISO 8601 in UTC+8" }) };
 
+/** A line's explanation in Chinese and English. */
+const BilingualText = z.object({ zh: z.string(), en: z.string() });
+
 const HolderLedgerReport = z
   .object({
     holder: z.string(),
@@ -60,11 +63,11 @@ const HolderLedgerReport = z
     contracts: z.record(z.string()),
     token: z.object({ address: z.string(), symbol: z.string(), decimals: z.number().int() }).nullable(),
     sections: z.object({
-      assets: z.array(z.object({ assetId: z.string(), event: z.string(), status: z.string(), relation: z.string(), detail: z.string(), ...Proof }).passthrough()),
+      assets: z.array(z.object({ assetId: z.string(), event: z.string(), status: z.string(), relation: z.string(), detail: BilingualText, ...Proof }).passthrough()),
       valuations: z.array(
-        z.object({ assetId: z.string(), reviewId: z.string(), figure: z.string().nullable(), currency: z.string().nullable(), source: z.string(), ...Proof }).passthrough(),
+        z.object({ assetId: z.string(), reviewId: z.string(), figure: z.string().nullable(), currency: z.string().nullable(), source: BilingualText, ...Proof }).passthrough(),
       ),
-      encumbrances: z.array(z.object({ assetId: z.string(), type: z.enum(["PLEDGE", "OBJECTION", "DISPUTE"]), counterparty: z.string(), ...Proof }).passthrough()),
+      encumbrances: z.array(z.object({ assetId: z.string(), type: z.enum(["PLEDGE", "OBJECTION", "DISPUTE"]), counterparty: z.string(), detail: BilingualText, ...Proof }).passthrough()),
       grants: z.array(z.object({ grantId: z.string(), direction: z.enum(["GIVEN", "RECEIVED"]), status: z.string(), ...Proof }).passthrough()),
       revenue: z.array(
         z

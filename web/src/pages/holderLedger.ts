@@ -1,4 +1,5 @@
 import { nameIn, type PartyName } from "../../../ledger/certificates/claims.js";
+import type { Bilingual } from "../../../ledger/reports/index.js";
 import {
   getJson,
   type HolderLedger,
@@ -164,7 +165,11 @@ function withShortHex(text: string): Node[] {
 }
 
 /** Text the API writes in English only (a line's detail): marked so, for screen readers and translation. */
-const english = (text: string) => (text === "" ? "—" : h("span", { lang: "en" }, ...withShortHex(text)));
+/** A line's explanation in the page's language (the API gives both), addresses and hashes shortened. */
+function explained(text: Bilingual): Node | string {
+  const shown = lang() === "zh-CN" ? text.zh : text.en;
+  return shown === "" ? "—" : h("span", {}, ...withShortHex(shown));
+}
 
 /** A section: its table, or its title and "none in this period". */
 function section(id: string, title: string, headers: string[], rows: (Node | string)[][], after: Node[] = []): HTMLElement {
@@ -188,7 +193,7 @@ function assetsSection(lines: LedgerAssetLine[]): HTMLElement {
       ),
       locale === "zh-CN" ? line.label.zh : line.label.en,
       `${enumText("status", line.status)}${line.relation === "FORMER_HOLDER" ? ` (${enumText("holderRelation", line.relation)})` : ""}`,
-      english(line.detail),
+      explained(line.detail),
       recorded(line),
     ]),
   );
@@ -213,7 +218,7 @@ function valuationsSection(lines: LedgerValuationLine[]): HTMLElement {
       line.valuationDate ?? "—",
       h("span", {}, line.valuer ?? "—", h("span", { class: "muted line-sub" }, t("ledgerReviewedBy"), " ", party(line.reviewer, line.reviewerName))),
       // Where the figure came from: the report document the chain records the hash of (or why there is no figure).
-      h("span", {}, hex(line.reportHash, 6), line.figure === null ? h("span", { class: "muted line-sub" }, english(line.source)) : h("span", { class: "muted line-sub" }, t("ledgerReportHeld"))),
+      h("span", {}, hex(line.reportHash, 6), line.figure === null ? h("span", { class: "muted line-sub" }, explained(line.source)) : h("span", { class: "muted line-sub" }, t("ledgerReportHeld"))),
       recorded(line),
     ]),
   );
@@ -229,7 +234,7 @@ function encumbrancesSection(lines: LedgerEncumbranceLine[]): HTMLElement {
       enumText("encumbrance", line.type),
       line.id ?? "—",
       party(line.counterparty, line.counterpartyName),
-      english(line.detail),
+      explained(line.detail),
       recorded(line),
     ]),
   );
