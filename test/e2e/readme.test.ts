@@ -1,18 +1,15 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { type Browser, chromium } from "playwright-core";
 import { build } from "vite";
 
 import { startStack, type Stack } from "./stack.js";
+import { launchChromium } from "../helpers/chromium.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"];
 const ARTIFACTS = join(ROOT, "test-artifacts/web");
 
 /** One command of a role's day as the README prints it, and what the README says it prints. */
@@ -137,15 +134,7 @@ describe("the README's day in each role, on a fresh npm start", function () {
   });
 
   it("arbitrator: the page shows the ruling and the escrow paid out", async () => {
-    let browser: Browser | undefined;
-    // A crashed launch under load is retried once; the test asserts on the page, never on the launch.
-    for (let attempt = 0; browser === undefined; attempt += 1) {
-      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}`);
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 120_000 }).catch((error: unknown) => {
-        if (attempt > 0) throw error;
-        return undefined;
-      });
-    }
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       page.setDefaultTimeout(60_000);

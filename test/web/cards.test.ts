@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
+
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { getAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { build } from "vite";
@@ -17,11 +17,10 @@ import { startLedgerNode, type LedgerNode } from "../../services/node/index.js";
 import { readIgnitionDeployment } from "../../services/shared/deployment.js";
 import { deployDemo } from "../helpers/demo.js";
 import { startChain, type TestChain } from "../indexer/helpers/chain.js";
+import { launchChromium } from "../helpers/chromium.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, "test-artifacts/web");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const VIEWPORTS = { desktop: { width: 1200, height: 900 }, phone: { width: 375, height: 812 } } as const;
 /** Generous: the machine's two cores run the chain, the node, Chromium and other work at once. */
 const STEP_TIMEOUT = 60_000;
@@ -29,17 +28,6 @@ const STEP_TIMEOUT = 60_000;
 const OPERATOR_KEY = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
 /** Hardhat's dev account 7: the demo's customer, no party to product No. 3's card. */
 const CUSTOMER_KEY = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdf0cbabb356";
-
-/** Chromium, launched once more if the first launch crashes (it can, on a loaded machine). */
-async function launchChromium(): Promise<Browser> {
-  const launch = () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 120_000 });
-  try {
-    return await launch();
-  } catch (error) {
-    console.warn(`Chromium did not start (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); trying once more`);
-    return await launch();
-  }
-}
 
 /** A date as the pages show it, worked out here on its own: the chain's time in Changsha (UTC+8), YYYY-MM-DD. */
 const changshaDate = (seconds: number) =>
@@ -110,8 +98,6 @@ describe("asset cards, the catalog and the holder's ledger in headless Chromium"
     page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td .cell-value")].map((cell) => (cell as unknown as { innerText: string }).innerText.trim())));
 
   before(async () => {
-    // Fail loudly, never skip: the browser tests are part of `npm test`.
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does it when missing)`);
     await build({ root: join(ROOT, "web"), logLevel: "warn" });
     const launching = launchChromium();
     chain = await startChain();

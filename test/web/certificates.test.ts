@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { id as labelHash } from "ethers";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { getAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { build } from "vite";
@@ -18,27 +18,15 @@ import { readIgnitionDeployment } from "../../services/shared/deployment.js";
 import { deployDemo } from "../helpers/demo.js";
 import { pdfText } from "../helpers/pdf.js";
 import { startChain, type TestChain } from "../indexer/helpers/chain.js";
+import { launchChromium } from "../helpers/chromium.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, "test-artifacts/web");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const VIEWPORTS = { desktop: { width: 1200, height: 900 }, phone: { width: 375, height: 812 } } as const;
 /** Generous: the machine's two cores run the chain, the node, Chromium and other work at once. */
 const STEP_TIMEOUT = 60_000;
 /** Hardhat's dev account 1, the demo's registrar (`seedDemo` grants it the REGISTRAR role). */
 const REGISTRAR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-
-/** Chromium, launched once more if the first launch crashes (it can, on a loaded machine). */
-async function launchChromium(): Promise<Browser> {
-  const launch = () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 120_000 });
-  try {
-    return await launch();
-  } catch (error) {
-    console.warn(`Chromium did not start (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); trying once more`);
-    return await launch();
-  }
-}
 
 /**
  * The certificate page's printable certificate, its "what changed since printing" notice and its credential
@@ -109,8 +97,6 @@ describe("certificate documents and credentials on the certificate page", functi
     page.locator("#credential-checks > li").evaluateAll((items) => items.map((item) => ({ name: item.getAttribute("data-check"), outcome: item.className.replace("check ", "") })));
 
   before(async () => {
-    // Fail loudly, never skip: the browser tests are part of `npm test`.
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does it when missing)`);
     await build({ root: join(ROOT, "web"), logLevel: "warn" });
     const launching = launchChromium();
     chain = await startChain();

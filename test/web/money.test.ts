@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
+
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { getAddress } from "viem";
 import { build } from "vite";
 
@@ -15,11 +15,10 @@ import { Remedy } from "../../ledger/types.js";
 import { ledgerStateFromNode } from "../../scripts/lib/ledgerState.js";
 import { readIgnitionDeployment } from "../../services/shared/deployment.js";
 import { startStack, type Stack } from "../e2e/stack.js";
+import { launchChromium } from "../helpers/chromium.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, "test-artifacts/web");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 /** The demo's accounts (README): 0 admin and settler, 4 arbitrator, 5 the operator, 6 the logistics enterprise. */
 const ADMIN = 0;
@@ -92,19 +91,9 @@ describe("money after a ruling on the pages, against the npm start stack", funct
     }
   }
 
-  /** Chromium, launched once more if the first launch crashed (a busy machine). */
-  async function launch(): Promise<Browser> {
-    try {
-      return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    } catch {
-      return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    }
-  }
-
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does it when missing)`);
     await build({ root: join(ROOT, "web"), logLevel: "warn" });
-    [stack, browser] = await Promise.all([startStack(), launch()]);
+    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
     await mkdir(ARTIFACTS, { recursive: true });
     connection = await network.create({ network: "localhost", override: { url: stack.rpcUrl } });
     const deployment = await readIgnitionDeployment(stack.deploymentDir);

@@ -1,35 +1,23 @@
-import { existsSync } from "node:fs";
+
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { keccak256 } from "viem";
 import { build } from "vite";
 
 import { escrowAccount } from "../../ledger/split/escrow.js";
 import { startStack, type Stack } from "../e2e/stack.js";
+import { launchChromium } from "../helpers/chromium.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, "test-artifacts/web");
 const SAMPLE = join(ROOT, "web/samples/shipment-records.csv");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 /** Desktop and a phone (an iPhone SE/mini's CSS width). */
 const VIEWPORTS = { desktop: { width: 1200, height: 900 }, phone: { width: 375, height: 812 } } as const;
 /** Generous: the machine's two cores run the stack, Chromium and other work at once. */
 const STEP_TIMEOUT = 60_000;
-
-/** Chromium, launched once more if the first launch crashes (it can, on a loaded machine). */
-async function launchChromium(): Promise<Browser> {
-  const launch = () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 120_000 });
-  try {
-    return await launch();
-  } catch (error) {
-    console.warn(`Chromium did not start (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); trying once more`);
-    return await launch();
-  }
-}
 
 /**
  * The layout of the page as it is shown, measured in the page (a string: the tests' TypeScript has no DOM
@@ -130,8 +118,6 @@ describe("web pages in headless Chromium against the npm start stack", function 
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   before(async () => {
-    // Fail loudly, never skip: the browser tests are part of `npm test`.
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does it when missing)`);
     // The bundle the server serves is built from the sources under test, not left over from an old build.
     await build({ root: join(ROOT, "web"), logLevel: "warn" });
     [stack, browser] = await Promise.all([startStack(), launchChromium()]);
