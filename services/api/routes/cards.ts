@@ -51,6 +51,31 @@ const DOCUMENT_REFUSALS =
   "422 its canonical hash (keccak256 of its RFC 8785 canonical JSON) is not {hash}; 404 the chain does not record {hash}; " +
   "429 more than the per-client limit of uploads a minute (Retry-After); 503 the node keeps no documents. Stored as canonical bytes.";
 
+/**
+ * `PUT /cards/{hash}` or `PUT /reports/{hash}`: one route shape, the document's kind deciding its checks
+ * (`acceptDocument`) and what the answer lists as recording it (assets or reviews).
+ */
+function storeDocumentRoute(spec: { kind: "card" | "report"; summary: string; description: string; recordedBy: "assets" | "reviews" }) {
+  return defineRoute({
+    path: `/${spec.kind}s/{hash}`,
+    method: "put",
+    tag: "cards",
+    summary: spec.summary,
+    description: `${spec.description} ${DOCUMENT_REFUSALS}`,
+    bodyDescription: `The ${spec.kind} document (JSON, at most 256 KiB)`,
+    bodyMediaType: "application/json",
+    params: HashParams,
+    response: StoredDocument,
+    created: "Stored: the document was new",
+    problems: [404, 413, 422, 429, 503],
+    rateLimit: "documents",
+    async handle({ params, body }, context) {
+      const accepted = await acceptDocument(spec.kind, params.hash, body, { state: context.sources.state, documents: context.documents });
+      return withStatus(accepted.created ? 201 : 200, { hash: accepted.hash, [spec.recordedBy]: accepted.recordedBy, held: true });
+    },
+  });
+}
+
 export const cardRoutes = [
   defineRoute({
     path: "/schemas/asset-card",
@@ -66,23 +91,11 @@ export const cardRoutes = [
     response: z.record(z.unknown()),
     handle: () => z4.toJSONSchema(ValuationReport),
   }),
-  defineRoute({
-    path: "/cards/{hash}",
-    method: "put",
-    tag: "cards",
+  storeDocumentRoute({
+    kind: "card",
     summary: "Stores an asset card the chain records the hash of",
-    description: `The body is the card's JSON, in any key order and spacing; {hash} must be recorded as a card hash by some asset (its application or a card change). ${DOCUMENT_REFUSALS}`,
-    bodyDescription: "The card document (JSON, at most 256 KiB)",
-    bodyMediaType: "application/json",
-    params: HashParams,
-    response: StoredDocument,
-    created: "Stored: the document was new",
-    problems: [404, 413, 422, 429, 503],
-    rateLimit: "documents",
-    async handle({ params, body }, context) {
-      const accepted = await acceptDocument("card", params.hash, body, { state: context.sources.state, documents: context.documents });
-      return withStatus(accepted.created ? 201 : 200, { hash: accepted.hash, assets: accepted.recordedBy, held: true });
-    },
+    description: "The body is the card's JSON, in any key order and spacing; {hash} must be recorded as a card hash by some asset (its application or a card change).",
+    recordedBy: "assets",
   }),
   defineRoute({
     path: "/cards/{hash}",
@@ -122,25 +135,13 @@ export const cardRoutes = [
       return { hash: params.hash, section: params.section, content: card[params.section] ?? null };
     },
   }),
-  defineRoute({
-    path: "/reports/{hash}",
-    method: "put",
-    tag: "cards",
+  storeDocumentRoute({
+    kind: "report",
     summary: "Stores a review's report document the chain records the hash of",
     description:
-      `{hash} must be the report hash of some review. For a hash a VALUATION review records, the body must be a valuation report (\`/schemas/valuation-report\`) of that review's asset (else 422); ` +
-      `for the other review kinds, any JSON object whose canonical hash is {hash}. ${DOCUMENT_REFUSALS}`,
-    bodyDescription: "The report document (JSON object, at most 256 KiB)",
-    bodyMediaType: "application/json",
-    params: HashParams,
-    response: StoredDocument,
-    created: "Stored: the document was new",
-    problems: [404, 413, 422, 429, 503],
-    rateLimit: "documents",
-    async handle({ params, body }, context) {
-      const accepted = await acceptDocument("report", params.hash, body, { state: context.sources.state, documents: context.documents });
-      return withStatus(accepted.created ? 201 : 200, { hash: accepted.hash, reviews: accepted.recordedBy, held: true });
-    },
+      "{hash} must be the report hash of some review. For a hash a VALUATION review records, the body must be a valuation report (`/schemas/valuation-report`) of that review's asset (else 422); " +
+      "for the other review kinds, any JSON object whose canonical hash is {hash}.",
+    recordedBy: "reviews",
   }),
   defineRoute({
     path: "/reports/{hash}",
