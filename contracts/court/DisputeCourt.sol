@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IDisputeCourt} from "../interfaces/IDisputeCourt.sol";
 import {ILedgerRegistry} from "../interfaces/ILedgerRegistry.sol";
@@ -15,11 +14,12 @@ import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 import {AssetStatus, ContributionStatus, DisputeKind, DisputeStatus, Remedy, Ruling} from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
+import {ReentrancyLock} from "../utils/ReentrancyLock.sol";
 
 /// @title DisputeCourt
 /// @notice Disputes on assets, grants, contributions, settlements and policies, ruled by arbitrators. See
 /// {IDisputeCourt}.
-contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyGuardTransient {
+contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyLock {
     using SafeERC20 for IERC20;
 
     /// @dev The ruling hash the other contracts record when a dispute lapses without a ruling.

@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -15,10 +14,11 @@ import {AssetStatus, EpochStatus} from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
 import {EscrowAccounts} from "../libraries/EscrowAccounts.sol";
+import {ReentrancyLock} from "../utils/ReentrancyLock.sol";
 
 /// @title RevenueVault
 /// @notice Revenue of data products, settled in Merkle epochs and paid by pull. See {IRevenueVault}.
-contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyGuardTransient {
+contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
     using SafeERC20 for IERC20;
 
     /// @notice The shortest challenge window: there is always time to reject a settlement before claims.
