@@ -35,8 +35,12 @@ const indexerSettingsSchema = z.object({
     .refine((cs) => new Set(cs.map((c) => c.address.toLowerCase())).size === cs.length, "contract addresses must be unique"),
   /** Bump when the reducer's logic changes: the state is rebuilt from the stored configuration's start. */
   reducerVersion: z.string().default(""),
-  /** Blocks behind the head that may still reorganise; undo data and hashes are kept for them. */
-  finalityDepth: positiveInt.default(64),
+  /**
+   * Blocks behind the head that may still reorganise; undo data and hashes are kept for them. 0: every
+   * block is final once mined (QBFT, IBFT): nothing is kept but the cursor's hash, and a chain that
+   * reorganises all the same is rebuilt from the first block.
+   */
+  finalityDepth: z.number().int().min(0).default(64),
   /** Live mode: how often the head is polled. */
   pollIntervalMs: z.number().int().min(1).default(2_000),
   /** Block ranges fetched ahead of the one being applied. */

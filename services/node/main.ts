@@ -34,7 +34,7 @@ const FLAGS = {
   contracts: { env: "INDEXER_CONTRACTS", help: "comma-separated contract names to follow (default: all of the deployment)" },
   reducer: { env: "INDEXER_REDUCER", help: "module exporting `reducer` (default: store logs only)" },
   "reducer-version": { env: "INDEXER_REDUCER_VERSION", help: "change it when the reducer changes: the state is rebuilt" },
-  "finality-depth": { env: "INDEXER_FINALITY_DEPTH", help: "blocks that may reorganise (default 64)" },
+  "finality-depth": { env: "INDEXER_FINALITY_DEPTH", help: "blocks that may reorganise (default 64; 0: instant finality, as QBFT/IBFT)" },
   "poll-interval-ms": { env: "INDEXER_POLL_INTERVAL_MS", help: "head polling interval in live mode (default 2000)" },
   concurrency: { env: "INDEXER_CONCURRENCY", help: "block ranges fetched ahead (default 4)" },
   "initial-range": { env: "INDEXER_INITIAL_RANGE", help: "first eth_getLogs range, blocks (default 100; it adapts)" },
@@ -64,7 +64,7 @@ const cliSchema = z.object({
     .optional(),
   reducer: z.string().min(1).optional(),
   "reducer-version": z.string().optional(),
-  "finality-depth": optionalInt(1),
+  "finality-depth": optionalInt(0),
   "poll-interval-ms": optionalInt(1),
   concurrency: optionalInt(1),
   "initial-range": optionalInt(1),
@@ -88,15 +88,25 @@ function usage(): string {
   return `usage: node --import tsx services/node/main.ts [flags]\n${lines.join("\n")}`;
 }
 
+/** The command line's flags; a malformed one (an unknown flag, `--finality-depth -1`) is a configuration error. */
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: flag === "until-head" ? "boolean" : "string" }])),
+        help: { type: "boolean" },
+      } as Record<string, { type: "string" | "boolean" }>,
+      strict: true,
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS_") !== true) throw error;
+    throw new ConfigError("invalid command line", [(error as Error).message.replaceAll("\n", " ")]);
+  }
+}
+
 function readConfig(argv: string[], env: NodeJS.ProcessEnv) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: flag === "until-head" ? "boolean" : "string" }])),
-      help: { type: "boolean" },
-    } as Record<string, { type: "string" | "boolean" }>,
-    strict: true,
-  });
+  const { values } = parseFlags(argv);
   if (values.help === true) {
     console.log(usage());
     process.exit(0);

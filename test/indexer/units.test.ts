@@ -117,6 +117,23 @@ describe("indexer units", () => {
     expect(classifyRpcError(refusals[0], { method: "eth_blockNumber" })).to.be.instanceOf(RpcTransientError);
   });
 
+  it("classifies both clients' answers alike: an unknown method is fatal, logs past the node's head are retried", () => {
+    // Their own words (2026-12, Hardhat 3.17 / EDR 0.3.8 and anvil 1.7.1) for a method they do not serve.
+    const unsupported = [
+      new RpcRequestError({ body: {}, url: "u", error: { code: -32004, message: "Method foo_bar is not supported" } }),
+      new RpcRequestError({ body: {}, url: "u", error: { code: -32601, message: "Method not found" } }),
+    ];
+    for (const error of unsupported) {
+      const classified = classifyRpcError(error, { method: "foo_bar" });
+      expect(classified.retryable, error.message).to.equal(false);
+      expect(classified.message).to.equal("the node does not serve foo_bar");
+    }
+    // anvil refuses eth_getLogs from a block past its head (Hardhat answers []): a node behind the others of a
+    // load balancer. Waiting helps, a narrower range would not.
+    const behind = new RpcRequestError({ body: {}, url: "u", error: { code: -32602, message: "BlockOutOfRangeError: block height is 3 but requested was 8" } });
+    expect(classifyRpcError(behind, { method: "eth_getLogs", from: 8, to: 9 })).to.be.instanceOf(RpcTransientError);
+  });
+
   it("backs off exponentially with full jitter, capped", () => {
     const policy = { retries: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
     expect(backoffDelay(0, policy, () => 0.999)).to.equal(99);

@@ -134,18 +134,27 @@ export function createLogSource(options: LogSourceOptions): LogSource {
     return reader.readRange({ fromBlock: BigInt(from), toBlock: BigInt(to) });
   }
 
+  /**
+   * Headers before logs: every hash the store keeps (the last block's, and in a linked range every
+   * block's) is read no later than the logs. A reorg between the calls then leaves the store a hash of
+   * the old chain, which the next parent link or head check finds; logs of the old chain stored under a
+   * hash of the new one (a replaced block that has logs only on the new chain) nothing would find.
+   */
   async function fetchOnce(from: number, to: number, linked: boolean): Promise<FetchedRange> {
-    const logs = await getLogs(from, to);
-    const wanted = new Set<number>([from, to]);
-    if (linked) for (let n = from; n <= to; n++) wanted.add(n);
-    else for (const log of logs) wanted.add(log.blockNumber);
     const headers = new Map<number, BlockHeader>();
-    await Promise.all(
-      [...wanted].map(async (n) => {
-        const h = await header(n);
-        if (h !== undefined) headers.set(n, h);
-      }),
-    );
+    const fetchHeaders = (blocks: Iterable<number>) =>
+      Promise.all(
+        [...blocks].map(async (n) => {
+          const h = await header(n);
+          if (h !== undefined) headers.set(n, h);
+        }),
+      );
+    const kept = new Set<number>([from, to]);
+    if (linked) for (let n = from; n <= to; n++) kept.add(n);
+    await fetchHeaders(kept);
+    const logs = await getLogs(from, to);
+    // A header read after the logs is only checked against them (a log's block hash), never kept.
+    await fetchHeaders(new Set(logs.map((log) => log.blockNumber).filter((n) => !kept.has(n))));
     checkRange({ from, to, logs, headers, linked, addresses: addressSet });
     return { from, to, logs, headers, linked };
   }

@@ -3,30 +3,52 @@ import { createHash } from "node:crypto";
 import { Level } from "level";
 import type { Hex } from "viem";
 
-import { EVENT, META_CURSOR, namespace, STATE } from "./keys.js";
+import { blockHex, EVENT, META_CURSOR, namespace, STATE } from "./keys.js";
 import type { Cursor } from "./types.js";
 
 /**
- * sha256 over the state namespace in key order, each key and value length-prefixed (4 bytes, big
- * endian): two stores have the same digest exactly when their reducer states are equal.
+ * The state digest's encoding: sha256 over the entries in key order, each key and value length-prefixed
+ * (4 bytes, big endian). Two states have the same digest exactly when they hold the same entries. The
+ * caller gives the entries in LevelDB's order (bytewise over the UTF-8 key): see `sortedBytewise`.
  */
-export async function digestState(db: Level<string, string>): Promise<Hex> {
+export async function digestEntries(entries: Iterable<readonly [Uint8Array, Uint8Array]> | AsyncIterable<readonly [Uint8Array, Uint8Array]>): Promise<Hex> {
   const hash = createHash("sha256");
   const length = Buffer.alloc(4);
-  const { gte, lt } = namespace(STATE);
-  const range = { gte: Buffer.from(gte), lt: Buffer.from(lt), keyEncoding: "buffer", valueEncoding: "buffer" };
-  for await (const [key, value] of db.iterator<Buffer, Buffer>(range)) {
-    length.writeUInt32BE(key.length - STATE.length);
-    hash.update(length).update(key.subarray(STATE.length));
+  for await (const [key, value] of entries) {
+    length.writeUInt32BE(key.length);
+    hash.update(length).update(key);
     length.writeUInt32BE(value.length);
     hash.update(length).update(value);
   }
   return `0x${hash.digest("hex")}`;
 }
 
-export async function countEvents(db: Level<string, string>): Promise<number> {
+/**
+ * String entries (an in-memory state) as UTF-8 bytes in LevelDB's key order: bytewise, which is not
+ * JavaScript's code-unit order once a key holds characters beyond U+FFFF.
+ */
+export function sortedBytewise(entries: Iterable<readonly [string, string]>): [Buffer, Buffer][] {
+  return [...entries].map(([key, value]) => [Buffer.from(key), Buffer.from(value)] as [Buffer, Buffer]).sort(([a], [b]) => Buffer.compare(a, b));
+}
+
+/**
+ * The digest of a store's state namespace (keys without the namespace prefix): two stores have the same
+ * digest exactly when their reducer states are equal. Reads one LevelDB iterator, i.e. one snapshot.
+ */
+export function digestState(db: Level<string, string>): Promise<Hex> {
+  const { gte, lt } = namespace(STATE);
+  const range = { gte: Buffer.from(gte), lt: Buffer.from(lt), keyEncoding: "buffer", valueEncoding: "buffer" };
+  async function* unprefixed(): AsyncGenerator<readonly [Uint8Array, Uint8Array]> {
+    for await (const [key, value] of db.iterator<Buffer, Buffer>(range)) yield [key.subarray(STATE.length), value];
+  }
+  return digestEntries(unprefixed());
+}
+
+/** The number of stored logs, all or those up to `upToBlock` inclusive (a keys-only scan). */
+export async function countEvents(db: Level<string, string>, upToBlock?: number): Promise<number> {
+  const range = upToBlock === undefined ? namespace(EVENT) : { gte: EVENT, lt: EVENT + blockHex(upToBlock + 1) };
   let n = 0;
-  for await (const _ of db.keys(namespace(EVENT))) n++;
+  for await (const _ of db.keys(range)) n++;
   return n;
 }
 

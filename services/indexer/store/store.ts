@@ -156,6 +156,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return safe;
     },
     hashes,
+    undoBlocks,
     ...live,
     get writeSeq() {
       return writeSeq;
@@ -254,7 +255,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     wipe,
 
     digestState: () => digestState(db),
-    countEvents: () => countEvents(db),
+    countEvents: (upToBlock) => countEvents(db, upToBlock),
 
     close: () => db.close(),
   };

@@ -86,6 +86,8 @@ export interface Store extends StoreReader {
   readonly safe: number;
   /** Stored block hashes, by block number. */
   readonly hashes: ReadonlyMap<number, Hex>;
+  /** The blocks whose undo data is stored (those in (safe, cursor] that wrote state). */
+  readonly undoBlocks: ReadonlySet<number>;
   /**
    * A seqlock for readers in this process: even while the store is at rest, odd while a batch (a range,
    * a rollback, a wipe) is being written, and moved on by each. Reads that began and ended at the same even
@@ -97,8 +99,9 @@ export interface Store extends StoreReader {
   rollback(ancestor: number): Promise<{ blocks: number; events: number }>;
   /** Drops all derived data (logs, state, undo, hashes) and resets the cursor. Crash-safe: a marker finishes it on the next open. */
   wipe(reason: string): Promise<void>;
-  /** sha256 over the state namespace in key order (length-prefixed keys and values). */
+  /** sha256 over the state namespace in key order (length-prefixed keys and values: `digestEntries`). */
   digestState(): Promise<Hex>;
-  countEvents(): Promise<number>;
+  /** The number of stored logs, all or those up to `upToBlock` inclusive. */
+  countEvents(upToBlock?: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -175,7 +175,8 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
    * Fetches [cursor + 1, head] in ranges, up to `concurrency` ahead, and applies them in order.
    * Ranges end at the finality boundary (head - finalityDepth): below it a range needs only the
    * headers of its ends and of its blocks with logs; above it every header, linked, whose hashes
-   * and undo data are kept.
+   * and undo data are kept. At depth 0 the boundary is the head: no range is linked, no undo data is
+   * kept, and the only hash is the cursor's, which the next range's parent link is checked against.
    */
   async function pipeline(head: number): Promise<"done" | "reorg" | "aborted"> {
     const boundary = head - finalityDepth;
@@ -209,7 +210,8 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
   /**
    * The chain no longer holds the cursor's block: find the newest stored block it still holds,
    * undo everything after it; if none of the stored blocks (down to the safe block) is on the chain,
-   * the reorg is deeper than the finality depth: wipe and rebuild from the first block.
+   * the reorg is deeper than the finality depth: wipe and rebuild from the first block. At depth 0 the
+   * only stored hash is the cursor's, which is the safe block: any reorg of an indexed block is a rebuild.
    */
   async function handleReorg(head: number): Promise<"rolledBack" | "rebuilt" | "nothing"> {
     const stored = [...store.hashes.entries()].filter(([n]) => n <= head).sort((a, b) => b[0] - a[0]);
@@ -250,8 +252,10 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
       const cursor = store.cursor;
       if (head <= cursor.number) {
         if (cursor.hash !== null && head >= store.safe) {
-          // Is the node's head block still the one we stored? If not, a reorg to a shorter chain;
-          // if so, the node is only behind us (a lagging replica): wait for it.
+          // Is the node's head block still the one we stored? If not, a reorg to a shorter chain (or,
+          // at depth 0, a replaced head block); if so, the node is only behind us (a lagging replica):
+          // wait for it. A head below the safe block is waited for too: those blocks are final, and a
+          // chain that changed them anyway is found when it passes the cursor (the parent link).
           const stored = store.hashes.get(head);
           const header = stored === undefined ? undefined : await source.header(head);
           if (stored !== undefined && header !== undefined && header.hash !== stored) {

@@ -29,9 +29,12 @@ export async function tokenIndexer(
   return Object.assign(indexer, { dbPath, events });
 }
 
-/** The state digest of a fresh, uninterrupted sync of the chain as it is now (the reference). */
-export async function referenceSync(chain: TestChain): Promise<{ digest: string; events: number; cursor: number }> {
-  const indexer = await tokenIndexer(chain, { range: { initial: 1_000, max: 10_000 } });
+/** The state digest of a fresh, uninterrupted sync of the chain as it is now (the reference); `overrides` as `tokenIndexer`'s. */
+export async function referenceSync(
+  chain: TestChain,
+  overrides: Partial<IndexerOptions> = {},
+): Promise<{ digest: string; events: number; cursor: number }> {
+  const indexer = await tokenIndexer(chain, { range: { initial: 1_000, max: 10_000 }, ...overrides });
   try {
     await indexer.syncOnce();
     return { digest: await indexer.store.digestState(), events: await indexer.store.countEvents(), cursor: indexer.store.cursor.number };
