@@ -8,6 +8,7 @@ import { registerDev } from "./commands/dev.js";
 import { registerDisputes } from "./commands/disputes.js";
 import { registerEvidence } from "./commands/evidence.js";
 import { registerGrants } from "./commands/grants.js";
+import { registerNodes } from "./commands/nodes.js";
 import { registerParties } from "./commands/parties.js";
 import { registerReports } from "./commands/reports.js";
 import { registerRevenue } from "./commands/revenue.js";
@@ -48,6 +49,7 @@ function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
   registerCertificates(program, cli);
   registerReports(program, cli);
   registerVerify(program, cli);
+  registerNodes(program, cli);
   registerDev(program, cli);
 
   // Subcommands report usage errors through the root's IO and exit override too.

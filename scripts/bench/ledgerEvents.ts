@@ -14,9 +14,9 @@ import { deployLedger, grantTerms, h, issueAsset, type Ledger } from "../../test
  * production: the node's work does not share the measured thread), and a ledger of 100,000+ real events.
  */
 
-/** Starts `scripts/bench/serve.ts` in a child process and resolves with its JSON-RPC URL. */
+/** Starts `scripts/bench/serve.ts` in a child process and resolves with its JSON-RPC URL (the benchmark's own `hardhat run` compiled already). */
 export async function spawnNode(): Promise<{ url: string; node: ChildProcess }> {
-  const node = spawn(process.execPath, [...process.execArgv, "node_modules/.bin/hardhat", "run", "scripts/bench/serve.ts"], {
+  const node = spawn(process.execPath, [...process.execArgv, "node_modules/.bin/hardhat", "run", "--no-compile", "scripts/bench/serve.ts"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {

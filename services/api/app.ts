@@ -206,10 +206,10 @@ export function createApi(options: ApiOptions): Express {
     res.json({ status: "ok" });
   });
   app.get("/ready", async (_req, res) => {
-    const { indexedBlock, headBlock } = await options.sources.status();
+    const { indexedBlock, indexedBlockHash, headBlock } = await options.sources.status();
     const lag = headBlock === undefined ? null : Math.max(0, headBlock - indexedBlock);
     const ready = lag !== null && lag <= config.readyMaxLagBlocks;
-    res.status(ready ? 200 : 503).json({ ready, indexedBlock, headBlock: headBlock ?? null, lagBlocks: lag });
+    res.status(ready ? 200 : 503).json({ ready, indexedBlock, indexedBlockHash: indexedBlockHash ?? null, headBlock: headBlock ?? null, lagBlocks: lag });
   });
   app.get("/metrics", async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

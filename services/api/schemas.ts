@@ -592,11 +592,35 @@ export const Ledger = z
   })
   .openapi("Ledger");
 
+/** A block number in a query: decimal, no sign, within what a JavaScript number holds exactly. */
+export const BlockInput = z
+  .string()
+  .regex(/^[0-9]{1,16}$/, "must be a block number (a decimal integer)")
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n), "must be a block number below 2^53")
+  .openapi({ type: "string", pattern: "^[0-9]{1,16}$", example: "1024" });
+
+export const StateDigest = z
+  .object({
+    block: z.number().int(),
+    blockHash: Hash.nullable().openapi({
+      description: "The block's hash when the node knows it (the indexed block, a block that may still reorganise, a block with a ledger log); else null",
+    }),
+    digest: Hash.openapi({
+      description:
+        "sha256 over the reducer state as of the block: every key and value in key order (bytewise), each prefixed with its length as 4 bytes big endian",
+    }),
+    reducerVersion: z.string().openapi({ description: "The reducer the state was folded with: digests of different versions are not comparable" }),
+    events: z.number().int().openapi({ description: "The deployment's logs up to the block, inclusive" }),
+  })
+  .openapi("StateDigest", { description: "What replicas compare: two nodes on the same chain with the same reducer version have the same digest at every block" });
+
 export const Health = z.object({ status: z.literal("ok") }).openapi("Health");
 export const Readiness = z
   .object({
     ready: z.boolean(),
     indexedBlock: z.number().int(),
+    indexedBlockHash: Hash.nullable().openapi({ description: "The indexed block's hash; null before the first block" }),
     headBlock: z.number().int().nullable(),
     lagBlocks: z.number().int().nullable(),
   })

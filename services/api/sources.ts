@@ -1,10 +1,14 @@
 import type { RawLog } from "../../ledger/events/index.js";
 import type { AsyncStateReader, StateReader } from "../../ledger/state/index.js";
-import { ledgerStateAt, storedRawLog, type IndexedContract, type Indexer, type StoreReader } from "../indexer/index.js";
+import type { Hex } from "viem";
+
+import { ledgerStateAt, stateDigestAt, storedRawLog, type IndexedContract, type Indexer, type StateDigest, type StoreReader } from "../indexer/index.js";
 
 /** Where the indexer stands: `/ready` answers 503 until `indexedBlock` has reached `headBlock`. */
 interface IndexerStatus {
   indexedBlock: number;
+  /** The indexed block's hash; null before the first block (and after a rollback to the block before the deployment). */
+  indexedBlockHash?: Hex | null;
   /** The chain head as the indexer last saw it; undefined before its first poll. */
   headBlock: number | undefined;
   /** The timestamp of the indexed block (unix seconds): the chain's time as the state knows it; undefined when unknown. */
@@ -28,6 +32,11 @@ export interface LedgerSources {
   status(): IndexerStatus | Promise<IndexerStatus>;
   /** The store's seqlock (`Store.writeSeq`): answers are read again when a write ran during them. */
   writeSeq?(): number;
+  /**
+   * The state digest at `block` (what replicas compare), with the reducer version it was computed under;
+   * throws `DigestBlockError` for a block not indexed yet or before the deployment. Absent: the node has none (503).
+   */
+  digest?: { reducerVersion: string; at(block: number): Promise<StateDigest> };
 }
 
 /** The state namespace of the indexer's store as an {AsyncStateReader}. */
@@ -41,7 +50,7 @@ async function storedLogsOfBlocks(store: StoreReader, blocks: readonly bigint[])
 }
 
 /** The API's sources over a running indexer in this process (LevelDB allows one process per store). */
-export function indexerSources(indexer: Pick<Indexer, "store" | "head">, contracts: readonly IndexedContract[]): LedgerSources {
+export function indexerSources(indexer: Pick<Indexer, "store" | "head" | "settings">, contracts: readonly IndexedContract[]): LedgerSources {
   const { store } = indexer;
   return {
     state: storeStateReader(store),
@@ -50,9 +59,15 @@ export function indexerSources(indexer: Pick<Indexer, "store" | "head">, contrac
     logsOfBlocks: (blocks) => storedLogsOfBlocks(store, blocks),
     lastEventTime: async (block) => (await store.lastLogAtOrBefore(Number(block)))?.timestamp ?? 0n,
     stateAt: (block) => ledgerStateAt(store, contracts, Number(block)),
+    digest: { reducerVersion: indexer.settings.reducerVersion, at: (block) => stateDigestAt(store, contracts, block) },
     status: () => {
-      const { number, timestamp } = store.cursor;
-      return { indexedBlock: number, headBlock: indexer.head, indexedTime: timestamp === undefined ? undefined : BigInt(timestamp) };
+      const { number, hash, timestamp } = store.cursor;
+      return {
+        indexedBlock: number,
+        indexedBlockHash: hash,
+        headBlock: indexer.head,
+        indexedTime: timestamp === undefined ? undefined : BigInt(timestamp),
+      };
     },
   };
 }

@@ -8,6 +8,7 @@ export { createLogger, silentLogger, type Logger } from "./logger.js";
 export { createIndexerMetrics } from "./metrics.js";
 export { LEDGER_REDUCER_VERSION, reducer as ledgerReducer } from "./reducers/ledger.js";
 export { ledgerStateAt, storedRawLog } from "./settlement.js";
+export { DigestBlockError, stateDigestAt, type StateDigest } from "./stateDigest.js";
 export type { StoreReader } from "./store/types.js";
 export { createIndexer, type Indexer, type SyncReport } from "./sync/engine.js";
 export type { IndexedContract, Reducer } from "./types.js";
