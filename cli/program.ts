@@ -12,6 +12,7 @@ import { registerNodes } from "./commands/nodes.js";
 import { registerParties } from "./commands/parties.js";
 import { registerReports } from "./commands/reports.js";
 import { registerRevenue } from "./commands/revenue.js";
+import { registerRoles } from "./commands/roles.js";
 import { registerVerify } from "./commands/verify.js";
 import { DEFAULT_KEY_ENV, DEFAULT_RPC_URL, type GlobalOptions } from "./connection.js";
 import { CliContext } from "./context.js";
@@ -39,6 +40,7 @@ function buildProgram(io: CliIO): { program: Command; cli: CliContext } {
     });
 
   registerParties(program, cli);
+  registerRoles(program, cli);
   registerAssets(program, cli);
   registerCards(program, cli);
   registerGrants(program, cli);
