@@ -16,6 +16,7 @@ import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 import type { LedgerContractName } from "../ledger/events/index.js";
 import { readIgnitionDeployment, type IgnitionDeployment } from "../services/shared/deployment.js";
+import { DEV_CHAIN_ID, isDevNodeClient } from "../services/shared/devChain.js";
 import { HARDHAT_DEV_KEYS } from "./devKeys.js";
 import { FailureError, InputError, type CliIO } from "./io.js";
 import { parseUint } from "./validate.js";
@@ -33,10 +34,6 @@ export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 export const DEFAULT_KEY_ENV = "PROVENANCE_PRIVATE_KEY";
 /** The well-known mnemonic of Hardhat's dev accounts: public, so only ever used on a dev chain. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
-/** The chain id Hardhat and anvil give their local chains by default (the embedded chain of `npm start`). */
-const DEV_CHAIN_ID = 31337;
-/** How Hardhat (`HardhatNetwork/…`, its EDR runtime `edr/…`) and anvil (`anvil/v…`) answer `web3_clientVersion`. */
-const DEV_NODE_CLIENT = /^(HardhatNetwork|edr|anvil)\//i;
 
 /**
  * The package root, where `ignition/deployments/` lives, whatever the working directory: the nearest folder
@@ -162,7 +159,7 @@ function deploymentDirOf(options: GlobalOptions, io: CliIO, chainId: number): st
  * which is also what answers `evm_increaseTime` and `evm_mine`.
  */
 function isDevChain(chainId: number, clientVersion: string | undefined): boolean {
-  return chainId === DEV_CHAIN_ID && clientVersion !== undefined && DEV_NODE_CLIENT.test(clientVersion);
+  return chainId === DEV_CHAIN_ID && isDevNodeClient(clientVersion);
 }
 
 /** Reaches the node: its chain id and what it is, in one batched request; no deployment is read. */

@@ -15,6 +15,7 @@ import {
 import { LEDGER_ABIS, type LedgerContractName } from "../ledger/events/index.js";
 import type { Connection, Signer } from "./connection.js";
 import { shortMessage } from "./connection.js";
+import { feeFields, type FeeFields } from "./fees.js";
 import { FailureError } from "./io.js";
 import { readableArgs } from "./readable.js";
 import { displayArgs, errorText, explainRefusal, type RefusalFacts } from "./refusals.js";
@@ -156,7 +157,9 @@ export async function sendTx(connection: Connection, signer: Signer, call: TxCal
       // As the next block will run it: a settlement's stateBlock must be before the block it lands in.
       blockTag: "pending",
     });
-    hash = await signer.wallet.writeContract({ ...request, chain: connection.chain, account: signer.account });
+    // The fee fields replace whatever the simulation's request carried (none): its type cannot see that.
+    const fees = await feeFields(connection.client);
+    hash = await signer.wallet.writeContract({ ...request, ...fees, chain: connection.chain, account: signer.account } as typeof request & FeeFields);
   } catch (error) {
     const revert = await describeRevert(connection, error);
     if (revert !== undefined) {

@@ -12,8 +12,10 @@ import { ConfigError, formatIssues } from "../services/shared/errors.js";
 import { readPartyBook } from "../services/shared/partyBook.js";
 import type { PartyProfile } from "../ledger/parties/profile.js";
 import { seedDemo } from "./demo/seed.js";
+import { DEFAULT_EVM_VERSION, EVM_VERSIONS } from "./evm/build.js";
+import { ChainEvmMismatchError } from "./evm/chainCheck.js";
 import { deployLedgerContracts } from "./lib/deployLedger.js";
-import { assertPortFree, lockStore, StartRefusedError, type StoreLock } from "./lib/startChecks.js";
+import { assertDemoNode, assertPortFree, assertReachable, lockStore, StartRefusedError, type StoreLock } from "./lib/startChecks.js";
 
 /**
  * `npm start`: the whole ledger, up and followed.
@@ -31,7 +33,9 @@ import { assertPortFree, lockStore, StartRefusedError, type StoreLock } from "./
  *
  * Another network: with LEDGER_RPC_URL set (and LEDGER_DEPLOYER_KEY in the environment or in Hardhat's
  * keystore), the same command deploys there, or attaches to the deployment Ignition recorded for that
- * chain (`ignition/deployments/<id>`), and indexes and serves it. No demo: its clock cannot be moved.
+ * chain (`ignition/deployments/<id>`), and indexes and serves it. No demo by default: a real network's clock
+ * cannot be moved. LEDGER_DEMO=1 seeds one on a local dev node reached by URL (anvil, or Hardhat's `node`),
+ * with the node's own unlocked dev accounts, after checking that the node is one.
  */
 const settingsSchema = z.object({
   LEDGER_RPC_URL: z
@@ -42,7 +46,8 @@ const settingsSchema = z.object({
   LEDGER_RPC_PORT: z.coerce.number({ invalid_type_error: "must be a port number" }).int().min(0).max(65_535).default(8545),
   LEDGER_API_HOST: z.string().min(1).default("127.0.0.1"),
   LEDGER_API_PORT: z.coerce.number({ invalid_type_error: "must be a port number" }).int().min(0).max(65_535).default(8080),
-  LEDGER_DEMO: z.enum(["0", "1"]).default("1"),
+  /** Default 1 on the embedded chain, 0 with LEDGER_RPC_URL (where 1 needs a local dev node). */
+  LEDGER_DEMO: z.enum(["0", "1"]).optional(),
   LEDGER_SETTLEMENT_TOKEN: z
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address")
@@ -51,7 +56,10 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only")
     .optional(),
-  LEDGER_FINALITY_DEPTH: z.coerce.number().int().min(1).default(64),
+  /** 0 for a chain with instant finality (QBFT, IBFT, Raft): nothing is kept to undo a reorg. */
+  LEDGER_FINALITY_DEPTH: z.coerce.number().int().min(0).default(64),
+  /** The chain's EVM version: an older one than Cancun deploys the older-EVM build (scripts/evm/build.ts). */
+  LEDGER_EVM_VERSION: z.enum(EVM_VERSIONS, { errorMap: () => ({ message: `one of ${EVM_VERSIONS.join(", ")}` }) }).default(DEFAULT_EVM_VERSION),
   LEDGER_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error"]).default("warn"),
   /** A party book (JSON array of profile documents) whose names certificates show; the demo brings its own. */
   LEDGER_PARTY_BOOK: z.string().min(1).optional(),
@@ -69,8 +77,10 @@ if (!parsed.success) {
 }
 const settings = parsed.data;
 const embedded = settings.LEDGER_RPC_URL === undefined;
-const seed = embedded && settings.LEDGER_DEMO === "1";
+const seed = embedded ? settings.LEDGER_DEMO !== "0" : settings.LEDGER_DEMO === "1";
 const HOST = "127.0.0.1";
+/** The dev accounts the demo gives roles and parties (scripts/demo/seed.ts). */
+const DEMO_ACCOUNTS = 10;
 /** Hardhat's default chain, which the embedded one is: its deployment id is known before it starts. */
 const EMBEDDED_CHAIN_ID = 31337;
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -134,8 +144,15 @@ if (embedded) {
   for (const path of previous) await rm(path, { recursive: true, force: true });
   connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
   closeChain = () => server.close();
+} else if (seed) {
+  rpcUrl = settings.LEDGER_RPC_URL!;
+  await refuseOrThrow(assertReachable(rpcUrl));
+  // The demo signs with the node's own unlocked dev accounts, so the node must be a local dev node.
+  await refuseOrThrow(assertDemoNode(rpcUrl, DEMO_ACCOUNTS));
+  connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
 } else {
   rpcUrl = settings.LEDGER_RPC_URL!;
+  await refuseOrThrow(assertReachable(rpcUrl));
   // The `ledger` network of hardhat.config.ts reads LEDGER_RPC_URL and LEDGER_DEPLOYER_KEY.
   connection = await network.create({ network: "ledger" });
 }
@@ -147,12 +164,32 @@ const deploymentId = settings.LEDGER_DEPLOYMENT_ID ?? `chain-${chainId}`;
 if (!embedded) lock = await takeLock(deploymentId);
 
 // --- the contracts: deployed, or attached to the recorded deployment ------------------------------------
+// A record whose contracts the chain does not hold (a dev node restarted empty, another chain under the same
+// id) would be "attached" to addresses without code: refused, nothing sent.
+const recorded = !embedded && existsSync(`${deploymentDirOf(deploymentId)}/deployed_addresses.json`);
+if (recorded) {
+  const { contracts: recordedContracts } = await readIgnitionDeployment(deploymentDirOf(deploymentId));
+  for (const contract of recordedContracts) {
+    if ((await ethers.provider.getCode(contract.address)) === "0x") {
+      fail(
+        `ignition/deployments/${deploymentId} records ${contract.name} at ${contract.address}, where chain ${chainId} has no contract ` +
+          "(a dev node restarted empty?): set LEDGER_DEPLOYMENT_ID to deploy afresh, or remove that folder",
+      );
+    }
+  }
+}
 if (!embedded && settings.LEDGER_SETTLEMENT_TOKEN === undefined) {
   console.warn("LEDGER_SETTLEMENT_TOKEN is not set: revenue settles in the test token (anyone may mint it)");
 }
 const contracts = await deployLedgerContracts(connection, {
   deploymentId,
+  evmVersion: settings.LEDGER_EVM_VERSION,
+  log: (line) => console.log(line),
   ...(settings.LEDGER_SETTLEMENT_TOKEN === undefined ? {} : { settlementToken: settings.LEDGER_SETTLEMENT_TOKEN }),
+}).catch((error: unknown) => {
+  // Checked before any transaction: one line naming LEDGER_EVM_VERSION.
+  if (error instanceof ChainEvmMismatchError) fail(error.message);
+  throw error;
 });
 console.log(`chain id ${chainId}; contracts (recorded in ignition/deployments/${deploymentId}/):`);
 for (const [name, contract] of Object.entries(contracts)) console.log(`  ${name.padEnd(14)} ${await contract.getAddress()}`);
@@ -160,7 +197,9 @@ for (const [name, contract] of Object.entries(contracts)) console.log(`  ${name.
 let partyBook = givenPartyBook;
 /** The demo's cards and reports: the node stores them once it has indexed the transactions recording them. */
 let demoDocuments: readonly PreloadDocument[] = [];
-if (seed) {
+if (seed && recorded) {
+  console.log("  demo: not seeded again: this deployment was seeded when it was made (LEDGER_DEPLOYMENT_ID for a new one)");
+} else if (seed) {
   const demo = await seedDemo(
     contracts,
     await ethers.getSigners(),

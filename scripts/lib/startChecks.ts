@@ -3,6 +3,8 @@ import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname } from "node:path";
 
+import { isDevNodeClient } from "../../services/shared/devChain.js";
+
 /**
  * What `npm start` checks before it touches anything (the previous run's store, the deployment record, the
  * chain): that the ports it will listen on are free and that no other `npm start` uses the same store.
@@ -82,4 +84,52 @@ export async function lockStore(path: string, otherwise: string, notice: (line: 
     };
   }
   throw new StartRefusedError(`cannot take the lock ${path}: another npm start took it at the same time`);
+}
+
+/** The node did not answer at all (refused, timed out, not JSON-RPC): distinct from an error answer. */
+class Unreachable {
+  constructor(readonly reason: string) {}
+}
+
+/** One JSON-RPC call by `fetch`, before any Hardhat connection exists: the result, `undefined` for an error answer. */
+async function rpcAnswer(url: string, method: string): Promise<unknown> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return ((await response.json()) as { result?: unknown }).result;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return new Unreachable(cause ?? (error as Error).name);
+  }
+}
+
+/** Refuses a LEDGER_RPC_URL that does not answer JSON-RPC (`eth_chainId`), in one line, before anything is touched. */
+export async function assertReachable(url: string): Promise<void> {
+  const answer = await rpcAnswer(url, "eth_chainId");
+  if (answer instanceof Unreachable || typeof answer !== "string") {
+    const why = answer instanceof Unreachable ? answer.reason : "no chain id in the answer";
+    throw new StartRefusedError(`cannot reach a JSON-RPC node at ${url} (${why}): is it running? check LEDGER_RPC_URL`);
+  }
+}
+
+/**
+ * Refuses LEDGER_DEMO=1 on a node that is not a local dev node with `accounts` unlocked dev accounts: the
+ * demo signs with the node's own accounts and moves its clock (`evm_increaseTime`), which only Hardhat's and
+ * anvil's nodes do. Nothing is sent.
+ */
+export async function assertDemoNode(url: string, accounts: number): Promise<void> {
+  const [clientVersion, unlocked] = await Promise.all([rpcAnswer(url, "web3_clientVersion"), rpcAnswer(url, "eth_accounts")]);
+  const client = typeof clientVersion === "string" ? clientVersion : undefined;
+  if (!isDevNodeClient(client)) {
+    const what = client === undefined ? "does not say what it is (web3_clientVersion)" : `is ${client}`;
+    throw new StartRefusedError(`LEDGER_DEMO=1 needs a local dev node (anvil or Hardhat's): the node at ${url} ${what}; unset LEDGER_DEMO`);
+  }
+  const count = Array.isArray(unlocked) ? unlocked.length : 0;
+  if (count < accounts) {
+    throw new StartRefusedError(`LEDGER_DEMO=1 needs ${accounts} unlocked dev accounts: the node at ${url} has ${count} (anvil: --accounts ${accounts})`);
+  }
 }

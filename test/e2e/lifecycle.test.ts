@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { encodeFunctionData, getAddress, parseAbi, type Address, type Hex } from "viem";
 
 import { escrowAccount, verifyAllocationProof } from "../../ledger/split/index.js";
+import { startAnvil } from "../helpers/anvil.js";
 import { startStack, type Stack } from "./stack.js";
 
 /** Hardhat's dev accounts as the demo gives them roles and parties (scripts/demo/seed.ts). */
@@ -31,14 +32,36 @@ interface TxOutput {
  * indexer, API) in its own process, a lifecycle driven through the real `provenance` executable, and the
  * API's answers checked against what the CLI did and against the chain.
  */
-describe("end to end: npm start, the provenance CLI, the HTTP API", function () {
+/**
+ * The two EVM clients the whole product runs on: Hardhat's EDR (the embedded chain of `npm start`) and
+ * Foundry's anvil, an independent implementation reached by LEDGER_RPC_URL like any network, with the demo
+ * seeded through its unlocked dev accounts (LEDGER_DEMO=1).
+ */
+const CLIENTS: { name: string; start(): Promise<{ stack: Stack; close(): Promise<void> }> }[] = [
+  { name: "the embedded Hardhat chain", start: async () => ({ stack: await startStack(), close: async () => {} }) },
+  {
+    name: "anvil, reached by LEDGER_RPC_URL",
+    start: async () => {
+      const anvil = await startAnvil({ accounts: 20 });
+      try {
+        return { stack: await startStack({ LEDGER_RPC_URL: anvil.url, LEDGER_DEMO: "1" }), close: () => anvil.close() };
+      } catch (error) {
+        await anvil.close();
+        throw error;
+      }
+    },
+  },
+];
+
+for (const client of CLIENTS) describe(`end to end on ${client.name}: npm start, the provenance CLI, the HTTP API`, function () {
   this.timeout(600_000);
   let stack: Stack;
+  let closeChain = async () => {};
   let dir: string;
   let accounts: Address[];
 
   before(async () => {
-    stack = await startStack();
+    ({ stack, close: closeChain } = await client.start());
     dir = await mkdtemp(join(tmpdir(), "e2e-"));
     accounts = (await rpc<Address[]>("eth_accounts")).map((account) => getAddress(account));
   });
@@ -48,6 +71,7 @@ describe("end to end: npm start, the provenance CLI, the HTTP API", function () 
       // Ctrl-C shuts the API, the indexer and the chain down, and the process exits cleanly.
       expect(await stack.stop(), stack.output()).to.equal(0);
     }
+    await closeChain();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
