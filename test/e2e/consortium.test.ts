@@ -1,42 +1,17 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-
 import { expect } from "chai";
 import type { Hex } from "viem";
 
 import { HARDHAT_DEV_KEYS } from "../../cli/devKeys.js";
 import { startAnvil, type Anvil } from "../helpers/anvil.js";
-import { startExpectingExit, startStack, type Stack } from "./stack.js";
+import { runProvenance, startExpectingExit, startStack, type Stack } from "./stack.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 /** A consortium chain's own id: not the dev chain's 31337, so the CLI's public dev keys (`--account`) are refused there. */
 const CHAIN_ID = 7777;
 /** The demo's registrar (scripts/demo/seed.ts): a registration office's key, from the environment as on a real chain. */
 const REGISTRAR = 1;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real `provenance` executable against `stack`, with `key` (if any) in PROVENANCE_PRIVATE_KEY. */
-function provenance(stack: Stack, args: readonly string[], key?: Hex): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "PROVENANCE_PRIVATE_KEY"));
-    if (key !== undefined) env.PROVENANCE_PRIVATE_KEY = key;
-    const child = spawn(process.execPath, [join(ROOT, "cli/bin/provenance.js"), "--rpc-url", stack.rpcUrl, "--deployment", stack.deploymentDir, ...args], {
-      env,
-      stdio: "pipe",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `provenance` executable against `stack`, with `key` (if any) as PROVENANCE_PRIVATE_KEY. */
+const provenance = (stack: Stack, args: readonly string[], key?: Hex) => runProvenance(stack, args, key === undefined ? {} : { key });
 
 async function api<T>(stack: Stack, path: string): Promise<T> {
   const response = await fetch(`${stack.apiUrl}${path}`);

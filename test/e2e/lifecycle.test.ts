@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,18 +7,11 @@ import { encodeFunctionData, getAddress, parseAbi, type Address, type Hex } from
 
 import { escrowAccount, verifyAllocationProof } from "../../ledger/split/index.js";
 import { startAnvil } from "../helpers/anvil.js";
-import { startStack, type Stack } from "./stack.js";
+import { runProvenance, startStack, type Stack } from "./stack.js";
 
 /** Hardhat's dev accounts as the demo gives them roles and parties (scripts/demo/seed.ts). */
 const A = { admin: 0, registrar: 1, reviewer: 2, authority: 3, arbitrator: 4, operator: 5, logistics: 6, customer: 7, newcomer: 10 } as const;
 const WEEK = 7 * 24 * 3600;
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface TxOutput {
   transactionHash: string;
@@ -91,23 +83,8 @@ for (const client of CLIENTS) describe(`end to end on ${client.name}: npm start,
     await rpc("evm_mine");
   }
 
-  /** The real executable, as `npx provenance` runs it, pointed at the stack's chain and deployment. */
-  function provenance(args: readonly string[]): Promise<CliRun> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, "cli/bin/provenance.js"), "--rpc-url", stack.rpcUrl, "--deployment", stack.deploymentDir, ...args], {
-        cwd: dir,
-        // Keys come only from --account here, never from the environment the tests run in.
-        env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "PROVENANCE_PRIVATE_KEY")),
-        stdio: "pipe",
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once("error", reject);
-      child.once("exit", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  /** The real executable against the stack, in the test's scratch folder. */
+  const provenance = (args: readonly string[]) => runProvenance(stack, args, { cwd: dir });
 
   async function ok<T = TxOutput>(who: keyof typeof A, args: readonly string[]): Promise<T> {
     const run = await provenance(["--json", "--account", String(A[who]), ...args]);

@@ -108,3 +108,33 @@ export async function startExpectingExit(env: Record<string, string>, timeoutMs 
   clearTimeout(deadline);
   return { code: child.signalCode === "SIGKILL" ? null : code, output: output(), elapsedMs: performance.now() - started };
 }
+
+/** What a run of the `provenance` executable gave. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The real `provenance` executable, as `npx provenance` runs it, pointed at the stack's chain and deployment.
+ * Its key comes only from `key` (as PROVENANCE_PRIVATE_KEY) or from `--account`, never from the environment the
+ * tests run in.
+ */
+export function runProvenance(stack: Stack, args: readonly string[], options: { cwd?: string; key?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "PROVENANCE_PRIVATE_KEY"));
+    if (options.key !== undefined) env.PROVENANCE_PRIVATE_KEY = options.key;
+    const child = spawn(process.execPath, [join(ROOT, "cli/bin/provenance.js"), "--rpc-url", stack.rpcUrl, "--deployment", stack.deploymentDir, ...args], {
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      env,
+      stdio: "pipe",
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
