@@ -60,6 +60,8 @@ const settingsSchema = z.object({
   LEDGER_FINALITY_DEPTH: z.coerce.number().int().min(0).default(64),
   /** The chain's EVM version: an older one than Cancun deploys the older-EVM build (scripts/evm/build.ts). */
   LEDGER_EVM_VERSION: z.enum(EVM_VERSIONS, { errorMap: () => ({ message: `one of ${EVM_VERSIONS.join(", ")}` }) }).default(DEFAULT_EVM_VERSION),
+  /** Shared by replicas behind one address: a sign-in on one holds on all (default: sessions per process). */
+  LEDGER_SESSION_SECRET: z.string().min(32, "at least 32 characters (e.g. openssl rand -hex 32)").optional(),
   LEDGER_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error"]).default("warn"),
   /** A party book (JSON array of profile documents) whose names certificates show; the demo brings its own. */
   LEDGER_PARTY_BOOK: z.string().min(1).optional(),
@@ -235,6 +237,7 @@ const node = await startLedgerNode({
     logger: silentLogger(),
     ...(partyBook === undefined ? {} : { partyBook }),
     ...(settings.LEDGER_WEB_URL === undefined ? {} : { webUrl: settings.LEDGER_WEB_URL }),
+    ...(settings.LEDGER_SESSION_SECRET === undefined ? {} : { signIn: { secret: settings.LEDGER_SESSION_SECRET } }),
   },
   indexer: { finalityDepth: embedded ? 5 : settings.LEDGER_FINALITY_DEPTH, pollIntervalMs: 1_000 },
 }).catch((error: unknown) => {

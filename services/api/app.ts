@@ -10,7 +10,18 @@ import { Histogram, Registry } from "prom-client";
 import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { PartyProfile } from "../../ledger/parties/profile.js";
 import type { DocumentStore } from "../shared/documentStore.js";
-import { MAX_NONCES, MAX_SESSIONS, NONCE_TTL_MS, nonceStore, SESSION_TTL_MS, sessionStore, tokenBucketLimiter, type AuthServices } from "./auth/index.js";
+import {
+  MAX_NONCES,
+  MAX_SESSIONS,
+  NONCE_TTL_MS,
+  nonceStore,
+  SESSION_TTL_MS,
+  sessionStore,
+  signedNonceStore,
+  signedSessionStore,
+  tokenBucketLimiter,
+  type AuthServices,
+} from "./auth/index.js";
 import { parseApiConfig } from "./config.js";
 import { Lru } from "./lru.js";
 import { problemHandler, sendProblem } from "./problems.js";
@@ -57,6 +68,11 @@ export interface ApiOptions {
     domain?: string;
     /** The clock of nonces, sessions and rate limits (ms since the epoch; default Date.now): tests move it. */
     now?: () => number;
+    /**
+     * A secret the replicas behind one address share (at least 32 characters): nonces and session tokens are
+     * then HMAC-signed, so any replica accepts what another issued. Without it they live in this process.
+     */
+    secret?: string;
   };
   /** Requests a minute per client ip: document uploads (default 30) and sign-in requests (default 60). */
   rateLimits?: { documentsPerMinute?: number; signInsPerMinute?: number };
@@ -157,11 +173,16 @@ export function createApi(options: ApiOptions): Express {
   const pagesUrl = typeof webUrl === "function" ? webUrl : () => webUrl ?? "http://127.0.0.1:8080";
   const now = options.auth?.now ?? Date.now;
   const configuredDomain = options.auth?.domain;
+  const secret = options.auth?.secret;
   const auth: AuthServices = {
     // The pages' address is known only once the server listens (startApi): read when a sign-in is checked.
     domain: () => configuredDomain ?? new URL(pagesUrl()).host,
-    nonces: nonceStore({ ttlMs: NONCE_TTL_MS, max: MAX_NONCES, now }),
-    sessions: sessionStore({ ttlMs: SESSION_TTL_MS, max: MAX_SESSIONS, now }),
+    nonces:
+      secret === undefined
+        ? nonceStore({ ttlMs: NONCE_TTL_MS, max: MAX_NONCES, now })
+        : signedNonceStore({ secret, ttlMs: NONCE_TTL_MS, max: MAX_NONCES, now }),
+    sessions:
+      secret === undefined ? sessionStore({ ttlMs: SESSION_TTL_MS, max: MAX_SESSIONS, now }) : signedSessionStore({ secret, ttlMs: SESSION_TTL_MS, now }),
     now,
     limits: {
       documents: tokenBucketLimiter({ perMinute: options.rateLimits?.documentsPerMinute ?? 30, now }),

@@ -57,7 +57,7 @@ export interface LedgerNodeOptions {
      * Sign-In with Ethereum: the EIP-4361 domain messages must name (default: the host of `webUrl`, else of
      * where the API listens), and the clock of nonces, sessions and rate limits (default Date.now; tests move it).
      */
-    signIn?: { domain?: string; now?: () => number };
+    signIn?: { domain?: string; now?: () => number; secret?: string };
     /** Requests a minute per client ip: document uploads (default 30), sign-in requests (default 60). */
     rateLimits?: { documentsPerMinute?: number; signInsPerMinute?: number };
   };

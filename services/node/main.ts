@@ -47,6 +47,7 @@ const FLAGS = {
   "api-host": { env: "INDEXER_API_HOST", help: "the API's listening address (default 127.0.0.1)" },
   "party-book": { env: "INDEXER_PARTY_BOOK", help: "party profile documents (JSON array) whose names certificates show" },
   "web-url": { env: "INDEXER_WEB_URL", help: "where people reach the pages: printed certificates' QR codes and the sign-in domain (default: the API's URL)" },
+  "session-secret": { env: "INDEXER_SESSION_SECRET", help: "shared by replicas behind one address (32+ characters): a sign-in on one holds on all (default: per process)" },
   documents: { env: "INDEXER_DOCUMENTS", help: "directory of the card and report documents (default: <db>-documents)" },
 } as const;
 
@@ -80,6 +81,7 @@ const cliSchema = z.object({
   "api-host": z.string().min(1).optional(),
   "party-book": z.string().min(1).optional(),
   "web-url": z.string().url("must be a URL").optional(),
+  "session-secret": z.string().min(32, "at least 32 characters (e.g. openssl rand -hex 32)").optional(),
   documents: z.string().min(1).optional(),
 });
 
@@ -175,6 +177,7 @@ async function main(): Promise<number> {
             ...(config["api-host"] === undefined ? {} : { host: config["api-host"] }),
             ...(config["party-book"] === undefined ? {} : { partyBook: await readPartyBook(config["party-book"], "--party-book") }),
             ...(config["web-url"] === undefined ? {} : { webUrl: config["web-url"] }),
+            ...(config["session-secret"] === undefined ? {} : { signIn: { secret: config["session-secret"] } }),
           },
         }
       : {}),

@@ -139,6 +139,59 @@ describe("sign-in with Ethereum and the card's restricted section", function () 
     }
   });
 
+  it("holds a sign-in on every replica sharing a session secret, and on none with another secret", async () => {
+    const secret = "9f1c0e47a3b2d5c8e6f4a1b0c3d2e5f7a9b8c1d0e3f2a5b4c7d6e9f8a1b0c3d2";
+    const domain = "ledger.example.org";
+    const [a, b, stranger] = await Promise.all([
+      startOtherApi(ledger, { domain, secret }),
+      startOtherApi(ledger, { domain, secret }),
+      startOtherApi(ledger, { domain, secret: `${secret.slice(0, -1)}0` }),
+    ]);
+    const post = async (url: string, body: unknown) => {
+      const response = await fetch(`${url}/auth/session`, { method: "POST", body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Problem & { token: string } };
+    };
+    const whoAmI = async (url: string, token: string) => {
+      const response = await fetch(`${url}/auth/session`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: response.status, body: (await response.json()) as Problem & { address: string } };
+    };
+    try {
+      // The nonce from replica A, the signed message presented to replica B.
+      const message = await signInMessage({ url: a.url, clock: ledger.clock }, devAccount(6).address);
+      expect(message).to.match(/Nonce: [0-9a-f]{60}\n/); // 8 random bytes, the expiry, a 16-byte HMAC
+      const request = { message, signature: await devAccount(6).signMessage({ message }) };
+      const signedIn = await post(b.url, request);
+      expect(signedIn.status, signedIn.body.detail).to.equal(200);
+      expect(signedIn.body.token).to.match(/^[A-Za-z0-9_-]{80}$/); // account, expiry and HMAC: 60 bytes
+      expect((await whoAmI(a.url, signedIn.body.token)).body).to.deep.equal({ address: devAccount(6).address });
+      expect((await whoAmI(b.url, signedIn.body.token)).body).to.deep.equal({ address: devAccount(6).address });
+      // Another secret: neither the token nor the nonce is its own.
+      expect((await whoAmI(stranger.url, signedIn.body.token)).status).to.equal(401);
+      expect((await post(stranger.url, request)).status).to.equal(401);
+      // Each replica accepts a nonce once; a token for another account (its bytes changed) fails its HMAC.
+      const replay = await post(b.url, request);
+      expect(replay.status).to.equal(401);
+      expect(replay.body.detail).to.contain("already used");
+      const bytes = Buffer.from(signedIn.body.token, "base64url");
+      bytes[0] = bytes[0]! ^ 1;
+      expect((await whoAmI(a.url, bytes.toString("base64url"))).status).to.equal(401);
+      // A nonce carries its expiry: 5 minutes, whichever replica checks it.
+      const lateMessage = await signInMessage({ url: a.url, clock: ledger.clock }, devAccount(7).address);
+      const late = { message: lateMessage, signature: await devAccount(7).signMessage({ message: lateMessage }) };
+      ledger.clock.now += 5 * 60_000;
+      const lateAnswer = await post(b.url, late);
+      expect(lateAnswer.status).to.equal(401);
+      expect(lateAnswer.body.detail).to.contain("expired");
+      // So does a token: 15 minutes on every replica.
+      ledger.clock.now += 10 * 60_000;
+      const expired = await whoAmI(a.url, signedIn.body.token);
+      expect(expired.status).to.equal(401);
+      expect(expired.body.detail).to.contain("expired");
+    } finally {
+      await Promise.all([a.close(), b.close(), stranger.close()]);
+    }
+  });
+
   it("answers 400 for a body that is not a sign-in request", async () => {
     expect((await session("not json")).status).to.equal(400);
     expect((await session({ message: "hello" })).status).to.equal(400);

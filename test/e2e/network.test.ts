@@ -67,12 +67,18 @@ describe("end to end: npm start on another network", function () {
 
   it("refuses bad settings before touching the network, naming each", async () => {
     const before = await blockNumber();
-    const refused = await startStack({ LEDGER_RPC_URL: "ftp://example.org", LEDGER_API_PORT: "http" }, 60_000).then(
+    const refused = await startStack(
+      { LEDGER_RPC_URL: "ftp://example.org", LEDGER_API_PORT: "http", LEDGER_EVM_VERSION: "istanbul", LEDGER_SESSION_SECRET: "short", LEDGER_FINALITY_DEPTH: "-1" },
+      60_000,
+    ).then(
       () => undefined,
       (error: unknown) => String(error),
     );
     expect(refused).to.match(/LEDGER_RPC_URL: must be an http\(s\) URL/);
     expect(refused).to.match(/LEDGER_API_PORT: must be a port number/);
+    expect(refused).to.match(/LEDGER_EVM_VERSION: one of berlin, london, paris, shanghai, cancun/);
+    expect(refused).to.match(/LEDGER_SESSION_SECRET: at least 32 characters/);
+    expect(refused).to.match(/LEDGER_FINALITY_DEPTH: /);
     expect(await blockNumber()).to.equal(before);
   });
 });

@@ -166,7 +166,7 @@ export async function signInAs(ledger: Pick<CardLedger, "url" | "clock">, index:
  */
 export async function startOtherApi(
   ledger: CardLedger,
-  options: { documents?: DocumentStore; documentsPerMinute?: number; domain?: string },
+  options: { documents?: DocumentStore; documentsPerMinute?: number; domain?: string; secret?: string },
 ): Promise<RunningApi> {
   const { contracts } = await readIgnitionDeployment(join(ledger.chain.dir, "demo-deployment"));
   return startApi({
@@ -174,7 +174,11 @@ export async function startOtherApi(
     sources: indexerSources(ledger.node.indexer, contracts),
     deployment: { chainId: ledger.node.indexer.chainId, contracts: { AssetRegistry: await ledger.contracts.registry.getAddress() } },
     ...(options.documents === undefined ? {} : { documents: options.documents }),
-    auth: { now: () => ledger.clock.now, ...(options.domain === undefined ? {} : { domain: options.domain }) },
+    auth: {
+      now: () => ledger.clock.now,
+      ...(options.domain === undefined ? {} : { domain: options.domain }),
+      ...(options.secret === undefined ? {} : { secret: options.secret }),
+    },
     ...(options.documentsPerMinute === undefined ? {} : { rateLimits: { documentsPerMinute: options.documentsPerMinute } }),
   });
 }

@@ -15,7 +15,7 @@ export function signedInAccount(authorization: string | undefined, sessions: Ses
   const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization.trim());
   if (match === null) throw unauthorized("the Authorization header must be `Bearer <token>`, a token from POST /auth/session", true);
   const session = sessions.find(match[1]!);
-  if (session === undefined) throw unauthorized("the session token is unknown (this API signs in per process): sign in again", true);
+  if (session === undefined) throw unauthorized("the session token is not one this API issued (sessions are per process unless the replicas share a session secret): sign in again", true);
   if (session === "expired") throw unauthorized("the session has expired: sign in again", true);
   return session.address;
 }

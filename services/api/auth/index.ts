@@ -3,9 +3,9 @@ import type { NonceStore } from "./nonces.js";
 import type { SessionStore } from "./sessions.js";
 
 export { mayReadRestricted, signedInAccount } from "./access.js";
-export { nonceStore } from "./nonces.js";
+export { nonceStore, signedNonceStore } from "./nonces.js";
 export { tokenBucketLimiter } from "./rateLimit.js";
-export { sessionStore } from "./sessions.js";
+export { sessionStore, signedSessionStore } from "./sessions.js";
 export { verifySignIn } from "./signIn.js";
 
 /** Sign-in (nonces, sessions) and the per-client rate limits: what the auth and document routes share. */

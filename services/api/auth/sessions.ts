@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 import { getAddress, type Address } from "viem";
 
@@ -40,6 +40,37 @@ export function sessionStore({ ttlMs, max, now }: { ttlMs: number; max: number; 
         return "expired";
       }
       return session;
+    },
+  };
+}
+
+/** The account (20 bytes), the expiry (8 bytes, ms) and an HMAC-SHA256 (32 bytes): 60 bytes, 80 base64url characters. */
+const SIGNED_TOKEN_BYTES = 60;
+
+/**
+ * Sessions every replica sharing `secret` accepts: the token carries its account and expiry under an
+ * HMAC-SHA256 with the secret, so a client signed in on one replica is signed in on all of them, and a
+ * restart signs nobody out. Nothing is stored.
+ */
+export function signedSessionStore({ secret, ttlMs, now }: { secret: string; ttlMs: number; now: () => number }): SessionStore {
+  const mac = (body: Buffer) => createHmac("sha256", secret).update("ledger-sign-in-session").update(body).digest();
+  return {
+    create(address) {
+      const account = getAddress(address);
+      const expiresAt = now() + ttlMs;
+      const body = Buffer.alloc(28);
+      Buffer.from(account.slice(2), "hex").copy(body);
+      body.writeBigUInt64BE(BigInt(expiresAt), 20);
+      return { token: Buffer.concat([body, mac(body)]).toString("base64url"), address: account, expiresAt };
+    },
+    find(token) {
+      const bytes = Buffer.from(token, "base64url");
+      if (bytes.length !== SIGNED_TOKEN_BYTES || bytes.toString("base64url") !== token) return undefined;
+      const body = bytes.subarray(0, 28);
+      if (!timingSafeEqual(bytes.subarray(28), mac(body))) return undefined;
+      const expiresAt = Number(body.readBigUInt64BE(20));
+      if (now() >= expiresAt) return "expired";
+      return { token, address: getAddress(`0x${body.subarray(0, 20).toString("hex")}`), expiresAt };
     },
   };
 }
