@@ -32,6 +32,7 @@ describe("end to end: npm start on another network", function () {
     if (node !== undefined && node.exitCode === null) await once(node, "exit");
     await rm(join(ROOT, "ignition/deployments", deploymentId), { recursive: true, force: true });
     await rm(join(ROOT, ".ledger", `indexer-${deploymentId}`), { recursive: true, force: true });
+    await rm(join(ROOT, ".ledger", `indexer-${deploymentId}-documents`), { recursive: true, force: true });
   });
 
   async function blockNumber(): Promise<number> {

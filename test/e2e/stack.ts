@@ -61,6 +61,7 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
     if (!ownDeployment) return;
     await rm(join(ROOT, "ignition/deployments", deploymentId), { recursive: true, force: true });
     await rm(join(ROOT, ".ledger", `indexer-${deploymentId}`), { recursive: true, force: true });
+    await rm(join(ROOT, ".ledger", `indexer-${deploymentId}-documents`), { recursive: true, force: true });
   };
   if (!up) {
     child.kill("SIGKILL");

@@ -56,6 +56,7 @@ describe("end to end: npm start refuses taken ports and a store in use, before t
     await first?.stop();
     await rm(deploymentDir, { recursive: true, force: true });
     await rm(storeDir, { recursive: true, force: true });
+    await rm(`${storeDir}-documents`, { recursive: true, force: true });
     await rm(join(ROOT, ".ledger", `${deploymentId}.lock`), { force: true });
   });
 
