@@ -1,21 +1,13 @@
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { expect } from "chai";
 
 import { anvilReorg, chainLogCount, mineActivity, prng, startChain, type TestChain } from "./helpers/chain.js";
+import { read } from "./helpers/faultyProxy.js";
 import { referenceSync, tokenIndexer } from "./helpers/indexer.js";
 
 type TestIndexer = Awaited<ReturnType<typeof tokenIndexer>>;
-
-function read(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => resolve(body));
-    request.on("error", reject);
-  });
-}
 
 /**
  * A JSON-RPC proxy that runs `hook` once, after the node has answered the next eth_getLogs and before that

@@ -36,7 +36,8 @@ export interface FaultyProxy {
 type RpcRequest = { id: unknown; method: string; params?: unknown[] };
 type RpcAnswer = { id: unknown; result?: unknown; error?: unknown };
 
-function read(request: IncomingMessage): Promise<string> {
+/** A request's body as text. */
+export function read(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let body = "";
     request.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
