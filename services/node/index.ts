@@ -1,6 +1,6 @@
 import type { Registry } from "prom-client";
 
-import { apiDeployment, indexerSources, preloadDocument, startApi, type PreloadDocument, type RunningApi } from "../api/index.js";
+import type { PreloadDocument, RunningApi } from "../api/index.js";
 import {
   ConfigError,
   createIndexer,
@@ -18,7 +18,6 @@ import { createPublicClient, http } from "viem";
 
 import type { CertificateLedger } from "../../ledger/certificates/index.js";
 import type { PartyProfile } from "../../ledger/parties/profile.js";
-import { chainCertificateLedger } from "../shared/certificateLedger.js";
 import type { DeployedContract } from "../shared/deployment.js";
 import type { DocumentStore } from "../shared/documentStore.js";
 import { FileDocumentStore } from "../shared/fileDocumentStore.js";
@@ -94,10 +93,11 @@ export interface LedgerNode {
 }
 
 /** The chain credentials are checked against: the deployment's registry and access manager, read over the node's RPC. */
-function certificateLedgerOf(rpcUrl: string, chainId: number, contracts: readonly DeployedContract[]): { ledger?: CertificateLedger } {
+async function certificateLedgerOf(rpcUrl: string, chainId: number, contracts: readonly DeployedContract[]): Promise<{ ledger?: CertificateLedger }> {
   const registry = contracts.find((contract) => contract.name === "AssetRegistry");
   const accessManager = contracts.find((contract) => contract.name === "LedgerAccessManager");
   if (registry === undefined || accessManager === undefined) return {};
+  const { chainCertificateLedger } = await import("../shared/certificateLedger.js");
   const client = createPublicClient({ transport: http(rpcUrl) });
   return {
     ledger: chainCertificateLedger(client, { chainId, registry: registry.address, accessManager: accessManager.address, fromBlock: BigInt(registry.fromBlock) }),
@@ -105,6 +105,13 @@ function certificateLedgerOf(rpcUrl: string, chainId: number, contracts: readonl
 }
 
 export type { PreloadDocument } from "../api/index.js";
+
+/**
+ * The HTTP API's modules (routes, certificates, spreadsheets, PDFs), loaded when first needed: a node that
+ * only indexes (`--until-head`, a replica catching up) starts without them, about a second sooner.
+ */
+let apiModule: Promise<typeof import("../api/index.js")> | undefined;
+const loadApi = () => (apiModule ??= import("../api/index.js"));
 
 /** The API could not listen (the port taken, the address not local...). */
 export class ApiListenError extends Error {
@@ -128,6 +135,7 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
   const preload = (): Promise<void> => {
     if (pending.length === 0) return preloading;
     preloading = preloading.then(async () => {
+      const { indexerSources, preloadDocument } = await loadApi();
       const sources = { state: indexerSources(indexer, contracts).state, documents };
       const still: PreloadDocument[] = [];
       for (const document of pending) {
@@ -162,6 +170,7 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
   if (options.api !== undefined) {
     const { port, host, readyMaxLagBlocks, partyBook, webUrl, signIn, rateLimits } = options.api;
     try {
+      const { apiDeployment, indexerSources, startApi } = await loadApi();
       api = await startApi({
         sources: indexerSources(indexer, contracts),
         deployment: await apiDeployment(options.rpcUrl, indexer.chainId, contracts),
@@ -171,7 +180,7 @@ export async function startLedgerNode(options: LedgerNodeOptions): Promise<Ledge
         ...(host === undefined ? {} : { host }),
         ...(readyMaxLagBlocks === undefined ? {} : { readyMaxLagBlocks }),
         certificates: {
-          ...certificateLedgerOf(options.rpcUrl, indexer.chainId, contracts),
+          ...(await certificateLedgerOf(options.rpcUrl, indexer.chainId, contracts)),
           ...(partyBook === undefined ? {} : { partyBook }),
           ...(webUrl === undefined ? {} : { webUrl }),
         },
