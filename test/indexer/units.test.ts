@@ -20,7 +20,8 @@ import { createDecoder } from "../../services/indexer/indexing/decode.js";
 import { RangeStateTx } from "../../services/indexer/indexing/stateTx.js";
 import { backoffDelay, classifyRpcError } from "../../services/indexer/source/retry.js";
 import { checkRange } from "../../services/indexer/source/validate.js";
-import { eventKey, parseEventKey } from "../../services/indexer/store/keys.js";
+import { countBlockLogs, decodeBlockLogs, encodeBlockLogs } from "../../services/indexer/store/blockLogs.js";
+import { blockOfEventsKey, eventsKey } from "../../services/indexer/store/keys.js";
 import { openStore } from "../../services/indexer/store/store.js";
 import type { BlockHeader, IndexedLog } from "../../services/indexer/types.js";
 
@@ -65,18 +66,17 @@ describe("indexer units", () => {
     }
   });
 
-  it("event keys sort as (block, transaction index, log index)", () => {
-    const positions = [
-      [2, 0, 0],
-      [1, 5, 9],
-      [1, 10, 1],
-      [300, 0, 0],
-      [1, 5, 256],
-      [2 ** 40, 1, 1],
-    ] as const;
-    const keys = positions.map(([b, t, l]) => eventKey(b, t, l)).sort();
-    const sorted = [...positions].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-    expect(keys.map(parseEventKey)).to.deep.equal(sorted.map(([blockNumber, transactionIndex, logIndex]) => ({ blockNumber, transactionIndex, logIndex })));
+  it("blocks of logs sort by block number and keep every field of every log", () => {
+    const blocks = [2, 1, 300, 255, 256, 2 ** 40];
+    const keys = blocks.map(eventsKey).sort();
+    expect(keys.map(blockOfEventsKey)).to.deep.equal([...blocks].sort((a, b) => a - b));
+
+    const logs = [{ ...log(7, 0), transactionIndex: 0 }, { ...log(7, 3), transactionIndex: 2, topics: [h(5), h(6)], data: "0xabcd" as const }];
+    const value = encodeBlockLogs(logs[0]!.blockHash, 1_700_000_000n, logs);
+    expect(countBlockLogs(value)).to.equal(2);
+    expect(decodeBlockLogs(7, value)).to.deep.equal(logs.map((l) => ({ ...l, timestamp: 1_700_000_000n })));
+    expect(countBlockLogs(encodeBlockLogs(h(1), 0n, []))).to.equal(0);
+    expect(() => countBlockLogs("not a stored block")).to.throw(/malformed/);
   });
 
   it("checks logs against their headers: block hash, order, duplicates, range, links", () => {

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { Level } from "level";
 import type { Hex } from "viem";
 
-import { blockHex, EVENT, META_CURSOR, namespace, STATE } from "./keys.js";
+import { countBlockLogs } from "./blockLogs.js";
+import { EVENT, eventsKey, META_CURSOR, namespace, STATE } from "./keys.js";
 import type { Cursor } from "./types.js";
 
 /**
@@ -44,11 +45,11 @@ export function digestState(db: Level<string, string>): Promise<Hex> {
   return digestEntries(unprefixed());
 }
 
-/** The number of stored logs, all or those up to `upToBlock` inclusive (a keys-only scan). */
+/** The number of stored logs, all or those up to `upToBlock` inclusive (one scan over the blocks' entries). */
 export async function countEvents(db: Level<string, string>, upToBlock?: number): Promise<number> {
-  const range = upToBlock === undefined ? namespace(EVENT) : { gte: EVENT, lt: EVENT + blockHex(upToBlock + 1) };
+  const range = upToBlock === undefined ? namespace(EVENT) : { gte: EVENT, lt: eventsKey(upToBlock + 1) };
   let n = 0;
-  for await (const _ of db.keys(range)) n++;
+  for await (const value of db.values(range)) n += countBlockLogs(value);
   return n;
 }
 

@@ -2,8 +2,7 @@
  * The store's key layout. One LevelDB, namespaces by a one-letter prefix, numbers as fixed-width
  * lower-case hex so that byte order is numeric order:
  *
- *   e:<block 16><tx index 8><log index 8>  a raw log          total order (block, tx index, log index),
- *                                                             as Ponder's checkpoints
+ *   e:<block 16>                           a block's raw logs  in (tx index, log index) order (`blockLogs.ts`)
  *   h:<block 16>                           a block hash        for every block that may still reorganise
  *   m:<name>                               metadata            cursor, safe block, configuration, wipe marker
  *   s:<key>                                reducer state       the StateTx namespace, in key order
@@ -23,18 +22,8 @@ export const META_WIPE = "m:wipe";
 
 export const blockHex = (block: number) => hex(block, 16);
 
-export function eventKey(block: number, transactionIndex: number, logIndex: number): string {
-  return EVENT + hex(block, 16) + hex(transactionIndex, 8) + hex(logIndex, 8);
-}
-
-/** The position of a log from its key. */
-export function parseEventKey(key: string): { blockNumber: number; transactionIndex: number; logIndex: number } {
-  return {
-    blockNumber: Number.parseInt(key.slice(2, 18), 16),
-    transactionIndex: Number.parseInt(key.slice(18, 26), 16),
-    logIndex: Number.parseInt(key.slice(26, 34), 16),
-  };
-}
+export const eventsKey = (block: number) => EVENT + hex(block, 16);
+export const blockOfEventsKey = (key: string) => Number.parseInt(key.slice(EVENT.length), 16);
 
 export const hashKey = (block: number) => HASH + hex(block, 16);
 export const undoKey = (block: number) => UNDO + hex(block, 16);

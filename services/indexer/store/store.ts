@@ -2,10 +2,11 @@ import { Level } from "level";
 import type { Address, Hex } from "viem";
 
 import { StoreError } from "../errors.js";
+import { countBlockLogs, decodeBlockLogs, encodeBlockLogs } from "./blockLogs.js";
 import {
-  blockHex,
+  blockOfEventsKey,
   EVENT,
-  eventKey,
+  eventsKey,
   HASH,
   hashKey,
   META_CONFIG,
@@ -13,7 +14,6 @@ import {
   META_SAFE,
   META_WIPE,
   namespace,
-  parseEventKey,
   STATE,
   stateKey,
   UNDO,
@@ -39,12 +39,6 @@ function isLocked(error: unknown): boolean {
 type SyncGet = { getSync(key: string): string | undefined };
 type Reads = Omit<StoreReader, "cursor">;
 
-/** A stored log from its key and value (the value: address, topics, data, block hash, tx hash, timestamp). */
-function decodeEvent(key: string, value: string): StoredEvent {
-  const [address, topics, data, blockHash, transactionHash, timestamp] = JSON.parse(value) as [Address, Hex[], Hex, Hex, Hex, string];
-  return { ...parseEventKey(key), address, topics, data, blockHash, transactionHash, timestamp: BigInt(timestamp) };
-}
-
 /** The reads of a store, over its own encoding. */
 function reads(db: Level<string, string>, syncDb: SyncGet): Reads {
   return {
@@ -57,19 +51,20 @@ function reads(db: Level<string, string>, syncDb: SyncGet): Reads {
       }
     },
     async *events({ fromBlock = 0 } = {}) {
-      for await (const [key, value] of db.iterator({ gte: EVENT + blockHex(fromBlock), lt: "e;" })) yield decodeEvent(key, value);
+      for await (const [key, value] of db.iterator({ gte: eventsKey(fromBlock), lt: "e;" })) yield* decodeBlockLogs(blockOfEventsKey(key), value);
     },
     async logsOfBlocks(blocks) {
       const logs: StoredEvent[] = [];
       for (const block of [...new Set(blocks)].sort((a, b) => a - b)) {
-        for await (const [key, value] of db.iterator({ gte: EVENT + blockHex(block), lt: EVENT + blockHex(block + 1) })) {
-          logs.push(decodeEvent(key, value));
-        }
+        const value = syncDb.getSync(eventsKey(block));
+        if (value !== undefined) logs.push(...decodeBlockLogs(block, value));
       }
       return logs;
     },
     async lastLogAtOrBefore(block) {
-      for await (const [key, value] of db.iterator({ gte: EVENT, lt: EVENT + blockHex(block + 1), reverse: true, limit: 1 })) return decodeEvent(key, value);
+      for await (const [key, value] of db.iterator({ gte: EVENT, lt: eventsKey(block + 1), reverse: true, limit: 1 })) {
+        return decodeBlockLogs(blockOfEventsKey(key), value).at(-1);
+      }
       return undefined;
     },
   };
@@ -168,16 +163,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       }
       type Op = { type: "put"; key: string; value: string } | { type: "del"; key: string };
       const ops: Op[] = [];
-      for (const log of commit.logs) {
-        const value = JSON.stringify([
-          log.address,
-          log.topics,
-          log.data,
-          log.blockHash,
-          log.transactionHash,
-          String(commit.timestamps.get(log.blockNumber) ?? 0n),
-        ]);
-        ops.push({ type: "put", key: eventKey(log.blockNumber, log.transactionIndex, log.logIndex), value });
+      // The logs come in chain order: one entry per block.
+      for (let start = 0; start < commit.logs.length; ) {
+        const first = commit.logs[start]!;
+        let end = start + 1;
+        while (end < commit.logs.length && commit.logs[end]!.blockNumber === first.blockNumber) end++;
+        const value = encodeBlockLogs(first.blockHash, commit.timestamps.get(first.blockNumber) ?? 0n, commit.logs.slice(start, end));
+        ops.push({ type: "put", key: eventsKey(first.blockNumber), value });
+        start = end;
       }
       for (const [key, value] of commit.state) {
         ops.push(value === null ? { type: "del", key: stateKey(key) } : { type: "put", key: stateKey(key), value });
@@ -233,9 +226,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         ops.push(prior === null ? { type: "del", key: stateKey(key) } : { type: "put", key: stateKey(key), value: prior });
       }
       let events = 0;
-      for await (const key of db.keys({ gte: EVENT + blockHex(ancestor + 1), lt: "e;" })) {
+      for await (const [key, value] of db.iterator({ gte: eventsKey(ancestor + 1), lt: "e;" })) {
         ops.push({ type: "del", key });
-        events++;
+        events += countBlockLogs(value);
       }
       const droppedHashes = [...hashes.keys()].filter((n) => n > ancestor);
       for (const n of droppedHashes) ops.push({ type: "del", key: hashKey(n) });

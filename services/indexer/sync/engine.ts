@@ -14,8 +14,8 @@ import { openStore, type Store } from "../store/store.js";
 import type { IndexedContract } from "../types.js";
 import { createProgress } from "./progress.js";
 
-/** Version of the stored layout; part of the fingerprint, so a new layout rebuilds. */
-const STORE_FORMAT = 1;
+/** Version of the stored layout; part of the fingerprint, so a new layout rebuilds. 2: one entry per block of logs. */
+const STORE_FORMAT = 2;
 
 export interface SyncReport {
   /** The head this pass synced to. */
