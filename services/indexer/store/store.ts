@@ -1,5 +1,5 @@
 import { Level } from "level";
-import type { Address, Hex } from "viem";
+import type { Hex } from "viem";
 
 import { StoreError } from "../errors.js";
 import { countBlockLogs, decodeBlockLogs, encodeBlockLogs } from "./blockLogs.js";
