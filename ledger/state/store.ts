@@ -12,6 +12,24 @@ export interface StateWriter {
   del(key: string): void;
 }
 
+/**
+ * A writer that keeps documents parsed between events (the indexer's range transaction): {Documents} hands
+ * it the document an event changed instead of its JSON, and the writer serializes each document once, when
+ * it must (a read of the raw value, the end of the range). A document changed by every event (the totals, an
+ * asset's evidence head) is then parsed and serialized once per range, not once per event. The JSON it ends
+ * with is the one eager writes would have left: the same object, changed by the same handlers.
+ */
+export interface DocumentHolder {
+  /** The document held for `key`, if any: the object to change in place. */
+  heldDocument(key: string): object | undefined;
+  /** Holds `document` as the value of `key` (it is serialized later). */
+  holdDocument(key: string, document: object): void;
+}
+
+export function holdsDocuments(state: StateWriter): state is StateWriter & DocumentHolder {
+  return typeof (state as Partial<DocumentHolder>).holdDocument === "function";
+}
+
 /** What queries need on top: every key with a prefix, in key order. */
 export interface StateReader {
   get(key: string): string | undefined;

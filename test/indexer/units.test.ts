@@ -157,7 +157,42 @@ describe("indexer units", () => {
       [7, new Map<string, string | null>([["a", "1"], ["b", null]])],
       [8, new Map([["a", "3"]])],
     ]);
-    expect([...tx.writes]).to.deep.equal([["a", null], ["b", "x"], ["c", "y"]]);
+    expect([...tx.finish()]).to.deep.equal([["a", null], ["b", "x"], ["c", "y"]]);
+  });
+
+  it("holds documents parsed across blocks without undo data, and writes each as its last JSON", () => {
+    const committed = new Map([["doc", JSON.stringify({ n: 1, tags: ["a"] })]]);
+    const tx = new RangeStateTx((key) => committed.get(key));
+    tx.enterBlock(5, false);
+    const doc = JSON.parse(tx.get("doc")!) as { n: number; tags: string[] };
+    doc.n = 2;
+    tx.holdDocument("doc", doc);
+    expect(tx.heldDocument("doc")).to.equal(doc);
+    tx.enterBlock(6, false);
+    doc.tags.push("b");
+    tx.holdDocument("doc", doc);
+    // A raw read sees the held document as JSON.
+    expect(tx.get("doc")).to.equal('{"n":2,"tags":["a","b"]}');
+    // The first block that records undo data: the held value is written first, as the earlier blocks left it.
+    tx.enterBlock(7, true);
+    expect(tx.heldDocument("doc")).to.equal(undefined);
+    const again = JSON.parse(tx.get("doc")!) as { n: number };
+    again.n = 3;
+    tx.holdDocument("doc", again); // written through: block 7 keeps undo data
+    tx.holdDocument("other", { x: 1 });
+    expect([...tx.undo]).to.deep.equal([[7, new Map<string, string | null>([["doc", '{"n":2,"tags":["a","b"]}'], ["other", null]])]]);
+    expect(Object.fromEntries(tx.finish())).to.deep.equal({ doc: '{"n":3,"tags":["a","b"]}', other: '{"x":1}' });
+  });
+
+  it("a put or a delete replaces a held document", () => {
+    const tx = new RangeStateTx(() => undefined);
+    tx.enterBlock(1, false);
+    tx.holdDocument("a", { v: 1 });
+    tx.holdDocument("b", { v: 1 });
+    tx.put("a", "plain");
+    tx.del("b");
+    expect(tx.heldDocument("a")).to.equal(undefined);
+    expect([...tx.finish()]).to.deep.equal([["a", "plain"], ["b", null]]);
   });
 
   it("decodes known events, and tells unknown and undecodable ones apart without throwing", () => {

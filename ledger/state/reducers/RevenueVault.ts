@@ -23,9 +23,9 @@ export const revenueVault = contractReducer("RevenueVault", revenueVaultAbi, {
     };
     docs.write(key.deposit(depositId), deposit);
     docs.mark(index.depositsOfProduct(args.productId, depositId));
-    const totals = docs.totals();
-    totals.deposited = add(totals.deposited, args.amount);
-    docs.putTotals(totals);
+    docs.updateTotals((totals) => {
+      totals.deposited = add(totals.deposited, args.amount);
+    });
   },
   SettlementPosted: ({ event, args, docs }) => {
     const epochId = args.epochId;
@@ -126,7 +126,7 @@ function recordPayout(docs: Documents, claim: ClaimRecord, paid: bigint, returne
     epoch.claimed = add(epoch.claimed, paid + returned);
     if (returned !== 0n) epoch.returned = add(epoch.returned, returned);
   });
-  const totals = docs.totals();
-  totals.paidOut = add(totals.paidOut, paid);
-  docs.putTotals(totals);
+  docs.updateTotals((totals) => {
+    totals.paidOut = add(totals.paidOut, paid);
+  });
 }

@@ -1,6 +1,6 @@
 import { key } from "../keys.js";
 import type { Totals } from "../records.js";
-import type { StateWriter } from "../store.js";
+import { holdsDocuments, type StateWriter } from "../store.js";
 import type { Refuser } from "./args.js";
 import { LedgerEventError, type LedgerEvent } from "./event.js";
 
@@ -27,7 +27,23 @@ export class Documents implements Refuser {
 
   /** Reads a document that must exist, lets `change` edit it, and writes it back. */
   update<T extends object>(documentKey: string, change: (document: T) => void): void {
-    const document = this.require<T>(documentKey);
+    this.change(documentKey, () => this.require<T>(documentKey), change);
+  }
+
+  /** `update` of a document that starts as `initial()` when absent. */
+  upsert<T extends object>(documentKey: string, initial: () => T, change: (document: T) => void): void {
+    this.change(documentKey, () => this.read<T>(documentKey) ?? initial(), change);
+  }
+
+  private change<T extends object>(documentKey: string, current: () => T, change: (document: T) => void): void {
+    const state = this.state;
+    if (holdsDocuments(state)) {
+      const document = (state.heldDocument(documentKey) as T | undefined) ?? current();
+      change(document);
+      state.holdDocument(documentKey, document);
+      return;
+    }
+    const document = current();
     change(document);
     this.write(documentKey, document);
   }
@@ -48,12 +64,9 @@ export class Documents implements Refuser {
     this.state.del(indexKey);
   }
 
-  totals(): Totals {
-    return this.read<Totals>(key.totals()) ?? { events: 0, deposited: "0", paidOut: "0" };
-  }
-
-  putTotals(totals: Totals): void {
-    this.write(key.totals(), totals);
+  /** Changes the ledger's totals (created at zero by the first event). */
+  updateTotals(change: (totals: Totals) => void): void {
+    this.upsert<Totals>(key.totals(), () => ({ events: 0, deposited: "0", paidOut: "0" }), change);
   }
 
   /** Refuses the event: its arguments, or the state it meets, are not what the contracts guarantee. */

@@ -33,7 +33,7 @@ export function reduceLedgerEvent(event: LedgerEvent, state: StateWriter): void 
   if (Array.isArray(event.args)) throw new LedgerEventError(event, "arguments without names");
   const documents = new Documents(state, event);
   handler.run(event, event.args as Readonly<Record<string, unknown>>, documents);
-  const totals = documents.totals();
-  totals.events += 1;
-  documents.putTotals(totals);
+  documents.updateTotals((totals) => {
+    totals.events += 1;
+  });
 }

@@ -159,7 +159,7 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
       toTimestamp: range.headers.get(range.to)!.timestamp,
       logs: range.logs,
       timestamps,
-      state: tx.writes,
+      state: tx.finish(),
       undo: tx.undo,
       hashes,
       safe: Math.min(range.to, boundary),
