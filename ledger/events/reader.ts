@@ -91,6 +91,12 @@ export interface LogReader<log> {
   readRange(range: BlockRange): Promise<log[]>;
   /** Every log of the range, in ranges as wide as the adaptive size, in the order `getLogs` gives them. */
   readLogs(range: BlockRange): Promise<log[]>;
+  /**
+   * The logs of the range, asked for at once; when the node refuses it, `undefined`, and the adaptive size
+   * has learnt from the refusal. For a caller that would rather take a shorter range than hold a refused
+   * range's logs all at once (pieces read one after the other are held together by `readRange`).
+   */
+  tryRange(range: BlockRange): Promise<log[] | undefined>;
 }
 
 /** Reads logs over block ranges adapted to the node and the data (see {@link createAdaptiveRange}). */
@@ -103,7 +109,7 @@ export function createLogReader<log>({
 }: LogReaderParameters<log>): LogReader<log> {
   const range = createAdaptiveRange(options);
 
-  async function readRange(blocks: BlockRange): Promise<log[]> {
+  async function tryRange(blocks: BlockRange): Promise<log[] | undefined> {
     const { fromBlock, toBlock } = blocks;
     const width = Number(toBlock - fromBlock + 1n);
     let logs: log[];
@@ -113,18 +119,25 @@ export function createLogReader<log>({
       if (fromBlock === toBlock || !isRangeRefusal(error)) throw error;
       range.refused(width);
       onRefusal?.(blocks, error);
-      const half = BigInt(Math.ceil(width / 2));
-      const pieces: log[] = [];
-      for (let start = fromBlock; start <= toBlock; ) {
-        const end = min(toBlock, start + min(BigInt(range.size), half) - 1n);
-        for (const log of await readRange({ fromBlock: start, toBlock: end })) pieces.push(log);
-        start = end + 1n;
-      }
-      return pieces;
+      return undefined;
     }
     range.succeeded(width, logs.length);
     onLogs?.(blocks, logs);
     return logs;
+  }
+
+  async function readRange(blocks: BlockRange): Promise<log[]> {
+    const logs = await tryRange(blocks);
+    if (logs !== undefined) return logs;
+    const { fromBlock, toBlock } = blocks;
+    const half = BigInt(Math.ceil(Number(toBlock - fromBlock + 1n) / 2));
+    const pieces: log[] = [];
+    for (let start = fromBlock; start <= toBlock; ) {
+      const end = min(toBlock, start + min(BigInt(range.size), half) - 1n);
+      for (const log of await readRange({ fromBlock: start, toBlock: end })) pieces.push(log);
+      start = end + 1n;
+    }
+    return pieces;
   }
 
   return {
@@ -132,6 +145,7 @@ export function createLogReader<log>({
       return range.size;
     },
     readRange,
+    tryRange,
     async readLogs({ fromBlock, toBlock }) {
       const logs: log[] = [];
       for (let start = fromBlock; start <= toBlock; ) {

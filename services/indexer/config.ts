@@ -9,6 +9,15 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./source/retry.js";
 import type { IndexedContract, Reducer } from "./types.js";
 import type { IndexerEvent } from "./sync/events.js";
 
+/**
+ * The indexer's ranges: what it holds in memory is a range's logs, decoded events and writes (times the
+ * ranges fetched ahead), so its memory is a function of the logs per range, not of the chain. The reader's
+ * defaults aim at 10,000 logs from 100 blocks; the indexer aims at 1,000 from 10 blocks (a sparse chain's
+ * range still doubles to the maximum in a few reads). On a 100k-event backfill (75 logs a block) the peak
+ * RSS was 384-450 MB from 100-block first ranges, 258 MB from 10-block ones, at the same speed.
+ */
+export const INDEXER_RANGE_DEFAULTS: AdaptiveRangeOptions = { ...DEFAULT_RANGE_OPTIONS, initial: 10, targetLogs: 1_000 };
+
 const positiveInt = z.number().int().positive();
 
 const contractSchema = z.object({
@@ -43,8 +52,12 @@ const indexerSettingsSchema = z.object({
   finalityDepth: z.number().int().min(0).default(64),
   /** Live mode: how often the head is polled. */
   pollIntervalMs: z.number().int().min(1).default(2_000),
-  /** Block ranges fetched ahead of the one being applied. */
-  concurrency: positiveInt.max(64).default(4),
+  /**
+   * Block ranges fetched ahead of the one being applied. Two keep the node and the fold busy at once;
+   * each further one holds a range's logs longer, which V8 then carries into its old generation: on a
+   * 100k-event backfill of 10-block ranges, 4 ahead peaked at 280 MB of RSS, 2 at 259 MB, 1 at 186 MB.
+   */
+  concurrency: positiveInt.max(64).default(2),
   range: z
     .object({ initial: positiveInt, min: positiveInt, max: positiveInt, targetLogs: positiveInt })
     .partial()
@@ -52,10 +65,10 @@ const indexerSettingsSchema = z.object({
     // A field given as undefined takes its default, like an absent one.
     .transform(
       (r): AdaptiveRangeOptions => ({
-        initial: r.initial ?? DEFAULT_RANGE_OPTIONS.initial,
-        min: r.min ?? DEFAULT_RANGE_OPTIONS.min,
-        max: r.max ?? DEFAULT_RANGE_OPTIONS.max,
-        targetLogs: r.targetLogs ?? DEFAULT_RANGE_OPTIONS.targetLogs,
+        initial: r.initial ?? INDEXER_RANGE_DEFAULTS.initial,
+        min: r.min ?? INDEXER_RANGE_DEFAULTS.min,
+        max: r.max ?? INDEXER_RANGE_DEFAULTS.max,
+        targetLogs: r.targetLogs ?? INDEXER_RANGE_DEFAULTS.targetLogs,
       }),
     )
     .refine((r) => r.min <= r.initial && r.initial <= r.max, "range: min <= initial <= max"),
@@ -72,8 +85,12 @@ const indexerSettingsSchema = z.object({
     ),
   /** Per RPC request. */
   timeoutMs: positiveInt.default(30_000),
-  /** The largest RPC answer read; larger ones split the range. viem's default (10 MiB) when absent. */
-  maxResponseBytes: positiveInt.optional(),
+  /**
+   * The largest `eth_getLogs` answer read; a larger one splits the range. 4 MiB (about 3,500 ledger logs)
+   * bounds what one range holds when the chain turns dense faster than the range adapts (a range widened
+   * over sparse blocks that lands on busy ones): such a burst set the backfill's peak RSS at 400 MB.
+   */
+  maxResponseBytes: positiveInt.default(4 * 2 ** 20),
   headerBatchSize: positiveInt.max(1_000).default(100),
   /** How often a long backfill logs its progress. */
   progressIntervalMs: positiveInt.default(10_000),

@@ -3,6 +3,7 @@
  * `services/indexer/` imports its internals (the store's key layout and log encoding among them).
  */
 export type { IndexerOptions } from "./config.js";
+export { INDEXER_RANGE_DEFAULTS } from "./config.js";
 export { ConfigError, IndexerError } from "./errors.js";
 export { createLogger, silentLogger, type Logger } from "./logger.js";
 export { createIndexerMetrics } from "./metrics.js";

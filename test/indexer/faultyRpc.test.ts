@@ -20,7 +20,14 @@ describe("indexer: faulty and limited RPC endpoints", function () {
   after(async () => chain?.close());
 
   async function syncThrough(url: string, overrides: Parameters<typeof tokenIndexer>[1] = {}) {
-    const indexer = await tokenIndexer(chain, { rpcUrl: url, ...overrides });
+    let largestRange = 0;
+    const indexer = await tokenIndexer(chain, {
+      rpcUrl: url,
+      onEvent(event) {
+        if (event.type === "range") largestRange = Math.max(largestRange, event.events);
+      },
+      ...overrides,
+    });
     try {
       await indexer.run({ untilHead: true });
       return {
@@ -30,6 +37,7 @@ describe("indexer: faulty and limited RPC endpoints", function () {
         retries: (await indexer.metrics.rpcRetriesTotal.get()).values.reduce((sum, v) => sum + v.value, 0),
         splits: (await indexer.metrics.rangeSplitsTotal.get()).values[0]!.value,
         rangeSize: indexer.source.rangeSize,
+        largestRange,
       };
     } finally {
       await indexer.close();
@@ -89,6 +97,9 @@ describe("indexer: faulty and limited RPC endpoints", function () {
       expect(byResults.digest).to.equal(reference.digest);
       expect(proxy.counts.refusedResults).to.be.greaterThan(0);
       expect(byResults.splits).to.be.greaterThan(0);
+      // A refused range is shortened, not read in pieces held together: no applied range holds more
+      // logs than the node answers at once (a range's memory stays bounded).
+      expect(byResults.largestRange).to.be.within(1, 25);
     } finally {
       await proxy.close();
     }
@@ -96,5 +107,7 @@ describe("indexer: faulty and limited RPC endpoints", function () {
     const bySize = await syncThrough(chain.url, { range: { initial: 64, max: 1_000 }, maxResponseBytes: 12 * 1024 });
     expect(bySize.digest).to.equal(reference.digest);
     expect(bySize.splits).to.be.greaterThan(0);
+    // ~0.3 KiB per token log: an answer of more than ~40 logs would pass the limit.
+    expect(bySize.largestRange).to.be.within(1, 40);
   });
 });

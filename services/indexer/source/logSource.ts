@@ -47,9 +47,10 @@ export interface LogSource {
   /** A block's header; `undefined` when the node has no such block (beyond its head). */
   header(n: number): Promise<BlockHeader | undefined>;
   /**
-   * The logs of [from, to] with their headers (every header and their links when `linked`).
-   * Splits the range when the node refuses it, retries transient errors and inconsistent answers;
-   * what it returns has passed `checkRange`.
+   * The logs of [from, to'] with their headers (every header and their links when `linked`), where `to'`
+   * is `to` unless the node refused the range as too large: then a shorter range, as wide as the
+   * refusals taught (at least one block). Retries transient errors and inconsistent answers; what it
+   * returns has passed `checkRange`.
    */
   fetchRange(from: number, to: number, options: { linked: boolean }): Promise<FetchedRange>;
 }
@@ -105,7 +106,7 @@ export function createLogSource(options: LogSourceOptions): LogSource {
     );
   }
 
-  /** The logs of [from, to], in ranges split when the node refuses them as too large (see `createLogReader`). */
+  /** `eth_getLogs` over ranges adapted to the node and the data (see `createLogReader`). */
   const reader = createLogReader<IndexedLog>({
     range: options.range ?? DEFAULT_RANGE_OPTIONS,
     async getLogs(range) {
@@ -130,9 +131,6 @@ export function createLogSource(options: LogSourceOptions): LogSource {
   });
   metrics?.rangeSize.set(reader.rangeSize);
 
-  async function getLogs(from: number, to: number): Promise<IndexedLog[]> {
-    return reader.readRange({ fromBlock: BigInt(from), toBlock: BigInt(to) });
-  }
 
   /**
    * Headers before logs: every hash the store keeps (the last block's, and in a linked range every
@@ -140,23 +138,29 @@ export function createLogSource(options: LogSourceOptions): LogSource {
    * the old chain, which the next parent link or head check finds; logs of the old chain stored under a
    * hash of the new one (a replaced block that has logs only on the new chain) nothing would find.
    */
-  async function fetchOnce(from: number, to: number, linked: boolean): Promise<FetchedRange> {
+  async function fetchOnce(from: number, requestedTo: number, linked: boolean): Promise<FetchedRange> {
     const headers = new Map<number, BlockHeader>();
     const fetchHeaders = (blocks: Iterable<number>) =>
       Promise.all(
         [...blocks].map(async (n) => {
-          const h = await header(n);
+          const h = headers.get(n) ?? (await header(n));
           if (h !== undefined) headers.set(n, h);
         }),
       );
-    const kept = new Set<number>([from, to]);
-    if (linked) for (let n = from; n <= to; n++) kept.add(n);
-    await fetchHeaders(kept);
-    const logs = await getLogs(from, to);
-    // A header read after the logs is only checked against them (a log's block hash), never kept.
-    await fetchHeaders(new Set(logs.map((log) => log.blockNumber).filter((n) => !kept.has(n))));
-    checkRange({ from, to, logs, headers, linked, addresses: addressSet });
-    return { from, to, logs, headers, linked };
+    // A range the node refuses (or whose answer passes `maxResponseBytes`) is shortened to what the
+    // refusal taught, not read in pieces held together: what a range holds stays bounded.
+    for (let to = requestedTo; ; to = Math.min(to - 1, from + reader.rangeSize - 1)) {
+      const kept = new Set<number>([from, to]);
+      if (linked) for (let n = from; n <= to; n++) kept.add(n);
+      await fetchHeaders(kept);
+      const logs = await reader.tryRange({ fromBlock: BigInt(from), toBlock: BigInt(to) });
+      if (logs === undefined) continue;
+      // A header read after the logs is only checked against them (a log's block hash), never kept.
+      await fetchHeaders(new Set(logs.map((log) => log.blockNumber).filter((n) => !kept.has(n))));
+      for (const n of headers.keys()) if (n > to) headers.delete(n);
+      checkRange({ from, to, logs, headers, linked, addresses: addressSet });
+      return { from, to, logs, headers, linked };
+    }
   }
 
   return {

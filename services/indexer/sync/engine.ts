@@ -181,16 +181,16 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
   async function pipeline(head: number): Promise<"done" | "reorg" | "aborted"> {
     const boundary = head - finalityDepth;
     let next = store.cursor.number + 1;
-    const queue: Promise<FetchedRange>[] = [];
+    const queue: { to: number; range: Promise<FetchedRange> }[] = [];
     const fill = () => {
       while (queue.length < concurrency && next <= head && !stop.signal.aborted) {
         const from = next;
         let to = Math.min(head, from + source.rangeSize - 1);
         const linked = from > boundary;
         if (!linked) to = Math.min(to, boundary);
-        const fetched = source.fetchRange(from, to, { linked });
-        fetched.catch(() => {}); // awaited in order below; this only keeps an abandoned one quiet
-        queue.push(fetched);
+        const range = source.fetchRange(from, to, { linked });
+        range.catch(() => {}); // awaited in order below; this only keeps an abandoned one quiet
+        queue.push({ to, range });
         next = to + 1;
       }
     };
@@ -198,7 +198,14 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
     fill();
     while (queue.length > 0) {
       if (stop.signal.aborted) return "aborted";
-      const range = await queue.shift()!;
+      const asked = queue.shift()!;
+      const range = await asked.range;
+      if (range.to < asked.to) {
+        // The node refused the range as too large and the source shortened it: the ranges fetched
+        // ahead start after a gap, so they are dropped and fetched again from the end of this one.
+        queue.length = 0;
+        next = range.to + 1;
+      }
       fill();
       if (!(await apply(range, boundary))) return "reorg";
       setHead(head);
