@@ -119,12 +119,42 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
     metrics.lagBlocks.set(Math.max(0, head - store.cursor.number));
   }
 
-  /** Applies one fetched range, or returns false when its first block does not follow the cursor. */
+  /**
+   * The range whose batch LevelDB is writing (on its own thread): the next range is folded meanwhile, over
+   * this one's writes, and committed once this one is. Commits stay one at a time and in order.
+   */
+  let writing: { hash: Hex; writes: ReadonlyMap<string, string | null>; done: Promise<void> } | undefined;
+
+  /** Committed state as the range being written will leave it. */
+  function readState(key: string): string | undefined {
+    const pending = writing?.writes.get(key);
+    if (pending !== undefined) return pending ?? undefined;
+    return store.readState(key);
+  }
+
+  /** Waits for the range being written; throws what its commit threw. */
+  async function settle(): Promise<void> {
+    const pending = writing;
+    if (pending === undefined) return;
+    try {
+      await pending.done;
+    } finally {
+      if (writing === pending) writing = undefined;
+    }
+  }
+
+  /**
+   * Folds one fetched range and starts its commit (settled by the next `apply` or by `settle`), or returns
+   * false when its first block does not follow the last block applied.
+   */
   async function apply(range: FetchedRange, boundary: number): Promise<boolean> {
     const first = range.headers.get(range.from)!;
-    const cursor = store.cursor;
-    if (cursor.hash !== null && first.parentHash !== cursor.hash) return false;
-    const tx = new RangeStateTx(store.readState);
+    const parentHash = writing?.hash ?? store.cursor.hash;
+    if (parentHash !== null && first.parentHash !== parentHash) {
+      await settle();
+      return false;
+    }
+    const tx = new RangeStateTx(readState);
     const timestamps = new Map<number, bigint>();
     for (const log of range.logs) {
       const header = range.headers.get(log.blockNumber)!;
@@ -152,22 +182,30 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
     if (range.linked) {
       for (let n = Math.max(range.from, boundary + 1); n <= range.to; n++) hashes.set(n, range.headers.get(n)!.hash);
     }
-    await store.commitRange({
-      from: range.from,
-      to: range.to,
-      toHash: range.headers.get(range.to)!.hash,
-      toTimestamp: range.headers.get(range.to)!.timestamp,
-      logs: range.logs,
-      timestamps,
-      state: tx.finish(),
-      undo: tx.undo,
-      hashes,
-      safe: Math.min(range.to, boundary),
-    });
-    metrics.eventsTotal.inc(range.logs.length);
-    metrics.indexedBlock.set(range.to);
-    progress.advance(range.to, range.logs.length);
-    emit({ type: "range", from: range.from, to: range.to, events: range.logs.length, cursor: store.cursor });
+    const state = tx.finish();
+    const last = range.headers.get(range.to)!;
+    await settle();
+    const done = store
+      .commitRange({
+        from: range.from,
+        to: range.to,
+        toHash: last.hash,
+        toTimestamp: last.timestamp,
+        logs: range.logs,
+        timestamps,
+        state,
+        undo: tx.undo,
+        hashes,
+        safe: Math.min(range.to, boundary),
+      })
+      .then(() => {
+        metrics.eventsTotal.inc(range.logs.length);
+        metrics.indexedBlock.set(range.to);
+        progress.advance(range.to, range.logs.length);
+        emit({ type: "range", from: range.from, to: range.to, events: range.logs.length, cursor: store.cursor });
+      });
+    done.catch(() => {}); // settled by the next apply or by the pipeline's end
+    writing = { hash: last.hash, writes: state, done };
     return true;
   }
 
@@ -196,19 +234,24 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
     };
     progress.begin(store.cursor.number, head);
     fill();
-    while (queue.length > 0) {
-      if (stop.signal.aborted) return "aborted";
-      const asked = queue.shift()!;
-      const range = await asked.range;
-      if (range.to < asked.to) {
-        // The node refused the range as too large and the source shortened it: the ranges fetched
-        // ahead start after a gap, so they are dropped and fetched again from the end of this one.
-        queue.length = 0;
-        next = range.to + 1;
+    try {
+      while (queue.length > 0) {
+        if (stop.signal.aborted) return "aborted";
+        const asked = queue.shift()!;
+        const range = await asked.range;
+        if (range.to < asked.to) {
+          // The node refused the range as too large and the source shortened it: the ranges fetched
+          // ahead start after a gap, so they are dropped and fetched again from the end of this one.
+          queue.length = 0;
+          next = range.to + 1;
+        }
+        fill();
+        if (!(await apply(range, boundary))) return "reorg";
+        setHead(head);
       }
-      fill();
-      if (!(await apply(range, boundary))) return "reorg";
-      setHead(head);
+    } finally {
+      // Whatever ends the pass, the store is at rest when it returns (a reorg's rollback reads it).
+      await settle();
     }
     progress.finish();
     return "done";
