@@ -10,6 +10,8 @@ const HASH = /^0x[0-9a-f]{64}$/;
 
 function hex(value: unknown, field: string): Hex {
   if (typeof value !== "string") throw new InconsistentRpcDataError(`${field} is not a hex string`, { field, value });
+  // Nodes answer in lower case: test first, and copy only a value that needs lowering.
+  if (HEX.test(value)) return value as Hex;
   const lower = value.toLowerCase();
   if (!HEX.test(lower)) throw new InconsistentRpcDataError(`${field} is not a hex string`, { field, value });
   return lower as Hex;
