@@ -1265,6 +1265,7 @@ describe("ContributionLedger", () => {
           .withArgs(total);
       }
       expect((await contributions.splitPolicy(product)).version).to.equal(0n);
+      expect(await contributions.currentPolicyVersion(product)).to.equal(0n);
       const singleStage: Weights[] = [
         [10_000, 0, 0, 0],
         [0, 10_000, 0, 0],
@@ -1278,6 +1279,8 @@ describe("ContributionLedger", () => {
         );
       }
       expect((await contributions.splitPolicy(product)).version).to.equal(4n);
+      // The version alone, as the court reads it: the four accepted policies above.
+      expect(await contributions.currentPolicyVersion(product)).to.equal(4n);
     });
 
     it("only the holder: others are refused, and after a transfer the new holder only", async () => {

@@ -201,6 +201,11 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     }
 
     /// @inheritdoc IContributionLedger
+    function currentPolicyVersion(uint256 productId) external view returns (uint32) {
+        return _policyVersions[productId];
+    }
+
+    /// @inheritdoc IContributionLedger
     function splitPolicyVersion(uint256 productId, uint32 version) public view returns (SplitPolicy memory) {
         if (version > _policyVersions[productId]) revert ContributionLedgerUnknownPolicyVersion(productId, version);
         PolicyRecord storage stored = _policies[productId][version];

@@ -370,24 +370,29 @@ contract DisputeCourt is IDisputeCourt, LedgerAccess, ReentrancyLock {
         if (kind == DisputeKind.CONTRIBUTION) return _contributionRespondent(assetId, subjectId, standingId, claimant);
 
         bool found;
+        address holder;
         if (kind == DisputeKind.OBJECTION) {
-            found = subjectId == 0 && _REGISTRY.assetStatus(assetId) != AssetStatus.NONE;
+            // One call for the status and the holder.
+            AssetStatus status;
+            (status, , holder, ) = _REGISTRY.assetState(assetId);
+            found = subjectId == 0 && status != AssetStatus.NONE;
         } else if (kind == DisputeKind.SETTLEMENT) {
             try _VAULT.epoch(subjectId) returns (IRevenueVault.Epoch memory epoch_) {
                 found = epoch_.productId == assetId;
             } catch {} // solhint-disable-line no-empty-blocks
         } else {
-            // POLICY: a version that was set (the current one or an earlier one).
-            found = subjectId != 0 && subjectId <= _CONTRIBUTIONS.splitPolicy(assetId).version;
+            // POLICY: a version that was set (the current one or an earlier one). Only the version is read, not
+            // the policy (two more cold slots).
+            found = subjectId != 0 && subjectId <= _CONTRIBUTIONS.currentPolicyVersion(assetId);
         }
         if (!found) revert DisputeCourtSubjectMismatch(kind, assetId, subjectId);
 
-        address holder = _REGISTRY.holderOf(assetId);
         if (kind == DisputeKind.OBJECTION) {
             // Anyone may object to a registration but its holder (or applicant).
             if (claimant == holder) revert DisputeCourtSelfDispute(claimant);
             return holder;
         }
+        holder = _REGISTRY.holderOf(assetId);
         if (kind == DisputeKind.SETTLEMENT) {
             // The holder disputes a settlement of its own product against nobody: the settlement is the
             // ledger's act. Its other parties need standing.
