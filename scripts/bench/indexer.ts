@@ -12,8 +12,9 @@
  * Figures are compared side by side with `bench/baseline.json` (`BENCH_SAVE_BASELINE=1` writes it).
  * Not a test: nothing fails on a slow run.
  */
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +30,10 @@ import { silentLogger } from "../../services/indexer/logger.js";
 import { makeLedgerEvents, spawnNode } from "./ledgerEvents.js";
 import { report, type Figure } from "./report.js";
 
-const RECORD_BATCHES = Number(process.env.BENCH_RECORD_BATCHES ?? "1000");
+/** BENCH_SCALE=1m: ~1,000,000 events instead of ~100,000 (opt-in, not in CI: about ten times as long). */
+const SCALE = process.env.BENCH_SCALE ?? "100k";
+if (SCALE !== "100k" && SCALE !== "1m") throw new Error(`BENCH_SCALE must be 100k or 1m, not ${SCALE}`);
+const RECORD_BATCHES = Number(process.env.BENCH_RECORD_BATCHES ?? (SCALE === "1m" ? "10000" : "1000"));
 
 const { url, node } = await spawnNode();
 const connection = await network.create({ network: "localhost", override: { url } });
@@ -102,6 +106,15 @@ try {
   figures.push({ name: "indexer CPU per event (this process)", value: (cpu.user + cpu.system) / stored, unit: "µs" });
   figures.push({ name: "indexer CPU / wall time", value: (cpu.user + cpu.system) / 1e6 / indexSeconds, unit: "ratio" });
 
+  // --- 2c. the node as a process (services/node/main.ts --until-head), as an operator runs it: its wall
+  // time includes its start, its peak RSS is its own (this process also holds Hardhat), and its store's size.
+  const nodeDb = join(scratch, "node-db");
+  const nodeRun = await runNodeProcess(url, deploymentDir, nodeDb);
+  if (nodeRun.cursor !== head) throw new Error(`the node process stopped at block ${nodeRun.cursor}, not ${head}`);
+  figures.push({ name: "node process, start to caught up", value: rawLogs / nodeRun.seconds, unit: "events/s", higherIsBetter: true });
+  figures.push({ name: "node process, peak RSS", value: nodeRun.peakRssMiB, unit: "MiB" });
+  figures.push({ name: "store bytes per event", value: (await directoryBytes(nodeDb)) / rawLogs, unit: "bytes" });
+
   // --- 3. evidence replay of the product's chain ---
   const [seq, onChainHead] = await registry.evidenceHead(product);
   const replayStart = performance.now();
@@ -123,7 +136,34 @@ try {
   await rm(scratch, { recursive: true, force: true });
 }
 
-await report("indexer", figures);
+await report(SCALE === "1m" ? "indexer, 1m events" : "indexer", figures);
+
+/** Runs the ledger node to the head in its own process; its wall time, and the cursor and peak RSS it logs. */
+async function runNodeProcess(rpcUrl: string, deployment: string, db: string): Promise<{ seconds: number; cursor: number; peakRssMiB: number }> {
+  const args = ["--import", "tsx", "services/node/main.ts", "--rpc-url", rpcUrl, "--db", db, "--deployment", deployment];
+  args.push("--reducer", "services/indexer/reducers/ledger.ts", "--until-head", "--log-level", "info");
+  const start = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  const seconds = (performance.now() - start) / 1000;
+  const stopped = output
+    .split("\n")
+    .filter((line) => line.includes('"stopped"'))
+    .map((line) => JSON.parse(line) as { cursor: number; peakRssMiB: number })[0];
+  if (code !== 0 || stopped === undefined) throw new Error(`the node process exited with ${code}:\n${output.slice(-2000)}`);
+  return { seconds, cursor: stopped.cursor, peakRssMiB: stopped.peakRssMiB };
+}
+
+async function directoryBytes(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    bytes += entry.isDirectory() ? await directoryBytes(path) : (await stat(path)).size;
+  }
+  return bytes;
+}
 
 async function startProfile(): Promise<{ stop(): Promise<unknown> }> {
   const session = new Session();
