@@ -1209,6 +1209,8 @@ describe("ContributionLedger", () => {
       expect(await policyOf(world, world.product)).to.deep.equal(none);
       expect(await policyOf(world, world.product, 0n)).to.deep.equal(none);
       expect(await policyOf(world, UNKNOWN_ID)).to.deep.equal(none);
+      expect(await world.contributions.currentPolicyVersion(world.product)).to.equal(0n);
+      expect(await world.contributions.currentPolicyVersion(UNKNOWN_ID)).to.equal(0n);
       // A version that was never set is not invented.
       await expect(world.contributions.splitPolicyVersion(world.product, 1n))
         .to.be.revertedWithCustomError(world.contributions, "ContributionLedgerUnknownPolicyVersion")

@@ -1032,6 +1032,53 @@ describe("RevenueVault", () => {
       expect((await world.vault.epoch(epochId)).claimed).to.equal(70n);
     });
 
+    it("marks leaves 0-23 in the epoch's first slot and later ones in bitmap words, claims and releases alike", async () => {
+      const world = await load(funded);
+      // 300 leaves of 10: alice the even ones, bob the odd ones, and leaf 24 (the first one in a bitmap word)
+      // the escrow of DISPUTE. Two epochs of the same tree, 3,000 each, out of the product's 10,000.
+      const allocations = Array.from({ length: 300 }, (_, i) => ({
+        account: i === 24 ? escrowAccount(DISPUTE) : i % 2 === 0 ? world.alice.address : world.bob.address,
+        amount: 10n,
+      }));
+      const tree = new AllocationTree(allocations);
+      const epochId = await settleTree(world, world.productId, 0n, tree);
+      const otherEpochId = await settleTree(world, world.productId, 0n, tree);
+      await time.increase(CHALLENGE_WINDOW);
+      const claimedAfter = async (claimed: number[]) => {
+        for (const i of [0, 1, 2, 21, 22, 23, 24, 25, 26, 255, 256, 257, 280]) {
+          expect(await world.vault.isClaimed(epochId, BigInt(i)), `leaf ${i}`).to.equal(claimed.includes(i));
+          expect(await world.vault.isClaimed(otherEpochId, BigInt(i)), `other epoch's leaf ${i}`).to.equal(false);
+        }
+      };
+
+      // Both sides of the boundary in one call: 22 (in the epoch's slot), 26 and 256 (words 0 and 1).
+      await send(world.vault.connect(world.alice).claim([0, 22, 26, 256].map((i) => tree.claim(epochId, i)), world.alice.address));
+      await claimedAfter([0, 22, 26, 256]);
+      await send(world.vault.connect(world.bob).claim([tree.claim(epochId, 23), tree.claim(epochId, 25)], world.bob.address));
+      await claimedAfter([0, 22, 23, 25, 26, 256]);
+      // The escrow leaf right after the boundary, by the court's release.
+      const escrowLeaf = tree.claim(epochId, 24);
+      await send(world.vault.connect(world.court).releaseEscrow(epochId, 24n, DISPUTE, 10n, escrowLeaf.proof, world.carol.address, 10n));
+      await claimedAfter([0, 22, 23, 24, 25, 26, 256]);
+      expect((await world.vault.epoch(epochId)).claimed).to.equal(70n);
+      expect((await world.vault.epoch(otherEpochId)).claimed).to.equal(0n);
+
+      // Each once, whichever way it is stored; the other epoch's leaves are still there to claim.
+      for (const [signer, i] of [[world.alice, 22], [world.bob, 23], [world.alice, 26], [world.alice, 256]] as const) {
+        await expect(world.vault.connect(signer).claim([tree.claim(epochId, i)], signer.address))
+          .to.be.revertedWithCustomError(world.vault, "RevenueVaultAlreadyClaimed")
+          .withArgs(epochId, BigInt(i));
+      }
+      await expect(world.vault.connect(world.court).releaseEscrow(epochId, 24n, DISPUTE, 10n, escrowLeaf.proof, world.carol.address, 10n))
+        .to.be.revertedWithCustomError(world.vault, "RevenueVaultAlreadyClaimed")
+        .withArgs(epochId, 24n);
+      await send(world.vault.connect(world.alice).claim([22, 256].map((i) => tree.claim(otherEpochId, i)), world.alice.address));
+      expect((await world.vault.epoch(otherEpochId)).claimed).to.equal(20n);
+      // 16,000 deposited; 90 paid (70 + 20); 6,000 settled less those 90; the other product's 6,000 and the
+      // product's 4,000 left unsettled.
+      expect(await world.vault.totals()).to.deep.equal([16_000n, 90n, 5_910n, 10_000n]);
+    });
+
     it("works with a token whose transfers return nothing", async () => {
       const world = await load(products);
       const token = (await ethers.deployContract("NoReturnToken")) as unknown as NoReturnToken;
@@ -1287,7 +1334,8 @@ describe("RevenueVault", () => {
     /**
      * Full-transaction gas of one-leaf claims from trees of `size` leaves (alternately alice's and bob's),
      * under the four conditions that change the cost: whether the leaf's bitmap word was touched by an
-     * earlier claim, and whether the recipient held tokens before.
+     * earlier claim, and whether the recipient held tokens before. Leaves 0-23 have their bits in the epoch's
+     * own slot, which every claim writes: for them "untouched" costs what "touched" does.
      */
     async function claimGas(size: number): Promise<Record<string, bigint>> {
       const world = await load(funded);
@@ -1307,12 +1355,17 @@ describe("RevenueVault", () => {
       return gas;
     }
 
-    it("claims one leaf within 70k when its bitmap word was touched and the recipient holds tokens", async () => {
+    it("claims one leaf within 70k when the recipient holds tokens, within 85k when not", async () => {
       const small = await claimGas(4);
       const large = await claimGas(1_000);
       console.log(`      claim gas, 4-leaf tree (2-hash proof): ${JSON.stringify(small, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v))}`);
       console.log(`      claim gas, 1,000-leaf tree (10-hash proof): ${JSON.stringify(large, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v))}`);
       expect(small["word touched, recipient funded"]).to.be.at.most(70_000n);
+      // The first claim of an epoch stores no new slot of the vault: only the recipient's balance is new.
+      expect(small["word untouched, recipient empty"]).to.be.at.most(85_000n);
+      // Leaf 256 opens a bitmap word: a cold read (2,100) and a zero-to-non-zero store (20,000 more than the
+      // write of the epoch's slot that leaf 2 shares); its proof is as long as leaf 2's.
+      expect(large["word untouched, recipient funded"]! - large["word touched, recipient funded"]!).to.be.at.least(22_100n);
     });
 
     it("settles within 150k", async () => {

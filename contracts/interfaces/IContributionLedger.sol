@@ -144,7 +144,9 @@ interface IContributionLedger {
     /// @notice The current split policy of `productId` (version 0 before the first).
     function splitPolicy(uint256 productId) external view returns (SplitPolicy memory);
 
-    /// @notice The current split policy version of `productId` (0 before the first), without the policy.
+    /// @notice The current split-policy version of `productId` (0 before the first): {splitPolicy}'s version
+    /// without the policy, for callers that need only the version (the vault tags every deposit with it, the
+    /// court checks a disputed version against it).
     function currentPolicyVersion(uint256 productId) external view returns (uint32);
 
     /// @notice Version `version` of the split policy of `productId` (0: none set yet); reverts for a

@@ -26,18 +26,32 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
     /// @notice The longest challenge window: claims always open.
     uint32 public constant MAX_CHALLENGE_WINDOW = 90 days;
 
+    /// @dev The leaves whose claimed bits live in their epoch's first slot: a claim of one of them reads that
+    /// slot and the root and writes that slot only. Leaves from this index on are marked in words of
+    /// {_claimedBits} (256 leaves a word), whose first claim stores a new word.
+    /// Why not pre-set the bitmap words at settlement, so that a claim only clears a bit: {settle} does not
+    /// know the number of leaves (it would need a new argument), and would pay 22.1k a word for leaves nobody may
+    /// claim for months. An epoch has a leaf per party of the product's value chain (contributors by stage, the
+    /// upstream grants' royalties, escrow), usually far fewer than 24: their bits cost nothing extra, and the
+    /// first claimer of each further word of a large epoch pays its new slot (22.1k more than a leaf below 24,
+    /// 17.1k more than a claim in a word already written).
+    uint256 private constant _INLINE_LEAVES = 24;
+
     /// @dev A settlement: three slots written once by {settle}, whatever the number of parties. A claim
-    /// reads slot 0 and the root and writes only slot 0.
+    /// reads slot 0 and the root and writes slot 0 (and a bitmap word for leaves from {_INLINE_LEAVES} on).
     struct EpochRecord {
         // slot 0: what a claim checks (besides the root) and updates. `unclaimed` (amount - claimed) rather
         // than `claimed`, so that the check `claimed + leaf <= amount` needs no other slot.
         uint128 unclaimed;
         uint56 productId;
-        uint64 challengeEndsAt;
+        // Seconds since 1970 in 40 bits: until the year 36812.
+        uint40 challengeEndsAt;
         EpochStatus status;
+        // Bit i: leaf i (below {_INLINE_LEAVES}) was claimed or released.
+        uint24 claimedBits;
         // slot 1
         bytes32 merkleRoot;
-        // slot 2: read by views, rejections and the overdrawn error only
+        // slot 2: read by views, rejections, escrow releases and the overdrawn error only
         uint128 amount;
         uint32 policyVersion;
     }
@@ -47,22 +61,25 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
     IContributionLedger private immutable _CONTRIBUTIONS;
     IERC20 private immutable _TOKEN;
 
-    // One slot: settle reads the window and bumps the epoch count in one write; deposit bumps its count.
+    // The books are three counters, each moved by as few operations as possible: `_deposited` (deposits),
+    // `_settled` (what was settled, minus what rejections and escrow releases returned: settlements,
+    // rejections, releases) and `_paidOut` (claims, releases). Every payment came out of `_settled`, so
+    // settled-unpaid is `_settled - _paidOut` and unsettled is `_deposited - _settled`: the identity
+    // `deposited = paidOut + settledUnpaid + unsettled` holds by construction, and the tests check each
+    // counter against independent data instead (the token balance, the pools, what live epochs owe).
+    //
+    // Slot A, non-zero from the constructor on (the window is at least a minute), so that no write to it
+    // pays for a zero-to-non-zero store: a settlement reads the window and writes its count and `_settled`
+    // in one store; a rejection writes `_settled`; a deposit its count. Counts in 48 bits: 2^48 deposits
+    // is a thousand a second for 8,900 years.
     uint32 private _challengeWindow;
-    uint56 private _epochCount;
-    uint56 private _depositCount;
-
-    // The books, in two slots chosen so that a claim writes one (`_deposited`, `_paidOut`) and a settlement
-    // or rejection writes one (`_unsettledTotal`, `_settled`); only a deposit writes both. Both slots are
-    // non-zero once anything was deposited (`_deposited > 0`, `_unsettledTotal + _settled = _deposited`),
-    // so their writes never pay for a zero-to-non-zero store.
-    // `_settled` is what was settled minus what rejections returned: every payment came out of it, so
-    // settled-unpaid is `_settled - _paidOut` and `deposited = paidOut + settledUnpaid + unsettled` holds
-    // as `_deposited = _settled + _unsettledTotal`, between independently updated counters.
+    uint48 private _depositCount;
+    uint48 private _epochCount;
+    uint128 private _settled;
+    // Slot B: a deposit writes `_deposited`, a claim `_paidOut`; non-zero from the first deposit on, before
+    // any claim.
     uint128 private _deposited;
     uint128 private _paidOut;
-    uint128 private _unsettledTotal;
-    uint128 private _settled;
 
     /// @dev Revenue of a product and policy version not (or no longer) settled, and the block of the last
     /// settlement or rejection of that product and version: one slot, which deposits, settlements and
@@ -109,7 +126,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
         if (_REGISTRY.assetStatus(productId) != AssetStatus.ISSUED) {
             revert RevenueVaultProductNotActive(productId);
         }
-        uint32 policyVersion = _CONTRIBUTIONS.splitPolicy(productId).version;
+        uint32 policyVersion = _CONTRIBUTIONS.currentPolicyVersion(productId);
 
         // What arrived, not what was asked: a fee-on-transfer token must not create revenue out of nothing.
         uint256 balanceBefore = _TOKEN.balanceOf(address(this));
@@ -120,7 +137,6 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
         uint128 received128 = SafeCast.toUint128(received);
         depositId = ++_depositCount;
         _deposited += received128;
-        _unsettledTotal += received128;
         _unsettled[productId][policyVersion].amount += received128;
         _emitRevenueDeposited(depositId, productId, msg.sender, received, policyVersion, payerRef);
     }
@@ -145,17 +161,17 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
         uint128 amount128 = SafeCast.toUint128(amount);
         uint64 challengeEndsAt = uint64(block.timestamp) + _challengeWindow;
         epochId = ++_epochCount;
+        _settled += amount128;
         _epochs[epochId] = EpochRecord({
             unclaimed: amount128,
             productId: SafeCast.toUint56(productId),
-            challengeEndsAt: challengeEndsAt,
+            challengeEndsAt: SafeCast.toUint40(challengeEndsAt),
             status: EpochStatus.POSTED,
+            claimedBits: 0,
             merkleRoot: merkleRoot,
             amount: amount128,
             policyVersion: policyVersion
         });
-        _unsettledTotal -= amount128;
-        _settled += amount128;
         _emitSettlementPosted(
             epochId,
             productId,
@@ -195,7 +211,6 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
         Unsettled storage pool = _unsettled[productId][record.policyVersion];
         pool.amount += returned;
         pool.lastSettlementBlock = uint64(block.number);
-        _unsettledTotal += returned;
         _settled -= returned;
         _emitSettlementRejected(epochId, productId, msg.sender, reasonHash);
     }
@@ -275,7 +290,6 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
             // under the state the ruling left (a voided record no longer counts).
             uint128 returned128 = SafeCast.toUint128(returned);
             _unsettled[productId][record.policyVersion].amount += returned128;
-            _unsettledTotal += returned128;
             _settled -= returned128;
         }
         if (paid == 0) {
@@ -337,6 +351,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
 
     /// @inheritdoc IRevenueVault
     function isClaimed(uint256 epochId, uint256 index) external view returns (bool) {
+        if (index < _INLINE_LEAVES) return _epochs[epochId].claimedBits & (1 << index) != 0;
         return _claimedBits[epochId][index >> 8] & (1 << (index & 0xff)) != 0;
     }
 
@@ -346,7 +361,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
         view
         returns (uint256 deposited, uint256 paidOut, uint256 settledUnpaid, uint256 unsettledTotal)
     {
-        return (_deposited, _paidOut, _settled - _paidOut, _unsettledTotal);
+        return (_deposited, _paidOut, _settled - _paidOut, _deposited - _settled);
     }
 
     /// @inheritdoc IRevenueVault
@@ -402,9 +417,10 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
             block.timestamp < record.challengeEndsAt
         ) revert RevenueVaultNotClaimable(epochId);
 
+        bool inSlot = index < _INLINE_LEAVES;
         uint256 word = index >> 8;
         uint256 bit = 1 << (index & 0xff);
-        uint256 bits = _claimedBits[epochId][word];
+        uint256 bits = inSlot ? record.claimedBits : _claimedBits[epochId][word];
         if (bits & bit != 0) revert RevenueVaultAlreadyClaimed(epochId, index);
         // OpenZeppelin StandardMerkleTree leaf: the double hash keeps a leaf from passing as an inner node.
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(index, account, amount))));
@@ -417,7 +433,9 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
             revert RevenueVaultEpochOverdrawn(epochId, Math.saturatingAdd(claimed, amount), record.amount);
         }
 
-        _claimedBits[epochId][word] = bits | bit;
+        // A leaf below _INLINE_LEAVES: its bit shares the slot of `unclaimed`, no other slot is written.
+        if (inSlot) record.claimedBits = uint24(bits | bit);
+        else _claimedBits[epochId][word] = bits | bit;
         record.unclaimed = unclaimed - uint128(amount);
         return record.productId;
     }
@@ -439,7 +457,7 @@ contract RevenueVault is IRevenueVault, LedgerAccess, ReentrancyLock {
         if (amount > available) {
             // Revenue exists only under versions that existed when it was deposited, so a version with
             // unsettled revenue is known: the contribution ledger is asked only to explain a refusal.
-            if (policyVersion > _CONTRIBUTIONS.splitPolicy(productId).version) {
+            if (policyVersion > _CONTRIBUTIONS.currentPolicyVersion(productId)) {
                 revert RevenueVaultUnknownPolicyVersion(productId, policyVersion);
             }
             revert RevenueVaultExceedsUnsettled(productId, policyVersion, amount, available);
