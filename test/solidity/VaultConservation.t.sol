@@ -128,8 +128,10 @@ contract VaultConservationTest {
             if (stored.claimed > stored.amount) revert EpochOverpaid(epochId, stored.claimed, stored.amount);
             if (stored.status != EpochStatus.REJECTED) owed += stored.amount - stored.claimed;
             // An escrow leaf is spent only by the court's release (the handler's `claimEscrow` must fail).
-            (bool hasEscrow, bool releasedByCourt) = handler.escrowOf(epochId);
-            if (hasEscrow && vault.isClaimed(epochId, 1) != releasedByCourt) revert EscrowSpentOtherwise(epochId);
+            (bool hasEscrow, bool releasedByCourt, uint256 escrowIndex) = handler.escrowOf(epochId);
+            if (hasEscrow && vault.isClaimed(epochId, escrowIndex) != releasedByCourt) {
+                revert EscrowSpentOtherwise(epochId);
+            }
         }
         if (owed != settledUnpaid) revert SettledUnpaidIsNotWhatEpochsOwe(settledUnpaid, owed);
         string memory violation = handler.violation();

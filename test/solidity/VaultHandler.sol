@@ -23,9 +23,12 @@ IVm constant VM = IVm(address(uint160(uint256(keccak256("hevm cheat code")))));
 /// counts what the vault received and paid, from balance differences, for the invariants to compare with
 /// the vault's books, and notes in {violation} anything the vault let through that it must not.
 contract VaultHandler {
-    /// @dev An epoch's allocation: one or two leaves the handler can prove on chain.
+    /// @dev An epoch's allocation: one or two leaves the handler can prove on chain. Their leaf indices are
+    /// `firstIndex` and the next: on either side of the vault's boundaries between where claimed bits are kept
+    /// (leaves 0-23 in the epoch's slot, later ones in bitmap words of 256).
     struct Allocation {
         uint256 leafCount;
+        uint256 firstIndex;
         address[2] accounts;
         uint256[2] amounts;
         bytes32[2] leaves;
@@ -102,6 +105,7 @@ contract VaultHandler {
         Allocation memory allocation;
         shape %= 4;
         allocation.accounts = [ALICE, BOB];
+        allocation.firstIndex = [uint256(0), 22, 23, 255][(splitSeed >> 128) % 4];
         if (shape == 0) {
             allocation.leafCount = 1;
             allocation.amounts[0] = amount;
@@ -118,7 +122,9 @@ contract VaultHandler {
         }
         for (uint256 i = 0; i < allocation.leafCount; ++i) {
             allocation.leaves[i] = keccak256(
-                bytes.concat(keccak256(abi.encode(i, allocation.accounts[i], allocation.amounts[i])))
+                bytes.concat(
+                    keccak256(abi.encode(allocation.firstIndex + i, allocation.accounts[i], allocation.amounts[i]))
+                )
             );
         }
         allocation.root = allocation.leafCount == 1
@@ -234,7 +240,7 @@ contract VaultHandler {
         bytes32[] memory proof = new bytes32[](1);
         proof[0] = allocation.leaves[0];
         uint256 before = _vaultBalance();
-        _VAULT.releaseEscrow(epochId, 1, allocation.disputeId, amount, proof, ALICE, paid);
+        _VAULT.releaseEscrow(epochId, allocation.firstIndex + 1, allocation.disputeId, amount, proof, ALICE, paid);
         if (before - _vaultBalance() != paid) _violate("an escrow release paid other than its part");
         _markPaid(epochId, 1);
         ghostPaid += paid;
@@ -261,11 +267,14 @@ contract VaultHandler {
     // Views for the invariants
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice Whether epoch `epochId` has an escrow leaf (leaf 1), and whether the handler released it as the
-    /// court: the only way it may be spent.
-    function escrowOf(uint256 epochId) external view returns (bool hasEscrow, bool releasedByCourt) {
+    /// @notice Whether epoch `epochId` has an escrow leaf (its second leaf), whether the handler released it as
+    /// the court (the only way it may be spent), and its leaf index.
+    function escrowOf(
+        uint256 epochId
+    ) external view returns (bool hasEscrow, bool releasedByCourt, uint256 escrowIndex) {
         hasEscrow = _allocations[epochId].disputeId != 0;
         releasedByCourt = hasEscrow && _paid[epochId][1];
+        escrowIndex = _allocations[epochId].firstIndex + 1;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -334,7 +343,7 @@ contract VaultHandler {
         return
             IRevenueVault.Claim({
                 epochId: epochId,
-                index: index,
+                index: allocation.firstIndex + index,
                 account: allocation.accounts[index],
                 amount: allocation.amounts[index],
                 proof: proof
