@@ -20,7 +20,6 @@ export const META_SAFE = "m:safe";
 export const META_CONFIG = "m:config";
 export const META_WIPE = "m:wipe";
 
-export const blockHex = (block: number) => hex(block, 16);
 
 export const eventsKey = (block: number) => EVENT + hex(block, 16);
 export const blockOfEventsKey = (key: string) => Number.parseInt(key.slice(EVENT.length), 16);
