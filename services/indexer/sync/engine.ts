@@ -201,6 +201,7 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
       .then(() => {
         metrics.eventsTotal.inc(range.logs.length);
         metrics.indexedBlock.set(range.to);
+        metrics.lagBlocks.set(Math.max(0, (lastHead ?? range.to) - range.to));
         progress.advance(range.to, range.logs.length);
         emit({ type: "range", from: range.from, to: range.to, events: range.logs.length, cursor: store.cursor });
       });
