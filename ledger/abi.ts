@@ -1668,35 +1668,6 @@ export const assetRegistryAbi = [
         "internalType": "uint256",
         "name": "assetId",
         "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
-    ],
-    "name": "authorizationContext",
-    "outputs": [
-      {
-        "internalType": "enum AssetStatus",
-        "name": "status",
-        "type": "uint8"
-      },
-      {
-        "internalType": "address",
-        "name": "resolvedAccount",
-        "type": "address"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "assetId",
-        "type": "uint256"
       }
     ],
     "name": "awaitsDesensitization",
@@ -2294,6 +2265,35 @@ export const assetRegistryAbi = [
     "name": "registerParty",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "assetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "registryStateForGrant",
+    "outputs": [
+      {
+        "internalType": "enum AssetStatus",
+        "name": "status",
+        "type": "uint8"
+      },
+      {
+        "internalType": "address",
+        "name": "resolvedAccount",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

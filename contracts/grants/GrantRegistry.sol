@@ -209,7 +209,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
             return false;
         }
         if (!_covers(record, scopeKind, scopeData) || !_isValidAt(record, at)) return false;
-        (AssetStatus status, address grantee) = _REGISTRY.authorizationContext(assetId, record.grantee);
+        (AssetStatus status, address grantee) = _REGISTRY.registryStateForGrant(assetId, record.grantee);
         return status == AssetStatus.ISSUED && grantee == party;
     }
 
@@ -224,7 +224,7 @@ contract GrantRegistry is IGrantRegistry, LedgerAccess, EIP712, Nonces {
         if (!record.rights.includes(GrantRights.PROCESS) || !_isValidAt(record, uint64(block.timestamp))) {
             return (false, 0);
         }
-        (AssetStatus status, address grantee) = _REGISTRY.authorizationContext(assetId, record.grantee);
+        (AssetStatus status, address grantee) = _REGISTRY.registryStateForGrant(assetId, record.grantee);
         if (status != AssetStatus.ISSUED || grantee != applicant) return (false, 0);
         return (true, _upstreamRoyaltyBps(record));
     }

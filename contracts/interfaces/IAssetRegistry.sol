@@ -290,7 +290,11 @@ interface IAssetRegistry {
 
     /// @notice The status of `assetId` and the live party `account` resolves to: what an authorization check
     /// needs from the registry, in one call.
-    function authorizationContext(
+    /// @dev Named for its selector (0x01cefa15), the lowest of the registry's: the IR pipeline dispatches by
+    /// comparing selectors one after another in ascending order, 22 gas each, and every authorization check
+    /// (`GrantRegistry.isAuthorized`, `derivationTerms`) calls this. Named `authorizationContext` (0xd7021d67,
+    /// 47th of 58) it cost those checks about 1,000 gas more.
+    function registryStateForGrant(
         uint256 assetId,
         address account
     ) external view returns (AssetStatus status, address resolvedAccount);

@@ -455,7 +455,7 @@ contract AssetRegistry is ILedgerRegistry, PartyRegistry, ERC721 {
     }
 
     /// @inheritdoc IAssetRegistry
-    function authorizationContext(
+    function registryStateForGrant(
         uint256 assetId,
         address account
     ) external view returns (AssetStatus status, address resolvedAccount) {
