@@ -19,7 +19,7 @@ import { InconsistentRpcDataError, RangeTooLargeError, RpcTransientError } from 
 import { createDecoder } from "../../services/indexer/indexing/decode.js";
 import { RangeStateTx } from "../../services/indexer/indexing/stateTx.js";
 import { backoffDelay, classifyRpcError } from "../../services/indexer/source/retry.js";
-import { checkRange } from "../../services/indexer/source/validate.js";
+import { checkRange, parseLogs } from "../../services/indexer/source/validate.js";
 import { countBlockLogs, decodeBlockLogs, encodeBlockLogs } from "../../services/indexer/store/blockLogs.js";
 import { blockOfEventsKey, eventsKey } from "../../services/indexer/store/keys.js";
 import { openStore } from "../../services/indexer/store/store.js";
@@ -36,6 +36,28 @@ function log(block: number, logIndex: number, transactionIndex = logIndex): Inde
 }
 
 describe("indexer units", () => {
+  it("parses eth_getLogs answers strictly: hashes lowered, and every log's hashes checked, repeated or not", () => {
+    const raw = (block: string, tx: string) => ({
+      address: address.toUpperCase().replace("0X", "0x"),
+      topics: [h(7)],
+      data: "0xAB",
+      blockNumber: "0x2",
+      blockHash: block,
+      transactionHash: tx,
+      transactionIndex: "0x0",
+      logIndex: "0x0",
+    });
+    const upper = h(2).toUpperCase().replace("0X", "0x");
+    const [first, second] = parseLogs([raw(upper, h(9)), { ...raw(upper, h(9)), logIndex: "0x1" }]);
+    expect(first).to.deep.equal({ address, topics: [h(7)], data: "0xab", blockNumber: 2, blockHash: h(2), transactionHash: h(9), transactionIndex: 0, logIndex: 0 });
+    expect(second!.blockHash).to.equal(h(2));
+    // A second log whose hash differs from the first's is checked on its own: a short or non-hex one is refused.
+    for (const bad of [h(2).slice(0, 64), `${h(2).slice(0, 65)}g`, 2]) {
+      expect(() => parseLogs([raw(h(2), h(9)), raw(bad as string, h(9))]), String(bad)).to.throw(InconsistentRpcDataError, /blockHash/);
+      expect(() => parseLogs([raw(h(2), h(9)), raw(h(2), bad as string)]), String(bad)).to.throw(InconsistentRpcDataError, /transactionHash/);
+    }
+  });
+
   it("keeps a seqlock for readers: even at rest, odd while a range or a rollback is written, moved on by each", async () => {
     const dir = await mkdtemp(join(tmpdir(), "store-seqlock-"));
     const store = await openStore({ path: join(dir, "db"), fingerprint: "seqlock", initialBlock: 0 });

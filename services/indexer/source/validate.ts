@@ -18,6 +18,8 @@ function hex(value: unknown, field: string): Hex {
 }
 
 function hash(value: unknown, field: string): Hex {
+  // One test for the usual lower-case hash; anything else goes the long way (lowering, then the test).
+  if (typeof value === "string" && HASH.test(value)) return value as Hex;
   const h = hex(value, field);
   if (!HASH.test(h)) throw new InconsistentRpcDataError(`${field} is not a 32-byte hash`, { field, value });
   return h;
@@ -52,6 +54,11 @@ export function parseHeader(raw: unknown, expected: number): BlockHeader | undef
 /** An `eth_getLogs` answer, parsed; order and consistency are checked by `checkRange`. */
 export function parseLogs(raw: unknown): IndexedLog[] {
   if (!Array.isArray(raw)) throw new InconsistentRpcDataError("eth_getLogs did not answer an array", {});
+  // Logs of one block (and of one transaction) repeat its hash: a value equal to the last one checked is
+  // that value, checked already.
+  let blockHash: Hex | undefined;
+  let transactionHash: Hex | undefined;
+  const sameOr = (last: Hex | undefined, value: unknown, field: string): Hex => (value === last ? last! : hash(value, field));
   return raw.map((entry: unknown) => {
     if (typeof entry !== "object" || entry === null) throw new InconsistentRpcDataError("a log is not an object", {});
     const log = entry as Record<string, unknown>;
@@ -62,8 +69,8 @@ export function parseLogs(raw: unknown): IndexedLog[] {
       topics: log.topics.map((topic: unknown) => hash(topic, "log.topics")),
       data: hex(log.data, "log.data"),
       blockNumber: quantity(log.blockNumber, "log.blockNumber"),
-      blockHash: hash(log.blockHash, "log.blockHash"),
-      transactionHash: hash(log.transactionHash, "log.transactionHash"),
+      blockHash: (blockHash = sameOr(blockHash, log.blockHash, "log.blockHash")),
+      transactionHash: (transactionHash = sameOr(transactionHash, log.transactionHash, "log.transactionHash")),
       transactionIndex: quantity(log.transactionIndex, "log.transactionIndex"),
       logIndex: quantity(log.logIndex, "log.logIndex"),
     };
