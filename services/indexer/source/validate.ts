@@ -64,13 +64,15 @@ export function parseLogs(raw: unknown): IndexedLog[] {
     const log = entry as Record<string, unknown>;
     if (log.removed === true) throw new InconsistentRpcDataError("a log is marked removed", {});
     if (!Array.isArray(log.topics)) throw new InconsistentRpcDataError("a log has no topics array", {});
+    blockHash = sameOr(blockHash, log.blockHash, "log.blockHash");
+    transactionHash = sameOr(transactionHash, log.transactionHash, "log.transactionHash");
     return {
       address: hex(log.address, "log.address") as Address,
       topics: log.topics.map((topic: unknown) => hash(topic, "log.topics")),
       data: hex(log.data, "log.data"),
       blockNumber: quantity(log.blockNumber, "log.blockNumber"),
-      blockHash: (blockHash = sameOr(blockHash, log.blockHash, "log.blockHash")),
-      transactionHash: (transactionHash = sameOr(transactionHash, log.transactionHash, "log.transactionHash")),
+      blockHash,
+      transactionHash,
       transactionIndex: quantity(log.transactionIndex, "log.transactionIndex"),
       logIndex: quantity(log.logIndex, "log.logIndex"),
     };
