@@ -4648,16 +4648,6 @@ export const contributionLedgerAbi = [
             "type": "address"
           },
           {
-            "internalType": "enum Stage",
-            "name": "stage",
-            "type": "uint8"
-          },
-          {
-            "internalType": "enum ContributionRole",
-            "name": "role",
-            "type": "uint8"
-          },
-          {
             "internalType": "enum ContributionStatus",
             "name": "status",
             "type": "uint8"

@@ -12,6 +12,7 @@ import {
 import { network } from "hardhat";
 import { hashTypedData, type Address, type Hex } from "viem";
 
+import { contributionIds, isContributionId, nextWindowStart } from "../ledger/contributions/ids.js";
 import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../ledger/contributions/signing.js";
 import type { RawLog } from "../ledger/events/index.js";
 import { replayEvidence } from "../ledger/evidence/index.js";
@@ -36,6 +37,15 @@ const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
 const UNKNOWN_ID = 999n;
+
+/**
+ * The id at `offset` of window `window`, as IContributionLedger documents ids: `window * 16 + offset`, 13
+ * offsets used per window, window 0 never used. Written out here, independently of the twin
+ * (`ledger/contributions/ids.ts`), which its own test checks against the events.
+ */
+function idAt(window: number, offset = 0): bigint {
+  return BigInt(window * 16 + offset);
+}
 const FINANCE = h("domain:finance");
 /** A realistic evidence URI (a CIDv1), for the gas figures. */
 const CID_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
@@ -71,14 +81,15 @@ interface WithGrants extends World {
   useGrant: bigint;
 }
 
+/** Four records, one `record` call each (so each in a window of its own), ids from their events. */
 interface Recorded extends WithGrants {
-  /** 1: alice, HOLDER of the product. */
+  /** alice, HOLDER of the product. */
   byHolder: bigint;
-  /** 2: bob, PROCESSOR of the product under `processGrant`. */
+  /** bob, PROCESSOR of the product under `processGrant`. */
   byProcessor: bigint;
-  /** 3: carol, PROVIDER of the product (she holds `sourceA`). */
+  /** carol, PROVIDER of the product (she holds `sourceA`). */
   byProvider: bigint;
-  /** 4: bob, HOLDER of `otherProduct`. */
+  /** bob, HOLDER of `otherProduct`. */
   onOtherProduct: bigint;
 }
 
@@ -116,11 +127,14 @@ async function grantsOnProduct(): Promise<WithGrants> {
 async function recorded(): Promise<Recorded> {
   const world = await grantsOnProduct();
   const { contributions, alice, bob, carol, product, otherProduct, processGrant, sourceA } = world;
-  await send(contributions.connect(alice).record([input(product, ContributionRole.HOLDER, 0n, { stage: Stage.APPLICATION })]));
-  await send(contributions.connect(bob).record([input(product, ContributionRole.PROCESSOR, processGrant)]));
-  await send(contributions.connect(carol).record([input(product, ContributionRole.PROVIDER, sourceA, { stage: Stage.COLLECTION })]));
-  await send(contributions.connect(bob).record([input(otherProduct, ContributionRole.HOLDER)]));
-  return { ...world, byHolder: 1n, byProcessor: 2n, byProvider: 3n, onOtherProduct: 4n };
+  const [byHolder] = await recordIds(world, contributions.connect(alice).record([input(product, ContributionRole.HOLDER, 0n, { stage: Stage.APPLICATION })]));
+  const [byProcessor] = await recordIds(world, contributions.connect(bob).record([input(product, ContributionRole.PROCESSOR, processGrant)]));
+  const [byProvider] = await recordIds(
+    world,
+    contributions.connect(carol).record([input(product, ContributionRole.PROVIDER, sourceA, { stage: Stage.COLLECTION })]),
+  );
+  const [onOtherProduct] = await recordIds(world, contributions.connect(bob).record([input(otherProduct, ContributionRole.HOLDER)]));
+  return { ...world, byHolder: byHolder!, byProcessor: byProcessor!, byProvider: byProvider!, onOtherProduct: onOtherProduct! };
 }
 
 /** {recorded}, with the product then transferred to an EIP-1271 wallet whose owner key is carol's. */
@@ -198,6 +212,12 @@ async function contributionEvents(world: Ledger, receipt: ContractTransactionRec
     .filter((parsed): parsed is LogDescription => parsed !== null);
 }
 
+/** Sends a `record` transaction; the ids of its `ContributionRecorded` events, in order. */
+async function recordIds(world: Ledger, tx: Promise<ContractTransactionResponse>): Promise<bigint[]> {
+  const receipt = await send(tx);
+  return (await contributionEvents(world, receipt, "ContributionRecorded")).map((event) => event.args[0] as bigint);
+}
+
 /** The names of every log in `receipt` (registry and contribution ledger), in emission order. */
 async function logNames(world: Ledger, receipt: ContractTransactionReceipt): Promise<string[]> {
   const registry = (await world.registry.getAddress()).toLowerCase();
@@ -264,8 +284,6 @@ async function storedContribution(world: Ledger, contributionId: bigint) {
   return {
     productId: c.productId,
     contributor: c.contributor,
-    stage: Number(c.stage),
-    role: Number(c.role),
     status: Number(c.status),
   };
 }
@@ -341,30 +359,28 @@ describe("ContributionLedger", () => {
       const { contributions, alice, product } = world;
       const value = input(product, ContributionRole.HOLDER, 0n, { stage: Stage.APPLICATION, measure: 42_000n });
       expect(await contributions.contributionCount()).to.equal(0n);
-      expect(await contributions.connect(alice).record.staticCall([value])).to.equal(1n);
+      expect(await contributions.connect(alice).record.staticCall([value])).to.equal(idAt(1));
       const before = await headOf(world, product);
 
       const tx = await contributions.connect(alice).record([value]);
 
       await expect(tx)
         .to.emit(contributions, "ContributionRecorded")
-        .withArgs(1n, product, alice.address, Stage.APPLICATION, ContributionRole.HOLDER, 42_000n, 0n, value.evidenceHash, value.evidenceURI);
+        .withArgs(idAt(1), product, alice.address, Stage.APPLICATION, ContributionRole.HOLDER, 42_000n, 0n, value.evidenceHash, value.evidenceURI);
       const receipt = await send(Promise.resolve(tx));
       expect(await logNames(world, receipt)).to.deep.equal(["ContributionRecorded", "EvidenceAppended"]);
       await expectEvidence(world, receipt, product, before, [
-        { eventName: "ContributionRecorded", args: recordedArgs(1n, alice.address, value), actor: alice.address },
+        { eventName: "ContributionRecorded", args: recordedArgs(idAt(1), alice.address, value), actor: alice.address },
       ]);
-      expect(await storedContribution(world, 1n)).to.deep.equal({
+      expect(await storedContribution(world, idAt(1))).to.deep.equal({
         productId: product,
         contributor: alice.address,
-        stage: Stage.APPLICATION,
-        role: ContributionRole.HOLDER,
         status: ContributionStatus.RECORDED,
       });
-      expect(await contributions.contributionCount()).to.equal(1n);
+      expect(await contributions.contributionCount()).to.equal(idAt(1));
     });
 
-    it("records a batch: consecutive ids, one event and one evidence entry per record, on each record's product", async () => {
+    it("records a batch: a new window at each change of product, one event and one evidence entry per record, on each record's product", async () => {
       const world = await loadFixture(grantsOnProduct);
       const { contributions, alice, bob, product, otherProduct, processGrant } = world;
       const batch = [
@@ -372,39 +388,39 @@ describe("ContributionLedger", () => {
         input(otherProduct, ContributionRole.HOLDER, 0n, { stage: Stage.APPLICATION }),
         input(product, ContributionRole.PROCESSOR, processGrant, { stage: Stage.CIRCULATION, evidenceURI: "" }),
       ];
-      expect(await contributions.connect(bob).record.staticCall(batch)).to.equal(1n);
+      expect(await contributions.connect(bob).record.staticCall(batch)).to.equal(idAt(1));
       const beforeProduct = await headOf(world, product);
       const beforeOther = await headOf(world, otherProduct);
 
       const receipt = await send(contributions.connect(bob).record(batch));
 
       const events = await contributionEvents(world, receipt, "ContributionRecorded");
-      expect(events.map((event) => event.args.toArray())).to.deep.equal(batch.map((value, i) => recordedArgs(BigInt(i + 1), bob.address, value)));
+      // Each record's product differs from the previous one's: three windows.
+      const ids = [idAt(1), idAt(2), idAt(3)];
+      expect(events.map((event) => event.args.toArray())).to.deep.equal(batch.map((value, i) => recordedArgs(ids[i]!, bob.address, value)));
       expect(await logNames(world, receipt)).to.deep.equal(Array(3).fill(["ContributionRecorded", "EvidenceAppended"]).flat());
       await expectEvidence(world, receipt, product, beforeProduct, [
-        { eventName: "ContributionRecorded", args: recordedArgs(1n, bob.address, batch[0]!), actor: bob.address },
-        { eventName: "ContributionRecorded", args: recordedArgs(3n, bob.address, batch[2]!), actor: bob.address },
+        { eventName: "ContributionRecorded", args: recordedArgs(ids[0]!, bob.address, batch[0]!), actor: bob.address },
+        { eventName: "ContributionRecorded", args: recordedArgs(ids[2]!, bob.address, batch[2]!), actor: bob.address },
       ]);
       await expectEvidence(world, receipt, otherProduct, beforeOther, [
-        { eventName: "ContributionRecorded", args: recordedArgs(2n, bob.address, batch[1]!), actor: bob.address },
+        { eventName: "ContributionRecorded", args: recordedArgs(ids[1]!, bob.address, batch[1]!), actor: bob.address },
       ]);
-      expect(await contributions.contributionCount()).to.equal(3n);
+      expect(await contributions.contributionCount()).to.equal(ids[2]);
       for (const [i, value] of batch.entries()) {
-        expect(await storedContribution(world, BigInt(i + 1))).to.deep.equal({
+        expect(await storedContribution(world, ids[i]!)).to.deep.equal({
           productId: value.productId,
           contributor: bob.address,
-          stage: value.stage,
-          role: value.role,
           status: ContributionStatus.RECORDED,
         });
       }
 
-      // The next record, by anyone, continues the numbering.
+      // The next call, by anyone, starts at the next window; two records of one product share it.
       const next = [input(product, ContributionRole.HOLDER), input(product, ContributionRole.HOLDER)];
-      expect(await contributions.connect(alice).record.staticCall(next)).to.equal(4n);
-      await send(contributions.connect(alice).record(next));
-      expect(await contributions.contributionCount()).to.equal(5n);
-      expect((await contributions.contribution(5n)).contributor).to.equal(alice.address);
+      expect(await contributions.connect(alice).record.staticCall(next)).to.equal(idAt(4));
+      expect(await recordIds(world, contributions.connect(alice).record(next))).to.deep.equal([idAt(4, 0), idAt(4, 1)]);
+      expect(await contributions.contributionCount()).to.equal(idAt(4, 1));
+      expect((await contributions.contribution(idAt(4, 1))).contributor).to.equal(alice.address);
     });
 
     it("checks every record of a batch: a record like the previous one but for its product, role or authorization is checked anew", async () => {
@@ -452,7 +468,7 @@ describe("ContributionLedger", () => {
             input(product, ContributionRole.PROCESSOR, processGrant),
           ]),
       );
-      expect(await contributions.contributionCount()).to.equal(3n);
+      expect(await contributions.contributionCount()).to.equal(idAt(3));
     });
 
     it("refuses an empty batch", async () => {
@@ -551,7 +567,7 @@ describe("ContributionLedger", () => {
             .withArgs(product, alice.address, ContributionRole.HOLDER, 0n);
           await expect(contributions.connect(carol).record([input(product, ContributionRole.HOLDER)]))
             .to.emit(contributions, "ContributionRecorded")
-            .withArgs(1n, product, carol.address, Stage.PROCESSING, ContributionRole.HOLDER, anyValue, 0n, anyValue, anyValue);
+            .withArgs(idAt(1), product, carol.address, Stage.PROCESSING, ContributionRole.HOLDER, anyValue, 0n, anyValue, anyValue);
         });
 
         it("after succession of the holder: the predecessor no longer, the successor yes", async () => {
@@ -561,7 +577,7 @@ describe("ContributionLedger", () => {
             .to.be.revertedWithCustomError(contributions, "ContributionLedgerUnauthorizedRole")
             .withArgs(product, alice.address, ContributionRole.HOLDER, 0n);
           await send(contributions.connect(carol).record([input(product, ContributionRole.HOLDER)]));
-          expect((await contributions.contribution(1n)).contributor).to.equal(carol.address);
+          expect((await contributions.contribution(idAt(1))).contributor).to.equal(carol.address);
         });
       });
 
@@ -571,7 +587,7 @@ describe("ContributionLedger", () => {
           const value = input(product, ContributionRole.PROCESSOR, processGrant);
           await expect(contributions.connect(bob).record([value]))
             .to.emit(contributions, "ContributionRecorded")
-            .withArgs(...recordedArgs(1n, bob.address, value));
+            .withArgs(...recordedArgs(idAt(1), bob.address, value));
         });
 
         it("accepts a grant scoped to a domain (checked in the grant's own scope), and a sub-grant with PROCESS", async () => {
@@ -668,7 +684,7 @@ describe("ContributionLedger", () => {
             .to.be.revertedWithCustomError(contributions, "ContributionLedgerUnauthorizedRole")
             .withArgs(product, bob.address, ContributionRole.PROCESSOR, processGrant);
           await send(contributions.connect(carol).record([input(product, ContributionRole.PROCESSOR, processGrant)]));
-          expect((await contributions.contribution(1n)).contributor).to.equal(carol.address);
+          expect((await contributions.contribution(idAt(1))).contributor).to.equal(carol.address);
         });
       });
 
@@ -678,7 +694,7 @@ describe("ContributionLedger", () => {
           const value = input(product, ContributionRole.OPERATOR, operateGrant, { stage: Stage.CIRCULATION });
           await expect(contributions.connect(individual).record([value]))
             .to.emit(contributions, "ContributionRecorded")
-            .withArgs(...recordedArgs(1n, individual.address, value));
+            .withArgs(...recordedArgs(idAt(1), individual.address, value));
         });
 
         it("refuses a PROCESS grant, a USE grant, another party's OPERATE grant, no grant, a suspended grant", async () => {
@@ -709,11 +725,11 @@ describe("ContributionLedger", () => {
           const fromCarol = input(product, ContributionRole.PROVIDER, sourceA, { stage: Stage.COLLECTION });
           await expect(contributions.connect(carol).record([fromCarol]))
             .to.emit(contributions, "ContributionRecorded")
-            .withArgs(...recordedArgs(1n, carol.address, fromCarol));
+            .withArgs(...recordedArgs(idAt(1), carol.address, fromCarol));
           const fromAlice = input(product, ContributionRole.PROVIDER, sourceB, { stage: Stage.COLLECTION });
           await expect(contributions.connect(alice).record([fromAlice]))
             .to.emit(contributions, "ContributionRecorded")
-            .withArgs(...recordedArgs(2n, alice.address, fromAlice));
+            .withArgs(...recordedArgs(idAt(2), alice.address, fromAlice));
         });
 
         it("refuses the holder of an unrelated asset, a parent held by someone else, a non-parent id, the product itself, 0, an unknown id", async () => {
@@ -763,12 +779,192 @@ describe("ContributionLedger", () => {
         .withArgs(UNKNOWN_ID);
       expect(await contributions.contributionCount()).to.equal(0n);
       expect(await headOf(world, product)).to.deep.equal(before);
-      await expect(contributions.contribution(1n))
+      await expect(contributions.contribution(idAt(1)))
         .to.be.revertedWithCustomError(contributions, "ContributionLedgerUnknownContribution")
-        .withArgs(1n);
+        .withArgs(idAt(1));
 
       await send(contributions.connect(alice).record(good));
-      expect(await contributions.contributionCount()).to.equal(2n);
+      expect(await contributions.contributionCount()).to.equal(idAt(1, 1));
+    });
+  });
+
+  describe("ids in windows of 13 (one storage word per window)", () => {
+    /** `n` HOLDER inputs of alice on the product. */
+    const holderInputs = (product: bigint, n: number) => Array.from({ length: n }, () => input(product, ContributionRole.HOLDER));
+
+    it("a batch of one product fills a window with 13 records; the 14th opens the next window", async () => {
+      const world = await loadFixture(grantsOnProduct);
+      const { contributions, alice, product } = world;
+      const ids = await recordIds(world, contributions.connect(alice).record(holderInputs(product, 27)));
+      const expected = [
+        ...Array.from({ length: 13 }, (_, k) => idAt(1, k)),
+        ...Array.from({ length: 13 }, (_, k) => idAt(2, k)),
+        idAt(3, 0),
+      ];
+      expect(ids).to.deep.equal(expected);
+      expect([ids[12], ids[13]]).to.deep.equal([28n, 32n]); // the 13th and 14th record: 16 + 12, then 2 * 16
+      expect(await contributions.contributionCount()).to.equal(idAt(3, 0));
+      for (const id of ids) {
+        expect(await storedContribution(world, id), `id ${id}`).to.deep.equal({
+          productId: product,
+          contributor: alice.address,
+          status: ContributionStatus.RECORDED,
+        });
+      }
+      // The next call starts at the next window, though window 3 has room.
+      expect(await recordIds(world, contributions.connect(alice).record(holderInputs(product, 1)))).to.deep.equal([idAt(4)]);
+    });
+
+    it("a change of product mid-batch opens a new window; returning to a product opens another", async () => {
+      const world = await loadFixture(grantsOnProduct);
+      const { contributions, bob, product, otherProduct, processGrant } = world;
+      const onProduct = () => input(product, ContributionRole.PROCESSOR, processGrant);
+      const onOther = () => input(otherProduct, ContributionRole.HOLDER);
+      const batch = [onProduct(), onProduct(), onProduct(), onOther(), onOther(), onProduct()];
+      const ids = await recordIds(world, contributions.connect(bob).record(batch));
+      expect(ids).to.deep.equal([idAt(1, 0), idAt(1, 1), idAt(1, 2), idAt(2, 0), idAt(2, 1), idAt(3, 0)]);
+      for (const [i, id] of ids.entries()) expect((await contributions.contribution(id)).productId).to.equal(batch[i]!.productId);
+    });
+
+    it("the twin ledger/contributions/ids.ts assigns the ids the events show, across product changes and full windows", async () => {
+      const world = await loadFixture(grantsOnProduct);
+      const { contributions, bob, product, otherProduct, processGrant } = world;
+      const onProduct = () => input(product, ContributionRole.PROCESSOR, processGrant);
+      const onOther = () => input(otherProduct, ContributionRole.HOLDER);
+      const batches = [
+        [onOther()],
+        Array.from({ length: 30 }, onProduct),
+        [...Array.from({ length: 14 }, onProduct), ...Array.from({ length: 13 }, onOther), onOther(), onProduct(), onOther()],
+        Array.from({ length: 40 }, (_, i) => (i % 7 < 5 ? onProduct() : onOther())),
+      ];
+      for (const batch of batches) {
+        const firstId = nextWindowStart(await contributions.contributionCount());
+        expect(await contributions.connect(bob).record.staticCall(batch)).to.equal(firstId);
+        const ids = await recordIds(world, contributions.connect(bob).record(batch));
+        expect(contributionIds(firstId, batch.map((value) => value.productId))).to.deep.equal(ids);
+        expect(ids.every(isContributionId)).to.equal(true);
+        expect(await contributions.contributionCount()).to.equal(ids.at(-1));
+      }
+      expect([15n, 29n, 30n, 31n, 0n, 5n].some(isContributionId)).to.equal(false);
+    });
+
+    it("ids never assigned revert as unknown: offsets 13-15, an offset its window did not fill, an unwritten window, window 0", async () => {
+      const world = await loadFixture(grantsOnProduct);
+      const { contributions, accessManager, admin, alice, arbitrator, reviewer, product } = world;
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.COURT, arbitrator.address, 0));
+      await send(contributions.connect(alice).record(holderInputs(product, 14))); // window 1 full, window 2 offset 0
+      const unknown = [idAt(1, 13), idAt(1, 14), idAt(1, 15), idAt(2, 1), idAt(2, 12), idAt(3, 0), idAt(0, 0), idAt(0, 1), 2n ** 256n - 1n];
+      for (const id of unknown) {
+        for (const call of [
+          () => contributions.contribution(id),
+          () => contributions.connect(reviewer).confirm([id]),
+          () => contributions.connect(alice).confirm([idAt(1, 0), id]),
+          () => contributions.connect(arbitrator).markDisputed(id, 1n),
+          () => contributions.connect(arbitrator).resolveDispute(id, 1n, false, 0n),
+        ]) {
+          await expect(call(), `id ${id}`).to.be.revertedWithCustomError(contributions, "ContributionLedgerUnknownContribution").withArgs(id);
+        }
+      }
+      // Their neighbours exist.
+      for (const id of [idAt(1, 12), idAt(2, 0)]) expect(await statusOf(world, id)).to.equal(ContributionStatus.RECORDED);
+    });
+
+    it("neighbouring ids in one word change state independently: confirm one, dispute another, resolve both", async () => {
+      const world = await loadFixture(grantsOnProduct);
+      const { contributions, accessManager, admin, alice, arbitrator, product } = world;
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.COURT, arbitrator.address, 0));
+      const [a, b, c, d] = await recordIds(world, contributions.connect(alice).record(holderInputs(product, 4)));
+      expect([a, b, c, d]).to.deep.equal([idAt(1, 0), idAt(1, 1), idAt(1, 2), idAt(1, 3)]);
+      const statuses = async () => Promise.all([a!, b!, c!, d!].map((id) => statusOf(world, id)));
+      const { RECORDED, CONFIRMED, DISPUTED, VOIDED } = ContributionStatus;
+
+      await send(contributions.connect(alice).confirm([a!]));
+      expect(await statuses()).to.deep.equal([CONFIRMED, RECORDED, RECORDED, RECORDED]);
+      await expect(contributions.connect(arbitrator).markDisputed(b!, 7n))
+        .to.emit(contributions, "ContributionDisputed")
+        .withArgs(b, product, 7n, RECORDED);
+      expect(await statuses()).to.deep.equal([CONFIRMED, DISPUTED, RECORDED, RECORDED]);
+      await expect(contributions.connect(arbitrator).markDisputed(a!, 8n))
+        .to.emit(contributions, "ContributionDisputed")
+        .withArgs(a, product, 8n, CONFIRMED);
+      expect(await statuses()).to.deep.equal([DISPUTED, DISPUTED, RECORDED, RECORDED]);
+      await send(contributions.connect(alice).confirm([d!]));
+      expect(await statuses()).to.deep.equal([DISPUTED, DISPUTED, RECORDED, CONFIRMED]);
+
+      // A dismissal restores each one's own prior status.
+      await expect(contributions.connect(arbitrator).resolveDispute(a!, 8n, false, 5n))
+        .to.emit(contributions, "ContributionRuled")
+        .withArgs(a, product, 8n, CONFIRMED, 5n);
+      expect(await statuses()).to.deep.equal([CONFIRMED, DISPUTED, RECORDED, CONFIRMED]);
+      await expect(contributions.connect(arbitrator).resolveDispute(b!, 7n, false, 0n))
+        .to.emit(contributions, "ContributionRuled")
+        .withArgs(b, product, 7n, RECORDED, 0n);
+      expect(await statuses()).to.deep.equal([CONFIRMED, RECORDED, RECORDED, CONFIRMED]);
+      // Disputed again and voided: its neighbours keep theirs.
+      await send(contributions.connect(arbitrator).markDisputed(b!, 9n));
+      await expect(contributions.connect(arbitrator).resolveDispute(b!, 9n, true, 0n))
+        .to.emit(contributions, "ContributionRuled")
+        .withArgs(b, product, 9n, VOIDED, 0n);
+      expect(await statuses()).to.deep.equal([CONFIRMED, VOIDED, RECORDED, CONFIRMED]);
+      await send(contributions.connect(alice).confirm([c!]));
+      expect(await statuses()).to.deep.equal([CONFIRMED, VOIDED, CONFIRMED, CONFIRMED]);
+      for (const id of [a!, b!, c!, d!]) {
+        const stored = await contributions.contribution(id);
+        expect([stored.productId, stored.contributor]).to.deep.equal([product, alice.address]);
+      }
+    });
+
+    it("every refusal of the state changes, with the public status in its arguments", async () => {
+      const world = await loadFixture(grantsOnProduct);
+      const { contributions, accessManager, admin, alice, arbitrator, outsider, product } = world;
+      await send(accessManager.connect(admin).grantRole(ROLE_IDS.COURT, arbitrator.address, 0));
+      const [recordedId, confirmedId, disputedFromRecorded, disputedFromConfirmed, voidedId] = await recordIds(
+        world,
+        contributions.connect(alice).record(holderInputs(product, 5)),
+      );
+      await send(contributions.connect(alice).confirm([confirmedId!, disputedFromConfirmed!]));
+      await send(contributions.connect(arbitrator).markDisputed(disputedFromRecorded!, 1n));
+      await send(contributions.connect(arbitrator).markDisputed(disputedFromConfirmed!, 2n));
+      await send(contributions.connect(arbitrator).markDisputed(voidedId!, 3n));
+      await send(contributions.connect(arbitrator).resolveDispute(voidedId!, 3n, true, 0n));
+      const { RECORDED, CONFIRMED, DISPUTED, VOIDED } = ContributionStatus;
+      const status: [bigint, number][] = [
+        [recordedId!, RECORDED],
+        [confirmedId!, CONFIRMED],
+        [disputedFromRecorded!, DISPUTED],
+        [disputedFromConfirmed!, DISPUTED],
+        [voidedId!, VOIDED],
+      ];
+      for (const [id, expected] of status) expect(await statusOf(world, id), `id ${id}`).to.equal(expected);
+
+      for (const [id, current] of status.filter(([, current]) => current !== RECORDED)) {
+        await expect(contributions.connect(alice).confirm([id]))
+          .to.be.revertedWithCustomError(contributions, "ContributionLedgerNotConfirmable")
+          .withArgs(id, current);
+      }
+      for (const [id, current] of status.filter(([, current]) => current === DISPUTED || current === VOIDED)) {
+        await expect(contributions.connect(arbitrator).markDisputed(id, 4n))
+          .to.be.revertedWithCustomError(contributions, "ContributionLedgerNotDisputable")
+          .withArgs(id, current);
+      }
+      for (const [id] of status.filter(([, current]) => current !== DISPUTED)) {
+        await expect(contributions.connect(arbitrator).resolveDispute(id, 4n, false, 0n))
+          .to.be.revertedWithCustomError(contributions, "ContributionLedgerNotDisputed")
+          .withArgs(id);
+      }
+      for (const id of [disputedFromRecorded!, disputedFromConfirmed!]) {
+        await expect(contributions.connect(arbitrator).resolveDispute(id, 1n, true, 1n))
+          .to.be.revertedWithCustomError(contributions, "ContributionLedgerInvalidRuling")
+          .withArgs(id);
+      }
+      for (const call of [
+        () => contributions.connect(outsider).markDisputed(recordedId!, 5n),
+        () => contributions.connect(alice).resolveDispute(disputedFromRecorded!, 1n, false, 0n),
+      ]) {
+        await expect(call()).to.be.revertedWithCustomError(contributions, "LedgerAccessUnauthorized");
+      }
+      // Nothing above changed a state.
+      for (const [id, expected] of status) expect(await statusOf(world, id), `id ${id}`).to.equal(expected);
     });
   });
 
@@ -1324,23 +1520,30 @@ describe("ContributionLedger", () => {
   describe("the evidence twin (ledger/evidence) over the new event kinds", () => {
     interface Scenario extends Recorded {
       logs: RawLog[];
+      /** The individual's OPERATOR record. */
+      byOperator: bigint;
+      /** bob's three HOLDER records, after the transfer. */
+      bobRecords: bigint[];
     }
 
     /** Records, confirmations (direct, by a reviewer, by signature), policy versions, with registry events in between. */
     async function contributionHistory(): Promise<Scenario> {
       const world = await recorded();
       const { contributions, registry, registrar, reviewer, alice, bob, individual, outsider, product, operateGrant } = world;
-      await send(contributions.connect(individual).record([input(product, ContributionRole.OPERATOR, operateGrant, { stage: Stage.CIRCULATION })]));
+      const [byOperator] = await recordIds(
+        world,
+        contributions.connect(individual).record([input(product, ContributionRole.OPERATOR, operateGrant, { stage: Stage.CIRCULATION })]),
+      );
       await send(contributions.connect(alice).confirm([world.byHolder, world.byProcessor]));
       await send(contributions.connect(reviewer).confirm([world.onOtherProduct]));
       await send(contributions.connect(alice).setSplitPolicy(product, [2_000, 5_000, 1_000, 2_000], EmptyStageRule.PRO_RATA));
       const deadline = (await latest()) + DAY;
-      const signature = await signConfirmation(world, alice, [world.byProvider, 5n], alice.address, deadline);
-      await send(contributions.connect(outsider).confirmBySig([world.byProvider, 5n], alice.address, deadline, signature));
+      const signature = await signConfirmation(world, alice, [world.byProvider, byOperator!], alice.address, deadline);
+      await send(contributions.connect(outsider).confirmBySig([world.byProvider, byOperator!], alice.address, deadline, signature));
       await send(registry.connect(registrar).transferHolding(product, bob.address, TransferReason.SALE, h("sale")));
       await send(contributions.connect(bob).setSplitPolicy(product, [2_500, 2_500, 2_500, 2_500], EmptyStageRule.TO_HOLDER));
-      await send(contributions.connect(bob).record(Array.from({ length: 3 }, () => input(product, ContributionRole.HOLDER))));
-      await send(contributions.connect(bob).confirm([6n, 7n, 8n]));
+      const bobRecords = await recordIds(world, contributions.connect(bob).record(Array.from({ length: 3 }, () => input(product, ContributionRole.HOLDER))));
+      await send(contributions.connect(bob).confirm(bobRecords));
       const logs = toRawLogs(
         await ethers.provider.getLogs({
           address: [await registry.getAddress(), await world.grants.getAddress(), await contributions.getAddress()],
@@ -1348,7 +1551,7 @@ describe("ContributionLedger", () => {
           toBlock: "latest",
         }),
       );
-      return { ...world, logs };
+      return { ...world, logs, byOperator: byOperator!, bobRecords };
     }
 
     async function replay(scenario: Scenario, assetId: bigint, logs: readonly RawLog[] = scenario.logs) {
@@ -1386,13 +1589,11 @@ describe("ContributionLedger", () => {
       const result = await replay(scenario, scenario.product);
       const confirmed = result.entries.filter((entry) => entry.eventName === "ContributionConfirmed");
       expect(confirmed.map((entry) => [entry.args?.contributionId, entry.args?.confirmer, entry.actor])).to.deep.equal([
-        [1n, scenario.alice.address, scenario.alice.address],
-        [2n, scenario.alice.address, scenario.alice.address],
-        [3n, scenario.alice.address, scenario.alice.address],
-        [5n, scenario.alice.address, scenario.alice.address],
-        [6n, scenario.bob.address, scenario.bob.address],
-        [7n, scenario.bob.address, scenario.bob.address],
-        [8n, scenario.bob.address, scenario.bob.address],
+        [scenario.byHolder, scenario.alice.address, scenario.alice.address],
+        [scenario.byProcessor, scenario.alice.address, scenario.alice.address],
+        [scenario.byProvider, scenario.alice.address, scenario.alice.address],
+        [scenario.byOperator, scenario.alice.address, scenario.alice.address],
+        ...scenario.bobRecords.map((id) => [id, scenario.bob.address, scenario.bob.address]),
       ]);
       const policies = result.entries.filter((entry) => entry.eventName === "SplitPolicySet");
       expect(policies.map((entry) => [entry.args?.version, entry.args?.holder])).to.deep.equal([
@@ -1437,7 +1638,9 @@ describe("ContributionLedger", () => {
       const report: Record<string, number> = {};
       const holderInput = () => input(product, ContributionRole.HOLDER, 0n, { evidenceURI: CID_URI });
 
-      report["record (first ever, HOLDER)"] = await gasOf(contributions.connect(alice).record([holderInput()]));
+      const firstEverReceipt = await send(contributions.connect(alice).record([holderInput()]));
+      report["record (first ever, HOLDER)"] = Number(firstEverReceipt.gasUsed);
+      const firstEver = (await contributionEvents(world, firstEverReceipt, "ContributionRecorded"))[0]!.args[0] as bigint;
       report["record (HOLDER)"] = await gasOf(contributions.connect(alice).record([holderInput()]));
       report["record (PROCESSOR)"] = await gasOf(
         contributions.connect(bob).record([input(product, ContributionRole.PROCESSOR, processGrant, { evidenceURI: CID_URI })]),
@@ -1446,21 +1649,24 @@ describe("ContributionLedger", () => {
         contributions.connect(carol).record([input(product, ContributionRole.PROVIDER, sourceA, { evidenceURI: CID_URI })]),
       );
 
-      const firstOfBatch = (await contributions.contributionCount()) + 1n;
-      const batch = await gasOf(contributions.connect(alice).record(Array.from({ length: 50 }, holderInput)));
+      const batchReceipt = await send(contributions.connect(alice).record(Array.from({ length: 50 }, holderInput)));
+      const batch = Number(batchReceipt.gasUsed);
       report["record batch of 50 (HOLDER)"] = batch;
       report["record batch of 50 (HOLDER), per record"] = Math.round(batch / 50);
-      const processorBatch = await gasOf(
+      const processorReceipt = await send(
         contributions
           .connect(bob)
           .record(Array.from({ length: 50 }, () => input(product, ContributionRole.PROCESSOR, processGrant, { evidenceURI: CID_URI }))),
       );
+      const processorBatch = Number(processorReceipt.gasUsed);
       report["record batch of 50 (PROCESSOR)"] = processorBatch;
       report["record batch of 50 (PROCESSOR), per record"] = Math.round(processorBatch / 50);
 
-      const batchIds = Array.from({ length: 50 }, (_, i) => firstOfBatch + BigInt(i));
-      const processorIds = batchIds.map((id) => id + 50n);
-      report["confirm 1"] = await gasOf(contributions.connect(alice).confirm([1n]));
+      const idsOf = async (receipt: ContractTransactionReceipt) =>
+        (await contributionEvents(world, receipt, "ContributionRecorded")).map((event) => event.args[0] as bigint);
+      const batchIds = await idsOf(batchReceipt);
+      const processorIds = await idsOf(processorReceipt);
+      report["confirm 1"] = await gasOf(contributions.connect(alice).confirm([firstEver]));
       const confirm50 = await gasOf(contributions.connect(alice).confirm(batchIds));
       report["confirm 50"] = confirm50;
       report["confirm 50, per record"] = Math.round(confirm50 / 50);

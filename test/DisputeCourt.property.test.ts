@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { network } from "hardhat";
 
 import { AssetKind, ContributionRole, DisputeKind, EmptyStageRule, Remedy, Rights, Stage } from "../ledger/types.js";
-import { deployLedger, grantTerms, h, issueAsset, makeGrant, MIN_BOND, type Ledger } from "./helpers/ledger.js";
+import { deployLedger, grantTerms, h, issueAsset, makeGrant, MIN_BOND, recordedIds, type Ledger } from "./helpers/ledger.js";
 import { send } from "./helpers/registry.js";
 
 const connection = await network.create();
@@ -48,7 +48,8 @@ async function world(): Promise<World> {
   for (const claimant of claimants) {
     const now = BigInt(await networkHelpers.time.latest());
     const grantId = await makeGrant(ledger, bob, grantTerms(claimant.address, product, Rights.PROCESS, now));
-    await send(
+    const [recordedId] = await recordedIds(
+      ledger,
       contributions.connect(claimant).record([
         {
           productId: product,
@@ -61,7 +62,7 @@ async function world(): Promise<World> {
         },
       ]),
     );
-    standing.push(await contributions.contributionCount());
+    standing.push(recordedId!);
     await send(ledger.token.mint(claimant.address, 1_000_000n));
     await send(ledger.token.connect(claimant).approve(await ledger.disputeCourt.getAddress(), ethers.MaxUint256));
   }

@@ -31,6 +31,7 @@ import {
   issueAsset,
   makeGrant,
   MIN_BOND,
+  recordedIds,
   RULING_PERIOD,
   ZERO_HASH,
   type Ledger,
@@ -93,16 +94,21 @@ async function world(): Promise<World> {
     evidenceHash: h(`invoice-${role}-${measure}`),
     evidenceURI: "ipfs://invoice",
   });
-  await send(contributions.connect(bob).record([input(ContributionRole.HOLDER, Stage.APPLICATION, 0n, 4_000n)]));
-  await send(
+  const [confirmedByHolder] = await recordedIds(ledger, contributions.connect(bob).record([input(ContributionRole.HOLDER, Stage.APPLICATION, 0n, 4_000n)]));
+  // Two records of one product in one call: neighbours in one window.
+  const [confirmedByProvider, recordedByProvider] = await recordedIds(
+    ledger,
     contributions.connect(alice).record([
       input(ContributionRole.PROVIDER, Stage.COLLECTION, resource, 6_000n),
       input(ContributionRole.PROVIDER, Stage.COLLECTION, resource, 1_000n),
     ]),
   );
   const processGrant = await makeGrant(ledger, bob, grantTerms(carol.address, product, Rights.PROCESS, BigInt(await time.latest())));
-  await send(contributions.connect(carol).record([input(ContributionRole.PROCESSOR, Stage.PROCESSING, processGrant, 500n)]));
-  await send(contributions.connect(bob).confirm([1n, 2n]));
+  const [carolRecord] = await recordedIds(
+    ledger,
+    contributions.connect(carol).record([input(ContributionRole.PROCESSOR, Stage.PROCESSING, processGrant, 500n)]),
+  );
+  await send(contributions.connect(bob).confirm([confirmedByHolder!, confirmedByProvider!]));
   await send(contributions.connect(bob).setSplitPolicy(product, [5_000, 0, 0, 5_000], EmptyStageRule.TO_HOLDER));
   const pending = await fileApplication(ledger, carol);
   for (const signer of [alice, bob, carol, individual, institution]) {
@@ -117,10 +123,10 @@ async function world(): Promise<World> {
     resource,
     grantId,
     product,
-    confirmedByHolder: 1n,
-    confirmedByProvider: 2n,
-    recordedByProvider: 3n,
-    carolRecord: 4n,
+    confirmedByHolder: confirmedByHolder!,
+    confirmedByProvider: confirmedByProvider!,
+    recordedByProvider: recordedByProvider!,
+    carolRecord: carolRecord!,
     pending,
   };
 }
@@ -466,14 +472,14 @@ describe("DisputeCourt", () => {
 
     it("a contribution by another contributor naming its own record: marks it DISPUTED, remembering the status a dismissal restores", async () => {
       const w = await loadFixture(world);
-      await expect(w.court.connect(w.carol).openDispute(DisputeKind.CONTRIBUTION, w.product, 2n, w.carolRecord, BOND, h("g"), ""))
+      await expect(w.court.connect(w.carol).openDispute(DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider, w.carolRecord, BOND, h("g"), ""))
         .to.emit(w.contributions, "ContributionDisputed")
-        .withArgs(2n, w.product, 1n, ContributionStatus.CONFIRMED);
-      expect((await w.contributions.contribution(2n)).status).to.equal(ContributionStatus.DISPUTED);
+        .withArgs(w.confirmedByProvider, w.product, 1n, ContributionStatus.CONFIRMED);
+      expect((await w.contributions.contribution(w.confirmedByProvider)).status).to.equal(ContributionStatus.DISPUTED);
       expect((await w.court.dispute(1n)).respondent).to.equal(w.alice.address);
-      await expect(w.contributions.connect(w.bob).confirm([2n]))
+      await expect(w.contributions.connect(w.bob).confirm([w.confirmedByProvider]))
         .to.be.revertedWithCustomError(w.contributions, "ContributionLedgerNotConfirmable")
-        .withArgs(2n, ContributionStatus.DISPUTED);
+        .withArgs(w.confirmedByProvider, ContributionStatus.DISPUTED);
     });
 
     it("a contribution disputed by the product's holder answers to its contributor", async () => {
@@ -484,9 +490,9 @@ describe("DisputeCourt", () => {
 
     it("a contribution disputed by its own contributor answers to the product's holder", async () => {
       const w = await loadFixture(world);
-      await open(w, w.alice, DisputeKind.CONTRIBUTION, w.product, 3n, { standingId: 0n });
+      await open(w, w.alice, DisputeKind.CONTRIBUTION, w.product, w.recordedByProvider, { standingId: 0n });
       expect((await w.court.dispute(1n)).respondent).to.equal(w.bob.address);
-      expect((await w.contributions.contribution(3n)).status).to.equal(ContributionStatus.DISPUTED);
+      expect((await w.contributions.contribution(w.recordedByProvider)).status).to.equal(ContributionStatus.DISPUTED);
     });
 
     it("a grant: its grantee answers the grantor or the asset's holder; its grantor answers the grantee", async () => {
@@ -578,7 +584,7 @@ describe("DisputeCourt", () => {
     it("refuses empty grounds", async () => {
       const w = await loadFixture(world);
       await expect(
-        w.court.connect(w.alice).openDispute(DisputeKind.POLICY, w.product, 1n, 2n, BOND, ZERO_HASH, ""),
+        w.court.connect(w.alice).openDispute(DisputeKind.POLICY, w.product, 1n, w.confirmedByProvider, BOND, ZERO_HASH, ""),
       ).to.be.revertedWithCustomError(w.court, "DisputeCourtEmptyHash");
     });
 
@@ -591,7 +597,7 @@ describe("DisputeCourt", () => {
         ["unknown grant", DisputeKind.GRANT, w.resource, 99n],
         ["grant of another asset", DisputeKind.GRANT, w.product, w.grantId],
         ["unknown contribution", DisputeKind.CONTRIBUTION, w.product, 99n],
-        ["contribution to another asset", DisputeKind.CONTRIBUTION, w.resource, 1n],
+        ["contribution to another asset", DisputeKind.CONTRIBUTION, w.resource, w.confirmedByHolder],
         ["unknown epoch", DisputeKind.SETTLEMENT, w.product, 99n],
         ["epoch of another asset", DisputeKind.SETTLEMENT, w.resource, epochId],
         ["policy version 0", DisputeKind.POLICY, w.product, 0n],
@@ -611,11 +617,11 @@ describe("DisputeCourt", () => {
       const cases: [HardhatEthersSigner, number, bigint, bigint][] = [
         [w.bob, DisputeKind.OBJECTION, w.product, 0n],
         [w.bob, DisputeKind.POLICY, w.product, 1n],
-        [w.bob, DisputeKind.CONTRIBUTION, w.product, 1n], // bob's own contribution to his own product
+        [w.bob, DisputeKind.CONTRIBUTION, w.product, w.confirmedByHolder], // bob's own contribution to his own product
         [w.carol, DisputeKind.OBJECTION, w.pending, 0n], // an applicant objecting to its own application
       ];
       for (const [claimant, kind, assetId, subjectId] of cases) {
-        await expect(openTx(w, claimant, kind, assetId, subjectId, { standingId: 1n }))
+        await expect(openTx(w, claimant, kind, assetId, subjectId, { standingId: w.confirmedByHolder }))
           .to.be.revertedWithCustomError(w.court, "DisputeCourtSelfDispute")
           .withArgs(claimant.address);
       }
@@ -637,17 +643,17 @@ describe("DisputeCourt", () => {
       const { individual, carol, alice } = w;
       const cases: [string, HardhatEthersSigner, number, bigint, bigint, bigint][] = [
         // A party with no link to the product or the grant.
-        ["stranger on a contribution", individual, DisputeKind.CONTRIBUTION, w.product, 2n, 0n],
+        ["stranger on a contribution", individual, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider, 0n],
         ["stranger on a settlement", individual, DisputeKind.SETTLEMENT, w.product, epochId, 0n],
         ["stranger on a policy", individual, DisputeKind.POLICY, w.product, 1n, 0n],
         ["stranger on a grant", individual, DisputeKind.GRANT, w.resource, w.grantId, 0n],
         // A contributor that names no record, another's record, an unknown one or one on another asset.
         ["contributor naming nothing", carol, DisputeKind.POLICY, w.product, 1n, 0n],
-        ["contributor naming another's record", carol, DisputeKind.POLICY, w.product, 1n, 2n],
-        ["contributor naming an unknown record", carol, DisputeKind.CONTRIBUTION, w.product, 2n, 99n],
-        ["contributor on a settlement naming another's record", carol, DisputeKind.SETTLEMENT, w.product, epochId, 1n],
+        ["contributor naming another's record", carol, DisputeKind.POLICY, w.product, 1n, w.confirmedByProvider],
+        ["contributor naming an unknown record", carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider, 99n],
+        ["contributor on a settlement naming another's record", carol, DisputeKind.SETTLEMENT, w.product, epochId, w.confirmedByHolder],
         // A parent's holder must name that parent; a non-parent does not count.
-        ["a parent's holder naming another's record", alice, DisputeKind.SETTLEMENT, w.product, epochId, 4n],
+        ["a parent's holder naming another's record", alice, DisputeKind.SETTLEMENT, w.product, epochId, w.carolRecord],
         ["a parent not held by the claimant", carol, DisputeKind.SETTLEMENT, w.product, epochId, w.resource],
         ["an asset that is not a parent", carol, DisputeKind.SETTLEMENT, w.product, epochId, w.pending],
         // A parent's holder has no standing on the policy: it is not a contributor.
@@ -682,7 +688,7 @@ describe("DisputeCourt", () => {
       const subjects: [number, bigint, bigint][] = [
         [DisputeKind.OBJECTION, w.product, 0n],
         [DisputeKind.GRANT, w.resource, w.grantId],
-        [DisputeKind.CONTRIBUTION, w.product, 2n],
+        [DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider],
         [DisputeKind.SETTLEMENT, w.product, epochId],
         [DisputeKind.POLICY, w.product, 1n],
       ];
@@ -738,7 +744,7 @@ describe("DisputeCourt", () => {
         .withArgs(first);
       // Another claimant on the same subject, and the same claimant on another subject, are not affected.
       const byAlice = await open(w, w.alice, DisputeKind.POLICY, w.product, 1n);
-      await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+      await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
 
       await send(rule(w, first, ruling(Remedy.DISMISS)));
       expect(await w.court.claimState(w.carol.address, DisputeKind.POLICY, w.product, 1n)).to.deep.equal([0n, true]);
@@ -778,10 +784,10 @@ describe("DisputeCourt", () => {
 
     it("refuses what the subject's contract refuses: a second dispute on a record, a paused epoch, a refused asset", async () => {
       const w = await loadFixture(world);
-      await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
-      await expect(openTx(w, w.bob, DisputeKind.CONTRIBUTION, w.product, 2n))
+      await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
+      await expect(openTx(w, w.bob, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider))
         .to.be.revertedWithCustomError(w.contributions, "ContributionLedgerNotDisputable")
-        .withArgs(2n, ContributionStatus.DISPUTED);
+        .withArgs(w.confirmedByProvider, ContributionStatus.DISPUTED);
       const { epochId } = await settleWithEscrow(w, 99n);
       await open(w, w.carol, DisputeKind.SETTLEMENT, w.product, epochId);
       await expect(openTx(w, w.alice, DisputeKind.SETTLEMENT, w.product, epochId))
@@ -815,8 +821,8 @@ describe("DisputeCourt", () => {
           ["registry.fileObjection", () => w.registry.connect(caller).fileObjection(w.pending, w.alice.address, h("g"), ""), w.registry],
           ["registry.resolveObjection", () => w.registry.connect(caller).resolveObjection(1n, false, h("r")), w.registry],
           ["registry.transferByRuling", () => w.registry.connect(caller).transferByRuling(w.product, w.carol.address, h("r")), w.registry],
-          ["contributions.markDisputed", () => w.contributions.connect(caller).markDisputed(1n, 1n), w.contributions],
-          ["contributions.resolveDispute", () => w.contributions.connect(caller).resolveDispute(1n, 1n, false, 0n), w.contributions],
+          ["contributions.markDisputed", () => w.contributions.connect(caller).markDisputed(w.confirmedByHolder, 1n), w.contributions],
+          ["contributions.resolveDispute", () => w.contributions.connect(caller).resolveDispute(w.confirmedByHolder, 1n, false, 0n), w.contributions],
           ["vault.pause", () => w.vault.connect(caller).pause(epochId, h("p")), w.vault],
           ["vault.resume", () => w.vault.connect(caller).resume(epochId, h("p")), w.vault],
           [
@@ -847,24 +853,25 @@ describe("DisputeCourt", () => {
       await expect(contributions.connect(arbitrator).markDisputed(99n, 1n))
         .to.be.revertedWithCustomError(contributions, "ContributionLedgerUnknownContribution")
         .withArgs(99n);
-      await expect(contributions.connect(arbitrator).resolveDispute(1n, 1n, false, 0n))
+      const id = w.confirmedByHolder;
+      await expect(contributions.connect(arbitrator).resolveDispute(id, 1n, false, 0n))
         .to.be.revertedWithCustomError(contributions, "ContributionLedgerNotDisputed")
-        .withArgs(1n);
-      await send(contributions.connect(arbitrator).markDisputed(1n, 1n));
-      await expect(contributions.connect(arbitrator).resolveDispute(1n, 1n, true, 5n))
+        .withArgs(id);
+      await send(contributions.connect(arbitrator).markDisputed(id, 1n));
+      await expect(contributions.connect(arbitrator).resolveDispute(id, 1n, true, 5n))
         .to.be.revertedWithCustomError(contributions, "ContributionLedgerInvalidRuling")
-        .withArgs(1n);
-      await send(contributions.connect(arbitrator).resolveDispute(1n, 1n, true, 0n));
-      await expect(contributions.connect(arbitrator).markDisputed(1n, 2n))
+        .withArgs(id);
+      await send(contributions.connect(arbitrator).resolveDispute(id, 1n, true, 0n));
+      await expect(contributions.connect(arbitrator).markDisputed(id, 2n))
         .to.be.revertedWithCustomError(contributions, "ContributionLedgerNotDisputable")
-        .withArgs(1n, ContributionStatus.VOIDED);
+        .withArgs(id, ContributionStatus.VOIDED);
     });
   });
 
   describe("evidence", () => {
     it("is added by the claimant and the respondent, each on the asset's evidence chain", async () => {
       const w = await loadFixture(world);
-      const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+      const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
       for (const party of [w.carol, w.alice]) {
         const [seq] = await w.registry.evidenceHead(w.product);
         const tx = w.court.connect(party).submitEvidence(id, h(`evidence-${party.address}`), "ipfs://e");
@@ -879,7 +886,7 @@ describe("DisputeCourt", () => {
 
     it("is added by a party's successor, and by nobody else", async () => {
       const w = await loadFixture(world);
-      const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+      const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
       await send(w.registry.connect(w.registrar).recordSuccession(w.alice.address, w.individual.address, h("merger")));
       expect((await w.court.dispute(id)).respondent).to.equal(w.individual.address);
       await expect(w.court.connect(w.individual).submitEvidence(id, h("e"), "")).to.emit(w.court, "DisputeEvidenceSubmitted");
@@ -1072,36 +1079,36 @@ describe("DisputeCourt", () => {
     describe("on a contribution", () => {
       it("DISMISS restores CONFIRMED, or RECORDED", async () => {
         const w = await loadFixture(world);
-        const confirmed = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
-        const recorded = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 3n);
+        const confirmed = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
+        const recorded = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.recordedByProvider);
         await expect(rule(w, confirmed, ruling(Remedy.DISMISS)))
           .to.emit(w.contributions, "ContributionRuled")
-          .withArgs(2n, w.product, confirmed, ContributionStatus.CONFIRMED, 0n);
+          .withArgs(w.confirmedByProvider, w.product, confirmed, ContributionStatus.CONFIRMED, 0n);
         await send(rule(w, recorded, ruling(Remedy.DISMISS)));
-        expect((await w.contributions.contribution(2n)).status).to.equal(ContributionStatus.CONFIRMED);
-        expect((await w.contributions.contribution(3n)).status).to.equal(ContributionStatus.RECORDED);
+        expect((await w.contributions.contribution(w.confirmedByProvider)).status).to.equal(ContributionStatus.CONFIRMED);
+        expect((await w.contributions.contribution(w.recordedByProvider)).status).to.equal(ContributionStatus.RECORDED);
       });
 
       it("VOID_CONTRIBUTION voids it for good", async () => {
         const w = await loadFixture(world);
-        const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+        const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
         await expect(rule(w, id, ruling(Remedy.VOID_CONTRIBUTION)))
           .to.emit(w.contributions, "ContributionRuled")
-          .withArgs(2n, w.product, id, ContributionStatus.VOIDED, 0n);
-        await expect(openTx(w, w.bob, DisputeKind.CONTRIBUTION, w.product, 2n))
+          .withArgs(w.confirmedByProvider, w.product, id, ContributionStatus.VOIDED, 0n);
+        await expect(openTx(w, w.bob, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider))
           .to.be.revertedWithCustomError(w.contributions, "ContributionLedgerNotDisputable")
-          .withArgs(2n, ContributionStatus.VOIDED);
+          .withArgs(w.confirmedByProvider, ContributionStatus.VOIDED);
         // The claimant may not dispute the subject again at all without an arbitrator's leave.
-        await expect(openTx(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n))
+        await expect(openTx(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider))
           .to.be.revertedWithCustomError(w.court, "DisputeCourtRepeatNotAllowed")
-          .withArgs(DisputeKind.CONTRIBUTION, w.product, 2n);
+          .withArgs(DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
       });
 
       it("ADJUST_CONTRIBUTION restores it with the measure the ruling sets", async () => {
         const w = await loadFixture(world);
-        const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+        const id = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
         const tx = rule(w, id, ruling(Remedy.ADJUST_CONTRIBUTION, { adjustedMeasure: 2_500n }));
-        await expect(tx).to.emit(w.contributions, "ContributionRuled").withArgs(2n, w.product, id, ContributionStatus.CONFIRMED, 2_500n);
+        await expect(tx).to.emit(w.contributions, "ContributionRuled").withArgs(w.confirmedByProvider, w.product, id, ContributionStatus.CONFIRMED, 2_500n);
         await expect(tx)
           .to.emit(w.court, "DisputeRuled")
           .withArgs(id, w.product, w.arbitrator.address, Remedy.ADJUST_CONTRIBUTION, 2_500n, ZERO_ADDRESS, false, anyValue, "ipfs://ruling");
@@ -1179,7 +1186,7 @@ describe("DisputeCourt", () => {
       const ids = {
         [DisputeKind.OBJECTION]: await open(w, w.carol, DisputeKind.OBJECTION, w.product, 0n),
         [DisputeKind.GRANT]: await open(w, w.alice, DisputeKind.GRANT, w.resource, w.grantId),
-        [DisputeKind.CONTRIBUTION]: await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n),
+        [DisputeKind.CONTRIBUTION]: await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider),
         [DisputeKind.SETTLEMENT]: await open(w, w.carol, DisputeKind.SETTLEMENT, w.product, epochId),
         [DisputeKind.POLICY]: await open(w, w.carol, DisputeKind.POLICY, w.product, 1n),
       } as Record<number, bigint>;
@@ -1204,7 +1211,7 @@ describe("DisputeCourt", () => {
     it("refuses ruling fields the remedy does not use, or leaves out, and a forfeit that is not a dismissal", async () => {
       const w = await loadFixture(world);
       const { epochId } = await settleWithEscrow(w, 99n);
-      const contribution = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+      const contribution = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
       const objection = await open(w, w.carol, DisputeKind.OBJECTION, w.product, 0n);
       const byHolder = await open(w, w.bob, DisputeKind.SETTLEMENT, w.product, epochId);
       const cases: [string, bigint, RulingInput][] = [
@@ -1370,7 +1377,7 @@ describe("DisputeCourt", () => {
       const w = await loadFixture(world);
       const { epochId } = await settleWithEscrow(w, 99n);
       const objection = await open(w, w.alice, DisputeKind.OBJECTION, w.pending, 0n);
-      const contribution = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+      const contribution = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
       const settlement = await open(w, w.carol, DisputeKind.SETTLEMENT, w.product, epochId);
       const deadline = (await w.court.dispute(settlement)).rulingDeadline;
       await expect(w.court.connect(w.outsider).lapse(objection))
@@ -1392,14 +1399,14 @@ describe("DisputeCourt", () => {
       expect(await w.court.bondCredit(w.carol.address)).to.equal(2n * BOND);
 
       expect((await w.registry.objection(1n)).status).to.equal(ObjectionStatus.DISMISSED);
-      expect((await w.contributions.contribution(2n)).status).to.equal(ContributionStatus.CONFIRMED);
+      expect((await w.contributions.contribution(w.confirmedByProvider)).status).to.equal(ContributionStatus.CONFIRMED);
       expect((await w.vault.epoch(epochId)).status).to.equal(EpochStatus.POSTED);
       for (const id of [objection, contribution, settlement]) {
         const stored = await w.court.dispute(id);
         expect([stored.status, stored.remedy, stored.bond]).to.deep.equal([BigInt(DisputeStatus.LAPSED), BigInt(Remedy.DISMISS), 0n]);
       }
       // A lapse closes the claimant's standing on the subject as a ruling does.
-      expect(await w.court.claimState(w.carol.address, DisputeKind.CONTRIBUTION, w.product, 2n)).to.deep.equal([0n, true]);
+      expect(await w.court.claimState(w.carol.address, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider)).to.deep.equal([0n, true]);
       await expect(w.court.lapse(objection))
         .to.be.revertedWithCustomError(w.court, "DisputeCourtNotOpen")
         .withArgs(objection, DisputeStatus.LAPSED);
@@ -1425,7 +1432,7 @@ describe("DisputeCourt", () => {
     /** A contribution dispute (id 1, carol's on alice's record 2) whose share sits in escrow in a claimable epoch. */
     async function escrowed() {
       const w = await world();
-      const disputeId = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 2n);
+      const disputeId = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.confirmedByProvider);
       const settled = await settleWithEscrow(w, disputeId);
       await time.increase(CHALLENGE_WINDOW);
       return { ...w, disputeId, ...settled };
@@ -1521,7 +1528,7 @@ describe("DisputeCourt", () => {
 
     it("of one dispute cannot be released through another", async () => {
       const w = await loadFixture(escrowed);
-      const other = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, 3n);
+      const other = await open(w, w.carol, DisputeKind.CONTRIBUTION, w.product, w.recordedByProvider);
       await send(rule(w, other, ruling(Remedy.DISMISS)));
       await expect(release(w, w.outsider, 6_000n, other))
         .to.be.revertedWithCustomError(w.vault, "RevenueVaultInvalidProof")

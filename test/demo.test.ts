@@ -40,7 +40,14 @@ describe("the demo `npm start` seeds", () => {
     expect(applied!.args.fingerprint).to.equal(ethers.keccak256(sample));
     expect(await registry.holderOf(demo.assets.product!)).to.equal(demo.parties.operator);
     // Five confirmed contributions, a policy, and the revenue in the vault's books.
-    expect(await contracts.contributions.contributionCount()).to.equal(5n);
+    const recordedLogs = await contracts.contributions.queryFilter(contracts.contributions.filters.ContributionRecorded(), 0, "latest");
+    expect(recordedLogs.length).to.equal(5);
+    const contributionIds = recordedLogs.map((log) => log.args.contributionId);
+    for (const contributionId of contributionIds) {
+      expect((await contracts.contributions.contribution(contributionId)).productId).to.equal(demo.assets.product);
+    }
+    // One record call by the provider, one of four by the holder: two windows, the last id the holder's fourth.
+    expect(await contracts.contributions.contributionCount()).to.equal(contributionIds.at(-1));
     expect((await contracts.contributions.splitPolicy(demo.assets.product!)).version).to.equal(1n);
     // The revenue settled in full from the chain's own events; two parties claimed; the first disputed
     // record's share waits in escrow while its dispute is open; the second dispute was ruled (measure

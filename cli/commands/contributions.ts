@@ -1,13 +1,17 @@
 import type { Command } from "commander";
+import { decodeEventLog, type AbiEvent, type Hex } from "viem";
 import { z } from "zod";
 
 import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../../ledger/contributions/signing.js";
 import { ContributionRole, ContributionStatus, EmptyStageRule, enumName, Stage } from "../../ledger/types.js";
+import { readLogs } from "../chainData.js";
 import type { CliContext } from "../context.js";
 import { FailureError, InputError } from "../io.js";
 import { ABIS } from "../tx.js";
 import { isoDate } from "../time.js";
 import { enumChoices, parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseText, parseUint, parseWith } from "../validate.js";
+
+const CONTRIBUTION_RECORDED = ABIS.ContributionLedger.find((item) => item.type === "event" && item.name === "ContributionRecorded") as AbiEvent;
 
 interface RecordFields {
   product: unknown;
@@ -173,19 +177,34 @@ export function registerContributions(program: Command, cli: CliContext): void {
     .argument("<contribution>", "contribution id")
     .action(async (raw: string) => {
       const contributionId = parseId("contribution", raw);
-      const { client, deployment } = await cli.connection();
+      const connection = await cli.connection();
+      const { client, deployment } = connection;
       const ledger = { address: deployment.addresses.ContributionLedger, abi: ABIS.ContributionLedger };
-      const count = (await client.readContract({ ...ledger, functionName: "contributionCount" })) as bigint;
-      if (contributionId > count) throw new InputError(`contribution: there is no contribution ${contributionId} (the last is ${count})`, { argument: "contribution" });
+      const last = (await client.readContract({ ...ledger, functionName: "contributionCount" })) as bigint;
+      // Ids are not consecutive (windows of 13 in 16): an id up to the last may still be unassigned, and then
+      // it has no `ContributionRecorded` event. Storage keeps no stage or role: they are read from that event.
+      const [recorded] = await readLogs(connection, {
+        address: [ledger.address],
+        fromBlock: deployment.fromBlock,
+        toBlock: await client.getBlockNumber(),
+        event: CONTRIBUTION_RECORDED,
+        args: { contributionId },
+      });
+      if (contributionId > last || recorded === undefined) {
+        throw new InputError(`contribution: there is no contribution ${contributionId} (the last id is ${last})`, { argument: "contribution" });
+      }
+      const { args: event } = decodeEventLog({ abi: [CONTRIBUTION_RECORDED], data: recorded.data, topics: recorded.topics as [Hex, ...Hex[]] }) as unknown as {
+        args: { stage: number; role: number };
+      };
       const record = (await client.readContract({ ...ledger, functionName: "contribution", args: [contributionId] })) as {
-        productId: bigint; contributor: string; stage: number; role: number; status: number;
+        productId: bigint; contributor: string; status: number;
       };
       const value = {
         contributionId,
         productId: record.productId,
         contributor: record.contributor,
-        stage: enumName(Stage, record.stage),
-        role: enumName(ContributionRole, record.role),
+        stage: enumName(Stage, event.stage),
+        role: enumName(ContributionRole, event.role),
         status: enumName(ContributionStatus, record.status),
       };
       cli.result(value, `contribution #${contributionId} to product ${record.productId}: ${value.status}, ${value.stage} as ${value.role}, by ${record.contributor}`);

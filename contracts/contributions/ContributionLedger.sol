@@ -13,13 +13,13 @@ import {
     AssetStatus,
     Stage,
     ContributionRole,
-    ContributionStatus,
     EmptyStageRule,
     ContributionInput
 } from "../types/LedgerTypes.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../libraries/Roles.sol";
 import {GrantRights} from "../libraries/GrantRights.sol";
+import {ContributionWindows} from "../libraries/ContributionWindows.sol";
 
 /// @title ContributionLedger
 /// @notice Contribution records and split policies of data products. See {IContributionLedger}.
@@ -29,18 +29,6 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     /// for a sibling wallet that shares its owner key.
     bytes32 public constant CONFIRM_TYPEHASH =
         keccak256("ConfirmContributions(address holder,uint256[] contributionIds,uint256 nonce,uint256 deadline)");
-
-    /// @dev One slot per record: a batch of records writes one new slot each. The measure, evidence and
-    /// authorization are in the `ContributionRecorded` event, which the evidence chain commits to.
-    struct ContributionRecord {
-        address contributor;
-        uint56 productId;
-        Stage stage;
-        ContributionRole role;
-        ContributionStatus status;
-        /// @dev What a dismissed dispute restores.
-        ContributionStatus statusBeforeDispute;
-    }
 
     /// @dev One slot per policy version.
     struct PolicyRecord {
@@ -53,8 +41,14 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     ILedgerRegistry private immutable _REGISTRY;
     IGrantRegistry private immutable _GRANTS;
 
-    uint256 private _contributionCount;
-    mapping(uint256 contributionId => ContributionRecord) private _contributions;
+    /// @dev The last id assigned (0 before the first record).
+    uint256 private _lastId;
+    /// @dev One word per window of up to 13 ids of one contributor on one product, laid out as
+    /// `struct Window { address contributor; uint56 productId; uint40 states; }` (see {ContributionWindows}).
+    /// Written fresh by the `record` call that opens the window; afterwards only its states change. The
+    /// stage, role, measure, evidence and authorization are in the `ContributionRecorded` event, which the
+    /// evidence chain commits to.
+    mapping(uint256 window => uint256 word) private _windows;
     mapping(uint256 productId => uint32) private _policyVersions;
     mapping(uint256 productId => mapping(uint32 version => PolicyRecord)) private _policies;
 
@@ -76,7 +70,9 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     function record(ContributionInput[] calldata inputs) external returns (uint256 firstId) {
         uint256 count = inputs.length;
         if (count == 0) revert ContributionLedgerEmptyBatch();
-        firstId = _contributionCount + 1;
+        firstId = ContributionWindows.nextWindowStart(_lastId);
+        uint256 id = firstId;
+        uint256 word;
         // A batch usually repeats one product and one authorization: check each distinct combination once.
         bytes32 checked;
         for (uint256 i = 0; i < count; ++i) {
@@ -86,9 +82,23 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
                 _checkRight(input);
                 checked = key;
             }
-            _record(firstId + i, input);
+            uint56 productId = SafeCast.toUint56(input.productId);
+            if (i == 0) {
+                word = ContributionWindows.open(msg.sender, productId);
+            } else if (
+                productId != ContributionWindows.productId(word) ||
+                ContributionWindows.offsetOf(id) == ContributionWindows.SIZE - 1
+            ) {
+                // A change of product, or a full window: the record opens the next window.
+                id = ContributionWindows.nextWindowStart(id);
+                word = ContributionWindows.open(msg.sender, productId);
+            } else {
+                ++id;
+                word = ContributionWindows.withState(word, ContributionWindows.offsetOf(id), ContributionWindows.RECORDED);
+            }
+            _record(id, word, input);
         }
-        _contributionCount = firstId + count - 1;
+        _lastId = id;
     }
 
     /// @inheritdoc IContributionLedger
@@ -126,25 +136,38 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     /// @inheritdoc IContributionLedger
     function markDisputed(uint256 contributionId, uint256 disputeId) external {
         _checkRole(Roles.COURT);
-        ContributionRecord storage stored = _existing(contributionId);
-        ContributionStatus status = stored.status;
-        if (status != ContributionStatus.RECORDED && status != ContributionStatus.CONFIRMED) {
-            revert ContributionLedgerNotDisputable(contributionId, status);
-        }
-        stored.statusBeforeDispute = status;
-        stored.status = ContributionStatus.DISPUTED;
-        emit ContributionDisputed(contributionId, stored.productId, disputeId, status);
+        (uint256 word, uint256 state) = _existing(contributionId);
+        uint256 disputed;
+        if (state == ContributionWindows.RECORDED) disputed = ContributionWindows.DISPUTED_FROM_RECORDED;
+        else if (state == ContributionWindows.CONFIRMED) disputed = ContributionWindows.DISPUTED_FROM_CONFIRMED;
+        else revert ContributionLedgerNotDisputable(contributionId, ContributionWindows.status(state));
+        _setState(contributionId, word, disputed);
+        emit ContributionDisputed(
+            contributionId,
+            ContributionWindows.productId(word),
+            disputeId,
+            ContributionWindows.status(state)
+        );
     }
 
     /// @inheritdoc IContributionLedger
     function resolveDispute(uint256 contributionId, uint256 disputeId, bool voided, uint256 adjustedMeasure) external {
         _checkRole(Roles.COURT);
-        ContributionRecord storage stored = _existing(contributionId);
-        if (stored.status != ContributionStatus.DISPUTED) revert ContributionLedgerNotDisputed(contributionId);
+        (uint256 word, uint256 state) = _existing(contributionId);
+        uint256 restored;
+        if (state == ContributionWindows.DISPUTED_FROM_RECORDED) restored = ContributionWindows.RECORDED;
+        else if (state == ContributionWindows.DISPUTED_FROM_CONFIRMED) restored = ContributionWindows.CONFIRMED;
+        else revert ContributionLedgerNotDisputed(contributionId);
         if (voided && adjustedMeasure != 0) revert ContributionLedgerInvalidRuling(contributionId);
-        ContributionStatus status = voided ? ContributionStatus.VOIDED : stored.statusBeforeDispute;
-        stored.status = status;
-        emit ContributionRuled(contributionId, stored.productId, disputeId, status, adjustedMeasure);
+        uint256 ruled = voided ? ContributionWindows.VOIDED : restored;
+        _setState(contributionId, word, ruled);
+        emit ContributionRuled(
+            contributionId,
+            ContributionWindows.productId(word),
+            disputeId,
+            ContributionWindows.status(ruled),
+            adjustedMeasure
+        );
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -179,20 +202,18 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
 
     /// @inheritdoc IContributionLedger
     function contribution(uint256 contributionId) external view returns (Contribution memory) {
-        ContributionRecord storage stored = _existing(contributionId);
+        (uint256 word, uint256 state) = _existing(contributionId);
         return
             Contribution({
-                productId: stored.productId,
-                contributor: stored.contributor,
-                stage: stored.stage,
-                role: stored.role,
-                status: stored.status
+                productId: ContributionWindows.productId(word),
+                contributor: ContributionWindows.contributor(word),
+                status: ContributionWindows.status(state)
             });
     }
 
     /// @inheritdoc IContributionLedger
     function contributionCount() external view returns (uint256) {
-        return _contributionCount;
+        return _lastId;
     }
 
     /// @inheritdoc IContributionLedger
@@ -241,12 +262,14 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
         }
     }
 
-    function _record(uint256 contributionId, ContributionInput calldata input) private {
+    /// @dev Records `input` as `contributionId`, whose window's word with it RECORDED is `word`: the first
+    /// record of a window writes a fresh slot, the others rewrite the same (now warm) slot.
+    function _record(uint256 contributionId, uint256 word, ContributionInput calldata input) private {
         uint256 productId = input.productId;
         if (input.measure == 0) revert ContributionLedgerZeroMeasure();
         if (input.evidenceHash == bytes32(0)) revert ContributionLedgerEmptyEvidence();
 
-        _storeNewRecord(_contributions[contributionId], productId, input.stage, input.role);
+        _windows[ContributionWindows.windowOf(contributionId)] = word;
         _emitContributionRecorded(
             contributionId,
             productId,
@@ -258,26 +281,6 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
             input.evidenceHash,
             input.evidenceURI
         );
-    }
-
-    /// @dev Writes a new RECORDED record in one SSTORE, in the layout of {ContributionRecord} (members packed
-    /// from the low-order end): the compiler writes a struct literal member by member, reading the fresh slot
-    /// first, which costs a cold read and two more writes per record.
-    function _storeNewRecord(
-        ContributionRecord storage stored,
-        uint256 productId,
-        Stage stage,
-        ContributionRole role
-    ) private {
-        uint256 packed = uint256(uint160(msg.sender)) |
-            (uint256(SafeCast.toUint56(productId)) << 160) |
-            (uint256(stage) << 216) |
-            (uint256(role) << 224) |
-            (uint256(ContributionStatus.RECORDED) << 232);
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            sstore(stored.slot, packed)
-        }
     }
 
     /// @dev The right a role needs, held now: HOLDER the holding; PROCESSOR and OPERATOR a valid grant with
@@ -312,21 +315,35 @@ contract ContributionLedger is IContributionLedger, LedgerAccess, EIP712, Nonces
     }
 
     function _confirm(uint256 contributionId, address confirmer, bool isReviewer) private {
-        ContributionRecord storage stored = _existing(contributionId);
-        if (stored.status != ContributionStatus.RECORDED) {
-            revert ContributionLedgerNotConfirmable(contributionId, stored.status);
+        (uint256 word, uint256 state) = _existing(contributionId);
+        if (state != ContributionWindows.RECORDED) {
+            revert ContributionLedgerNotConfirmable(contributionId, ContributionWindows.status(state));
         }
-        uint256 productId = stored.productId;
+        uint256 productId = ContributionWindows.productId(word);
         if (!isReviewer && _REGISTRY.holderOf(productId) != confirmer) {
             revert ContributionLedgerNotHolderOrReviewer(productId, confirmer);
         }
-        stored.status = ContributionStatus.CONFIRMED;
+        _setState(contributionId, word, ContributionWindows.CONFIRMED);
         _emitContributionConfirmed(contributionId, productId, confirmer);
     }
 
-    function _existing(uint256 contributionId) private view returns (ContributionRecord storage stored) {
-        stored = _contributions[contributionId];
-        if (stored.status == ContributionStatus.NONE) revert ContributionLedgerUnknownContribution(contributionId);
+    /// @dev The word of `contributionId`'s window and its state there; reverts for an id never assigned: an
+    /// offset of 13-15, or a NONE state (an unwritten window, or an offset its window did not fill).
+    function _existing(uint256 contributionId) private view returns (uint256 word, uint256 state) {
+        uint256 offset = ContributionWindows.offsetOf(contributionId);
+        if (offset >= ContributionWindows.SIZE) revert ContributionLedgerUnknownContribution(contributionId);
+        word = _windows[ContributionWindows.windowOf(contributionId)];
+        state = ContributionWindows.stateAt(word, offset);
+        if (state == ContributionWindows.NONE) revert ContributionLedgerUnknownContribution(contributionId);
+    }
+
+    /// @dev Sets the state of `contributionId`, whose window's word is `word`; its neighbours' states unchanged.
+    function _setState(uint256 contributionId, uint256 word, uint256 state) private {
+        _windows[ContributionWindows.windowOf(contributionId)] = ContributionWindows.withState(
+            word,
+            ContributionWindows.offsetOf(contributionId),
+            state
+        );
     }
 
     function _confirmationDigest(

@@ -26,12 +26,11 @@ import {Stage, ContributionRole, ContributionStatus, EmptyStageRule, Contributio
 /// parent since: the data was supplied. Confirmation is allowed after cancellation (it states a past fact);
 /// recording and new policies are not.
 interface IContributionLedger {
-    /// @dev What storage keeps of a contribution.
+    /// @dev What storage keeps of a contribution, which is what the rules check. Its stage and role are in its
+    /// `ContributionRecorded` event (indexed by id).
     struct Contribution {
         uint256 productId;
         address contributor;
-        Stage stage;
-        ContributionRole role;
         ContributionStatus status;
     }
 
@@ -101,7 +100,13 @@ interface IContributionLedger {
 
     /// @notice Records contributions of the caller, in one transaction. Each product must be issued (not
     /// cancelled); the caller must hold the right its role names, now.
-    /// @return firstId The id of the first record; the others follow in order.
+    /// @dev Ids come in windows of 16, of which the first 13 are used: an id is `window * 16 + offset` with
+    /// `offset < 13`, and one window holds records of one contributor on one product from one call. A call
+    /// starts at the next unused window (`firstId` is a multiple of 16, never 0); each input takes the next
+    /// offset of the current window, and opens the next window instead when its product differs from the
+    /// previous input's or the window has 13 records. Ids are therefore increasing but not consecutive: take
+    /// them from the `ContributionRecorded` events (`ledger/contributions/ids.ts` recomputes them).
+    /// @return firstId The id of the first record.
     function record(ContributionInput[] calldata inputs) external returns (uint256 firstId);
 
     /// @notice Confirms RECORDED contributions. The caller must be the holder of each one's product, or a
@@ -138,7 +143,9 @@ interface IContributionLedger {
     /// @notice The contribution `contributionId`; reverts for an unknown id.
     function contribution(uint256 contributionId) external view returns (Contribution memory);
 
-    /// @notice The number of contributions recorded so far (the last id).
+    /// @notice The last contribution id assigned (0 before the first record). Ids are not consecutive (see
+    /// {record}), so this is not the number of contributions; the next call's first id is the next multiple
+    /// of 16.
     function contributionCount() external view returns (uint256);
 
     /// @notice The current split policy of `productId` (version 0 before the first).

@@ -92,9 +92,11 @@ const replicas: ChildProcess[] = [];
 try {
   const { ledger, product, deploymentDir, seconds } = await makeLedgerEvents(connection, scratch, { recordBatches: RECORD_BATCHES });
   const { contributions, bob } = ledger;
-  // The split counts confirmed contributions: confirm the first 2,000, and set a policy.
+  // The split counts confirmed contributions: confirm the first 2,000, and set a policy. Ids come in windows
+  // (13 of every 16, a new window per record call), so they are read from the events.
+  const recordedIds = (await contributions.queryFilter(contributions.filters.ContributionRecorded(), 0, "latest")).map((log) => log.args.contributionId);
   for (let batch = 0; batch < CONFIRMED_BATCHES; batch += 1) {
-    await contributions.connect(bob).confirm(Array.from({ length: 50 }, (_, i) => BigInt(batch * 50 + i + 1)));
+    await contributions.connect(bob).confirm(recordedIds.slice(batch * 50, batch * 50 + 50));
   }
   await (await contributions.connect(bob).setSplitPolicy(product, [2_500, 2_500, 2_500, 2_500], EmptyStageRule.PRO_RATA)).wait();
   console.log(`made the ledger's events in ${seconds.toFixed(1)} s`);

@@ -1,7 +1,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { readFileSync } from "node:fs";
 
-import { id, keccak256 } from "ethers";
+import { id, keccak256, type ContractTransactionResponse } from "ethers";
 
 import { checkCard, checkValuationReport, type AssetCard } from "../../ledger/cards/index.js";
 import { profileHashOf, type PartyProfile } from "../../ledger/parties/profile.js";
@@ -39,6 +39,8 @@ export interface DemoResult {
   partyBook: PartyProfile[];
   assets: Record<string, bigint>;
   grants: Record<string, bigint>;
+  /** The product's contribution ids, as the `ContributionRecorded` events named them: the provider's record, then the holder's four. */
+  contributions: bigint[];
   /** The settlement of the product's revenue, and the open contribution dispute whose share it holds in escrow. */
   epochId: bigint;
   disputeId: bigint;
@@ -107,6 +109,13 @@ export async function seedDemo(
   ];
   const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => {
     await (await tx).wait();
+  };
+  /** Sends a `record` transaction; the contribution ids its `ContributionRecorded` events name (ids come in windows, not one after another). */
+  const recordIds = async (tx: Promise<ContractTransactionResponse>): Promise<bigint[]> => {
+    const receipt = await (await tx).wait();
+    const topic = contributions.interface.getEvent("ContributionRecorded").topicHash;
+    const ledgerAddress = (await contributions.getAddress()).toLowerCase();
+    return (receipt?.logs ?? []).filter((log) => log.address.toLowerCase() === ledgerAddress && log.topics[0] === topic).map((log) => BigInt(log.topics[1]!));
   };
 
   log("granting roles: registrar, reviewer, data authority, arbitrator, settler");
@@ -253,12 +262,12 @@ export async function seedDemo(
     evidenceHash: id(`evidence:${label}`),
     evidenceURI: `ipfs://demo/contributions/${encodeURIComponent(label)}.json`,
   });
-  await send(
+  const [disputed] = await recordIds(
     contributions.connect(logistics).record([
       contribution(Stage.COLLECTION, ContributionRole.PROVIDER, 120_000n, shipments, "shipment data collection"),
     ]),
   );
-  await send(
+  const operatorRecords = await recordIds(
     contributions.connect(operator).record([
       contribution(Stage.COLLECTION, ContributionRole.HOLDER, 80_000n, 0n, "sensor feed integration"),
       contribution(Stage.PROCESSING, ContributionRole.HOLDER, 250_000n, 0n, "routing model training"),
@@ -266,8 +275,9 @@ export async function seedDemo(
       contribution(Stage.APPLICATION, ContributionRole.HOLDER, 60_000n, 0n, "dispatch integration"),
     ]),
   );
-  const recorded = await contributions.contributionCount();
-  await send(contributions.connect(operator).confirm(Array.from({ length: 5 }, (_, i) => recorded - 4n + BigInt(i))));
+  if (disputed === undefined || operatorRecords.length !== 4) throw new Error(`demo: expected 1 + 4 contribution ids, got ${[disputed, ...operatorRecords].join(", ")}`);
+  const sensorRecord = operatorRecords[0]!;
+  await send(contributions.connect(operator).confirm([disputed, ...operatorRecords]));
   await send(contributions.connect(operator).setSplitPolicy(product, [2_500, 4_000, 1_500, 2_000], EmptyStageRule.PRO_RATA));
   log(`recorded and confirmed 5 contributions at all four stages; split policy v1 set`);
 
@@ -287,8 +297,6 @@ export async function seedDemo(
 
   // The operator, the product's holder, disputes the logistics enterprise's collection record: its share
   // will wait in escrow. The provider answers with evidence.
-  const disputed = recorded - 4n;
-  const sensorRecord = recorded - 3n;
   await send(
     court
       .connect(operator)
@@ -433,6 +441,7 @@ export async function seedDemo(
     },
     assets: { traffic, shipments, product, coldChainLogs, licensedProduct },
     grants: { publicGrant, enterpriseGrant, subGrant },
+    contributions: [disputed, ...operatorRecords],
     epochId,
     disputeId,
     adjustedDisputeId,

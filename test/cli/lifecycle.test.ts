@@ -175,6 +175,17 @@ describe("provenance CLI: a lifecycle through the commands", function () {
     const shownContribution = await world.cli(["--json", "contribution", "show", providerId]);
     expect(shownContribution.json()).to.include({ productId: ids.product, contributor: world.ledger.alice.address, stage: "COLLECTION", role: "PROVIDER", status: "CONFIRMED" });
     expect((await world.cli(["contribution", "show", providerId])).stdout).to.contain(`contribution #${providerId} to product ${ids.product}: CONFIRMED, COLLECTION as PROVIDER`);
+    // Ids come in windows of 16 (13 used): the batch's two records share one, the next call starts the next.
+    const [first, second] = batch.ids.contributionId!.map(BigInt);
+    expect(second).to.equal(first! + 1n);
+    expect(BigInt(providerId) % 16n).to.equal(0n);
+    expect(BigInt(providerId)).to.be.greaterThan(second!);
+    // `show` reads stage and role from the record's event: an id without one, below the last id or above, is refused.
+    for (const unassigned of [first! + 2n, first! + 13n, BigInt(providerId) + 1n, BigInt(providerId) + 16n]) {
+      const refused = await world.cli(["contribution", "show", String(unassigned)]);
+      expect(refused.code, refused.stderr).to.equal(2);
+      expect(refused.stderr).to.contain(`there is no contribution ${unassigned}`);
+    }
   });
 
   it("deposits (approving the vault), proposes from chain data, submits, verifies the split, and claims after the window", async () => {

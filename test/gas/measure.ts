@@ -33,6 +33,7 @@ import {
   makeGrant,
   MIN_BOND,
   NOTICE_PERIOD,
+  type Ledger,
 } from "../helpers/ledger.js";
 
 /** Gas per operation: full-transaction gasUsed, except where the name says otherwise. */
@@ -89,6 +90,21 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> 
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("no receipt");
   return Number(receipt.gasUsed);
+}
+
+/** gasUsed of a `record` transaction, and the contribution ids its `ContributionRecorded` events name, in order. */
+async function recordGasAndIds(
+  contributions: Ledger["contributions"],
+  tx: Promise<ContractTransactionResponse>,
+): Promise<[number, bigint[]]> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("no receipt");
+  const address = (await contributions.getAddress()).toLowerCase();
+  const topic = contributions.interface.getEvent("ContributionRecorded").topicHash;
+  const ids = receipt.logs
+    .filter((log) => log.address.toLowerCase() === address && log.topics[0] === topic)
+    .map((log) => BigInt(log.topics[1]!));
+  return [Number(receipt.gasUsed), ids];
 }
 
 /** The intrinsic gas of a call with `data`: 21,000 plus 4 per zero and 16 per non-zero calldata byte. */
@@ -236,14 +252,16 @@ export async function measureGas(connection: NetworkConnection<"generic">): Prom
     evidenceHash: h(`invoice-${n}`),
     evidenceURI: `ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/invoice-${n}.json`,
   });
+  // One product: the batch fills 4 windows (13 + 13 + 13 + 11 records), one fresh slot each.
   const batch = Array.from({ length: 50 }, (_, n) => contribution(n + 1));
-  report["contribution.record(per record, batch of 50)"] = Math.ceil(
-    (await gasOf(contributions.connect(bob).record(batch))) / 50,
-  );
-  // A single record once the ledger has records (the very first one also creates the counter: +17k).
-  report["contribution.record"] = await gasOf(contributions.connect(bob).record([contribution(0)]));
-  report["contribution.confirm"] = await gasOf(contributions.connect(bob).confirm([51n]));
-  const batchIds = Array.from({ length: 50 }, (_, n) => BigInt(n + 1));
+  const [batchGas, batchIds] = await recordGasAndIds(contributions, contributions.connect(bob).record(batch));
+  report["contribution.record(per record, batch of 50)"] = Math.ceil(batchGas / 50);
+  // A single record once the ledger has records (the very first one also creates the last-id slot: +17k); it
+  // opens a window of its own.
+  const [singleGas, [single]] = await recordGasAndIds(contributions, contributions.connect(bob).record([contribution(0)]));
+  report["contribution.record"] = singleGas;
+  if (batchIds.length !== 50 || single === undefined) throw new Error("measureGas: the records' ids are missing from the events");
+  report["contribution.confirm"] = await gasOf(contributions.connect(bob).confirm([single]));
   report["contribution.confirm(per record, batch of 50)"] = Math.ceil(
     (await gasOf(contributions.connect(bob).confirm(batchIds))) / 50,
   );
@@ -286,12 +304,16 @@ export async function measureGas(connection: NetworkConnection<"generic">): Prom
   );
 
   // Disputes in the court on the product: one of each kind that holds something, bonds in the token. carol
-  // processes the product under bob's grant: her record (52) is her standing as a contributor.
+  // processes the product under bob's grant: her record is her standing as a contributor. The contribution
+  // dispute is on bob's single record.
   const processGrant = await makeGrant(ledger, bob, grantTerms(carol.address, product, Rights.PROCESS, BigInt(await networkHelpers.time.latest())));
-  await (await contributions.connect(carol).record([{ ...contribution(60), role: ContributionRole.PROCESSOR, authorization: processGrant }])).wait();
-  const standing = await contributions.contributionCount();
+  const [, [standing]] = await recordGasAndIds(
+    contributions,
+    contributions.connect(carol).record([{ ...contribution(60), role: ContributionRole.PROCESSOR, authorization: processGrant }]),
+  );
+  if (standing === undefined) throw new Error("measureGas: carol's record id is missing from the events");
   report["dispute.open(contribution, bond)"] = await gasOf(
-    court.connect(carol).openDispute(DisputeKind.CONTRIBUTION, product, 51n, standing, MIN_BOND, h("grounds"), "ipfs://grounds"),
+    court.connect(carol).openDispute(DisputeKind.CONTRIBUTION, product, single, standing, MIN_BOND, h("grounds"), "ipfs://grounds"),
   );
   report["dispute.open(objection, bond)"] = await gasOf(
     court.connect(carol).openDispute(DisputeKind.OBJECTION, product, 0n, 0n, MIN_BOND, h("grounds"), "ipfs://grounds"),
@@ -303,7 +325,7 @@ export async function measureGas(connection: NetworkConnection<"generic">): Prom
     court.connect(carol).openDispute(DisputeKind.POLICY, product, 1n, standing, MIN_BOND, h("grounds"), "ipfs://grounds"),
   );
   report["dispute.submitEvidence"] = await gasOf(court.connect(bob).submitEvidence(2n, h("evidence"), "ipfs://evidence"));
-  // Revenue settled while dispute 2 holds bob's record 51: its share sits in the dispute's escrow leaf.
+  // Revenue settled while dispute 2 holds bob's single record: its share sits in the dispute's escrow leaf.
   await (await vault.connect(carol).deposit(product, 100_000n, h("order-2"))).wait();
   const escrowTree = StandardMerkleTree.of(
     [

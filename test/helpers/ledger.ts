@@ -1,4 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { ContractTransactionResponse } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import ProvenanceLedgerModule from "../../ignition/modules/ProvenanceLedger.js";
@@ -252,6 +253,21 @@ export async function makeGrant(
 ): Promise<bigint> {
   await (await ledger.grants.connect(grantor).grant(terms)).wait();
   return ledger.grants.grantCount();
+}
+
+/**
+ * Sends a `ContributionLedger.record` transaction and returns the ids its `ContributionRecorded` events
+ * name, in order: ids come in windows (13 of every 16, a new window per call and per change of product), so
+ * tests take them from the events rather than counting.
+ */
+export async function recordedIds(ledger: Pick<Ledger, "contributions">, tx: Promise<ContractTransactionResponse>): Promise<bigint[]> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("no receipt");
+  const address = (await ledger.contributions.getAddress()).toLowerCase();
+  const topic = ledger.contributions.interface.getEvent("ContributionRecorded").topicHash;
+  return receipt.logs
+    .filter((log) => log.address.toLowerCase() === address && log.topics[0] === topic)
+    .map((log) => BigInt(log.topics[1]!));
 }
 
 /**

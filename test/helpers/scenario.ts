@@ -27,6 +27,7 @@ import {
   makeGrant,
   MIN_BOND,
   NOTICE_PERIOD,
+  recordedIds,
   type Ledger,
 } from "./ledger.js";
 import { toRawLogs } from "../../scripts/lib/ledgerState.js";
@@ -115,9 +116,9 @@ export async function everyEvidenceKind(connection: Connection, options: { deplo
     evidenceHash: h(`invoice-${role}`),
     evidenceURI: `ipfs://invoice/${role}`,
   });
-  await send(contributions.connect(bob).record([contribution(ContributionRole.HOLDER, Stage.APPLICATION, 0n)]));
-  await send(contributions.connect(alice).record([contribution(ContributionRole.PROVIDER, Stage.COLLECTION, resource)]));
-  await send(contributions.connect(bob).confirm([1n, 2n]));
+  const [bobRecord] = await recordedIds(ledger, contributions.connect(bob).record([contribution(ContributionRole.HOLDER, Stage.APPLICATION, 0n)]));
+  const [aliceRecord] = await recordedIds(ledger, contributions.connect(alice).record([contribution(ContributionRole.PROVIDER, Stage.COLLECTION, resource)]));
+  await send(contributions.connect(bob).confirm([bobRecord!, aliceRecord!]));
   await send(contributions.connect(bob).setSplitPolicy(product, [2_000, 5_000, 1_000, 2_000], EmptyStageRule.PRO_RATA));
   // Revenue: a deposit, a settlement rejected in its window, a second one paused and resumed by the court.
   const { vault, token, accessManager, admin, settler } = ledger;
@@ -136,13 +137,13 @@ export async function everyEvidenceKind(connection: Connection, options: { deplo
   await send(vault.connect(arbitrator).resume(2n, h("dismissed")));
   // Disputes in the court: the holder's dispute of a contribution, with evidence from both sides, ruled
   // after the contributor's time to answer with an adjusted measure; a contributor's policy dispute (standing:
-  // its record 2) that lapses unruled; bonds credited, then withdrawn.
-  await send(court.connect(bob).openDispute(DisputeKind.CONTRIBUTION, product, 2n, 0n, MIN_BOND, h("inflated"), "ipfs://d1"));
+  // its record) that lapses unruled; bonds credited, then withdrawn.
+  await send(court.connect(bob).openDispute(DisputeKind.CONTRIBUTION, product, aliceRecord!, 0n, MIN_BOND, h("inflated"), "ipfs://d1"));
   await send(court.connect(bob).submitEvidence(2n, h("audit-report"), "ipfs://audit"));
   await send(court.connect(alice).submitEvidence(2n, h("invoices"), "ipfs://invoices"));
   await networkHelpers.time.increase(ANSWER_PERIOD);
   await send(court.connect(arbitrator).rule(2n, ruling(Remedy.ADJUST_CONTRIBUTION, "ruling-2", { adjustedMeasure: 600n })));
-  await send(court.connect(alice).openDispute(DisputeKind.POLICY, product, 1n, 2n, MIN_BOND, h("unfair"), "ipfs://d2"));
+  await send(court.connect(alice).openDispute(DisputeKind.POLICY, product, 1n, aliceRecord!, MIN_BOND, h("unfair"), "ipfs://d2"));
   await networkHelpers.time.increase(31n * DAY);
   await send(court.connect(carol).lapse(3n));
   await send(court.connect(bob).withdrawBond(bob.address, bob.address));

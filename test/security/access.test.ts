@@ -12,7 +12,7 @@ import { network } from "hardhat";
 import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES } from "../../ledger/contributions/signing.js";
 import { ROLE_IDS } from "../../ledger/roles.js";
 import { AssetKind, ContributionRole, ContributionStatus, DataCategory, GrantStatus, PartyKind, Rights, Stage, TransferReason } from "../../ledger/types.js";
-import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, type Ledger } from "../helpers/ledger.js";
+import { DAY, deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, recordedIds, type Ledger } from "../helpers/ledger.js";
 import { send } from "../helpers/registry.js";
 
 const connection = await network.create();
@@ -76,9 +76,7 @@ async function walletWorld(): Promise<WalletWorld> {
       evidenceHash: h(`work-${i}-${measure}`),
       evidenceURI: "",
     });
-    const first = (await contributions.contributionCount()) + 1n;
-    await send(contributions.connect(bob).record([input(100n + BigInt(i)), input(200n + BigInt(i))]));
-    records.push([first, first + 1n]);
+    records.push(await recordedIds(ledger, contributions.connect(bob).record([input(100n + BigInt(i)), input(200n + BigInt(i))])));
     await send(registry.connect(registrar).transferHolding(product, wallets[i]!, TransferReason.SALE, h("to the wallet")));
     products.push(product);
   }

@@ -23,7 +23,7 @@ import {
   Stage,
   TransferReason,
 } from "../../ledger/types.js";
-import { deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, type Ledger } from "../helpers/ledger.js";
+import { deployLedger, fileApplication, grantTerms, h, issueAsset, makeGrant, recordedIds, type Ledger } from "../helpers/ledger.js";
 import { issueMany, send } from "../helpers/registry.js";
 
 const connection = await network.create();
@@ -82,15 +82,15 @@ async function world(): Promise<World> {
     evidenceHash: h(`evidence-${role}-${measure}`),
     evidenceURI: "",
   });
-  await send(contributions.connect(alice).record([input(Stage.APPLICATION, ContributionRole.HOLDER, 0n, 1_000n)]));
-  await send(contributions.connect(bob).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toBob, 2_000n)]));
-  await send(
+  const [aliceRecord] = await recordedIds(ledger, contributions.connect(alice).record([input(Stage.APPLICATION, ContributionRole.HOLDER, 0n, 1_000n)]));
+  const [bobRecord] = await recordedIds(ledger, contributions.connect(bob).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toBob, 2_000n)]));
+  const carolRecords = await recordedIds(
+    ledger,
     contributions
       .connect(carol)
       .record(Array.from({ length: VICTIM_RECORDS }, (_, i) => input(Stage.COLLECTION, ContributionRole.PROVIDER, resource, 300n + BigInt(i)))),
   );
-  const count = await contributions.contributionCount();
-  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1));
+  const ids = [aliceRecord!, bobRecord!, ...carolRecords];
   await send(contributions.connect(alice).confirm(ids));
   await send(contributions.connect(alice).setSplitPolicy(product, [2_500, 2_500, 2_500, 2_500], EmptyStageRule.PRO_RATA));
 
@@ -112,9 +112,9 @@ async function world(): Promise<World> {
     toAlice,
     product,
     toBob,
-    aliceRecord: 1n,
-    bobRecord: 2n,
-    carolRecords: ids.slice(2),
+    aliceRecord: aliceRecord!,
+    bobRecord: bobRecord!,
+    carolRecords,
     epochId: 1n,
     aliceAssets,
   };

@@ -14,7 +14,7 @@ import type { Address } from "viem";
 
 import { proposeSettlement, type SettlementProposal } from "../../ledger/state/index.js";
 import { AssetKind, ContributionRole, DisputeKind, EmptyStageRule, Remedy, Rights, Stage } from "../../ledger/types.js";
-import { CHALLENGE_WINDOW, deployLedger, grantTerms, h, issueAsset, makeGrant, type Ledger } from "../helpers/ledger.js";
+import { CHALLENGE_WINDOW, deployLedger, grantTerms, h, issueAsset, makeGrant, recordedIds, type Ledger } from "../helpers/ledger.js";
 import { send } from "../helpers/registry.js";
 import { foldChain } from "../helpers/state.js";
 
@@ -50,12 +50,14 @@ async function world(): Promise<World> {
     evidenceHash: h(`record-${measure}`),
     evidenceURI: "",
   });
-  await send(contributions.connect(alice).record([input(Stage.APPLICATION, ContributionRole.HOLDER, 0n, 1_000n)]));
-  await send(contributions.connect(bob).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toBob, 3_001n)]));
-  const bobRecord = await contributions.contributionCount();
-  await send(contributions.connect(institution).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toInstitution, 1_999n)]));
-  await send(contributions.connect(carol).record([input(Stage.COLLECTION, ContributionRole.PROVIDER, resource, 500n)]));
-  await send(contributions.connect(alice).confirm([1n, 2n, 3n, 4n]));
+  const ids = [
+    ...(await recordedIds(ledger, contributions.connect(alice).record([input(Stage.APPLICATION, ContributionRole.HOLDER, 0n, 1_000n)]))),
+    ...(await recordedIds(ledger, contributions.connect(bob).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toBob, 3_001n)]))),
+    ...(await recordedIds(ledger, contributions.connect(institution).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toInstitution, 1_999n)]))),
+    ...(await recordedIds(ledger, contributions.connect(carol).record([input(Stage.COLLECTION, ContributionRole.PROVIDER, resource, 500n)]))),
+  ];
+  const bobRecord = ids[1]!;
+  await send(contributions.connect(alice).confirm(ids));
   await send(contributions.connect(alice).setSplitPolicy(product, [2_000, 5_000, 1_000, 2_000], EmptyStageRule.PRO_RATA));
   for (const party of [alice, bob]) {
     await send(token.mint(party.address, 10n ** 9n));

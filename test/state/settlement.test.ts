@@ -31,6 +31,7 @@ import {
   issueAsset,
   makeGrant,
   MIN_BOND,
+  recordedIds,
   type Ledger,
 } from "../helpers/ledger.js";
 import { send } from "../helpers/registry.js";
@@ -71,18 +72,21 @@ async function world(): Promise<World> {
     evidenceHash: h(`invoice-${measure}`),
     evidenceURI: "",
   });
-  await send(contributions.connect(bob).record([input(Stage.APPLICATION, ContributionRole.HOLDER, 0n, 4_000n)]));
-  await send(
-    contributions.connect(alice).record([
-      input(Stage.COLLECTION, ContributionRole.PROVIDER, resource, 6_000n),
-      input(Stage.COLLECTION, ContributionRole.PROVIDER, resource, 3_000n),
-    ]),
-  );
-  await send(contributions.connect(carol).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toCarol, 2_000n)]));
-  await send(contributions.connect(bob).confirm([1n, 2n, 3n, 4n]));
+  const ids = [
+    ...(await recordedIds(ledger, contributions.connect(bob).record([input(Stage.APPLICATION, ContributionRole.HOLDER, 0n, 4_000n)]))),
+    ...(await recordedIds(
+      ledger,
+      contributions.connect(alice).record([
+        input(Stage.COLLECTION, ContributionRole.PROVIDER, resource, 6_000n),
+        input(Stage.COLLECTION, ContributionRole.PROVIDER, resource, 3_000n),
+      ]),
+    )),
+    ...(await recordedIds(ledger, contributions.connect(carol).record([input(Stage.PROCESSING, ContributionRole.PROCESSOR, toCarol, 2_000n)]))),
+  ];
+  await send(contributions.connect(bob).confirm(ids));
   await send(contributions.connect(bob).setSplitPolicy(product, [3_000, 3_000, 1_000, 3_000], EmptyStageRule.PRO_RATA));
   await fundBonds(ledger, [bob, carol]);
-  await send(disputeCourt.connect(carol).openDispute(DisputeKind.CONTRIBUTION, product, 3n, 4n, MIN_BOND, h("double-counted"), ""));
+  await send(disputeCourt.connect(carol).openDispute(DisputeKind.CONTRIBUTION, product, ids[2]!, ids[3]!, MIN_BOND, h("double-counted"), ""));
   await send(token.mint(carol.address, REVENUE));
   await send(token.connect(carol).approve(await vault.getAddress(), REVENUE));
   await send(vault.connect(carol).deposit(product, REVENUE, h("order")));

@@ -207,9 +207,10 @@ describe("money after a ruling on the pages, against the npm start stack", funct
     await page.goto(`${stack.apiUrl}/#/contributor?address=${logistics}`);
     await page.locator("#escrow li").first().waitFor();
     const escrow = await page.locator("#escrow").innerText();
-    expect(escrow).to.include(`Dispute No. 1 (Ruled) held ${await money(leaf.amount)} of settlement No. 1 for contribution No. 1; released`);
+    const record = contributions.items[0]!.contributionId;
+    expect(escrow).to.include(`Dispute No. 1 (Ruled) held ${await money(leaf.amount)} of settlement No. 1 for contribution No. ${record}; released`);
     expect(escrow).to.include(`${await money(leaf.amount)} paid to the contributor ${logistics}`);
-    expect(escrow).to.include(`Dispute No. 1 (Ruled) holds ${await money(held.amount)} of settlement No. ${second} for contribution No. 1.`);
+    expect(escrow).to.include(`Dispute No. 1 (Ruled) holds ${await money(held.amount)} of settlement No. ${second} for contribution No. ${record}.`);
     expect(await page.locator(`#escrow code[title="${release!.hash}"]`).count(), "the release's transaction").to.equal(1);
     expect(await page.locator("#received-total").innerText()).to.equal(await money((await transfersOut()).get(logistics)!.amount));
     const rows = await page.locator("table", { has: page.locator("caption", { hasText: "Settlements" }) }).locator("tbody tr").allInnerTexts();

@@ -333,8 +333,10 @@ describe("web pages in headless Chromium against the npm start stack", function 
     expect(await settlements.locator("details.proof li code").allInnerTexts()).to.deep.equal(claim.proof);
 
     const escrowLeaf = await api<{ amount: string }>(`/settlements/1/claims/${escrowAccount(1n)}`);
+    // The disputed record's id, as the court recorded it (ids come in windows: not counted here).
+    const { subjectId } = await api<{ subjectId: string }>("/disputes/1");
     expect(await page.locator("#escrow").innerText()).to.include(
-      `Dispute No. 1 (Open) holds ${await money(escrowLeaf.amount)} of settlement No. 1 for contribution No. 1.`,
+      `Dispute No. 1 (Open) holds ${await money(escrowLeaf.amount)} of settlement No. 1 for contribution No. ${subjectId}.`,
     );
     // Why it gets its share: the royalty its shipment records earn as a parent, split to their holder.
     await page.locator(`details.share-why[data-product="${product}"] summary`).click();
@@ -357,7 +359,8 @@ describe("web pages in headless Chromium against the npm start stack", function 
     // Dispute No. 2 on its sensor-feed record was ruled (measure adjusted): the escrow paid part, returned the rest.
     const leaf = await api<{ amount: string; released: { paid: string; returned: string; recipient: string } }>(`/settlements/1/claims/${escrowAccount(2n)}`);
     const escrow = await page.locator("#escrow").innerText();
-    expect(escrow).to.include(`Dispute No. 2 (Ruled) held ${await money(leaf.amount)} of settlement No. 1 for contribution No. 2; released`);
+    const { subjectId } = await api<{ subjectId: string }>("/disputes/2");
+    expect(escrow).to.include(`Dispute No. 2 (Ruled) held ${await money(leaf.amount)} of settlement No. 1 for contribution No. ${subjectId}; released`);
     expect(escrow).to.include(`${await money(leaf.released.paid)} paid to the contributor ${operator}`);
     expect(escrow).to.include(`${await money(leaf.released.returned)} returned to the product's unsettled revenue`);
     await shot("contributor-licensor-en");
