@@ -93,8 +93,14 @@ try {
   const { ledger, product, deploymentDir, seconds } = await makeLedgerEvents(connection, scratch, { recordBatches: RECORD_BATCHES });
   const { contributions, bob } = ledger;
   // The split counts confirmed contributions: confirm the first 2,000, and set a policy. Ids come in windows
-  // (13 of every 16, a new window per record call), so they are read from the events.
-  const recordedIds = (await contributions.queryFilter(contributions.filters.ContributionRecorded(), 0, "latest")).map((log) => log.args.contributionId);
+  // (13 of every 16, a new window per record call), so they are read from the events: 50 blocks at a time,
+  // until there are enough (one query over the whole chain is an answer of tens of MB, which the node drops).
+  const recordedIds: bigint[] = [];
+  const head = await connection.ethers.provider.getBlockNumber();
+  for (let from = 0; from <= head && recordedIds.length < CONFIRMED_BATCHES * 50; from += 50) {
+    const logs = await contributions.queryFilter(contributions.filters.ContributionRecorded(), from, Math.min(head, from + 49));
+    recordedIds.push(...logs.map((log) => log.args.contributionId));
+  }
   for (let batch = 0; batch < CONFIRMED_BATCHES; batch += 1) {
     await contributions.connect(bob).confirm(recordedIds.slice(batch * 50, batch * 50 + 50));
   }
