@@ -1,8 +1,10 @@
 import type { Command } from "commander";
-import { decodeEventLog, type AbiEvent, type Hex } from "viem";
+import type { AbiEvent } from "viem";
 import { z } from "zod";
 
+import { isContributionId } from "../../ledger/contributions/ids.js";
 import { CONFIRM_CONTRIBUTIONS_EIP712_TYPES, contributionsEip712Domain } from "../../ledger/contributions/signing.js";
+import { compileEventDecoder } from "../../ledger/events/index.js";
 import { ContributionRole, ContributionStatus, EmptyStageRule, enumName, Stage } from "../../ledger/types.js";
 import { readLogs } from "../chainData.js";
 import type { CliContext } from "../context.js";
@@ -12,6 +14,7 @@ import { isoDate } from "../time.js";
 import { enumChoices, parseAddress, parseBps, parseDate, parseEnum, parseHash, parseId, parseText, parseUint, parseWith } from "../validate.js";
 
 const CONTRIBUTION_RECORDED = ABIS.ContributionLedger.find((item) => item.type === "event" && item.name === "ContributionRecorded") as AbiEvent;
+const decodeContributionRecorded = compileEventDecoder(CONTRIBUTION_RECORDED);
 
 interface RecordFields {
   product: unknown;
@@ -180,9 +183,14 @@ export function registerContributions(program: Command, cli: CliContext): void {
       const connection = await cli.connection();
       const { client, deployment } = connection;
       const ledger = { address: deployment.addresses.ContributionLedger, abi: ABIS.ContributionLedger };
-      const last = (await client.readContract({ ...ledger, functionName: "contributionCount" })) as bigint;
-      // Ids are not consecutive (windows of 13 in 16): an id up to the last may still be unassigned, and then
-      // it has no `ContributionRecorded` event. Storage keeps no stage or role: they are read from that event.
+      const absent = async (why: string) => {
+        const last = (await client.readContract({ ...ledger, functionName: "contributionCount" })) as bigint;
+        return new InputError(`contribution: there is no contribution ${contributionId} (${why}; the last id is ${last})`, { argument: "contribution" });
+      };
+      // Ids come in windows of 13 in 16 (ledger/contributions/ids.ts): offsets 13-15 and window 0 are never assigned.
+      if (!isContributionId(contributionId)) throw await absent("ids end in offsets 0-12 of a window of 16, from 16 on");
+      // An id that can name a record may still be unassigned, and then it has no `ContributionRecorded` event.
+      // Storage keeps no stage or role: they are read from that event.
       const [recorded] = await readLogs(connection, {
         address: [ledger.address],
         fromBlock: deployment.fromBlock,
@@ -190,12 +198,8 @@ export function registerContributions(program: Command, cli: CliContext): void {
         event: CONTRIBUTION_RECORDED,
         args: { contributionId },
       });
-      if (contributionId > last || recorded === undefined) {
-        throw new InputError(`contribution: there is no contribution ${contributionId} (the last id is ${last})`, { argument: "contribution" });
-      }
-      const { args: event } = decodeEventLog({ abi: [CONTRIBUTION_RECORDED], data: recorded.data, topics: recorded.topics as [Hex, ...Hex[]] }) as unknown as {
-        args: { stage: number; role: number };
-      };
+      if (recorded === undefined) throw await absent("no record has that id");
+      const event = decodeContributionRecorded(recorded.topics, recorded.data) as { stage: number; role: number };
       const record = (await client.readContract({ ...ledger, functionName: "contribution", args: [contributionId] })) as {
         productId: bigint; contributor: string; status: number;
       };
